@@ -10,7 +10,7 @@ packages=(
   libhdf5-dev
   libeigen3-dev libtomlplusplus-dev libboost-program-options-dev
   libgtest-dev googletest
-  libsndfile1-dev libfftw3-dev libcsv-dev libssl-dev
+  libsndfile1-dev libfftw3-dev libsamplerate0-dev libcsv-dev libssl-dev libspectra-dev
   python3-numpy python3-sklearn python3-h5py python3-pandas   # reference values in tests, analysis/
 )
 
