@@ -71,9 +71,11 @@ std::vector<double> periodic_hann(int n) {
   return w;
 }
 
-// y padded by `pad` samples on each side as numpy.pad(y, pad, mode) does (for 'reflect',
-// repeated reflection when pad >= len(y), as numpy does).
+}  // namespace
+
 std::vector<double> pad_signal(const std::vector<float>& y, int pad, PadMode mode) {
+  if (y.empty()) throw std::invalid_argument("pad_signal of an empty signal");
+  if (pad < 0) throw std::invalid_argument("pad_signal: negative pad");
   const auto n = static_cast<std::ptrdiff_t>(y.size());
   std::vector<double> out(y.size() + 2 * static_cast<std::size_t>(pad), 0.0);
   std::copy(y.begin(), y.end(), out.begin() + pad);
@@ -90,6 +92,8 @@ std::vector<double> pad_signal(const std::vector<float>& y, int pad, PadMode mod
   }
   return out;
 }
+
+namespace {
 
 // Calls sink(t, power) for every centred frame t, power being the n_fft/2 + 1 bins of
 // |rfft(window * frame)|^2. Allocates once per call, never per frame.
@@ -170,6 +174,16 @@ BandedFilterbank banded_filterbank(const SpectralParams& p) {
     for (int k = lo; k < hi; ++k) b.weights.push_back(filter_weight(edges, m, k, p));
   }
   return b;
+}
+
+// col[m] = sum_j weights(m, j) * power[first[m] + j] for every band m.
+void apply_banded(const BandedFilterbank& fb, const double* power, double* col) {
+  for (std::size_t m = 0; m < fb.first.size(); ++m) {
+    const double* w = fb.weights.data() + fb.offset[m];
+    const double* x = power + fb.first[m];
+    const int n = fb.count[m];
+    col[m] = n == 0 ? 0.0 : Eigen::Map<const Eigen::VectorXd>(w, n).dot(Eigen::Map<const Eigen::VectorXd>(x, n));
+  }
 }
 
 [[noreturn]] void bad_param(const char* field, const std::string& value, const char* expected) {
@@ -256,15 +270,19 @@ Eigen::MatrixXd mel_spectrogram(const std::vector<float>& y, const SpectralParam
   validate(p);
   const BandedFilterbank fb = banded_filterbank(p);
   Eigen::MatrixXd M(p.n_mels, frame_count(y.size(), p));
-  for_each_power_frame(y, p, [&](int t, const double* power) {
-    double* col = M.col(t).data();
-    for (int m = 0; m < p.n_mels; ++m) {
-      const double* w = fb.weights.data() + fb.offset[static_cast<std::size_t>(m)];
-      const double* x = power + fb.first[static_cast<std::size_t>(m)];
-      const int n = fb.count[static_cast<std::size_t>(m)];
-      col[m] = n == 0 ? 0.0 : Eigen::Map<const Eigen::VectorXd>(w, n).dot(Eigen::Map<const Eigen::VectorXd>(x, n));
-    }
-  });
+  for_each_power_frame(y, p, [&](int t, const double* power) { apply_banded(fb, power, M.col(t).data()); });
+  return M;
+}
+
+Eigen::MatrixXd mel_spectrogram_from_power(const Eigen::MatrixXd& power, const SpectralParams& p) {
+  validate(p);
+  if (power.rows() != p.n_fft / 2 + 1) {
+    throw std::invalid_argument("mel_spectrogram_from_power: " + std::to_string(power.rows()) +
+                                " rows, expected 1 + n_fft/2 = " + std::to_string(p.n_fft / 2 + 1));
+  }
+  const BandedFilterbank fb = banded_filterbank(p);
+  Eigen::MatrixXd M(p.n_mels, power.cols());
+  for (Eigen::Index t = 0; t < power.cols(); ++t) apply_banded(fb, power.col(t).data(), M.col(t).data());
   return M;
 }
 
@@ -293,12 +311,25 @@ Eigen::MatrixXd dct2_ortho_matrix(int n_out, int n_in) {
   return D;
 }
 
-Eigen::MatrixXd mfcc(const std::vector<float>& y, int n_mfcc, const SpectralParams& p) {
-  validate(p);
+namespace {
+void check_n_mfcc(int n_mfcc, const SpectralParams& p) {
   if (n_mfcc < 1 || n_mfcc > p.n_mels) {
     throw UserError("n_mfcc = " + std::to_string(n_mfcc) + ": expected 1 <= n_mfcc <= n_mels = " + std::to_string(p.n_mels));
   }
+}
+}  // namespace
+
+Eigen::MatrixXd mfcc(const std::vector<float>& y, int n_mfcc, const SpectralParams& p) {
+  validate(p);
+  check_n_mfcc(n_mfcc, p);
   const Eigen::MatrixXd db = power_to_db(mel_spectrogram(y, p), p.amin, p.top_db);
+  return dct2_ortho_matrix(n_mfcc, p.n_mels) * db;
+}
+
+Eigen::MatrixXd mfcc_from_power(const Eigen::MatrixXd& power, int n_mfcc, const SpectralParams& p) {
+  validate(p);
+  check_n_mfcc(n_mfcc, p);
+  const Eigen::MatrixXd db = power_to_db(mel_spectrogram_from_power(power, p), p.amin, p.top_db);
   return dct2_ortho_matrix(n_mfcc, p.n_mels) * db;
 }
 

@@ -57,6 +57,11 @@ void validate(const SpectralParams& p);
 // Number of centred frames for a signal of n >= 1 samples (see above).
 int frame_count(std::size_t n_samples, const SpectralParams& p);
 
+// y padded by `pad` >= 0 samples on each side as numpy.pad(y, pad, mode) does ('reflect':
+// repeated reflection when pad >= len(y), as numpy does; a single sample is repeated). y must
+// not be empty (std::invalid_argument).
+std::vector<double> pad_signal(const std::vector<float>& y, int pad, PadMode mode);
+
 // Mel scale conversions (librosa.hz_to_mel / mel_to_hz).
 double hz_to_mel(double hz, bool htk);
 double mel_to_hz(double mel, bool htk);
@@ -71,6 +76,12 @@ Eigen::MatrixXd mel_filterbank(const SpectralParams& p);
 // power spectrogram (the filterbank is applied band by band).
 Eigen::MatrixXd mel_spectrogram(const std::vector<float>& y, const SpectralParams& p);
 
+// n_mels x frames: mel_filterbank(p) * power for a precomputed (1 + n_fft/2) x frames power
+// spectrogram (e.g. power_spectrogram(y, p), shared with other features); the same banded
+// arithmetic as mel_spectrogram(y, p), hence the same values. Wrong row count:
+// std::invalid_argument.
+Eigen::MatrixXd mel_spectrogram_from_power(const Eigen::MatrixXd& power, const SpectralParams& p);
+
 // librosa.power_to_db(S, ref=1.0, amin, top_db). amin must be > 0 and top_db >= 0
 // (std::invalid_argument otherwise); top_db = +infinity disables the floor.
 Eigen::MatrixXd power_to_db(const Eigen::MatrixXd& S, double amin, double top_db);
@@ -82,5 +93,8 @@ Eigen::MatrixXd dct2_ortho_matrix(int n_out, int n_in);
 // n_mfcc x frames: librosa.feature.mfcc(y, sr, n_mfcc, dct_type=2, norm='ortho', lifter=0)
 // with the spectral parameters p. 1 <= n_mfcc <= n_mels (vaesweep::UserError otherwise).
 Eigen::MatrixXd mfcc(const std::vector<float>& y, int n_mfcc, const SpectralParams& p);
+
+// mfcc(y, n_mfcc, p) from power = power_spectrogram(y, p) computed once by the caller.
+Eigen::MatrixXd mfcc_from_power(const Eigen::MatrixXd& power, int n_mfcc, const SpectralParams& p);
 
 }  // namespace vaesweep::audio
