@@ -20,6 +20,19 @@ struct Audio {
 // Throws vaesweep::UserError naming the path and the reason when the file is missing, is a
 // directory, is empty (0 bytes), cannot be decoded (libsndfile's sf_strerror), holds no audio
 // frames, or holds a NaN or infinite sample.
+//
+// A truncated file is an error, never a shorter signal: when fewer frames can be read than
+// the header declares, the reason is "truncated: header says N frames, only M could be read".
+// The declared count is the header's own: for WAV and AU the data size field divided by the
+// frame size (fixed-width encodings: PCM, float, u-law, A-law), for AIFF the COMM chunk's
+// frame count (libsndfile itself silently shortens these to what the file holds), for FLAC
+// the STREAMINFO total, for Ogg the last page's position, for MP3 the Xing/LAME info frame's
+// count or, without one, libmpg123's estimate from the file size (a shortfall of up to
+// 2 * 1152 samples + 1% is accepted for MP3 only, as that estimate can overshoot; a VBR MP3
+// without an info frame whose first frame has a low bit rate can still be reported as
+// truncated). Undetectable, hence decoded as they are: a cut on an Ogg page or an MPEG frame
+// boundary of a file without an info frame, and WAV/AU files whose size field holds a
+// streaming placeholder (0, or >= 0x7FFFF000 bytes, i.e. also genuine data sizes >= 2 GiB).
 Audio read_audio(const std::filesystem::path& path);
 
 // Writes a mono 16-bit PCM WAV. A float sample x becomes the int16 lrint(x * 32768) clipped
