@@ -9,7 +9,24 @@ namespace {
 
 // Keys that identify or describe but do not change results.
 bool is_descriptive(const std::string& key) {
-  return key == "study.name" || key == "study.description" || key == "data.cache_dir";
+  return key == "study.name" || key == "study.description" || key == "data.cache_dir" ||
+         key == "data.feature_cache";
+}
+
+// Feature keys that the chosen feature kind and segment policy do not read.
+bool irrelevant_feature_key(const std::string& key, const Settings& s) {
+  const std::string& kind = s.at("features.kind").value.as_string();
+  const bool sequence = kind == "logmel" || kind == "mfcc_sequence";
+  if (key == "features.segment_seconds") return s.at("features.segment").value.as_string() == "whole";
+  if (key == "features.frames") return !sequence;
+  if (key == "features.statistics") return kind != "mfcc_stats";
+  if (key == "features.n_mfcc") return kind == "logmel";
+  // The GTZAN-table preset is librosa's defaults by definition: only the rate and n_mfcc vary.
+  if (kind == "librosa")
+    return key == "features.n_fft" || key == "features.hop_length" || key == "features.n_mels" ||
+           key == "features.fmin" || key == "features.fmax" || key == "features.mel_scale" ||
+           key == "features.top_db" || key == "features.pad_mode";
+  return false;
 }
 
 // Keys a unit's results do not depend on, given the rest of its settings; leaving them out of
@@ -20,6 +37,8 @@ bool is_irrelevant(const std::string& key, const Settings& s) {
   if (synthetic && (key == "data.path" || key == "data.id_column")) return true;
   if (!synthetic && (key == "data.clips" || key == "data.corpus_seed" || key == "data.seconds")) return true;
   if (source == "table" && key.rfind("features.", 0) == 0 && key != "features.standardize") return true;
+  if (source == "table" && key == "data.on_bad_file") return true;
+  if (key.rfind("features.", 0) == 0 && irrelevant_feature_key(key, s)) return true;
   if (s.at("model.kind").value.as_string() == "pca")
     return key == "model.hidden" || key == "model.beta" || key == "model.epochs" ||
            key == "model.batch_size" || key == "model.learning_rate";

@@ -188,7 +188,7 @@ void check_consistency(const Settings& s) {
   if (source.value.as_string() != "synthetic" && s.at("data.path").value.as_string().empty())
     throw UserError(source.origin + ": data.path: data.source = \"" + source.value.as_string() +
                     "\" needs data.path (the " +
-                    (source.value.as_string() == "table" ? "feature table" : "manifest") + " CSV)");
+                    (source.value.as_string() == "table" ? "feature table CSV" : "audio folder or manifest CSV") + ")");
   const auto& labels = s.at("data.labels").value.as_list();
   std::set<std::string> declared;
   for (const auto& l : labels) declared.insert(l.as_string());
@@ -242,9 +242,33 @@ Study load_study(const std::filesystem::path& file, const std::vector<std::strin
 
 DataSource parse_data_source(const std::string& name) {
   if (name == "synthetic") return DataSource::synthetic;
-  if (name == "manifest") return DataSource::manifest;
+  if (name == "audio") return DataSource::audio;
   if (name == "table") return DataSource::table;
-  throw UserError("unknown data source \"" + name + "\"; valid names are: synthetic, manifest, table");
+  throw UserError("unknown data source \"" + name + "\"; valid names are: synthetic, audio, table");
+}
+
+BadFilePolicy parse_bad_file_policy(const std::string& name) {
+  if (name == "skip") return BadFilePolicy::skip;
+  if (name == "fail") return BadFilePolicy::fail;
+  throw UserError("unknown bad-file policy \"" + name + "\"; valid names are: skip, fail");
+}
+
+FeatureKind parse_feature_kind(const std::string& name) {
+  if (name == "mfcc_stats") return FeatureKind::mfcc_stats;
+  if (name == "librosa") return FeatureKind::librosa;
+  if (name == "logmel") return FeatureKind::logmel;
+  if (name == "mfcc_sequence") return FeatureKind::mfcc_sequence;
+  throw UserError("unknown feature kind \"" + name + "\"; valid names are: mfcc_stats, librosa, logmel, mfcc_sequence");
+}
+
+std::string to_string(FeatureKind kind) {
+  switch (kind) {
+    case FeatureKind::mfcc_stats: return "mfcc_stats";
+    case FeatureKind::librosa: return "librosa";
+    case FeatureKind::logmel: return "logmel";
+    case FeatureKind::mfcc_sequence: return "mfcc_sequence";
+  }
+  return "?";
 }
 
 ModelKind parse_model_kind(const std::string& name) {
@@ -286,17 +310,28 @@ DataSpec data_spec(const Settings& s, const std::filesystem::path& study_file) {
   d.corpus_seed = static_cast<std::uint64_t>(s.at("data.corpus_seed").value.as_int());
   d.seconds = real(s, "data.seconds");
   d.cache_dir = text(s, "data.cache_dir");
+  d.on_bad_file = parse_bad_file_policy(text(s, "data.on_bad_file"));
+  d.feature_cache = s.at("data.feature_cache").value.as_bool();
   return d;
 }
 
 FeatureSpec feature_spec(const Settings& s) {
   FeatureSpec f;
+  f.kind = parse_feature_kind(text(s, "features.kind"));
   f.n_mfcc = integer(s, "features.n_mfcc");
   f.statistics = string_list(s, "features.statistics");
   f.sample_rate = integer(s, "features.sample_rate");
   f.n_fft = integer(s, "features.n_fft");
   f.hop_length = integer(s, "features.hop_length");
   f.n_mels = integer(s, "features.n_mels");
+  f.fmin = real(s, "features.fmin");
+  f.fmax = real(s, "features.fmax");
+  f.mel_scale = text(s, "features.mel_scale");
+  f.top_db = real(s, "features.top_db");
+  f.pad_mode = text(s, "features.pad_mode");
+  f.frames = integer(s, "features.frames");
+  f.segment = text(s, "features.segment");
+  f.segment_seconds = real(s, "features.segment_seconds");
   f.standardize = s.at("features.standardize").value.as_bool();
   return f;
 }

@@ -45,11 +45,16 @@ Study parse_study(const std::string& text, const std::filesystem::path& file,
 
 // Typed views of a settings map (after grid values are applied). Every value was validated
 // when the study was loaded, so these do not fail.
-enum class DataSource { synthetic, manifest, table };
+enum class DataSource { synthetic, audio, table };
+enum class BadFilePolicy { skip, fail };
+enum class FeatureKind { mfcc_stats, librosa, logmel, mfcc_sequence };
 enum class ModelKind { vae, pca };
 enum class ClusterMethod { kmeans };
 
 DataSource parse_data_source(const std::string& name);
+BadFilePolicy parse_bad_file_policy(const std::string& name);
+FeatureKind parse_feature_kind(const std::string& name);
+std::string to_string(FeatureKind kind);
 ModelKind parse_model_kind(const std::string& name);
 ClusterMethod parse_cluster_method(const std::string& name);
 std::string to_string(ModelKind kind);
@@ -65,15 +70,27 @@ struct DataSpec {
   std::uint64_t corpus_seed = 7;
   double seconds = 3.0;
   std::filesystem::path cache_dir;
+  BadFilePolicy on_bad_file = BadFilePolicy::skip;
+  bool feature_cache = true;
 };
 
+// Audio feature extraction; the string-valued choices are parsed by the audio room.
 struct FeatureSpec {
+  FeatureKind kind = FeatureKind::mfcc_stats;
   int n_mfcc = 13;
   std::vector<std::string> statistics;
   int sample_rate = 22050;
   int n_fft = 2048;
   int hop_length = 512;
   int n_mels = 128;
+  double fmin = 0.0;
+  double fmax = 0.0;                  // 0: sample_rate / 2
+  std::string mel_scale = "slaney";   // or "htk"
+  double top_db = 80.0;
+  std::string pad_mode = "reflect";   // or "constant"
+  int frames = 128;                   // sequences only
+  std::string segment = "whole";      // whole | first | centre | all
+  double segment_seconds = 3.0;
   bool standardize = true;
 };
 

@@ -4,9 +4,6 @@
 
 #include <cstdio>
 
-#include "audio/audio_file.hpp"
-#include "audio/frame_statistics.hpp"
-#include "audio/spectrogram.hpp"
 #include "audio/synthetic_corpus.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
@@ -43,50 +40,26 @@ fs::path ensure_synthetic_corpus(const DataSpec& spec) {
   return dir;
 }
 
-FeatureTable features_from_manifest(const fs::path& manifest, const DataSpec& data, const FeatureSpec& features) {
-  const CsvTable csv = read_csv(manifest);
-  const std::size_t path_column = csv.column_index("path");
-  if (csv.rows.empty()) throw UserError(manifest.string() + ": the manifest lists no files");
-
-  std::vector<audio::Statistic> stats;
-  for (const auto& name : features.statistics) stats.push_back(audio::parse_statistic(name));
-  audio::SpectralParams params;
-  params.sample_rate = features.sample_rate;
-  params.n_fft = features.n_fft;
-  params.hop_length = features.hop_length;
-  params.n_mels = features.n_mels;
-
-  FeatureTable table;
-  // Labels first: a bad label column is reported before any audio is decoded.
-  for (const auto& name : data.labels) table.labels.push_back(read_label_column(csv, name));
-  table.feature_names = audio::statistic_feature_names("mfcc", features.n_mfcc, stats);
-  table.X.resize(static_cast<Eigen::Index>(csv.rows.size()), static_cast<Eigen::Index>(table.feature_names.size()));
-  Progress progress("clips", csv.rows.size());
-  for (std::size_t r = 0; r < csv.rows.size(); ++r) {
-    const fs::path file = manifest.parent_path() / csv.rows[r][path_column];
-    const audio::Audio clip = audio::read_audio(file);
-    if (clip.sample_rate != features.sample_rate)
-      throw UserError(file.string() + ": sample rate " + std::to_string(clip.sample_rate) +
-                      " Hz, the study asks for features.sample_rate = " + std::to_string(features.sample_rate) +
-                      " (resampling is not supported yet; set features.sample_rate to the files' rate)");
-    const Eigen::MatrixXd coefficients = audio::mfcc(clip.samples, features.n_mfcc, params);
-    table.X.row(static_cast<Eigen::Index>(r)) = audio::frame_statistics(coefficients, stats).transpose();
-    table.ids.push_back(csv.rows[r][path_column]);
-    progress.update(r + 1, 0);
-  }
-  check_finite(table, manifest.string());
-  return table;
+AudioCollection audio_collection(const DataSpec& data) {
+  if (data.source == DataSource::synthetic)
+    return read_audio_manifest(ensure_synthetic_corpus(data) / "manifest.csv", data.labels);
+  VAESWEEP_ASSERT(data.source == DataSource::audio, "audio_collection on an audio source");
+  return open_audio_collection(data.path, data.labels);
 }
 
-FeatureTable load_features(const DataSpec& data, const FeatureSpec& features) {
+FeatureTable load_features(const DataSpec& data, const FeatureSpec& features, const ClipExtractor& extract) {
   FeatureTable table;
   switch (data.source) {
     case DataSource::synthetic:
-      table = features_from_manifest(ensure_synthetic_corpus(data) / "manifest.csv", data, features);
+    case DataSource::audio: {
+      const ExtractionParams params = extraction_params(features);
+      std::optional<fs::path> cache;
+      if (data.feature_cache) cache = data.cache_dir;
+      table = build_audio_features(audio_collection(data), params, data.on_bad_file, cache,
+                                   extract ? extract : thread_extractor(params, 0))
+                  .table;
       break;
-    case DataSource::manifest:
-      table = features_from_manifest(data.path, data, features);
-      break;
+    }
     case DataSource::table:
       table = table_from_csv(read_csv(data.path), TableOptions{data.labels, data.exclude, data.id_column});
       break;

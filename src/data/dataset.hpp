@@ -1,9 +1,11 @@
 #pragma once
 // From a study's [data] and [features] sections to a FeatureTable: a generated synthetic
-// corpus (cached), a manifest of audio files, or a feature table CSV.
+// corpus (cached), audio files (a folder or a manifest), or a feature table CSV.
 #include <filesystem>
 
 #include "core/study.hpp"
+#include "data/audio_collection.hpp"
+#include "data/audio_features.hpp"
 #include "data/feature_table.hpp"
 
 namespace vaesweep::data {
@@ -13,12 +15,12 @@ namespace vaesweep::data {
 // always complete.
 std::filesystem::path ensure_synthetic_corpus(const DataSpec& spec);
 
-// MFCC statistics for every clip of a manifest (CSV with a `path` column, relative to the
-// manifest's folder, and the label columns). A missing or undecodable file is an error naming it.
-FeatureTable features_from_manifest(const std::filesystem::path& manifest, const DataSpec& data,
-                                    const FeatureSpec& features);
+// The audio files of a synthetic or audio source (generating the synthetic corpus if needed).
+AudioCollection audio_collection(const DataSpec& data);
 
-// Loads (or computes) the feature table and standardises it when the study asks.
-FeatureTable load_features(const DataSpec& data, const FeatureSpec& features);
+// Loads the feature table (audio sources: through the feature cache in data.cache_dir, the
+// missing files extracted by `extract`, by default on every core of this process) and
+// standardises it when the study asks.
+FeatureTable load_features(const DataSpec& data, const FeatureSpec& features, const ClipExtractor& extract = {});
 
 }  // namespace vaesweep::data

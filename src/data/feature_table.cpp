@@ -45,7 +45,7 @@ LabelSet read_label_column(const CsvTable& csv, const std::string& name) {
 
 const std::vector<std::string>& default_excluded_columns() {
   static const std::vector<std::string> columns = {"filename", "file", "path", "length", "duration",
-                                                   "id", "track_id", "track"};
+                                                   "id", "track_id", "track", "segment"};
   return columns;
 }
 
@@ -92,6 +92,7 @@ FeatureTable table_from_csv(const CsvTable& csv, const TableOptions& options) {
   } else {
     for (std::size_t r = 0; r < csv.rows.size(); ++r) table.ids.push_back("row" + std::to_string(r + 1));
   }
+  table.track_ids = table.ids;
 
   std::vector<std::size_t> feature_columns;
   for (std::size_t c = 0; c < csv.header.size(); ++c) {

@@ -16,12 +16,21 @@ struct LabelSet {
   std::vector<int> codes;            // one per row
 };
 
+// An audio file left out under data.on_bad_file = "skip", and why.
+struct SkippedFile {
+  std::string path;
+  std::string reason;
+};
+
 struct FeatureTable {
-  std::vector<std::string> ids;             // track ids, one per row
+  std::vector<std::string> ids;             // row ids: the track id, "<track>#<segment>" for segments
+  std::vector<std::string> track_ids;       // the track each row comes from (== ids without segments)
   std::vector<std::string> feature_names;   // one per column of X
   Eigen::MatrixXd X;                        // rows = tracks
   std::vector<LabelSet> labels;
   std::vector<std::string> excluded;        // columns kept out of X (not labels), for the log
+  std::vector<int> shape;                   // {} for vectors; {bands, frames} for sequence features
+  std::vector<SkippedFile> skipped;         // audio files that gave no rows
 
   std::size_t rows() const { return static_cast<std::size_t>(X.rows()); }
   const LabelSet& label(const std::string& name) const;  // UserError listing the label sets

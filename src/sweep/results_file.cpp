@@ -26,6 +26,7 @@ void write_results_file(const fs::path& out, const ResultsContent& content, bool
     file.write_table("/units", content.units);
     file.write_table("/evaluations", content.evaluations);
     file.write_table("/features", content.features);
+    if (content.skipped_files.cols() > 0) file.write_table("/skipped_files", content.skipped_files);
     file.close();  // surfaces a failed close here, before the rename makes the file visible
   } catch (...) {
     std::error_code ignored;

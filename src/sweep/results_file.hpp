@@ -1,6 +1,6 @@
 #pragma once
 // The results file of a sweep (DESIGN.md, "Results file"): root attributes for provenance,
-// /units, /evaluations and /features tables. Written to a temporary name beside the target and
+// /units, /evaluations, /features and /skipped_files tables. Written to a temporary name beside the target and
 // renamed, so an existing results file is never left half-overwritten.
 #include <cstdint>
 #include <filesystem>
@@ -16,6 +16,7 @@ struct ResultsContent {
   data::ColumnTable units;
   data::ColumnTable evaluations;
   data::ColumnTable features;  // one row per distinct feature table the units trained on
+  data::ColumnTable skipped_files;  // audio files left out by data.on_bad_file = "skip"
   std::vector<std::pair<std::string, std::string>> text_attributes;
   std::vector<std::pair<std::string, std::int64_t>> int_attributes;
 };

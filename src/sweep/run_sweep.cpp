@@ -17,9 +17,8 @@
 #include "core/study.hpp"
 #include "core/version.hpp"
 #include "core/strings.hpp"
-#include "data/dataset.hpp"
 #include "models/vae.hpp"
-#include "sweep/feature_message.hpp"
+#include "sweep/feature_sharing.hpp"
 #include "sweep/records.hpp"
 #include "sweep/results_file.hpp"
 #include "sweep/unit_runner.hpp"
@@ -38,69 +37,6 @@ std::string utc_now() {
 std::string env_or_empty(const char* name) {
   const char* v = std::getenv(name);
   return v ? v : "";
-}
-
-// Checks that need the data: k against the number of rows, label sets against the table.
-void check_units_against_data(const std::vector<const WorkUnit*>& units, const data::FeatureTable& table,
-                              const Study& study) {
-  const auto n = static_cast<long long>(table.rows());
-  for (const WorkUnit* u : units) {
-    for (int k : u->cluster.ks)
-      if (k >= n)
-        throw UserError(study.file.string() + ": cluster.k = " + std::to_string(k) + " but the data has only " +
-                        std::to_string(n) + " rows (need 2 <= k < " + std::to_string(n) + ")");
-    for (const auto& set : u->label_sets) table.label(set);
-  }
-}
-
-// The root builds every distinct feature table the units need; all ranks receive them.
-std::map<std::string, data::FeatureTable> share_features(const Grid& grid, const Study& study,
-                                                         const MpiSession& mpi) {
-  std::map<std::string, std::vector<const WorkUnit*>> by_features;
-  for (const auto& u : grid.units) by_features[u.feature_hash].push_back(&u);
-  std::map<std::string, data::FeatureTable> tables;
-  for (const auto& [hash, units] : by_features) {
-    std::string message;
-    if (mpi.is_root()) {
-      try {
-        data::FeatureTable table = data::load_features(units.front()->data, units.front()->features);
-        check_units_against_data(units, table, study);
-        log_info("features: " + std::to_string(table.rows()) + " rows x " + std::to_string(table.X.cols()) +
-                 " columns" + (table.excluded.empty() ? "" : ", kept out: " + join(table.excluded)));
-        message = encode_features(table);
-      } catch (const UserError& e) {
-        message = encode_feature_error(e.what());
-      } catch (const std::exception& e) {
-        // Forwarded too: a rank left waiting for the broadcast would hang the job.
-        message = encode_feature_error(std::string("internal error while preparing the features: ") + e.what());
-      }
-    }
-    tables.emplace(hash, decode_features(mpi.broadcast(message)));
-  }
-  return tables;
-}
-
-data::ColumnTable features_table(const std::map<std::string, data::FeatureTable>& tables, const Grid& grid) {
-  std::vector<std::string> hashes, sources, names, excluded;
-  std::vector<std::int64_t> rows, cols;
-  for (const auto& [hash, table] : tables) {
-    const auto it = std::find_if(grid.units.begin(), grid.units.end(), [&](const WorkUnit& u) { return u.feature_hash == hash; });
-    hashes.push_back(hash);
-    const DataSpec& d = it->data;
-    sources.push_back(d.source == DataSource::synthetic ? "synthetic" : d.path.string());
-    rows.push_back(static_cast<std::int64_t>(table.rows()));
-    cols.push_back(table.X.cols());
-    names.push_back(join(table.feature_names, ","));
-    excluded.push_back(join(table.excluded, ","));
-  }
-  data::ColumnTable t;
-  t.add_column("feature_hash", hashes);
-  t.add_column("source", sources);
-  t.add_column("rows", rows);
-  t.add_column("columns", cols);
-  t.add_column("feature_names", names);
-  t.add_column("excluded_columns", excluded);
-  return t;
 }
 
 std::string library_versions(const MpiSession& mpi) {
@@ -193,6 +129,7 @@ RunSummary run_sweep(const RunOptions& options, const MpiSession& mpi) {
   content.units = units_table(units);
   content.evaluations = evaluations_table(evaluations, grid.units.front().label_sets);
   content.features = features_table(tables, grid);
+  content.skipped_files = skipped_files_table(tables);
   content.text_attributes = {
       {"vaesweep_version", version()},
       {"git_commit", git_commit()},

@@ -1,0 +1,46 @@
+#include "audio/segments.hpp"
+
+#include <cmath>
+
+#include "core/error.hpp"
+
+namespace vaesweep::audio {
+
+SegmentPolicy parse_segment_policy(const std::string& name) {
+  if (name == "whole") return SegmentPolicy::whole;
+  if (name == "first") return SegmentPolicy::first;
+  if (name == "centre") return SegmentPolicy::centre;
+  if (name == "all") return SegmentPolicy::all;
+  throw UserError("unknown segment policy \"" + name + "\"; valid names are: whole, first, centre, all");
+}
+
+std::string to_string(SegmentPolicy policy) {
+  switch (policy) {
+    case SegmentPolicy::whole: return "whole";
+    case SegmentPolicy::first: return "first";
+    case SegmentPolicy::centre: return "centre";
+    case SegmentPolicy::all: return "all";
+  }
+  return "?";
+}
+
+std::vector<SegmentSpan> segment_spans(std::size_t n_samples, int sample_rate, SegmentPolicy policy, double seconds) {
+  VAESWEEP_ASSERT(n_samples > 0 && sample_rate > 0, "segment_spans needs samples and a rate");
+  if (policy == SegmentPolicy::whole) return {{0, n_samples}};
+  if (!(seconds > 0)) throw UserError("segment length must be > 0 seconds, got " + std::to_string(seconds));
+  const auto length = static_cast<std::size_t>(std::llround(seconds * sample_rate));
+  if (length == 0 || length >= n_samples) return {{0, n_samples}};
+  switch (policy) {
+    case SegmentPolicy::first: return {{0, length}};
+    case SegmentPolicy::centre: return {{(n_samples - length) / 2, length}};
+    case SegmentPolicy::all: {
+      std::vector<SegmentSpan> spans;
+      for (std::size_t begin = 0; begin + length <= n_samples; begin += length) spans.push_back({begin, length});
+      return spans;
+    }
+    case SegmentPolicy::whole: break;
+  }
+  return {{0, n_samples}};
+}
+
+}  // namespace vaesweep::audio

@@ -1,0 +1,44 @@
+#pragma once
+// The audio files of a dataset and their labels, from either of the two ways users keep them:
+//  - a folder: every audio file under it, or under <label>/ subfolders one level down (the
+//    GTZAN layout, genres/<genre>/<file>), the label then being the subfolder's name;
+//  - a manifest: a CSV with a `path` column (relative to the manifest's folder, or absolute)
+//    and label columns.
+// Nothing is decoded here: a file that is missing or unreadable is found when it is decoded,
+// and handled by the bad-file policy there.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace vaesweep::data {
+
+struct AudioItem {
+  std::filesystem::path path;       // as it can be opened
+  std::string id;                   // track id: the path relative to the folder / as in the manifest
+  std::vector<std::string> labels;  // one per AudioCollection::label_names
+};
+
+struct AudioCollection {
+  std::filesystem::path source;          // the folder or manifest given
+  std::vector<std::string> label_names;  // label columns (a folder gives "label" or none)
+  std::vector<AudioItem> items;          // sorted by id for a folder, in file order for a manifest
+};
+
+// Extensions (lower case, with the dot) taken as audio when scanning a folder.
+const std::vector<std::string>& audio_extensions();
+
+// A folder: files directly in it, or files in first-level subfolders (label_name = their
+// name). Hidden files and folders are skipped. UserError when the folder holds no audio file
+// or mixes top-level files with labelled subfolders (which label would those get?).
+AudioCollection scan_audio_folder(const std::filesystem::path& folder, const std::string& label_name = "label");
+
+// A manifest CSV. `labels` must be columns of it (UserError naming the file and the columns it
+// has); an empty list takes every column but `path`. An empty label cell is a UserError
+// naming the file and line.
+AudioCollection read_audio_manifest(const std::filesystem::path& manifest, const std::vector<std::string>& labels);
+
+// A folder or a manifest, by what `path` is. For a folder, `labels` may be empty or name the
+// one folder label ({"genre"} names it "genre" instead of "label").
+AudioCollection open_audio_collection(const std::filesystem::path& path, const std::vector<std::string>& labels);
+
+}  // namespace vaesweep::data

@@ -1,0 +1,40 @@
+#pragma once
+// A FeatureTable from a collection of audio files: cached rows are reused, the rest are
+// extracted by a ClipExtractor (threads here; spread across MPI ranks by the sweep), bad files
+// are skipped or fatal by policy, and each segment row keeps its track id and labels.
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <vector>
+
+#include "core/study.hpp"
+#include "data/audio_collection.hpp"
+#include "data/extraction.hpp"
+#include "data/feature_table.hpp"
+
+namespace vaesweep::data {
+
+// Extracts every item of `todo`, returning one ClipFeatures per item in the same order.
+using ClipExtractor = std::function<std::vector<ClipFeatures>(const std::vector<AudioItem>& todo)>;
+
+// Runs extract_clip on `threads` threads (0: one per core), printing progress (files done,
+// rate, ETA, bad files). Results do not depend on the number of threads.
+ClipExtractor thread_extractor(const ExtractionParams& params, unsigned threads);
+
+struct AudioFeatures {
+  FeatureTable table;                 // rows in collection order, segments in time order
+  std::vector<std::int64_t> lengths;  // per row: samples of its clip at the feature rate
+  std::vector<int> segments;          // per row: segment index within its clip
+  std::size_t cached = 0;             // files whose rows came from the cache
+  std::size_t computed = 0;           // files extracted now (bad ones included)
+};
+
+// `cache_dir` empty: no cache. Under BadFilePolicy::fail the first bad file (in collection
+// order) is a UserError naming it; under skip each is warned about and listed in
+// table.skipped. No usable file at all is a UserError either way.
+AudioFeatures build_audio_features(const AudioCollection& collection, const ExtractionParams& params,
+                                   BadFilePolicy on_bad_file, const std::optional<std::filesystem::path>& cache_dir,
+                                   const ClipExtractor& extract);
+
+}  // namespace vaesweep::data

@@ -1,0 +1,153 @@
+#include "sweep/feature_sharing.hpp"
+
+#include <algorithm>
+
+#include "core/error.hpp"
+#include "core/log.hpp"
+#include "core/strings.hpp"
+#include "data/dataset.hpp"
+#include "data/extraction.hpp"
+#include "sweep/bytes.hpp"
+#include "sweep/feature_message.hpp"
+
+namespace vaesweep::sweep {
+namespace {
+
+// Checks that need the data: k against the number of rows, label sets against the table.
+void check_units_against_data(const std::vector<const WorkUnit*>& units, const data::FeatureTable& table,
+                              const Study& study) {
+  const auto n = static_cast<long long>(table.rows());
+  for (const WorkUnit* u : units) {
+    for (int k : u->cluster.ks)
+      if (k >= n)
+        throw UserError(study.file.string() + ": cluster.k = " + std::to_string(k) + " but the data has only " +
+                        std::to_string(n) + " rows (need 2 <= k < " + std::to_string(n) + ")");
+    for (const auto& set : u->label_sets) table.label(set);
+  }
+}
+
+// This rank's share of an extraction task: files i with i mod size == rank.
+std::string extract_share(const std::vector<data::AudioItem>& todo, const data::ExtractionParams& params,
+                          const MpiSession& mpi) {
+  std::vector<std::size_t> indices;
+  for (std::size_t i = static_cast<std::size_t>(mpi.rank()); i < todo.size(); i += static_cast<std::size_t>(mpi.size()))
+    indices.push_back(i);
+  try {
+    std::vector<data::ClipFeatures> clips;
+    Progress progress("audio files (this rank's share)", indices.size());
+    std::size_t bad = 0;
+    for (std::size_t j = 0; j < indices.size(); ++j) {
+      clips.push_back(data::extract_clip(todo[indices[j]], params));
+      if (!clips.back().error.empty()) ++bad;
+      progress.update(j + 1, bad);
+    }
+    return encode_clip_features(indices, clips);
+  } catch (const std::exception& e) {
+    // Sent, not thrown: the root is waiting in the gather and must not hang.
+    return encode_feature_error(std::string("rank ") + std::to_string(mpi.rank()) +
+                                ": internal error while extracting features: " + e.what());
+  }
+}
+
+// The root's extractor: announces the task, does its share, collects everyone's.
+data::ClipExtractor mpi_extractor(const data::ExtractionParams& params, const MpiSession& mpi) {
+  return [&params, &mpi](const std::vector<data::AudioItem>& todo) {
+    mpi.broadcast(encode_extraction_task(todo));
+    const auto parts = mpi.gather(extract_share(todo, params, mpi));
+    std::vector<data::ClipFeatures> out(todo.size());
+    for (const auto& part : parts) decode_clip_features(part, out);
+    return out;
+  };
+}
+
+data::FeatureTable build_on_root(const std::vector<const WorkUnit*>& units, const Study& study, const MpiSession& mpi) {
+  const WorkUnit& first = *units.front();
+  data::ClipExtractor extract;
+  data::ExtractionParams params;
+  if (first.data.source != DataSource::table) {
+    params = data::extraction_params(first.features);
+    extract = mpi_extractor(params, mpi);
+  }
+  data::FeatureTable table = data::load_features(first.data, first.features, extract);
+  check_units_against_data(units, table, study);
+  log_info("features: " + std::to_string(table.rows()) + " rows x " + std::to_string(table.X.cols()) + " columns" +
+           (table.excluded.empty() ? "" : ", kept out: " + join(table.excluded)) +
+           (table.skipped.empty() ? "" : ", " + std::to_string(table.skipped.size()) + " bad audio files skipped"));
+  return table;
+}
+
+}  // namespace
+
+std::map<std::string, data::FeatureTable> share_features(const Grid& grid, const Study& study, const MpiSession& mpi) {
+  std::map<std::string, std::vector<const WorkUnit*>> by_features;
+  for (const auto& u : grid.units) by_features[u.feature_hash].push_back(&u);
+  std::map<std::string, data::FeatureTable> tables;
+  for (const auto& [hash, units] : by_features) {
+    std::string message;
+    if (mpi.is_root()) {
+      try {
+        message = encode_features(build_on_root(units, study, mpi));
+      } catch (const UserError& e) {
+        message = encode_feature_error(e.what());
+      } catch (const std::exception& e) {
+        // Forwarded too: a rank left waiting for the broadcast would hang the job.
+        message = encode_feature_error(std::string("internal error while preparing the features: ") + e.what());
+      }
+      message = mpi.broadcast(message);
+    } else {
+      // Extraction tasks until the table (or the root's error) arrives.
+      for (message = mpi.broadcast({}); is_extraction_task(message); message = mpi.broadcast({})) {
+        const auto params = data::extraction_params(units.front()->features);
+        mpi.gather(extract_share(decode_extraction_task(message), params, mpi));
+      }
+    }
+    tables.emplace(hash, decode_features(message));
+  }
+  return tables;
+}
+
+data::ColumnTable features_table(const std::map<std::string, data::FeatureTable>& tables, const Grid& grid) {
+  std::vector<std::string> hashes, sources, names, excluded, shapes;
+  std::vector<std::int64_t> rows, cols, skipped;
+  for (const auto& [hash, table] : tables) {
+    const auto it = std::find_if(grid.units.begin(), grid.units.end(), [&](const WorkUnit& u) { return u.feature_hash == hash; });
+    hashes.push_back(hash);
+    const DataSpec& d = it->data;
+    sources.push_back(d.source == DataSource::synthetic ? "synthetic" : d.path.string());
+    rows.push_back(static_cast<std::int64_t>(table.rows()));
+    cols.push_back(table.X.cols());
+    names.push_back(join(table.feature_names, ","));
+    excluded.push_back(join(table.excluded, ","));
+    std::string shape;
+    for (int extent : table.shape) shape += (shape.empty() ? "" : "x") + std::to_string(extent);
+    shapes.push_back(shape);
+    skipped.push_back(static_cast<std::int64_t>(table.skipped.size()));
+  }
+  data::ColumnTable t;
+  t.add_column("feature_hash", hashes);
+  t.add_column("source", sources);
+  t.add_column("rows", rows);
+  t.add_column("columns", cols);
+  t.add_column("shape", shapes);
+  t.add_column("feature_names", names);
+  t.add_column("excluded_columns", excluded);
+  t.add_column("skipped_files", skipped);
+  return t;
+}
+
+data::ColumnTable skipped_files_table(const std::map<std::string, data::FeatureTable>& tables) {
+  std::vector<std::string> hashes, paths, reasons;
+  for (const auto& [hash, table] : tables)
+    for (const auto& s : table.skipped) {
+      hashes.push_back(hash);
+      paths.push_back(s.path);
+      reasons.push_back(s.reason);
+    }
+  data::ColumnTable t;
+  t.add_column("feature_hash", hashes);
+  t.add_column("path", paths);
+  t.add_column("reason", reasons);
+  return t;
+}
+
+}  // namespace vaesweep::sweep
