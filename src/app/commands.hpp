@@ -16,5 +16,6 @@ inline constexpr int kExitInternal = 70;
 int command_synth(const std::vector<std::string>& args);
 int command_run(const std::vector<std::string>& args, int* argc, char*** argv);
 int command_rank(const std::vector<std::string>& args);
+int command_features(const std::vector<std::string>& args);
 
 }  // namespace vaesweep::app

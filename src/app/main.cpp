@@ -16,9 +16,10 @@ const char* kUsage =
     "usage: vaesweep <command> [options]\n"
     "\n"
     "commands:\n"
-    "  synth   write the synthetic corpus (WAV clips + manifest.csv)\n"
-    "  run     run a study (under mpirun for several ranks) into a results file\n"
-    "  rank    rank the configurations of a results file across seeds\n"
+    "  synth     write the synthetic corpus (WAV clips + manifest.csv)\n"
+    "  features  extract audio features (librosa-compatible) into a CSV or HDF5 table\n"
+    "  run       run a study (under mpirun for several ranks) into a results file\n"
+    "  rank      rank the configurations of a results file across seeds\n"
     "\n"
     "  vaesweep <command> --help   options of a command\n"
     "  vaesweep --version          version and git commit\n";
@@ -46,7 +47,8 @@ int main(int argc, char** argv) {
     if (command == "synth") return command_synth(args);
     if (command == "run") return command_run(args, &argc, &argv);
     if (command == "rank") return command_rank(args);
-    std::cerr << "vaesweep: unknown command \"" << command << "\"; the commands are: synth, run, rank\n";
+    if (command == "features") return command_features(args);
+    std::cerr << "vaesweep: unknown command \"" << command << "\"; the commands are: synth, features, run, rank\n";
     return kExitUsage;
   } catch (const boost::program_options::error& e) {
     std::cerr << "vaesweep " << command << ": " << e.what() << " (see vaesweep " << command << " --help)\n";

@@ -1,0 +1,152 @@
+#include "data/features_output.hpp"
+
+#include <unistd.h>
+
+#include <charconv>
+#include <fstream>
+#include <system_error>
+
+#include "core/error.hpp"
+#include "core/version.hpp"
+#include "core/csv_field.hpp"
+#include "data/hdf5_file.hpp"
+
+namespace vaesweep::data {
+namespace fs = std::filesystem;
+namespace {
+
+std::string number_text(double v) {
+  char buf[32];
+  const auto res = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, res.ptr);
+}
+
+std::string lower_extension(const fs::path& p) {
+  std::string ext = p.extension().string();
+  for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return ext;
+}
+
+std::vector<std::string> file_names(const FeatureTable& t) {
+  std::vector<std::string> names;
+  for (const auto& track : t.track_ids) names.push_back(fs::path(track).filename().string());
+  return names;
+}
+
+// Writes through `write(tmp)` and renames tmp over `out`; the temporary is removed on failure.
+template <typename Write>
+void write_atomically(const fs::path& out, Write write) {
+  const fs::path tmp = out.string() + ".tmp-" + std::to_string(::getpid());
+  try {
+    write(tmp);
+  } catch (...) {
+    std::error_code ignored;
+    fs::remove(tmp, ignored);
+    throw;
+  }
+  std::error_code ec;
+  fs::rename(tmp, out, ec);
+  if (ec) {
+    fs::remove(tmp, ec);
+    throw UserError(out.string() + ": cannot move the finished file into place: " + ec.message());
+  }
+}
+
+void write_csv(const fs::path& path, const AudioFeatures& f, const FeaturesOutputInfo& info) {
+  std::ofstream csv(path, std::ios::binary);
+  if (!csv) throw UserError(path.string() + ": cannot create the file");
+  const FeatureTable& t = f.table;
+  csv << "filename,length";
+  if (info.segmented) csv << ",track_id,segment";
+  for (const auto& name : t.feature_names) csv << "," << csv_field(name);
+  for (const auto& l : t.labels) csv << "," << csv_field(l.name);
+  csv << "\n";
+  const auto names = file_names(t);
+  for (std::size_t r = 0; r < t.rows(); ++r) {
+    csv << csv_field(names[r]) << "," << f.lengths[r];
+    if (info.segmented) csv << "," << csv_field(t.track_ids[r]) << "," << f.segments[r];
+    for (Eigen::Index c = 0; c < t.X.cols(); ++c) csv << "," << number_text(t.X(static_cast<Eigen::Index>(r), c));
+    for (const auto& l : t.labels) csv << "," << csv_field(l.classes[static_cast<std::size_t>(l.codes[r])]);
+    csv << "\n";
+  }
+  csv.close();
+  if (!csv) throw UserError(path.string() + ": write failed (disk full?)");
+}
+
+void write_skipped_csv(const fs::path& path, const FeatureTable& t) {
+  std::ofstream csv(path, std::ios::binary);
+  if (!csv) throw UserError(path.string() + ": cannot create the file");
+  csv << "path,reason\n";
+  for (const auto& s : t.skipped) csv << csv_field(s.path) << "," << csv_field(s.reason) << "\n";
+  csv.close();
+  if (!csv) throw UserError(path.string() + ": write failed (disk full?)");
+}
+
+void write_h5(const fs::path& path, const AudioFeatures& f, const FeaturesOutputInfo& info) {
+  const FeatureTable& t = f.table;
+  ColumnTable rows;
+  rows.add_column("filename", file_names(t));
+  rows.add_column("track_id", t.track_ids);
+  rows.add_column("segment", std::vector<std::int64_t>(f.segments.begin(), f.segments.end()));
+  rows.add_column("length", f.lengths);
+  for (const auto& l : t.labels) {
+    std::vector<std::string> values;
+    for (int code : l.codes) values.push_back(l.classes[static_cast<std::size_t>(code)]);
+    rows.add_column(l.name, values);
+  }
+  ColumnTable names;
+  names.add_column("name", t.feature_names);
+  std::vector<std::string> paths, reasons;
+  for (const auto& s : t.skipped) {
+    paths.push_back(s.path);
+    reasons.push_back(s.reason);
+  }
+  ColumnTable skipped;
+  skipped.add_column("path", paths);
+  skipped.add_column("reason", reasons);
+  std::string shape;
+  for (int extent : t.shape) shape += (shape.empty() ? "" : "x") + std::to_string(extent);
+
+  Hdf5File h5 = Hdf5File::create(path);
+  h5.set_attribute("/", "extraction", info.extraction);
+  h5.set_attribute("/", "source", info.source.string());
+  h5.set_attribute("/", "shape", shape);
+  h5.set_attribute("/", "vaesweep_version", version());
+  h5.set_attribute("/", "git_commit", git_commit());
+  h5.write_table("/rows", rows);
+  h5.write_matrix("/X", t.X);
+  h5.write_table("/feature_names", names);
+  h5.write_table("/skipped_files", skipped);
+  h5.close();
+}
+
+}  // namespace
+
+void check_features_output(const fs::path& out, bool overwrite) {
+  const std::string ext = lower_extension(out);
+  if (ext != ".csv" && ext != ".h5" && ext != ".hdf5")
+    throw UserError(out.string() + ": unknown output format \"" + ext + "\"; use .csv or .h5");
+  std::error_code ec;
+  if (fs::exists(out, ec) && !overwrite)
+    throw UserError(out.string() + ": already exists; pass --overwrite to replace it (nothing was changed)");
+  const fs::path folder = out.has_parent_path() ? out.parent_path() : fs::path(".");
+  if (!fs::is_directory(folder, ec)) throw UserError(out.string() + ": the folder " + folder.string() + " does not exist");
+}
+
+void write_features_output(const fs::path& out, const AudioFeatures& features, const FeaturesOutputInfo& info,
+                           bool overwrite) {
+  check_features_output(out, overwrite);
+  std::error_code ec;
+  if (lower_extension(out) == ".csv") {
+    write_atomically(out, [&](const fs::path& tmp) { write_csv(tmp, features, info); });
+    const fs::path skipped = out.string() + ".skipped.csv";
+    if (!features.table.skipped.empty())
+      write_atomically(skipped, [&](const fs::path& tmp) { write_skipped_csv(tmp, features.table); });
+    else
+      fs::remove(skipped, ec);  // a stale list from an earlier run would be wrong now
+  } else {
+    write_atomically(out, [&](const fs::path& tmp) { write_h5(tmp, features, info); });
+  }
+}
+
+}  // namespace vaesweep::data
