@@ -1,5 +1,8 @@
 #include "sweep/records.hpp"
 
+#include <algorithm>
+#include <limits>
+
 #include "sweep/bytes.hpp"
 
 namespace vaesweep::sweep {
@@ -22,6 +25,7 @@ std::string encode(const std::vector<UnitRecord>& units, const std::vector<Evalu
     w.put(e.k), w.put(e.clusters_found), w.put(e.noise_fraction), w.put(e.inertia), w.put(e.silhouette);
     w.put(e.calinski_harabasz), w.put(e.davies_bouldin);
     w.put_vector(e.external);
+    w.put_vector(e.track_external);
   }
   return w.bytes();
 }
@@ -48,6 +52,7 @@ void decode(const std::string& bytes, std::vector<UnitRecord>& units, std::vecto
     e.inertia = r.get<double>(), e.silhouette = r.get<double>(), e.calinski_harabasz = r.get<double>();
     e.davies_bouldin = r.get<double>();
     e.external = r.get_vector<double>();
+    e.track_external = r.get_vector<double>();
     evaluations.push_back(std::move(e));
   }
   VAESWEEP_ASSERT(r.done(), "trailing bytes in a results message");
@@ -105,12 +110,19 @@ data::ColumnTable evaluations_table(const std::vector<EvaluationRecord>& e, cons
   t.add_column("calinski_harabasz", column(e, &EvaluationRecord::calinski_harabasz));
   t.add_column("davies_bouldin", column(e, &EvaluationRecord::davies_bouldin));
   const auto& names = external_metric_names();
-  for (std::size_t s = 0; s < label_sets.size(); ++s) {
-    for (std::size_t m = 0; m < names.size(); ++m) {
-      std::vector<double> values;
-      values.reserve(e.size());
-      for (const auto& row : e) values.push_back(row.external.at(s * names.size() + m));
-      t.add_column(names[m] + "_" + label_sets[s], std::move(values));
+  const bool per_track = std::any_of(e.begin(), e.end(), [](const auto& row) { return !row.track_external.empty(); });
+  for (const bool track : {false, true}) {
+    if (track && !per_track) break;
+    for (std::size_t s = 0; s < label_sets.size(); ++s) {
+      for (std::size_t m = 0; m < names.size(); ++m) {
+        std::vector<double> values;
+        values.reserve(e.size());
+        for (const auto& row : e) {
+          const auto& source = track ? row.track_external : row.external;
+          values.push_back(source.empty() ? std::numeric_limits<double>::quiet_NaN() : source.at(s * names.size() + m));
+        }
+        t.add_column(names[m] + "_" + label_sets[s] + (track ? "_track" : ""), std::move(values));
+      }
     }
   }
   return t;

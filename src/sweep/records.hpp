@@ -39,6 +39,9 @@ struct EvaluationRecord {
   double noise_fraction = 0;
   double inertia = 0, silhouette = 0, calinski_harabasz = 0, davies_bouldin = 0;
   std::vector<double> external;   // per label set: ari, nmi, purity (in that order)
+  // The same per track when rows are segments of tracks (a track's prediction is the majority
+  // cluster of its segments); empty when every row is its own track.
+  std::vector<double> track_external;
 };
 
 inline const std::vector<std::string>& external_metric_names() {
@@ -50,7 +53,8 @@ std::string encode(const std::vector<UnitRecord>& units, const std::vector<Evalu
 void decode(const std::string& bytes, std::vector<UnitRecord>& units, std::vector<EvaluationRecord>& evaluations);
 
 data::ColumnTable units_table(const std::vector<UnitRecord>& units);
-// External metric columns are named "<metric>_<label set>", e.g. "nmi_genre".
+// External metric columns are named "<metric>_<label set>", e.g. "nmi_genre"; per-track ones
+// "<metric>_<label set>_track", present when some row has them.
 data::ColumnTable evaluations_table(const std::vector<EvaluationRecord>& evaluations,
                                     const std::vector<std::string>& label_sets);
 

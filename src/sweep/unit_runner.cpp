@@ -12,6 +12,7 @@
 #include "core/rng.hpp"
 #include "metrics/external.hpp"
 #include "metrics/internal.hpp"
+#include "metrics/track_votes.hpp"
 #include "models/vae.hpp"
 
 namespace vaesweep::sweep {
@@ -84,8 +85,8 @@ EvaluationRecord empty_evaluation(const WorkUnit& unit, const std::string& metho
   return e;
 }
 
-EvaluationRecord evaluate(const WorkUnit& unit, const data::FeatureTable& features, const LatentSpace& space,
-                          ClusterMethod method, int k) {
+EvaluationRecord evaluate(const WorkUnit& unit, const data::FeatureTable& features, const metrics::TrackIndex& tracks,
+                          const LatentSpace& space, ClusterMethod method, int k) {
   EvaluationRecord e = empty_evaluation(unit, to_string(method), k, space.name, "ok");
   cluster::KMeansParams params;
   params.k = k;
@@ -108,6 +109,15 @@ EvaluationRecord evaluate(const WorkUnit& unit, const data::FeatureTable& featur
     e.external[i++] = metrics::adjusted_rand_index(truth, fit.labels);
     e.external[i++] = metrics::normalized_mutual_info(truth, fit.labels);
     e.external[i++] = metrics::purity(truth, fit.labels);
+  }
+  if (tracks.segmented()) {
+    const std::vector<int> predicted = metrics::track_majority(tracks, fit.labels);
+    for (const auto& set_name : unit.label_sets) {
+      const std::vector<int> truth = metrics::track_labels(tracks, features.label(set_name).codes);
+      e.track_external.push_back(metrics::adjusted_rand_index(truth, predicted));
+      e.track_external.push_back(metrics::normalized_mutual_info(truth, predicted));
+      e.track_external.push_back(metrics::purity(truth, predicted));
+    }
   }
   return e;
 }
@@ -145,6 +155,7 @@ UnitOutcome run_unit(const WorkUnit& unit, const data::FeatureTable& features, c
     r.message = e.what();
   }
   const auto eval_start = std::chrono::steady_clock::now();
+  const metrics::TrackIndex tracks = metrics::track_index(features.track_ids);
   for (ClusterMethod method : unit.cluster.methods) {
     for (int k : unit.cluster.ks) {
       if (r.status != "ok") {
@@ -152,7 +163,7 @@ UnitOutcome run_unit(const WorkUnit& unit, const data::FeatureTable& features, c
         continue;
       }
       try {
-        out.evaluations.push_back(evaluate(unit, features, space, method, k));
+        out.evaluations.push_back(evaluate(unit, features, tracks, space, method, k));
       } catch (const std::exception& e) {
         // A bad clustering fails its own row, not the unit's other rows.
         out.evaluations.push_back(empty_evaluation(unit, to_string(method), k, space.name, "failed"));
