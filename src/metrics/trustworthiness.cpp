@@ -1,0 +1,110 @@
+#include "metrics/trustworthiness.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/error.hpp"
+
+namespace vaesweep::metrics {
+namespace {
+
+using Eigen::Index;
+
+void check_finite(const Eigen::MatrixXd& M, const char* name) {
+  if (M.allFinite()) return;
+  for (Index j = 0; j < M.cols(); ++j)
+    for (Index i = 0; i < M.rows(); ++i)
+      if (!std::isfinite(M(i, j)))
+        throw UserError(std::string("trustworthiness: ") + name + "(" + std::to_string(i) + ", " +
+                        std::to_string(j) + ") = " + std::to_string(M(i, j)) + "; expected finite values");
+}
+
+void validate(const Eigen::MatrixXd& X, const Eigen::MatrixXd& E, int k) {
+  const Index n = X.rows();
+  if (n == 0) throw UserError("trustworthiness: X has 0 samples; expected at least 1");
+  if (E.rows() != n)
+    throw UserError("trustworthiness: X_embedded has " + std::to_string(E.rows()) +
+                    " samples; expected as many as X (" + std::to_string(n) + ")");
+  if (X.cols() < 1) throw UserError("trustworthiness: X has 0 features; expected at least 1");
+  if (E.cols() < 1) throw UserError("trustworthiness: X_embedded has 0 dimensions; expected at least 1");
+  // sklearn: n_neighbors >= n_samples / 2 is an error (in real arithmetic: 2k >= n).
+  if (k < 1 || 2 * static_cast<std::int64_t>(k) >= n)
+    throw UserError("trustworthiness: n_neighbors = " + std::to_string(k) +
+                    "; expected 1 <= n_neighbors < n_samples / 2 = " + std::to_string(static_cast<double>(n) / 2.0));
+  check_finite(X, "X");
+  check_finite(E, "X_embedded");
+}
+
+// The k nearest neighbours of every sample in ET (c x n, one sample per column), itself
+// excluded, nearest first, lower index first on ties. Returns n x k (row-major: i * k + r).
+std::vector<Index> embedded_neighbours(const Eigen::MatrixXd& ET, int k) {
+  const Index n = ET.cols();
+  const auto kk = static_cast<std::size_t>(k);
+  std::vector<Index> out(static_cast<std::size_t>(n) * kk);
+  std::vector<std::pair<double, Index>> best;  // sorted by (distance, index)
+  best.reserve(kk + 1);
+  for (Index i = 0; i < n; ++i) {
+    best.clear();
+    const auto xi = ET.col(i);
+    for (Index l = 0; l < n; ++l) {
+      if (l == i) continue;
+      const double d = (ET.col(l) - xi).squaredNorm();
+      // l increases, so an equal distance never displaces an earlier (lower) index.
+      if (best.size() == kk && !(d < best.back().first)) continue;
+      auto pos = std::upper_bound(best.begin(), best.end(), d,
+                                  [](double v, const std::pair<double, Index>& e) { return v < e.first; });
+      best.insert(pos, {d, l});
+      if (best.size() > kk) best.pop_back();
+    }
+    for (std::size_t r = 0; r < kk; ++r) out[static_cast<std::size_t>(i) * kk + r] = best[r].second;
+  }
+  return out;
+}
+
+}  // namespace
+
+double trustworthiness(const Eigen::MatrixXd& X, const Eigen::MatrixXd& X_embedded, int n_neighbors) {
+  validate(X, X_embedded, n_neighbors);
+  const Index n = X.rows();
+  const auto kk = static_cast<std::size_t>(n_neighbors);
+  const Eigen::MatrixXd ET = X_embedded.transpose();
+  const std::vector<Index> nn = embedded_neighbours(ET, n_neighbors);
+
+  // Distances are differences of coordinates (not |x|^2 + |y|^2 - 2 x.y), so centring is not
+  // needed for accuracy; ranks only compare squared distances (sqrt is monotone).
+  const Eigen::MatrixXd XT = X.transpose();  // d x n: one sample per column
+  Eigen::VectorXd row(n);
+  std::vector<std::pair<double, Index>> cand;  // samples no farther than the farthest neighbour
+  std::int64_t penalty = 0;
+  for (Index i = 0; i < n; ++i) {
+    const auto xi = XT.col(i);
+    for (Index l = 0; l < n; ++l) row(l) = (XT.col(l) - xi).squaredNorm();
+    row(i) = std::numeric_limits<double>::infinity();  // as sklearn's fill_diagonal(inf)
+    const Index* nbr = &nn[static_cast<std::size_t>(i) * kk];
+    double dmax = 0;
+    for (std::size_t r = 0; r < kk; ++r) dmax = std::max(dmax, row(nbr[r]));
+    // Only samples at distance <= dmax can rank before a neighbour: one pass collects them.
+    cand.clear();
+    for (Index l = 0; l < n; ++l)
+      if (row(l) <= dmax) cand.emplace_back(row(l), l);
+    for (std::size_t r = 0; r < kk; ++r) {
+      const Index j = nbr[r];
+      const double dj = row(j);
+      std::int64_t rank = 1;  // 1 + #(closer) + #(as close, lower index)
+      for (const auto& [d, l] : cand) rank += (d < dj) || (d == dj && l < j);
+      if (rank > n_neighbors) penalty += rank - n_neighbors;
+    }
+  }
+  // The same operations as sklearn, in the same order, on the exact integer sum.
+  const double nk = static_cast<double>(static_cast<std::int64_t>(n) * n_neighbors);
+  const double scale = 2.0 / (nk * (2.0 * static_cast<double>(n) - 3.0 * n_neighbors - 1.0));
+  return 1.0 - static_cast<double>(penalty) * scale;
+}
+
+}  // namespace vaesweep::metrics
