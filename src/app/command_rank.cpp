@@ -7,20 +7,24 @@
 #include "core/error.hpp"
 #include "report/ranking.hpp"
 #include "report/ranking_format.hpp"
+#include "sweep/records.hpp"
 #include "sweep/results_file.hpp"
 
 namespace vaesweep::app {
 namespace {
 
+// Metrics that compare with a label set (<metric>_<set>, <metric>_<set>_track): ranking by
+// them selects with the labels (an oracle).
+bool is_label_metric(const std::string& name) {
+  for (const auto& metric : sweep::external_metric_names())
+    if (name.rfind(metric + "_", 0) == 0) return true;
+  return false;
+}
+
 // Evaluation columns that are metrics (everything numeric that is not an identifier or a count).
 bool is_metric_column(const std::string& name) {
   return name == "silhouette" || name == "calinski_harabasz" || name == "davies_bouldin" || name == "inertia" ||
-         name.rfind("ari_", 0) == 0 || name.rfind("nmi_", 0) == 0 || name.rfind("purity_", 0) == 0;
-}
-
-// Metrics that compare with a label set: ranking by them selects with the labels (an oracle).
-bool is_label_metric(const std::string& name) {
-  return name.rfind("ari_", 0) == 0 || name.rfind("nmi_", 0) == 0 || name.rfind("purity_", 0) == 0;
+         name == "trustworthiness" || name == "noise_fraction" || is_label_metric(name);
 }
 
 report::RankInput rank_input(const sweep::ResultsFile& results) {
@@ -71,7 +75,8 @@ int command_rank(const std::vector<std::string>& args) {
   options.add_options()
       ("results", po::value(&file)->required(), "results file written by vaesweep run")
       ("metric,m", po::value(&metric)->default_value("silhouette"),
-       "metric to rank by: silhouette, calinski_harabasz, davies_bouldin, inertia, or ari_/nmi_/purity_<label set>")
+       "metric to rank by: silhouette, calinski_harabasz, davies_bouldin, inertia, trustworthiness, or "
+       "<ari|nmi|ami|purity|homogeneity|completeness|v_measure|fmi>_<label set>[_track]")
       ("format,f", po::value(&format)->default_value("md"), "md or csv")
       ("top", po::value(&top)->default_value(0), "print only the best N groups (0 = all)");
   po::positional_options_description positional;

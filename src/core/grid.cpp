@@ -29,6 +29,23 @@ bool irrelevant_feature_key(const std::string& key, const Settings& s) {
   return false;
 }
 
+// Cluster keys of methods (or a projection) the study does not use.
+bool irrelevant_cluster_key(const std::string& key, const Settings& s) {
+  std::set<std::string> methods;
+  for (const auto& m : s.at("cluster.methods").value.as_list()) methods.insert(m.as_string());
+  const bool umap = s.at("cluster.projection").value.as_string() == "umap";
+  if (key == "cluster.linkage") return !methods.count("agglomerative");
+  if (key == "cluster.eps" || key == "cluster.min_samples") return !methods.count("dbscan");
+  if (key == "cluster.affinity" || key == "cluster.n_neighbors") return !methods.count("spectral");
+  if (key == "cluster.gamma")
+    return !methods.count("spectral") || s.at("cluster.affinity").value.as_string() != "rbf";
+  if (key == "cluster.covariance") return !methods.count("gmm");
+  if (key == "cluster.n_init") return !methods.count("kmeans") && !methods.count("spectral");
+  if (key == "cluster.max_iter") return !methods.count("kmeans");
+  if (key.rfind("cluster.umap_", 0) == 0) return !umap;
+  return false;
+}
+
 // Keys a unit's results do not depend on, given the rest of its settings; leaving them out of
 // the hash makes e.g. PCA units that differ only in beta one unit.
 bool is_irrelevant(const std::string& key, const Settings& s) {
@@ -39,7 +56,10 @@ bool is_irrelevant(const std::string& key, const Settings& s) {
   if (source == "table" && key.rfind("features.", 0) == 0 && key != "features.standardize") return true;
   if (source == "table" && key == "data.on_bad_file") return true;
   if (key.rfind("features.", 0) == 0 && irrelevant_feature_key(key, s)) return true;
-  if (s.at("model.kind").value.as_string() == "pca")
+  if (key.rfind("cluster.", 0) == 0 && irrelevant_cluster_key(key, s)) return true;
+  const std::string& kind = s.at("model.kind").value.as_string();
+  if (kind == "raw") return key.rfind("model.", 0) == 0 && key != "model.kind";
+  if (kind == "pca")
     return key == "model.hidden" || key == "model.beta" || key == "model.epochs" ||
            key == "model.batch_size" || key == "model.learning_rate";
   return false;

@@ -274,16 +274,39 @@ std::string to_string(FeatureKind kind) {
 ModelKind parse_model_kind(const std::string& name) {
   if (name == "vae") return ModelKind::vae;
   if (name == "pca") return ModelKind::pca;
-  throw UserError("unknown model kind \"" + name + "\"; valid names are: vae, pca");
+  if (name == "raw") return ModelKind::raw;
+  throw UserError("unknown model kind \"" + name + "\"; valid names are: vae, pca, raw");
 }
 
 ClusterMethod parse_cluster_method(const std::string& name) {
   if (name == "kmeans") return ClusterMethod::kmeans;
-  throw UserError("unknown clustering method \"" + name + "\"; valid names are: kmeans");
+  if (name == "agglomerative") return ClusterMethod::agglomerative;
+  if (name == "dbscan") return ClusterMethod::dbscan;
+  if (name == "spectral") return ClusterMethod::spectral;
+  if (name == "gmm") return ClusterMethod::gmm;
+  throw UserError("unknown clustering method \"" + name +
+                  "\"; valid names are: kmeans, agglomerative, dbscan, spectral, gmm");
 }
 
-std::string to_string(ModelKind kind) { return kind == ModelKind::vae ? "vae" : "pca"; }
-std::string to_string(ClusterMethod) { return "kmeans"; }
+std::string to_string(ModelKind kind) {
+  switch (kind) {
+    case ModelKind::vae: return "vae";
+    case ModelKind::pca: return "pca";
+    case ModelKind::raw: return "raw";
+  }
+  return "?";
+}
+
+std::string to_string(ClusterMethod method) {
+  switch (method) {
+    case ClusterMethod::kmeans: return "kmeans";
+    case ClusterMethod::agglomerative: return "agglomerative";
+    case ClusterMethod::dbscan: return "dbscan";
+    case ClusterMethod::spectral: return "spectral";
+    case ClusterMethod::gmm: return "gmm";
+  }
+  return "?";
+}
 
 namespace {
 std::vector<std::string> string_list(const Settings& s, const std::string& key) {
@@ -354,6 +377,18 @@ ClusterSpec cluster_spec(const Settings& s) {
   c.ks = {integer(s, "cluster.k")};
   c.n_init = integer(s, "cluster.n_init");
   c.max_iter = integer(s, "cluster.max_iter");
+  c.linkage = text(s, "cluster.linkage");
+  const Value& eps = s.at("cluster.eps").value;
+  c.eps = eps.is_string() ? 0.0 : eps.as_double();
+  c.min_samples = integer(s, "cluster.min_samples");
+  c.affinity = text(s, "cluster.affinity");
+  c.n_neighbors = integer(s, "cluster.n_neighbors");
+  c.gamma = real(s, "cluster.gamma");
+  c.covariance = text(s, "cluster.covariance");
+  c.umap = text(s, "cluster.projection") == "umap";
+  c.umap_components = integer(s, "cluster.umap_components");
+  c.umap_neighbors = integer(s, "cluster.umap_neighbors");
+  c.umap_min_dist = real(s, "cluster.umap_min_dist");
   return c;
 }
 

@@ -48,8 +48,8 @@ Study parse_study(const std::string& text, const std::filesystem::path& file,
 enum class DataSource { synthetic, audio, table };
 enum class BadFilePolicy { skip, fail };
 enum class FeatureKind { mfcc_stats, librosa, logmel, mfcc_sequence };
-enum class ModelKind { vae, pca };
-enum class ClusterMethod { kmeans };
+enum class ModelKind { vae, pca, raw };
+enum class ClusterMethod { kmeans, agglomerative, dbscan, spectral, gmm };
 
 DataSource parse_data_source(const std::string& name);
 BadFilePolicy parse_bad_file_policy(const std::string& name);
@@ -109,6 +109,17 @@ struct ClusterSpec {
   std::vector<int> ks;  // every k evaluated on a unit's latent space
   int n_init = 10;
   int max_iter = 300;
+  std::string linkage = "ward";
+  double eps = 0.0;     // 0: "auto"
+  int min_samples = 5;
+  std::string affinity = "nearest_neighbors";
+  int n_neighbors = 10;
+  double gamma = 1.0;
+  std::string covariance = "full";
+  bool umap = false;    // cluster.projection = "umap"
+  int umap_components = 2;
+  int umap_neighbors = 15;
+  double umap_min_dist = 0.1;
 };
 
 DataSpec data_spec(const Settings& s, const std::filesystem::path& study_file);

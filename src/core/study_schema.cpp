@@ -71,7 +71,8 @@ std::vector<KeySpec> make_keys() {
       {"features.segment_seconds", T::real, 3.0, {}, 0.05, 36000, "segment length in seconds"},
       {"features.standardize", T::boolean, true, {}, -inf, inf, "z-score every feature column"},
 
-      {"model.kind", T::string, "vae", {"vae", "pca"}, -inf, inf, "MLP beta-VAE or the PCA baseline"},
+      {"model.kind", T::string, "vae", {"vae", "pca", "raw"}, -inf, inf,
+       "MLP beta-VAE, the PCA baseline, or raw (cluster the standardised features directly)"},
       {"model.hidden", T::int_list, ints({64, 32}), {}, 1, 65536, "hidden layer widths of encoder (decoder mirrors)"},
       {"model.latent_dim", T::integer, 8, {}, 1, 65536, "latent dimension (PCA: components)"},
       {"model.beta", T::real, 1.0, {}, 0, 1.0e6, "weight of the KL term"},
@@ -79,11 +80,27 @@ std::vector<KeySpec> make_keys() {
       {"model.batch_size", T::integer, 64, {}, 1, 1.0e7, "mini-batch size"},
       {"model.learning_rate", T::real, 1e-3, {}, 1e-12, 10, "Adam learning rate"},
 
-      {"cluster.methods", T::string_list, strings({"kmeans"}), {"kmeans"}, -inf, inf,
+      {"cluster.methods", T::string_list, strings({"kmeans"}),
+       {"kmeans", "agglomerative", "dbscan", "spectral", "gmm"}, -inf, inf,
        "clustering methods run on each latent space"},
-      {"cluster.k", T::integer, 4, {}, 2, 1.0e7, "number of clusters"},
-      {"cluster.n_init", T::integer, 10, {}, 1, 10000, "k-means restarts (best inertia wins)"},
+      {"cluster.k", T::integer, 4, {}, 2, 1.0e7, "number of clusters (not used by dbscan)"},
+      {"cluster.n_init", T::integer, 10, {}, 1, 10000, "k-means restarts (best inertia wins; also spectral's k-means)"},
       {"cluster.max_iter", T::integer, 300, {}, 1, 1.0e6, "k-means iterations per restart"},
+      {"cluster.linkage", T::string, "ward", {"ward", "complete", "average", "single"}, -inf, inf,
+       "agglomerative linkage"},
+      {"cluster.eps", T::real_or_name, "auto", {"auto"}, 1e-300, 1.0e300,
+       "dbscan neighbourhood radius, or \"auto\" (knee of the k-distance curve)"},
+      {"cluster.min_samples", T::integer, 5, {}, 1, 1.0e6, "dbscan: neighbours (itself included) of a core point"},
+      {"cluster.affinity", T::string, "nearest_neighbors", {"nearest_neighbors", "rbf"}, -inf, inf,
+       "spectral affinity"},
+      {"cluster.n_neighbors", T::integer, 10, {}, 2, 1.0e6, "spectral: neighbours of the k-NN graph"},
+      {"cluster.gamma", T::real, 1.0, {}, 1e-300, 1.0e300, "spectral rbf: kernel coefficient"},
+      {"cluster.covariance", T::string, "full", {"full", "diag"}, -inf, inf, "gmm covariance type"},
+      {"cluster.projection", T::string, "none", {"none", "umap"}, -inf, inf,
+       "cluster (and score) a UMAP projection of the latent space instead of the space itself"},
+      {"cluster.umap_components", T::integer, 2, {}, 1, 1000, "UMAP output dimensions"},
+      {"cluster.umap_neighbors", T::integer, 15, {}, 2, 10000, "UMAP n_neighbors"},
+      {"cluster.umap_min_dist", T::real, 0.1, {}, 0, 100, "UMAP min_dist"},
 
       {"evaluation.label_sets", T::string_list, Value(Value::List{}), {}, -inf, inf,
        "label sets scored with ARI/NMI/purity (default: all of data.labels)"},
@@ -184,6 +201,11 @@ std::optional<std::string> check_value(const KeySpec& spec, Value& value) {
     case ValueType::string:
       if (!value.is_string()) return "expected a string, got " + value.kind_name();
       return check_choice(spec, value.as_string());
+    case ValueType::real_or_name:
+      if (value.is_string()) return check_choice(spec, value.as_string());
+      if (value.is_int()) value = Value(value.as_double());
+      if (!value.is_double()) return "expected a number or " + join(spec.choices, " or ") + ", got " + value.kind_name();
+      return check_number(spec, value.as_double());
     case ValueType::string_list:
       if (!value.is_list()) return "expected a list of strings, got " + value.kind_name();
       for (const auto& item : value.as_list()) {

@@ -11,7 +11,8 @@
 
 namespace vaesweep {
 
-enum class ValueType { boolean, integer, real, string, string_list, int_list };
+// real_or_name: a number in [min, max] or one of `choices` (cluster.eps = 0.5 or "auto").
+enum class ValueType { boolean, integer, real, string, string_list, int_list, real_or_name };
 
 struct KeySpec {
   std::string key;                    // "section.name"

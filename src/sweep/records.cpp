@@ -23,7 +23,7 @@ std::string encode(const std::vector<UnitRecord>& units, const std::vector<Evalu
     w.put(e.unit);
     for (const auto* s : {&e.config_hash, &e.method, &e.space, &e.status}) w.put_string(*s);
     w.put(e.k), w.put(e.clusters_found), w.put(e.noise_fraction), w.put(e.inertia), w.put(e.silhouette);
-    w.put(e.calinski_harabasz), w.put(e.davies_bouldin);
+    w.put(e.calinski_harabasz), w.put(e.davies_bouldin), w.put(e.trustworthiness);
     w.put_vector(e.external);
     w.put_vector(e.track_external);
   }
@@ -51,6 +51,7 @@ void decode(const std::string& bytes, std::vector<UnitRecord>& units, std::vecto
     e.k = r.get<std::int64_t>(), e.clusters_found = r.get<std::int64_t>(), e.noise_fraction = r.get<double>();
     e.inertia = r.get<double>(), e.silhouette = r.get<double>(), e.calinski_harabasz = r.get<double>();
     e.davies_bouldin = r.get<double>();
+    e.trustworthiness = r.get<double>();
     e.external = r.get_vector<double>();
     e.track_external = r.get_vector<double>();
     evaluations.push_back(std::move(e));
@@ -109,6 +110,7 @@ data::ColumnTable evaluations_table(const std::vector<EvaluationRecord>& e, cons
   t.add_column("silhouette", column(e, &EvaluationRecord::silhouette));
   t.add_column("calinski_harabasz", column(e, &EvaluationRecord::calinski_harabasz));
   t.add_column("davies_bouldin", column(e, &EvaluationRecord::davies_bouldin));
+  t.add_column("trustworthiness", column(e, &EvaluationRecord::trustworthiness));
   const auto& names = external_metric_names();
   const bool per_track = std::any_of(e.begin(), e.end(), [](const auto& row) { return !row.track_external.empty(); });
   for (const bool track : {false, true}) {

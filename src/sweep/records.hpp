@@ -33,19 +33,21 @@ struct EvaluationRecord {
   std::string config_hash;
   std::string method;             // "kmeans"
   std::int64_t k = 0;
-  std::string space;              // the space that was clustered and scored: "vae_latent", "pca"
+  std::string space;              // the space clustered and scored: "vae_latent", "pca", "features", "+umap"
   std::string status;             // ok, or the unit's status when it produced no latent space
   std::int64_t clusters_found = 0;
-  double noise_fraction = 0;
+  double noise_fraction = 0;      // DBSCAN noise, left out of every score
   double inertia = 0, silhouette = 0, calinski_harabasz = 0, davies_bouldin = 0;
-  std::vector<double> external;   // per label set: ari, nmi, purity (in that order)
+  double trustworthiness = 0;     // of the UMAP projection that was clustered; NaN without one
+  std::vector<double> external;   // per label set: external_metric_names() in that order
   // The same per track when rows are segments of tracks (a track's prediction is the majority
   // cluster of its segments); empty when every row is its own track.
   std::vector<double> track_external;
 };
 
 inline const std::vector<std::string>& external_metric_names() {
-  static const std::vector<std::string> names = {"ari", "nmi", "purity"};
+  static const std::vector<std::string> names = {"ari",          "nmi",          "ami",       "purity",
+                                                 "homogeneity",  "completeness", "v_measure", "fmi"};
   return names;
 }
 

@@ -3,16 +3,19 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <set>
 
-#include "cluster/kmeans.hpp"
 #include "cluster/pca.hpp"
+#include "cluster/umap.hpp"
 #include "core/error.hpp"
 #include "core/hash.hpp"
 #include "core/rng.hpp"
 #include "metrics/external.hpp"
 #include "metrics/internal.hpp"
 #include "metrics/track_votes.hpp"
+#include "metrics/trustworthiness.hpp"
+#include "sweep/partition.hpp"
 #include "models/vae.hpp"
 
 namespace vaesweep::sweep {
@@ -34,11 +37,13 @@ std::string join_numbers(const std::vector<double>& values) {
 struct LatentSpace {
   Eigen::MatrixXd Z;
   std::string name;
+  double trustworthiness = std::numeric_limits<double>::quiet_NaN();  // of a projection
 };
 
 LatentSpace fit_model(const WorkUnit& unit, const data::FeatureTable& features, const RunContext& context,
                       UnitRecord& record) {
   const ModelSpec& m = unit.model;
+  if (m.kind == ModelKind::raw) return {features.X, "features"};  // direct feature clustering
   if (m.kind == ModelKind::pca) {
     const auto start = std::chrono::steady_clock::now();
     cluster::PcaResult p = cluster::pca(features.X, m.latent_dim);
@@ -80,46 +85,82 @@ EvaluationRecord empty_evaluation(const WorkUnit& unit, const std::string& metho
   e.k = k;
   e.space = space;
   e.status = status;
-  e.inertia = e.silhouette = e.calinski_harabasz = e.davies_bouldin = kNaN;
+  e.inertia = e.silhouette = e.calinski_harabasz = e.davies_bouldin = e.trustworthiness = kNaN;
   e.external.assign(unit.label_sets.size() * external_metric_names().size(), kNaN);
   return e;
 }
 
-EvaluationRecord evaluate(const WorkUnit& unit, const data::FeatureTable& features, const metrics::TrackIndex& tracks,
-                          const LatentSpace& space, ClusterMethod method, int k) {
+// The external scores of one labelling against every label set, in external_metric_names()
+// order per set.
+std::vector<double> external_row(const WorkUnit& unit, const data::FeatureTable& features,
+                                 const std::vector<std::size_t>& rows, const std::vector<int>& pred,
+                                 const metrics::TrackIndex* tracks) {
+  std::vector<double> out;
+  for (const auto& set_name : unit.label_sets) {
+    const auto& codes = features.label(set_name).codes;
+    std::vector<int> truth;
+    truth.reserve(rows.size());
+    for (std::size_t r : rows) truth.push_back(codes[r]);
+    const metrics::ExternalScores s = tracks ? metrics::external_scores(metrics::track_labels(*tracks, truth), pred)
+                                             : metrics::external_scores(truth, pred);
+    for (double v : {s.ari, s.nmi, s.ami, s.purity, s.homogeneity, s.completeness, s.v_measure, s.fowlkes_mallows})
+      out.push_back(v);
+  }
+  return out;
+}
+
+EvaluationRecord evaluate(const WorkUnit& unit, const data::FeatureTable& features, const LatentSpace& space,
+                          Partitioner& partitioner, ClusterMethod method, int k) {
   EvaluationRecord e = empty_evaluation(unit, to_string(method), k, space.name, "ok");
-  cluster::KMeansParams params;
-  params.k = k;
-  params.n_init = unit.cluster.n_init;
-  params.max_iter = unit.cluster.max_iter;
-  params.seed = clustering_seed(unit.seed, e.method, k);
-  const cluster::KMeansResult fit = cluster::kmeans(space.Z, params);
-  e.inertia = fit.inertia;
-  e.clusters_found = static_cast<std::int64_t>(std::set<int>(fit.labels.begin(), fit.labels.end()).size());
+  const Partition part = partitioner.run(method, k);
+  e.inertia = part.inertia;
+  e.noise_fraction = part.noise_fraction;
+  e.trustworthiness = space.trustworthiness;
+  // DBSCAN noise is left out of every score; noise_fraction says how much was left out.
+  std::vector<std::size_t> rows;
+  std::vector<int> labels;
+  for (std::size_t r = 0; r < part.labels.size(); ++r)
+    if (part.labels[r] >= 0) {
+      rows.push_back(r);
+      labels.push_back(part.labels[r]);
+    }
+  e.clusters_found = static_cast<std::int64_t>(std::set<int>(labels.begin(), labels.end()).size());
+  if (rows.empty()) return e;
+  Eigen::MatrixXd kept;
+  const bool all_rows = rows.size() == part.labels.size();
+  if (!all_rows) kept = space.Z(rows, Eigen::all);
+  const Eigen::MatrixXd& Z = all_rows ? space.Z : kept;
   // Internal metrics in the space that was clustered (DESIGN.md, evaluation integrity 3); they
   // need at least two clusters, which a degenerate latent space may not give.
-  if (e.clusters_found >= 2 && e.clusters_found < static_cast<std::int64_t>(space.Z.rows())) {
-    e.silhouette = metrics::silhouette(space.Z, fit.labels);
-    e.calinski_harabasz = metrics::calinski_harabasz(space.Z, fit.labels);
-    e.davies_bouldin = metrics::davies_bouldin(space.Z, fit.labels);
+  if (e.clusters_found >= 2 && e.clusters_found < static_cast<std::int64_t>(rows.size())) {
+    e.silhouette = metrics::silhouette(Z, labels);
+    e.calinski_harabasz = metrics::calinski_harabasz(Z, labels);
+    e.davies_bouldin = metrics::davies_bouldin(Z, labels);
   }
-  std::size_t i = 0;
-  for (const auto& set_name : unit.label_sets) {
-    const auto& truth = features.label(set_name).codes;
-    e.external[i++] = metrics::adjusted_rand_index(truth, fit.labels);
-    e.external[i++] = metrics::normalized_mutual_info(truth, fit.labels);
-    e.external[i++] = metrics::purity(truth, fit.labels);
-  }
-  if (tracks.segmented()) {
-    const std::vector<int> predicted = metrics::track_majority(tracks, fit.labels);
-    for (const auto& set_name : unit.label_sets) {
-      const std::vector<int> truth = metrics::track_labels(tracks, features.label(set_name).codes);
-      e.track_external.push_back(metrics::adjusted_rand_index(truth, predicted));
-      e.track_external.push_back(metrics::normalized_mutual_info(truth, predicted));
-      e.track_external.push_back(metrics::purity(truth, predicted));
-    }
-  }
+  e.external = external_row(unit, features, rows, labels, nullptr);
+  std::vector<std::string> track_ids;
+  for (std::size_t r : rows) track_ids.push_back(features.track_ids[r]);
+  const metrics::TrackIndex tracks = metrics::track_index(track_ids);
+  if (tracks.segmented())
+    e.track_external = external_row(unit, features, rows, metrics::track_majority(tracks, labels), &tracks);
   return e;
+}
+
+// The space the clusterers see: the latent space, or its UMAP projection (with the projection's
+// trustworthiness, 15 neighbours, so a distorting projection is visible next to its scores).
+LatentSpace clustered_space(const WorkUnit& unit, LatentSpace latent) {
+  if (!unit.cluster.umap) return latent;
+  cluster::UmapParams params;
+  params.n_components = unit.cluster.umap_components;
+  params.n_neighbors = unit.cluster.umap_neighbors;
+  params.min_dist = unit.cluster.umap_min_dist;
+  params.seed = clustering_seed(unit.seed, "umap", 0);
+  LatentSpace projected;
+  projected.Z = cluster::umap(latent.Z, params).embedding;
+  projected.name = latent.name + "+umap";
+  const int neighbours = std::min<int>(15, static_cast<int>((latent.Z.rows() - 1) / 2));
+  if (neighbours >= 1) projected.trustworthiness = metrics::trustworthiness(latent.Z, projected.Z, neighbours);
+  return projected;
 }
 
 }  // namespace
@@ -139,7 +180,7 @@ UnitOutcome run_unit(const WorkUnit& unit, const data::FeatureTable& features, c
   r.model = to_string(unit.model.kind);
   r.axes = unit.axes_text(false);
   r.beta = unit.model.kind == ModelKind::vae ? unit.model.beta : kNaN;
-  r.latent_dim = unit.model.latent_dim;
+  r.latent_dim = unit.model.kind == ModelKind::raw ? features.X.cols() : unit.model.latent_dim;
   r.seed = static_cast<std::int64_t>(unit.seed);
   r.status = "ok";
   r.rank = context.rank;
@@ -155,15 +196,24 @@ UnitOutcome run_unit(const WorkUnit& unit, const data::FeatureTable& features, c
     r.message = e.what();
   }
   const auto eval_start = std::chrono::steady_clock::now();
-  const metrics::TrackIndex tracks = metrics::track_index(features.track_ids);
+  if (r.status == "ok") {
+    try {
+      space = clustered_space(unit, std::move(space));
+    } catch (const std::exception& e) {
+      r.status = "failed";
+      r.message = std::string("projection: ") + e.what();
+    }
+  }
+  std::optional<Partitioner> partitioner;
+  if (r.status == "ok") partitioner.emplace(space.Z, unit.cluster, unit.seed);
   for (ClusterMethod method : unit.cluster.methods) {
-    for (int k : unit.cluster.ks) {
+    for (int k : evaluated_ks(method, unit.cluster.ks)) {
       if (r.status != "ok") {
         out.evaluations.push_back(empty_evaluation(unit, to_string(method), k, space.name, r.status));
         continue;
       }
       try {
-        out.evaluations.push_back(evaluate(unit, features, tracks, space, method, k));
+        out.evaluations.push_back(evaluate(unit, features, space, *partitioner, method, k));
       } catch (const std::exception& e) {
         // A bad clustering fails its own row, not the unit's other rows.
         out.evaluations.push_back(empty_evaluation(unit, to_string(method), k, space.name, "failed"));
