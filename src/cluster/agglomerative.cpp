@@ -11,6 +11,7 @@
 #include <numeric>
 #include <string>
 
+#include "cluster/simd.hpp"
 #include "core/error.hpp"
 
 namespace vaesweep::cluster {
@@ -146,16 +147,6 @@ class NearLists {
   std::vector<double> bound_dist_;
   std::vector<int> bound_index_;
 };
-
-// Four doubles (GCC's generic vectors: two SSE2 registers on baseline x86-64, one AVX2
-// register in the AVX2 clone below, scalar code on other machines).
-typedef double v4d __attribute__((vector_size(32)));
-
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define VAESWEEP_AVX2_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define VAESWEEP_AVX2_CLONES
-#endif
 
 // rows[r][j] = sum over features k, in order, of (X(j, k) - xs[r * d + k])^2 for r < 4 and
 // j in [jb, je), X column-major with n rows. Each pair's sum is the same sequence of

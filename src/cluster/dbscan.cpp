@@ -8,6 +8,7 @@
 #include <numeric>
 #include <string>
 
+#include "cluster/simd.hpp"
 #include "core/error.hpp"
 
 namespace vaesweep::cluster {
@@ -19,16 +20,6 @@ constexpr int kLeafSize = 32;
 constexpr int kRows = 4;           // samples per block of the distance kernel
 constexpr Index kMaxDimBlock = 64;  // features kept on the stack per block
 constexpr double kMaxAbs = 1e150;  // squared distances of larger values could overflow
-
-// Four doubles (GCC's generic vectors: two SSE2 registers on baseline x86-64, one AVX2
-// register in the AVX2 clone below, scalar code on other machines).
-typedef double v4d __attribute__((vector_size(32)));
-
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define VAESWEEP_AVX2_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define VAESWEEP_AVX2_CLONES
-#endif
 
 // out[r * kLeafSize + j] = sum over features k, in order, of (cols[k * ld + j] - xs[r * d + k])^2
 // for the kRows samples xs (row-major) and nb <= kLeafSize samples stored feature by feature

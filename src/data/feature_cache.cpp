@@ -1,10 +1,9 @@
 #include "data/feature_cache.hpp"
 
-#include <unistd.h>
-
 #include <chrono>
 #include <system_error>
 
+#include "core/atomic_write.hpp"
 #include "core/error.hpp"
 #include "core/hash.hpp"
 #include "core/log.hpp"
@@ -98,19 +97,13 @@ void FeatureCache::save() {
   t.add_column("first_row", first);
   t.add_column("rows", counts);
 
-  const fs::path tmp = file_.string() + ".tmp-" + std::to_string(::getpid());
-  {
+  write_atomically(file_, [&](const fs::path& tmp) {
     Hdf5File h5 = Hdf5File::create(tmp);
     h5.set_attribute("/", "extraction", canonical_);
     h5.write_table("/entries", t);
     h5.write_matrix("/X", X);
     h5.close();
-  }
-  fs::rename(tmp, file_, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    throw UserError(file_.string() + ": cannot store the feature cache: " + ec.message());
-  }
+  });
   dirty_ = false;
 }
 

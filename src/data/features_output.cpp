@@ -1,11 +1,10 @@
 #include "data/features_output.hpp"
 
-#include <unistd.h>
-
 #include <charconv>
 #include <fstream>
 #include <system_error>
 
+#include "core/atomic_write.hpp"
 #include "core/error.hpp"
 #include "core/version.hpp"
 #include "core/csv_field.hpp"
@@ -31,25 +30,6 @@ std::vector<std::string> file_names(const FeatureTable& t) {
   std::vector<std::string> names;
   for (const auto& track : t.track_ids) names.push_back(fs::path(track).filename().string());
   return names;
-}
-
-// Writes through `write(tmp)` and renames tmp over `out`; the temporary is removed on failure.
-template <typename Write>
-void write_atomically(const fs::path& out, Write write) {
-  const fs::path tmp = out.string() + ".tmp-" + std::to_string(::getpid());
-  try {
-    write(tmp);
-  } catch (...) {
-    std::error_code ignored;
-    fs::remove(tmp, ignored);
-    throw;
-  }
-  std::error_code ec;
-  fs::rename(tmp, out, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    throw UserError(out.string() + ": cannot move the finished file into place: " + ec.message());
-  }
 }
 
 void write_csv(const fs::path& path, const AudioFeatures& f, const FeaturesOutputInfo& info) {

@@ -1,7 +1,6 @@
 #include "sweep/results_file.hpp"
 
-#include <unistd.h>
-
+#include "core/atomic_write.hpp"
 #include "core/error.hpp"
 #include "data/hdf5_file.hpp"
 
@@ -18,8 +17,7 @@ void refuse_existing_output(const fs::path& out, bool overwrite) {
 
 void write_results_file(const fs::path& out, const ResultsContent& content, bool overwrite) {
   refuse_existing_output(out, overwrite);
-  const fs::path tmp = out.string() + ".tmp-" + std::to_string(::getpid());
-  try {
+  write_atomically(out, [&](const fs::path& tmp) {
     data::Hdf5File file = data::Hdf5File::create(tmp);
     for (const auto& [name, value] : content.text_attributes) file.set_attribute("/", name, value);
     for (const auto& [name, value] : content.int_attributes) file.set_attribute("/", name, value);
@@ -28,17 +26,7 @@ void write_results_file(const fs::path& out, const ResultsContent& content, bool
     file.write_table("/features", content.features);
     if (content.skipped_files.cols() > 0) file.write_table("/skipped_files", content.skipped_files);
     file.close();  // surfaces a failed close here, before the rename makes the file visible
-  } catch (...) {
-    std::error_code ignored;
-    fs::remove(tmp, ignored);
-    throw;
-  }
-  std::error_code ec;
-  fs::rename(tmp, out, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    throw UserError(out.string() + ": cannot move the finished results into place: " + ec.message());
-  }
+  });
 }
 
 ResultsFile read_results_file(const fs::path& path) {
