@@ -17,5 +17,7 @@ int command_synth(const std::vector<std::string>& args);
 int command_run(const std::vector<std::string>& args, int* argc, char*** argv);
 int command_rank(const std::vector<std::string>& args);
 int command_features(const std::vector<std::string>& args);
+int command_cluster(const std::vector<std::string>& args);
+int command_score(const std::vector<std::string>& args);
 
 }  // namespace vaesweep::app

@@ -20,6 +20,8 @@ const char* kUsage =
     "  features  extract audio features (librosa-compatible) into a CSV or HDF5 table\n"
     "  run       run a study (under mpirun for several ranks) into a results file\n"
     "  rank      rank the configurations of a results file across seeds\n"
+    "  cluster   cluster the rows of a feature CSV into a labels CSV (kmeans, agglomerative, dbscan, ...)\n"
+    "  score     internal and external metrics of a labels CSV\n"
     "\n"
     "  vaesweep <command> --help   options of a command\n"
     "  vaesweep --version          version and git commit\n";
@@ -48,7 +50,9 @@ int main(int argc, char** argv) {
     if (command == "run") return command_run(args, &argc, &argv);
     if (command == "rank") return command_rank(args);
     if (command == "features") return command_features(args);
-    std::cerr << "vaesweep: unknown command \"" << command << "\"; the commands are: synth, features, run, rank\n";
+    if (command == "cluster") return command_cluster(args);
+    if (command == "score") return command_score(args);
+    std::cerr << "vaesweep: unknown command \"" << command << "\"; the commands are: synth, features, run, rank, cluster, score\n";
     return kExitUsage;
   } catch (const boost::program_options::error& e) {
     std::cerr << "vaesweep " << command << ": " << e.what() << " (see vaesweep " << command << " --help)\n";

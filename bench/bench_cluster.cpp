@@ -1,0 +1,207 @@
+// Benchmark: one clustering algorithm (or the silhouette) of vaesweep's cluster/ and metrics/
+// rooms on a feature CSV, on ONE thread, with its peak memory. The peer is
+// bench/cluster_sklearn_reference.py (scikit-learn 1.2 with the same settings); both are run
+// side by side by bench/run_cluster_bench.sh, one process per (n, algorithm, implementation).
+//
+//   bench_cluster --data X.csv --truth Y.csv --algorithm A [--labels-out F] [--eps 8]
+//                 [--min-seconds 0.5]
+//
+//   silhouette     metrics::silhouette(X, y), y the make_blobs labels of Y.csv (column label)
+//   kmeans         cluster::kmeans, k = 10, n_init = 10, seed 0
+//   agglomerative  cluster::agglomerative, ward linkage, cut at k = 10
+//   dbscan         cluster::dbscan, eps (default 8), min_samples = 5
+//   spectral       cluster::spectral_clustering, nearest_neighbors affinity, n_neighbors = 10,
+//                  k = 10, n_init = 10, seed 0
+//
+// The call is repeated until --min-seconds of CPU time have passed (at most 20 times, at least
+// once) and the fastest repetition is reported, as the Python peer does. Times are the process
+// CPU time (all threads: a library that spawned threads would show) and the wall time. Peak
+// memory: after the data is loaded the kernel's peak-RSS mark is reset (/proc/self/clear_refs,
+// "5"), and the growth of VmHWM over the resident set at that point is reported: the
+// algorithm's own peak. The last line is machine-readable:
+//   RESULT impl=vaesweep algorithm=... n=... cpu_s=... wall_s=... reps=... peak_mb=... value=...
+// (value: the silhouette, or the number of clusters found). --labels-out writes the labels of
+// the last repetition as a CSV with one column, label (noise = -1).
+#include <Eigen/Dense>
+
+#include <time.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <fstream>
+#include <functional>
+#include <limits>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "cluster/agglomerative.hpp"
+#include "cluster/dbscan.hpp"
+#include "cluster/kmeans.hpp"
+#include "cluster/spectral.hpp"
+#include "data/csv.hpp"
+#include "data/feature_table.hpp"
+#include "metrics/internal.hpp"
+
+namespace {
+
+namespace cluster = vaesweep::cluster;
+namespace metrics = vaesweep::metrics;
+namespace data = vaesweep::data;
+
+struct Options {
+  std::string data, truth, algorithm, labels_out;
+  double eps = 8.0;
+  double min_seconds = 0.5;
+};
+
+[[noreturn]] void usage(const std::string& problem) {
+  std::fprintf(stderr,
+               "bench_cluster: %s\nusage: bench_cluster --data X.csv --truth Y.csv --algorithm "
+               "silhouette|kmeans|agglomerative|dbscan|spectral [--labels-out F] [--eps 8] [--min-seconds 0.5]\n",
+               problem.c_str());
+  std::exit(2);
+}
+
+Options parse(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    auto next = [&]() -> std::string {
+      if (i + 1 >= argc) usage("missing value after " + a);
+      return argv[++i];
+    };
+    if (a == "--data") o.data = next();
+    else if (a == "--truth") o.truth = next();
+    else if (a == "--algorithm") o.algorithm = next();
+    else if (a == "--labels-out") o.labels_out = next();
+    else if (a == "--eps") o.eps = std::atof(next().c_str());
+    else if (a == "--min-seconds") o.min_seconds = std::atof(next().c_str());
+    else usage("unknown argument " + a);
+  }
+  if (o.data.empty() || o.truth.empty() || o.algorithm.empty()) usage("--data, --truth and --algorithm are required");
+  return o;
+}
+
+double cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
+double wall_seconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+long status_kb(const std::string& field) {
+  std::ifstream f("/proc/self/status");
+  std::string line;
+  while (std::getline(f, line))
+    if (line.rfind(field + ":", 0) == 0) return std::atol(line.c_str() + field.size() + 1);
+  return -1;
+}
+
+bool reset_peak() {
+  std::ofstream f("/proc/self/clear_refs");
+  f << "5";
+  f.flush();
+  return static_cast<bool>(f);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    const Options o = parse(argc, argv);
+    const data::CsvTable x_csv = data::read_csv(o.data);
+    const Eigen::MatrixXd X = data::table_from_csv(x_csv, {}).X;
+    std::vector<int> y;
+    {
+      const data::CsvTable y_csv = data::read_csv(o.truth);
+      const std::size_t c = y_csv.column_index("label");
+      for (const auto& row : y_csv.rows) y.push_back(std::atoi(row[c].c_str()));
+    }
+
+    std::function<double(std::vector<int>&)> call;  // returns the reported value
+    auto n_clusters = [](const std::vector<int>& labels) {
+      std::set<int> s;
+      for (int l : labels)
+        if (l >= 0) s.insert(l);
+      return static_cast<double>(s.size());
+    };
+    if (o.algorithm == "silhouette") {
+      call = [&](std::vector<int>&) { return metrics::silhouette(X, y); };
+    } else if (o.algorithm == "kmeans") {
+      call = [&](std::vector<int>& labels) {
+        cluster::KMeansParams p;
+        p.k = 10;
+        p.n_init = 10;
+        p.seed = 0;
+        labels = cluster::kmeans(X, p).labels;
+        return n_clusters(labels);
+      };
+    } else if (o.algorithm == "agglomerative") {
+      call = [&](std::vector<int>& labels) {
+        cluster::AgglomerativeParams p;
+        p.linkage = cluster::Linkage::ward;
+        labels = cluster::cut(cluster::agglomerative(X, p), 10);
+        return n_clusters(labels);
+      };
+    } else if (o.algorithm == "dbscan") {
+      call = [&](std::vector<int>& labels) {
+        cluster::DbscanParams p;
+        p.eps = o.eps;
+        p.min_samples = 5;
+        labels = cluster::dbscan(X, p).labels;
+        return n_clusters(labels);
+      };
+    } else if (o.algorithm == "spectral") {
+      call = [&](std::vector<int>& labels) {
+        cluster::SpectralParams p;
+        p.k = 10;
+        p.affinity = cluster::SpectralAffinity::nearest_neighbors;
+        p.n_neighbors = 10;
+        p.n_init = 10;
+        p.seed = 0;
+        labels = cluster::spectral_clustering(X, p).labels;
+        return n_clusters(labels);
+      };
+    } else {
+      usage("unknown algorithm " + o.algorithm);
+    }
+
+    const long baseline_kb = status_kb("VmRSS");
+    const bool can_reset = reset_peak();
+    double best_cpu = std::numeric_limits<double>::infinity(), best_wall = best_cpu, total = 0, value = 0;
+    int reps = 0;
+    std::vector<int> labels;
+    while (reps == 0 || (total < o.min_seconds && reps < 20)) {
+      const double c0 = cpu_seconds(), w0 = wall_seconds();
+      value = call(labels);
+      const double c1 = cpu_seconds(), w1 = wall_seconds();
+      best_cpu = std::min(best_cpu, c1 - c0);
+      best_wall = std::min(best_wall, w1 - w0);
+      total += c1 - c0;
+      ++reps;
+    }
+    const double peak_mb =
+        can_reset ? static_cast<double>(status_kb("VmHWM") - baseline_kb) / 1024.0 : std::nan("");
+
+    if (!o.labels_out.empty() && o.algorithm != "silhouette") {
+      std::ofstream out(o.labels_out);
+      out << "label\n";
+      for (int l : labels) out << l << "\n";
+      if (!out) throw std::runtime_error("cannot write " + o.labels_out);
+    }
+    std::printf("RESULT impl=vaesweep algorithm=%s n=%lld cpu_s=%.6f wall_s=%.6f reps=%d peak_mb=%.1f value=%.17g\n",
+                o.algorithm.c_str(), static_cast<long long>(X.rows()), best_cpu, best_wall, reps, peak_mb, value);
+    return 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bench_cluster: %s\n", e.what());
+    return 1;
+  }
+}
