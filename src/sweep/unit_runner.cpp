@@ -138,6 +138,7 @@ EvaluationRecord evaluate(const WorkUnit& unit, const data::FeatureTable& featur
     e.davies_bouldin = metrics::davies_bouldin(Z, labels);
   }
   e.external = external_row(unit, features, rows, labels, nullptr);
+  if (features.track_ids.size() != features.rows()) return e;  // a table without track ids
   std::vector<std::string> track_ids;
   for (std::size_t r : rows) track_ids.push_back(features.track_ids[r]);
   const metrics::TrackIndex tracks = metrics::track_index(track_ids);
