@@ -39,9 +39,7 @@ bool read_cluster_input(const std::string& file, const std::vector<std::string>&
 }
 
 void write_file_atomically(const std::string& out, bool overwrite, const std::string& content) {
-  std::error_code ec;
-  if (!overwrite && fs::exists(fs::path(out), ec))
-    throw UserError(out + ": already exists; pass --overwrite to replace it (nothing was changed)");
+  refuse_existing_output(out, overwrite);
   write_atomically(out, [&](const fs::path& tmp) {
     std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
     if (!f) throw UserError(out + ": cannot create " + tmp.string() + " (does the folder exist and is it writable?)");
@@ -49,15 +47,6 @@ void write_file_atomically(const std::string& out, bool overwrite, const std::st
     f.close();
     if (!f) throw UserError(out + ": writing " + tmp.string() + " failed (disk full?)");
   });
-}
-
-void check_output_path(const std::string& out, bool overwrite) {
-  const fs::path path(out);
-  std::error_code ec;
-  if (!overwrite && fs::exists(path, ec))
-    throw UserError(out + ": already exists; pass --overwrite to replace it (nothing was changed)");
-  const fs::path folder = path.has_parent_path() ? path.parent_path() : fs::path(".");
-  if (!fs::is_directory(folder, ec)) throw UserError(out + ": the folder " + folder.string() + " does not exist");
 }
 
 }  // namespace vaesweep::app

@@ -17,9 +17,8 @@ std::string cluster_id_column(const data::CsvTable& csv);
 // Reads the feature CSV of cluster/score into `table` (ids from cluster_id_column, else "0",
 // "1", ...); returns whether the file has an id column.
 bool read_cluster_input(const std::string& file, const std::vector<std::string>& exclude, data::FeatureTable& table);
-// UserError when `out` exists (and !overwrite) or its folder does not; call before any work.
-void check_output_path(const std::string& out, bool overwrite);
-// Writes `content` to a temporary file beside `out`, then renames it into place.
+// Writes `content` to a temporary file beside `out`, then renames it into place (after
+// refuse_existing_output).
 void write_file_atomically(const std::string& out, bool overwrite, const std::string& content);
 
 }  // namespace vaesweep::app

@@ -168,8 +168,8 @@ int command_cluster(const std::vector<std::string>& args) {
   const Projection projection = parse_projection(projection_name);
   check_flags(vm, method, method_name);
   const bool overwrite = vm.count("overwrite") > 0;
-  check_output_path(out, overwrite);
-  if (!embedding_out.empty()) check_output_path(embedding_out, overwrite);
+  refuse_existing_output(out, overwrite);
+  if (!embedding_out.empty()) refuse_existing_output(embedding_out, overwrite);
   // Choices are validated before the data is read: a typo fails fast.
   const cluster::Linkage linkage = cluster::parse_linkage(linkage_name);
   const cluster::SpectralAffinity affinity = cluster::parse_spectral_affinity(affinity_name);

@@ -1,7 +1,8 @@
 #pragma once
-// Writing a file so that readers (and crashes) only ever see the old file or the complete new
-// one: write a temporary file beside the target, then rename it over the target. The
-// temporary is removed when writing fails.
+// Writing an output file: refuse to replace an existing one unless asked (checked before any
+// work), and write it so that readers (and crashes) only ever see the old file or the complete
+// new one: a temporary file beside the target, renamed over the target. The temporary is
+// removed when writing fails.
 #include <unistd.h>
 
 #include <filesystem>
@@ -11,6 +12,19 @@
 #include "core/error.hpp"
 
 namespace vaesweep {
+
+// UserError "<out>: [what ]already exists; <remedy> (nothing was changed)" when `out` exists and
+// overwrite is false, and "<out>: the folder F does not exist" when its folder is missing.
+inline void refuse_existing_output(const std::filesystem::path& out, bool overwrite, const std::string& what = "",
+                                   const std::string& remedy = "pass --overwrite to replace it") {
+  std::error_code ec;
+  if (!overwrite && std::filesystem::exists(out, ec))
+    throw UserError(out.string() + ": " + (what.empty() ? "" : what + " ") + "already exists; " + remedy +
+                    " (nothing was changed)");
+  const std::filesystem::path folder = out.has_parent_path() ? out.parent_path() : std::filesystem::path(".");
+  if (!std::filesystem::is_directory(folder, ec))
+    throw UserError(out.string() + ": the folder " + folder.string() + " does not exist");
+}
 
 // Calls write(temporary_path), then renames the temporary to `target`. Exceptions from write
 // propagate (after the temporary is removed); a failed rename is a UserError naming target.

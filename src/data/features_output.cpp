@@ -106,11 +106,7 @@ void check_features_output(const fs::path& out, bool overwrite) {
   const std::string ext = lower_extension(out);
   if (ext != ".csv" && ext != ".h5" && ext != ".hdf5")
     throw UserError(out.string() + ": unknown output format \"" + ext + "\"; use .csv or .h5");
-  std::error_code ec;
-  if (fs::exists(out, ec) && !overwrite)
-    throw UserError(out.string() + ": already exists; pass --overwrite to replace it (nothing was changed)");
-  const fs::path folder = out.has_parent_path() ? out.parent_path() : fs::path(".");
-  if (!fs::is_directory(folder, ec)) throw UserError(out.string() + ": the folder " + folder.string() + " does not exist");
+  refuse_existing_output(out, overwrite);
 }
 
 void write_features_output(const fs::path& out, const AudioFeatures& features, const FeaturesOutputInfo& info,

@@ -7,16 +7,13 @@
 namespace vaesweep::sweep {
 namespace fs = std::filesystem;
 
-void refuse_existing_output(const fs::path& out, bool overwrite) {
-  if (fs::exists(out) && !overwrite)
-    throw UserError(out.string() + ": the results file already exists; pass --overwrite to replace it "
-                    "or --out to write elsewhere (nothing was changed)");
-  const fs::path folder = out.has_parent_path() ? out.parent_path() : fs::path(".");
-  if (!fs::is_directory(folder)) throw UserError(out.string() + ": the folder " + folder.string() + " does not exist");
+void refuse_existing_results(const fs::path& out, bool overwrite) {
+  refuse_existing_output(out, overwrite, "the results file",
+                         "pass --overwrite to replace it or --out to write elsewhere");
 }
 
 void write_results_file(const fs::path& out, const ResultsContent& content, bool overwrite) {
-  refuse_existing_output(out, overwrite);
+  refuse_existing_results(out, overwrite);
   write_atomically(out, [&](const fs::path& tmp) {
     data::Hdf5File file = data::Hdf5File::create(tmp);
     for (const auto& [name, value] : content.text_attributes) file.set_attribute("/", name, value);

@@ -22,7 +22,7 @@ struct ResultsContent {
 };
 
 // UserError when `out` exists and overwriting was not asked for (checked before any work).
-void refuse_existing_output(const std::filesystem::path& out, bool overwrite);
+void refuse_existing_results(const std::filesystem::path& out, bool overwrite);
 
 void write_results_file(const std::filesystem::path& out, const ResultsContent& content, bool overwrite);
 

@@ -59,7 +59,7 @@ RunSummary run_sweep(const RunOptions& options, const MpiSession& mpi) {
   std::string refusal;
   if (mpi.is_root()) {
     try {
-      refuse_existing_output(options.out, options.overwrite);
+      refuse_existing_results(options.out, options.overwrite);
     } catch (const UserError& e) {
       refusal = e.what();
     }
