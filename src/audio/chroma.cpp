@@ -3,26 +3,15 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <sstream>
 #include <string>
 
+#include "audio/librosa_numerics.hpp"
 #include "core/error.hpp"
 
 namespace vaesweep::audio {
 namespace {
 
-// librosa.util.tiny of its float32 arrays: guards divisions and "zero" norms.
-constexpr double kFloat32Tiny = std::numeric_limits<float>::min();
 
-std::string num(double v) {
-  std::ostringstream os;
-  os << v;
-  return os.str();
-}
-
-[[noreturn]] void bad_param(const char* what, const char* field, const std::string& value, const std::string& expected) {
-  throw UserError(std::string(what) + " parameter '" + field + "' = " + value + ": expected " + expected);
-}
 
 void check_rows(const Eigen::MatrixXd& S, int n_fft, const char* what) {
   if (S.rows() != n_fft / 2 + 1) {
@@ -92,14 +81,14 @@ void for_each_peak(const Eigen::MatrixXd& S, const PiptrackParams& p, Sink&& sin
 void validate(const PiptrackParams& p) {
   if (p.sample_rate <= 0) bad_param("piptrack", "sample_rate", std::to_string(p.sample_rate), "> 0");
   if (p.n_fft < 2) bad_param("piptrack", "n_fft", std::to_string(p.n_fft), ">= 2");
-  if (!(p.fmin >= 0.0) || !std::isfinite(p.fmin)) bad_param("piptrack", "fmin", num(p.fmin), "a finite value >= 0");
-  if (!(p.fmax > p.fmin)) bad_param("piptrack", "fmax", num(p.fmax), "> fmin = " + num(p.fmin));
-  if (!(p.threshold >= 0.0 && p.threshold <= 1.0)) bad_param("piptrack", "threshold", num(p.threshold), "a value in [0, 1]");
+  if (!(p.fmin >= 0.0) || !std::isfinite(p.fmin)) bad_param("piptrack", "fmin", param_text(p.fmin), "a finite value >= 0");
+  if (!(p.fmax > p.fmin)) bad_param("piptrack", "fmax", param_text(p.fmax), "> fmin = " + param_text(p.fmin));
+  if (!(p.threshold >= 0.0 && p.threshold <= 1.0)) bad_param("piptrack", "threshold", param_text(p.threshold), "a value in [0, 1]");
 }
 
 void validate(const TuningParams& p) {
   validate(p.piptrack);
-  if (!(p.resolution > 0.0 && p.resolution < 1.0)) bad_param("tuning", "resolution", num(p.resolution), "a value in (0, 1)");
+  if (!(p.resolution > 0.0 && p.resolution < 1.0)) bad_param("tuning", "resolution", param_text(p.resolution), "a value in (0, 1)");
   if (p.bins_per_octave < 1) bad_param("tuning", "bins_per_octave", std::to_string(p.bins_per_octave), ">= 1");
 }
 
@@ -107,9 +96,9 @@ void validate(const ChromaParams& p) {
   if (p.sample_rate <= 0) bad_param("chroma", "sample_rate", std::to_string(p.sample_rate), "> 0");
   if (p.n_fft < 2) bad_param("chroma", "n_fft", std::to_string(p.n_fft), ">= 2");
   if (p.n_chroma < 1) bad_param("chroma", "n_chroma", std::to_string(p.n_chroma), ">= 1");
-  if (!std::isfinite(p.ctroct)) bad_param("chroma", "ctroct", num(p.ctroct), "a finite value");
-  if (!(p.octwidth >= 0.0) || !std::isfinite(p.octwidth)) bad_param("chroma", "octwidth", num(p.octwidth), "a finite value >= 0 (0: no weighting)");
-  if (p.tuning && !std::isfinite(*p.tuning)) bad_param("chroma", "tuning", num(*p.tuning), "a finite value (or none: estimate)");
+  if (!std::isfinite(p.ctroct)) bad_param("chroma", "ctroct", param_text(p.ctroct), "a finite value");
+  if (!(p.octwidth >= 0.0) || !std::isfinite(p.octwidth)) bad_param("chroma", "octwidth", param_text(p.octwidth), "a finite value >= 0 (0: no weighting)");
+  if (p.tuning && !std::isfinite(*p.tuning)) bad_param("chroma", "tuning", param_text(*p.tuning), "a finite value (or none: estimate)");
 }
 
 Pitches piptrack(const Eigen::MatrixXd& S, const PiptrackParams& p) {
@@ -124,7 +113,7 @@ Pitches piptrack(const Eigen::MatrixXd& S, const PiptrackParams& p) {
 }
 
 double pitch_tuning(const std::vector<double>& frequencies, double resolution, int bins_per_octave) {
-  if (!(resolution > 0.0 && resolution < 1.0)) bad_param("tuning", "resolution", num(resolution), "a value in (0, 1)");
+  if (!(resolution > 0.0 && resolution < 1.0)) bad_param("tuning", "resolution", param_text(resolution), "a value in (0, 1)");
   if (bins_per_octave < 1) bad_param("tuning", "bins_per_octave", std::to_string(bins_per_octave), ">= 1");
   const int n_bins = static_cast<int>(std::ceil(1.0 / resolution));
   // numpy.linspace(-0.5, 0.5, n_bins + 1): start + i * step, the last edge exactly 0.5.
@@ -183,7 +172,7 @@ double estimate_tuning(const Eigen::MatrixXd& S, const TuningParams& p) {
 
 Eigen::MatrixXd chroma_filterbank(const ChromaParams& p, double tuning) {
   validate(p);
-  if (!std::isfinite(tuning)) bad_param("chroma", "tuning", num(tuning), "a finite value");
+  if (!std::isfinite(tuning)) bad_param("chroma", "tuning", param_text(tuning), "a finite value");
   const int n_chroma = p.n_chroma;
   const int n_cols = p.n_fft / 2 + 1;
   // Chroma-bin position of every FFT bin k >= 1 (librosa.hz_to_octs with the tuned A440),

@@ -3,26 +3,15 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <sstream>
 #include <string>
 
+#include "audio/librosa_numerics.hpp"
 #include "core/error.hpp"
 
 namespace vaesweep::audio {
 namespace {
 
-// librosa.util.tiny of its float32 spectrograms: a norm below it is "zero" and left unscaled.
-constexpr double kFloat32Tiny = std::numeric_limits<float>::min();
 
-std::string num(double v) {
-  std::ostringstream os;
-  os << v;
-  return os.str();
-}
-
-[[noreturn]] void bad_param(const char* what, const char* field, const std::string& value, const char* expected) {
-  throw UserError(std::string(what) + " parameter '" + field + "' = " + value + ": expected " + expected);
-}
 
 void check_framing(const char* what, int frame_length, int hop_length) {
   if (frame_length < 1) bad_param(what, "frame_length", std::to_string(frame_length), ">= 1");
@@ -57,13 +46,13 @@ void validate(const RmsParams& p) {
 
 void validate(const ZeroCrossingParams& p) {
   check_framing("zero_crossing_rate", p.frame_length, p.hop_length);
-  if (!(p.threshold >= 0.0) || !std::isfinite(p.threshold)) bad_param("zero_crossing_rate", "threshold", num(p.threshold), "a finite value >= 0");
+  if (!(p.threshold >= 0.0) || !std::isfinite(p.threshold)) bad_param("zero_crossing_rate", "threshold", param_text(p.threshold), "a finite value >= 0");
 }
 
 void validate(const SpectralShapeParams& p) {
   if (p.sample_rate <= 0) bad_param("spectral shape", "sample_rate", std::to_string(p.sample_rate), "> 0");
-  if (!(p.bandwidth_p > 0.0) || !std::isfinite(p.bandwidth_p)) bad_param("spectral shape", "bandwidth_p", num(p.bandwidth_p), "a finite value > 0");
-  if (!(p.roll_percent > 0.0 && p.roll_percent < 1.0)) bad_param("spectral shape", "roll_percent", num(p.roll_percent), "a value in (0, 1)");
+  if (!(p.bandwidth_p > 0.0) || !std::isfinite(p.bandwidth_p)) bad_param("spectral shape", "bandwidth_p", param_text(p.bandwidth_p), "a finite value > 0");
+  if (!(p.roll_percent > 0.0 && p.roll_percent < 1.0)) bad_param("spectral shape", "roll_percent", param_text(p.roll_percent), "a value in (0, 1)");
 }
 
 Eigen::RowVectorXd rms(const std::vector<float>& y, const RmsParams& p) {

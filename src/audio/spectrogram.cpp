@@ -9,9 +9,9 @@
 #include <memory>
 #include <mutex>
 #include <numbers>
-#include <sstream>
 #include <stdexcept>
 
+#include "audio/librosa_numerics.hpp"
 #include "core/error.hpp"
 
 namespace vaesweep::audio {
@@ -186,15 +186,7 @@ void apply_banded(const BandedFilterbank& fb, const double* power, double* col) 
   }
 }
 
-[[noreturn]] void bad_param(const char* field, const std::string& value, const char* expected) {
-  throw UserError(std::string("spectral parameter '") + field + "' = " + value + ": expected " + expected);
-}
 
-std::string num(double v) {
-  std::ostringstream os;
-  os << v;
-  return os.str();
-}
 
 }  // namespace
 
@@ -207,17 +199,17 @@ PadMode parse_pad_mode(const std::string& name) {
 std::string to_string(PadMode mode) { return mode == PadMode::reflect ? "reflect" : "constant"; }
 
 void validate(const SpectralParams& p) {
-  if (p.sample_rate <= 0) bad_param("sample_rate", std::to_string(p.sample_rate), "> 0");
-  if (p.n_fft < 2) bad_param("n_fft", std::to_string(p.n_fft), ">= 2");
-  if (p.hop_length < 1) bad_param("hop_length", std::to_string(p.hop_length), ">= 1");
-  if (p.n_mels < 1) bad_param("n_mels", std::to_string(p.n_mels), ">= 1");
-  if (!(p.fmin >= 0.0) || !std::isfinite(p.fmin)) bad_param("fmin", num(p.fmin), "a finite value >= 0");
+  if (p.sample_rate <= 0) bad_param("spectral", "sample_rate", std::to_string(p.sample_rate), "> 0");
+  if (p.n_fft < 2) bad_param("spectral", "n_fft", std::to_string(p.n_fft), ">= 2");
+  if (p.hop_length < 1) bad_param("spectral", "hop_length", std::to_string(p.hop_length), ">= 1");
+  if (p.n_mels < 1) bad_param("spectral", "n_mels", std::to_string(p.n_mels), ">= 1");
+  if (!(p.fmin >= 0.0) || !std::isfinite(p.fmin)) bad_param("spectral", "fmin", param_text(p.fmin), "a finite value >= 0");
   const double fmax = p.fmax > 0.0 ? p.fmax : p.sample_rate / 2.0;
-  if (!(p.fmax >= 0.0) || !std::isfinite(p.fmax)) bad_param("fmax", num(p.fmax), "a finite value >= 0 (0 means sample_rate / 2)");
-  if (!(fmax > p.fmin)) bad_param("fmax", num(fmax), ("> fmin = " + num(p.fmin)).c_str());
-  if (!(p.top_db >= 0.0)) bad_param("top_db", num(p.top_db), ">= 0 (+inf: no floor)");
-  if (!(p.amin > 0.0) || !std::isfinite(p.amin)) bad_param("amin", num(p.amin), "a finite value > 0");
-  if (p.pad_mode != PadMode::reflect && p.pad_mode != PadMode::constant) bad_param("pad_mode", "?", "reflect or constant");
+  if (!(p.fmax >= 0.0) || !std::isfinite(p.fmax)) bad_param("spectral", "fmax", param_text(p.fmax), "a finite value >= 0 (0 means sample_rate / 2)");
+  if (!(fmax > p.fmin)) bad_param("spectral", "fmax", param_text(fmax), ("> fmin = " + param_text(p.fmin)).c_str());
+  if (!(p.top_db >= 0.0)) bad_param("spectral", "top_db", param_text(p.top_db), ">= 0 (+inf: no floor)");
+  if (!(p.amin > 0.0) || !std::isfinite(p.amin)) bad_param("spectral", "amin", param_text(p.amin), "a finite value > 0");
+  if (p.pad_mode != PadMode::reflect && p.pad_mode != PadMode::constant) bad_param("spectral", "pad_mode", "?", "reflect or constant");
 }
 
 int frame_count(std::size_t n_samples, const SpectralParams& p) {

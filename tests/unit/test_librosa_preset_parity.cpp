@@ -9,11 +9,9 @@
 
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <limits>
 #include <iostream>
 #include <map>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -22,6 +20,7 @@
 #include "audio/resample.hpp"
 #include "audio/spectrogram.hpp"
 #include "core/error.hpp"
+#include "test_csv_util.hpp"
 
 namespace {
 
@@ -31,31 +30,20 @@ using namespace vaesweep::audio;
 const fs::path kDir = fs::path(VAESWEEP_SHARED_DATA_DIR) / "audio" / "gtzan-mini";
 const fs::path kCsv = kDir / "librosa_features_30_sec.csv";
 
-std::vector<std::string> split_commas(const std::string& line) {  // the table has no quoted fields
-  std::vector<std::string> out;
-  std::stringstream ss(line);
-  std::string cell;
-  while (std::getline(ss, cell, ',')) out.push_back(cell);
-  return out;
-}
-
 struct Row {
   std::string filename;
   std::map<std::string, double> value;  // every numeric column by name
 };
 
+// Every numeric column of the published table by name (filename and label are not numbers).
 std::vector<Row> read_published_table() {
-  std::ifstream in(kCsv);
-  std::string line;
-  std::getline(in, line);
-  const std::vector<std::string> header = split_commas(line);
+  const vaesweep::test::CsvTable t = vaesweep::test::read_csv(kCsv.string());  // no quoted fields
   std::vector<Row> rows;
-  while (std::getline(in, line)) {
-    if (line.empty()) continue;
-    const std::vector<std::string> cells = split_commas(line);
+  for (std::size_t r = 0; r < t.rows.size(); ++r) {
     Row row;
-    row.filename = cells.at(0);
-    for (std::size_t i = 1; i + 1 < header.size(); ++i) row.value[header[i]] = std::stod(cells.at(i));  // skip filename, label
+    row.filename = t.cell(r, "filename");
+    for (const auto& name : t.header)
+      if (name != "filename" && name != "label") row.value[name] = t.number(r, name);
     rows.push_back(row);
   }
   return rows;
@@ -102,10 +90,7 @@ TEST(AudioLibrosaPreset, FeatureNamesFollowTheTable) {
   EXPECT_EQ(librosa_preset_feature_names(13).size(), 38u);
   if (!fs::exists(kCsv)) return;
   // Every name is a column of the published table, in the table's order.
-  std::ifstream in(kCsv);
-  std::string line;
-  std::getline(in, line);
-  const std::vector<std::string> header = split_commas(line);
+  const std::vector<std::string> header = vaesweep::test::read_csv(kCsv.string()).header;
   std::size_t at = 0;
   for (const std::string& name : names) {
     while (at < header.size() && header[at] != name) ++at;

@@ -10,29 +10,20 @@
 #include <cmath>
 #include <complex>
 #include <filesystem>
-#include <fstream>
 #include <limits>
 #include <numbers>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "audio/audio_file.hpp"
 #include "audio/spectrogram.hpp"
 #include "core/error.hpp"
+#include "test_csv_util.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 using namespace vaesweep::audio;
-
-std::vector<std::string> split_commas(const std::string& line) {  // the table has no quoted fields
-  std::vector<std::string> out;
-  std::stringstream ss(line);
-  std::string cell;
-  while (std::getline(ss, cell, ',')) out.push_back(cell);
-  return out;
-}
 
 struct Row {
   std::string filename;
@@ -40,26 +31,14 @@ struct Row {
 };
 
 std::vector<Row> read_published_table(const fs::path& csv) {
-  std::ifstream in(csv);
-  std::string line;
-  std::getline(in, line);
-  const std::vector<std::string> header = split_commas(line);
-  auto column = [&](const std::string& name) {
-    for (std::size_t i = 0; i < header.size(); ++i) {
-      if (header[i] == name) return i;
-    }
-    ADD_FAILURE() << "no column " << name;
-    return std::size_t{0};
-  };
+  const vaesweep::test::CsvTable t = vaesweep::test::read_csv(csv.string());  // no quoted fields
   std::vector<Row> rows;
-  while (std::getline(in, line)) {
-    if (line.empty()) continue;
-    const std::vector<std::string> cells = split_commas(line);
+  for (std::size_t r = 0; r < t.rows.size(); ++r) {
     Row row;
-    row.filename = cells.at(column("filename"));
+    row.filename = t.cell(r, "filename");
     for (int k = 1; k <= 20; ++k) {
-      row.mean.push_back(std::stod(cells.at(column("mfcc" + std::to_string(k) + "_mean"))));
-      row.var.push_back(std::stod(cells.at(column("mfcc" + std::to_string(k) + "_var"))));
+      row.mean.push_back(t.number(r, "mfcc" + std::to_string(k) + "_mean"));
+      row.var.push_back(t.number(r, "mfcc" + std::to_string(k) + "_var"));
     }
     rows.push_back(row);
   }
