@@ -40,7 +40,6 @@ Files written to tests/data/sklearn/:
                             kdist: NearestNeighbors(n_neighbors=k).fit(X).kneighbors(X)
                             distance to the k-th neighbour, the sample itself counted first
 """
-import csv
 import os
 
 import numpy as np
@@ -60,33 +59,7 @@ from sklearn.metrics import (
     v_measure_score,
 )
 from sklearn.neighbors import NearestNeighbors
-
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "sklearn")
-
-
-def fmt(v):
-    if isinstance(v, (int, np.integer)):
-        return str(int(v))
-    if isinstance(v, str):
-        return v
-    return repr(float(v))
-
-
-def write_rows(name, header, rows):
-    with open(os.path.join(OUT, name), "w", newline="") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(header)
-        for r in rows:
-            w.writerow([fmt(v) for v in r])
-
-
-def write_matrix(name, M, prefix="x"):
-    M = np.atleast_2d(M)
-    write_rows(name, [f"{prefix}{j}" for j in range(M.shape[1])], M.tolist())
-
-
-def write_vector(name, v, header):
-    write_rows(name, [header], [[x] for x in v])
+from reference_io import OUT, write_matrix, write_rows, write_vector
 
 
 # --- external metrics ----------------------------------------------------------------------

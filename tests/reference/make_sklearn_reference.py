@@ -28,7 +28,6 @@ Files written to tests/data/sklearn/:
   <prefix>_components.csv, <prefix>_mean.csv, <prefix>_explained_variance.csv,
   <prefix>_transformed.csv (fit_transform of X_<dataset>)
 """
-import csv
 import os
 
 import numpy as np
@@ -42,33 +41,7 @@ from sklearn.metrics import (
     normalized_mutual_info_score,
     silhouette_score,
 )
-
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "sklearn")
-
-
-def fmt(v):
-    if isinstance(v, (int, np.integer)):
-        return str(int(v))
-    if isinstance(v, str):
-        return v
-    return repr(float(v))
-
-
-def write_rows(name, header, rows):
-    with open(os.path.join(OUT, name), "w", newline="") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(header)
-        for r in rows:
-            w.writerow([fmt(v) for v in r])
-
-
-def write_matrix(name, M, prefix="x"):
-    M = np.atleast_2d(M)
-    write_rows(name, [f"{prefix}{j}" for j in range(M.shape[1])], M.tolist())
-
-
-def write_vector(name, v, header):
-    write_rows(name, [header], [[x] for x in v])
+from reference_io import OUT, write_matrix, write_rows, write_vector
 
 
 def blobs(rng, centers, sizes, std):

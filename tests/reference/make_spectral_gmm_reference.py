@@ -35,7 +35,6 @@ Files written to tests/data/sklearn/ (prefix sg_):
                                  mean log-likelihood per sample, bic(X), and lower_bound_
   sg_gmm_labels_<case>.csv       predict(X) of that model (header: label)
 """
-import csv
 import os
 import warnings
 
@@ -48,35 +47,7 @@ from scipy.linalg import eigvalsh
 from scipy.sparse import csgraph, issparse
 from sklearn.metrics import adjusted_rand_score
 from sklearn.mixture import GaussianMixture
-
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "sklearn")
-
-
-def fmt(v):
-    if isinstance(v, (bool, np.bool_)):
-        return str(int(v))
-    if isinstance(v, (int, np.integer)):
-        return str(int(v))
-    if isinstance(v, str):
-        return v
-    return repr(float(v))
-
-
-def write_rows(name, header, rows):
-    with open(os.path.join(OUT, name), "w", newline="") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(header)
-        for r in rows:
-            w.writerow([fmt(v) for v in r])
-
-
-def write_matrix(name, M, prefix="x"):
-    M = np.atleast_2d(M)
-    write_rows(name, [f"{prefix}{j}" for j in range(M.shape[1])], M.tolist())
-
-
-def write_vector(name, v, header):
-    write_rows(name, [header], [[x] for x in v])
+from reference_io import OUT, write_matrix, write_rows, write_vector
 
 
 def blobs(**kw):

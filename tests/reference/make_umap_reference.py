@@ -30,7 +30,6 @@ Files written to tests/data/sklearn/ (prefix um_):
                                  (trustworthiness with 15 neighbours of um_E_<ds>_tsne)
   um_ab_expected.csv             spread,min_dist,a,b: umap-learn 0.5's find_ab_params
 """
-import csv
 import os
 
 import numpy as np
@@ -42,29 +41,16 @@ from sklearn.decomposition import PCA
 from sklearn.manifold import TSNE, trustworthiness
 from sklearn.metrics import pairwise_distances
 from sklearn.neighbors import NearestNeighbors
-
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "sklearn")
-
-
-def fmt(v):
-    if isinstance(v, (int, np.integer)):
-        return str(int(v))
-    if isinstance(v, str):
-        return v
-    f = float(v)
-    return str(int(f)) if f.is_integer() and abs(f) < 1e15 else repr(f)
+from reference_io import OUT, write_matrix as _write_matrix, write_rows as _write_rows
 
 
+# This script's tables hold integral floats (neighbour counts, sizes) written as integers.
 def write_rows(name, header, rows):
-    with open(os.path.join(OUT, name), "w", newline="") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(header)
-        for r in rows:
-            w.writerow([fmt(v) for v in r])
+    _write_rows(name, header, rows, integral_floats_as_int=True)
 
 
 def write_matrix(name, M, prefix):
-    write_rows(name, [f"{prefix}{j}" for j in range(M.shape[1])], M.tolist())
+    _write_matrix(name, M, prefix, integral_floats_as_int=True)
 
 
 def trustworthiness_stable(X, E, k):
