@@ -10,7 +10,6 @@
 // Output: labels.csv with the columns id,label; DBSCAN noise is label -1. Written to a
 // temporary name in the same folder and renamed into place; an existing file is replaced only
 // with --overwrite.
-#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -33,6 +32,7 @@
 #include "core/atomic_write.hpp"
 #include "core/csv_field.hpp"
 #include "core/error.hpp"
+#include "core/strings.hpp"
 #include "data/csv.hpp"
 #include "data/feature_table.hpp"
 
@@ -59,12 +59,6 @@ Projection parse_projection(const std::string& name) {
   if (name == "none") return Projection::none;
   if (name == "umap") return Projection::umap;
   throw UserError("--projection: unknown projection \"" + name + "\"; valid projections are: none, umap");
-}
-
-std::string number_text(double v) {
-  char buf[32];
-  const auto res = std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, res.ptr);
 }
 
 double parse_positive(const std::string& flag, const std::string& text) {

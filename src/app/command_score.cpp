@@ -15,7 +15,6 @@
 //
 // Output: JSON (default; one flat object, keys sorted, numbers in the shortest form that reads
 // back as the same double, NaN as null) or text (key: value lines).
-#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
@@ -28,6 +27,7 @@
 #include "app/commands.hpp"
 #include "app/options.hpp"
 #include "core/error.hpp"
+#include "core/strings.hpp"
 #include "data/csv.hpp"
 #include "data/feature_table.hpp"
 #include "metrics/external.hpp"
@@ -90,12 +90,6 @@ std::vector<int> label_codes(const std::vector<std::string>& values, bool& integ
   }
   if (!integer) out = data::encode_labels("label", values).codes;
   return out;
-}
-
-std::string number_text(double v) {
-  char buf[32];
-  const auto res = std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, res.ptr);
 }
 
 std::string json_string(const std::string& s) {

@@ -1,11 +1,11 @@
 #include "data/features_output.hpp"
 
-#include <charconv>
 #include <fstream>
 #include <system_error>
 
 #include "core/atomic_write.hpp"
 #include "core/error.hpp"
+#include "core/strings.hpp"
 #include "core/version.hpp"
 #include "core/csv_field.hpp"
 #include "data/hdf5_file.hpp"
@@ -13,12 +13,6 @@
 namespace vaesweep::data {
 namespace fs = std::filesystem;
 namespace {
-
-std::string number_text(double v) {
-  char buf[32];
-  const auto res = std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, res.ptr);
-}
 
 std::string lower_extension(const fs::path& p) {
   std::string ext = p.extension().string();
