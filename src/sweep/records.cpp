@@ -1,133 +1,347 @@
 #include "sweep/records.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
+#include <variant>
 
 #include "sweep/bytes.hpp"
 
 namespace vaesweep::sweep {
+namespace {
+
+// Bumped whenever put_unit or put_evaluation change, so that decode_unit refuses a journal
+// record of another build instead of misreading it.
+constexpr std::uint8_t kUnitRecordVersion = 1;
+
+void put_unit(ByteWriter& w, const UnitRecord& u) {
+  w.put(u.unit);
+  for (const auto* s : {&u.config_hash, &u.group_hash, &u.feature_hash, &u.model, &u.axes, &u.status, &u.message,
+                        &u.kl_per_dim, &u.host, &u.device, &u.run_id})
+    w.put_string(*s);
+  w.put(u.beta), w.put(u.latent_dim), w.put(u.seed), w.put(u.epochs_run), w.put(u.train_seconds);
+  w.put(u.eval_seconds), w.put(u.loss), w.put(u.reconstruction), w.put(u.kl), w.put(u.active_units), w.put(u.rank);
+  w.put(u.started_at), w.put(u.wall_seconds);
+}
+
+UnitRecord get_unit(ByteReader& r) {
+  UnitRecord u;
+  u.unit = r.get<std::int64_t>();
+  for (auto* s : {&u.config_hash, &u.group_hash, &u.feature_hash, &u.model, &u.axes, &u.status, &u.message,
+                  &u.kl_per_dim, &u.host, &u.device, &u.run_id})
+    *s = r.get_string();
+  u.beta = r.get<double>(), u.latent_dim = r.get<std::int64_t>(), u.seed = r.get<std::int64_t>();
+  u.epochs_run = r.get<std::int64_t>(), u.train_seconds = r.get<double>(), u.eval_seconds = r.get<double>();
+  u.loss = r.get<double>(), u.reconstruction = r.get<double>(), u.kl = r.get<double>();
+  u.active_units = r.get<std::int64_t>(), u.rank = r.get<std::int64_t>();
+  u.started_at = r.get<double>(), u.wall_seconds = r.get<double>();
+  return u;
+}
+
+void put_evaluation(ByteWriter& w, const EvaluationRecord& e) {
+  w.put(e.unit);
+  for (const auto* s : {&e.config_hash, &e.method, &e.space, &e.status}) w.put_string(*s);
+  w.put(e.k), w.put(e.clusters_found), w.put(e.noise_fraction), w.put(e.inertia), w.put(e.silhouette);
+  w.put(e.calinski_harabasz), w.put(e.davies_bouldin), w.put(e.trustworthiness);
+  w.put_vector(e.external);
+  w.put_vector(e.track_external);
+}
+
+EvaluationRecord get_evaluation(ByteReader& r) {
+  EvaluationRecord e;
+  e.unit = r.get<std::int64_t>();
+  for (auto* s : {&e.config_hash, &e.method, &e.space, &e.status}) *s = r.get_string();
+  e.k = r.get<std::int64_t>(), e.clusters_found = r.get<std::int64_t>(), e.noise_fraction = r.get<double>();
+  e.inertia = r.get<double>(), e.silhouette = r.get<double>(), e.calinski_harabasz = r.get<double>();
+  e.davies_bouldin = r.get<double>();
+  e.trustworthiness = r.get<double>();
+  e.external = r.get_vector<double>();
+  e.track_external = r.get_vector<double>();
+  return e;
+}
+
+// One scalar column of /units or /evaluations and the field it holds, listed once for both
+// directions (records -> table -> records).
+template <typename Record>
+struct Field {
+  const char* name;
+  std::variant<std::int64_t Record::*, double Record::*, std::string Record::*> member;
+  bool optional = false;  // added after the first release: an older results file lacks it
+};
+
+const std::vector<Field<UnitRecord>>& unit_fields() {
+  using U = UnitRecord;
+  static const std::vector<Field<U>> fields = {
+      {"unit", &U::unit},
+      {"config_hash", &U::config_hash},
+      {"group_hash", &U::group_hash},
+      {"feature_hash", &U::feature_hash},
+      {"model", &U::model},
+      {"axes", &U::axes},
+      {"beta", &U::beta},
+      {"latent_dim", &U::latent_dim},
+      {"seed", &U::seed},
+      {"status", &U::status},
+      {"message", &U::message},
+      {"epochs_run", &U::epochs_run},
+      {"train_seconds", &U::train_seconds},
+      {"eval_seconds", &U::eval_seconds},
+      {"loss", &U::loss},
+      {"reconstruction", &U::reconstruction},
+      {"kl", &U::kl},
+      {"active_units", &U::active_units},
+      {"kl_per_dim", &U::kl_per_dim},
+      {"rank", &U::rank},
+      {"host", &U::host},
+      {"device", &U::device},
+      {"run_id", &U::run_id, true},
+      {"started_at", &U::started_at, true},
+      {"wall_seconds", &U::wall_seconds, true},
+  };
+  return fields;
+}
+
+const std::vector<Field<EvaluationRecord>>& evaluation_fields() {
+  using E = EvaluationRecord;
+  static const std::vector<Field<E>> fields = {
+      {"unit", &E::unit},
+      {"config_hash", &E::config_hash},
+      {"method", &E::method},
+      {"k", &E::k},
+      {"space", &E::space},
+      {"status", &E::status},
+      {"clusters_found", &E::clusters_found},
+      {"noise_fraction", &E::noise_fraction},
+      {"inertia", &E::inertia},
+      {"silhouette", &E::silhouette},
+      {"calinski_harabasz", &E::calinski_harabasz},
+      {"davies_bouldin", &E::davies_bouldin},
+      {"trustworthiness", &E::trustworthiness},
+  };
+  return fields;
+}
+
+// Each column of one type beside the field it holds. The tables are filled and read row by row
+// through these, not column by column: a column pass over a million records would stream all
+// of them through the cache once per field.
+template <typename Record, bool kReading>
+struct Bindings {
+  template <typename T>
+  using Values = std::conditional_t<kReading, const std::vector<T>, std::vector<T>>;
+  std::vector<std::pair<Values<std::int64_t>*, std::int64_t Record::*>> ints;
+  std::vector<std::pair<Values<double>*, double Record::*>> doubles;
+  std::vector<std::pair<Values<std::string>*, std::string Record::*>> strings;
+
+  template <typename T>
+  void bind(Values<T>* values, T Record::*member) {
+    if constexpr (std::is_same_v<T, std::int64_t>) ints.emplace_back(values, member);
+    else if constexpr (std::is_same_v<T, double>) doubles.emplace_back(values, member);
+    else strings.emplace_back(values, member);
+  }
+};
+
+template <typename Record>
+void add_fields(data::ColumnTable& t, const std::vector<Record>& rows, const std::vector<Field<Record>>& fields) {
+  std::vector<data::ColumnValues> columns(fields.size());
+  Bindings<Record, false> b;
+  for (std::size_t c = 0; c < fields.size(); ++c) {
+    std::visit(
+        [&](auto member) {
+          using T = std::decay_t<decltype(rows.front().*member)>;
+          auto& values = columns[c].template emplace<std::vector<T>>();
+          values.reserve(rows.size());
+          b.bind(&values, member);
+        },
+        fields[c].member);
+  }
+  for (const Record& row : rows) {
+    for (const auto& [values, member] : b.ints) values->push_back(row.*member);
+    for (const auto& [values, member] : b.doubles) values->push_back(row.*member);
+    for (const auto& [values, member] : b.strings) values->push_back(row.*member);
+  }
+  for (std::size_t c = 0; c < fields.size(); ++c) t.add_column(fields[c].name, std::move(columns[c]));
+}
+
+template <typename T>
+const std::vector<T>& typed(const data::ColumnTable& t, const std::string& name) {
+  if constexpr (std::is_same_v<T, std::int64_t>) return t.ints(name);
+  else if constexpr (std::is_same_v<T, double>) return t.doubles(name);
+  else return t.strings(name);
+}
+
+// Runs `read` with the table's name in front of any error it throws ("/units: ...").
+template <typename Read>
+void reading(const char* table, Read read) {
+  try {
+    read();
+  } catch (const UserError& e) {
+    throw UserError(std::string(table) + ": " + e.what());
+  }
+}
+
+template <typename Record>
+void get_fields(const data::ColumnTable& t, const char* table, std::vector<Record>& rows,
+                const std::vector<Field<Record>>& fields) {
+  if (t.cols() == 0) return;  // a table never written to: no rows, no schema to check
+  Bindings<Record, true> b;
+  for (const auto& f : fields) {
+    if (f.optional && !t.has(f.name)) continue;
+    reading(table, [&] {
+      std::visit(
+          [&](auto member) {
+            using T = std::decay_t<decltype(rows.front().*member)>;
+            b.bind(&typed<T>(t, f.name), member);
+          },
+          f.member);
+    });
+  }
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    Record& row = rows[i];
+    for (const auto& [values, member] : b.ints) row.*member = (*values)[i];
+    for (const auto& [values, member] : b.doubles) row.*member = (*values)[i];
+    for (const auto& [values, member] : b.strings) row.*member = (*values)[i];
+  }
+}
+
+std::string external_column(const std::string& metric, const std::string& label_set, bool track) {
+  return metric + "_" + label_set + (track ? "_track" : "");
+}
+
+// The "<metric>_<label set>[_track]" columns, in external_metric_names() order per label set.
+std::vector<std::string> external_columns(const std::vector<std::string>& label_sets, bool track) {
+  std::vector<std::string> names;
+  for (const auto& set : label_sets)
+    for (const auto& metric : external_metric_names()) names.push_back(external_column(metric, set, track));
+  return names;
+}
+
+// Those columns into each row's external and track_external.
+void get_external(const data::ColumnTable& t, const std::vector<std::string>& label_sets,
+                  std::vector<EvaluationRecord>& e) {
+  if (t.cols() == 0) return;
+  const auto names = external_columns(label_sets, false), track_names = external_columns(label_sets, true);
+  // Track columns are all there or all absent; one of them present means all are expected.
+  const bool per_track = std::any_of(track_names.begin(), track_names.end(), [&](const auto& n) { return t.has(n); });
+  std::vector<const std::vector<double>*> external, track;
+  reading("/evaluations", [&] {
+    for (const auto& n : names) external.push_back(&t.doubles(n));
+    if (per_track)
+      for (const auto& n : track_names) track.push_back(&t.doubles(n));
+  });
+  for (std::size_t i = 0; i < e.size(); ++i) {
+    auto& row = e[i];
+    row.external.resize(external.size());
+    for (std::size_t j = 0; j < external.size(); ++j) row.external[j] = (*external[j])[i];
+    const bool has_track = std::any_of(track.begin(), track.end(), [&](const auto* v) { return !std::isnan((*v)[i]); });
+    if (!has_track) continue;
+    row.track_external.resize(track.size());
+    for (std::size_t j = 0; j < track.size(); ++j) row.track_external[j] = (*track[j])[i];
+  }
+}
+
+template <typename Record>
+void append(std::vector<Record>& to, std::vector<Record>&& rows) {
+  if (to.empty()) to = std::move(rows);  // no second copy of a million records
+  else to.insert(to.end(), std::make_move_iterator(rows.begin()), std::make_move_iterator(rows.end()));
+}
+
+}  // namespace
 
 std::string encode(const std::vector<UnitRecord>& units, const std::vector<EvaluationRecord>& evaluations) {
   ByteWriter w;
   w.put<std::uint64_t>(units.size());
-  for (const auto& u : units) {
-    w.put(u.unit);
-    for (const auto* s : {&u.config_hash, &u.group_hash, &u.feature_hash, &u.model, &u.axes, &u.status, &u.message,
-                          &u.kl_per_dim, &u.host, &u.device})
-      w.put_string(*s);
-    w.put(u.beta), w.put(u.latent_dim), w.put(u.seed), w.put(u.epochs_run), w.put(u.train_seconds);
-    w.put(u.eval_seconds), w.put(u.loss), w.put(u.reconstruction), w.put(u.kl), w.put(u.active_units), w.put(u.rank);
-  }
+  for (const auto& u : units) put_unit(w, u);
   w.put<std::uint64_t>(evaluations.size());
-  for (const auto& e : evaluations) {
-    w.put(e.unit);
-    for (const auto* s : {&e.config_hash, &e.method, &e.space, &e.status}) w.put_string(*s);
-    w.put(e.k), w.put(e.clusters_found), w.put(e.noise_fraction), w.put(e.inertia), w.put(e.silhouette);
-    w.put(e.calinski_harabasz), w.put(e.davies_bouldin), w.put(e.trustworthiness);
-    w.put_vector(e.external);
-    w.put_vector(e.track_external);
-  }
-  return w.bytes();
+  for (const auto& e : evaluations) put_evaluation(w, e);
+  return w.release();
 }
 
 void decode(const std::string& bytes, std::vector<UnitRecord>& units, std::vector<EvaluationRecord>& evaluations) {
   ByteReader r(bytes);
-  for (auto n = r.get<std::uint64_t>(); n > 0; --n) {
-    UnitRecord u;
-    u.unit = r.get<std::int64_t>();
-    for (auto* s : {&u.config_hash, &u.group_hash, &u.feature_hash, &u.model, &u.axes, &u.status, &u.message,
-                    &u.kl_per_dim, &u.host, &u.device})
-      *s = r.get_string();
-    u.beta = r.get<double>(), u.latent_dim = r.get<std::int64_t>(), u.seed = r.get<std::int64_t>();
-    u.epochs_run = r.get<std::int64_t>(), u.train_seconds = r.get<double>(), u.eval_seconds = r.get<double>();
-    u.loss = r.get<double>(), u.reconstruction = r.get<double>(), u.kl = r.get<double>();
-    u.active_units = r.get<std::int64_t>(), u.rank = r.get<std::int64_t>();
-    units.push_back(std::move(u));
-  }
-  for (auto n = r.get<std::uint64_t>(); n > 0; --n) {
-    EvaluationRecord e;
-    e.unit = r.get<std::int64_t>();
-    for (auto* s : {&e.config_hash, &e.method, &e.space, &e.status}) *s = r.get_string();
-    e.k = r.get<std::int64_t>(), e.clusters_found = r.get<std::int64_t>(), e.noise_fraction = r.get<double>();
-    e.inertia = r.get<double>(), e.silhouette = r.get<double>(), e.calinski_harabasz = r.get<double>();
-    e.davies_bouldin = r.get<double>();
-    e.trustworthiness = r.get<double>();
-    e.external = r.get_vector<double>();
-    e.track_external = r.get_vector<double>();
-    evaluations.push_back(std::move(e));
-  }
+  for (auto n = r.get<std::uint64_t>(); n > 0; --n) units.push_back(get_unit(r));
+  for (auto n = r.get<std::uint64_t>(); n > 0; --n) evaluations.push_back(get_evaluation(r));
   VAESWEEP_ASSERT(r.done(), "trailing bytes in a results message");
 }
 
-namespace {
-template <typename Record, typename Field>
-auto column(const std::vector<Record>& rows, Field field) {
-  std::vector<std::decay_t<decltype(rows.front().*field)>> out;
-  out.reserve(rows.size());
-  for (const auto& row : rows) out.push_back(row.*field);
-  return out;
+std::string encode_unit(const UnitRecord& unit, const std::vector<EvaluationRecord>& evaluations) {
+  ByteWriter w;
+  std::size_t estimate = 512 + unit.message.size() + unit.kl_per_dim.size();  // one allocation, not ten doublings
+  for (const auto& e : evaluations) estimate += 256 + 8 * (e.external.size() + e.track_external.size());
+  w.reserve(estimate);
+  w.put(kUnitRecordVersion);
+  put_unit(w, unit);
+  w.put<std::uint64_t>(evaluations.size());
+  for (const auto& e : evaluations) put_evaluation(w, e);
+  return w.release();
 }
-}  // namespace
+
+void decode_unit(std::string_view bytes, UnitRecord& unit, std::vector<EvaluationRecord>& evaluations) {
+  ByteReader r(bytes, "a unit record");
+  const auto version = r.get<std::uint8_t>();
+  if (version != kUnitRecordVersion)
+    throw UserError("a unit record: format version " + std::to_string(version) + ", this build reads version " +
+                    std::to_string(kUnitRecordVersion) + " (written by another vaesweep version, or damaged)");
+  UnitRecord u = get_unit(r);
+  const std::size_t before = evaluations.size();
+  try {
+    for (auto n = r.get<std::uint64_t>(); n > 0; --n) evaluations.push_back(get_evaluation(r));
+    if (!r.done())
+      throw UserError("a unit record: " + std::to_string(r.remaining()) + " trailing bytes after unit " +
+                      std::to_string(u.unit) + " (damaged)");
+  } catch (...) {
+    evaluations.resize(before);
+    throw;
+  }
+  unit = std::move(u);
+}
 
 data::ColumnTable units_table(const std::vector<UnitRecord>& u) {
   data::ColumnTable t;
-  t.add_column("unit", column(u, &UnitRecord::unit));
-  t.add_column("config_hash", column(u, &UnitRecord::config_hash));
-  t.add_column("group_hash", column(u, &UnitRecord::group_hash));
-  t.add_column("feature_hash", column(u, &UnitRecord::feature_hash));
-  t.add_column("model", column(u, &UnitRecord::model));
-  t.add_column("axes", column(u, &UnitRecord::axes));
-  t.add_column("beta", column(u, &UnitRecord::beta));
-  t.add_column("latent_dim", column(u, &UnitRecord::latent_dim));
-  t.add_column("seed", column(u, &UnitRecord::seed));
-  t.add_column("status", column(u, &UnitRecord::status));
-  t.add_column("message", column(u, &UnitRecord::message));
-  t.add_column("epochs_run", column(u, &UnitRecord::epochs_run));
-  t.add_column("train_seconds", column(u, &UnitRecord::train_seconds));
-  t.add_column("eval_seconds", column(u, &UnitRecord::eval_seconds));
-  t.add_column("loss", column(u, &UnitRecord::loss));
-  t.add_column("reconstruction", column(u, &UnitRecord::reconstruction));
-  t.add_column("kl", column(u, &UnitRecord::kl));
-  t.add_column("active_units", column(u, &UnitRecord::active_units));
-  t.add_column("kl_per_dim", column(u, &UnitRecord::kl_per_dim));
-  t.add_column("rank", column(u, &UnitRecord::rank));
-  t.add_column("host", column(u, &UnitRecord::host));
-  t.add_column("device", column(u, &UnitRecord::device));
+  add_fields(t, u, unit_fields());
   return t;
 }
 
-data::ColumnTable evaluations_table(const std::vector<EvaluationRecord>& e, const std::vector<std::string>& label_sets) {
+data::ColumnTable evaluations_table(const std::vector<EvaluationRecord>& e,
+                                    const std::vector<std::string>& label_sets) {
   data::ColumnTable t;
-  t.add_column("unit", column(e, &EvaluationRecord::unit));
-  t.add_column("config_hash", column(e, &EvaluationRecord::config_hash));
-  t.add_column("method", column(e, &EvaluationRecord::method));
-  t.add_column("k", column(e, &EvaluationRecord::k));
-  t.add_column("space", column(e, &EvaluationRecord::space));
-  t.add_column("status", column(e, &EvaluationRecord::status));
-  t.add_column("clusters_found", column(e, &EvaluationRecord::clusters_found));
-  t.add_column("noise_fraction", column(e, &EvaluationRecord::noise_fraction));
-  t.add_column("inertia", column(e, &EvaluationRecord::inertia));
-  t.add_column("silhouette", column(e, &EvaluationRecord::silhouette));
-  t.add_column("calinski_harabasz", column(e, &EvaluationRecord::calinski_harabasz));
-  t.add_column("davies_bouldin", column(e, &EvaluationRecord::davies_bouldin));
-  t.add_column("trustworthiness", column(e, &EvaluationRecord::trustworthiness));
-  const auto& names = external_metric_names();
+  add_fields(t, e, evaluation_fields());
+  const std::size_t width = label_sets.size() * external_metric_names().size();
   const bool per_track = std::any_of(e.begin(), e.end(), [](const auto& row) { return !row.track_external.empty(); });
-  for (const bool track : {false, true}) {
-    if (track && !per_track) break;
-    for (std::size_t s = 0; s < label_sets.size(); ++s) {
-      for (std::size_t m = 0; m < names.size(); ++m) {
-        std::vector<double> values;
-        values.reserve(e.size());
-        for (const auto& row : e) {
-          const auto& source = track ? row.track_external : row.external;
-          values.push_back(source.empty() ? std::numeric_limits<double>::quiet_NaN() : source.at(s * names.size() + m));
-        }
-        t.add_column(names[m] + "_" + label_sets[s] + (track ? "_track" : ""), std::move(values));
-      }
-    }
+  std::vector<std::vector<double>> external(width), track(per_track ? width : 0);
+  for (auto* columns : {&external, &track})
+    for (auto& values : *columns) values.reserve(e.size());
+  const auto add = [&](std::vector<std::vector<double>>& columns, const std::vector<double>& row_values,
+                       const EvaluationRecord& row) {
+    if (!row_values.empty() && row_values.size() != width)
+      throw UserError("evaluation of unit " + std::to_string(row.unit) + " (" + row.method + " k=" +
+                      std::to_string(row.k) + ") has " + std::to_string(row_values.size()) +
+                      " external scores; expected " + std::to_string(width) + " for " +
+                      std::to_string(label_sets.size()) + " label set(s)");
+    for (std::size_t j = 0; j < columns.size(); ++j)
+      columns[j].push_back(row_values.empty() ? std::numeric_limits<double>::quiet_NaN() : row_values[j]);
+  };
+  for (const auto& row : e) {
+    add(external, row.external, row);
+    if (per_track) add(track, row.track_external, row);
   }
+  const auto names = external_columns(label_sets, false), track_names = external_columns(label_sets, true);
+  for (std::size_t j = 0; j < external.size(); ++j) t.add_column(names[j], std::move(external[j]));
+  for (std::size_t j = 0; j < track.size(); ++j) t.add_column(track_names[j], std::move(track[j]));
   return t;
+}
+
+void records_from_tables(const data::ColumnTable& units, const data::ColumnTable& evaluations,
+                         const std::vector<std::string>& label_sets, std::vector<UnitRecord>& unit_records,
+                         std::vector<EvaluationRecord>& evaluation_records) {
+  std::vector<UnitRecord> u(units.rows());
+  get_fields(units, "/units", u, unit_fields());
+
+  std::vector<EvaluationRecord> e(evaluations.rows());
+  get_fields(evaluations, "/evaluations", e, evaluation_fields());
+  get_external(evaluations, label_sets, e);
+
+  append(unit_records, std::move(u));
+  append(evaluation_records, std::move(e));
 }
 
 }  // namespace vaesweep::sweep

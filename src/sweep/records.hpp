@@ -3,6 +3,7 @@
 // are the rows of /units and /evaluations in the results file.
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "data/column_table.hpp"
@@ -26,6 +27,9 @@ struct UnitRecord {
   std::string kl_per_dim;         // ";"-separated, for the collapse diagnostics
   std::int64_t rank = 0;
   std::string host, device;
+  std::string run_id;             // the run attempt that produced the unit (resumed runs mix several)
+  double started_at = 0;          // Unix time in seconds when the unit started
+  double wall_seconds = 0;        // the whole unit: train + evaluate + overhead
 };
 
 struct EvaluationRecord {
@@ -51,13 +55,35 @@ inline const std::vector<std::string>& external_metric_names() {
   return names;
 }
 
+// Many records in one message between ranks; decode appends to both vectors.
 std::string encode(const std::vector<UnitRecord>& units, const std::vector<EvaluationRecord>& evaluations);
 void decode(const std::string& bytes, std::vector<UnitRecord>& units, std::vector<EvaluationRecord>& evaluations);
 
+// One unit and its evaluations: a shard journal record. The bytes start with a format version,
+// so that a journal written by another build is refused rather than misread. decode_unit
+// assigns `unit` and appends to `evaluations`, both only when the whole record decodes;
+// garbage, truncated bytes, trailing bytes or another version throw UserError.
+std::string encode_unit(const UnitRecord& unit, const std::vector<EvaluationRecord>& evaluations);
+void decode_unit(std::string_view bytes, UnitRecord& unit, std::vector<EvaluationRecord>& evaluations);
+
 data::ColumnTable units_table(const std::vector<UnitRecord>& units);
 // External metric columns are named "<metric>_<label set>", e.g. "nmi_genre"; per-track ones
-// "<metric>_<label set>_track", present when some row has them.
+// "<metric>_<label set>_track", present when some row has them. UserError when a row has scores
+// for another number of label sets.
 data::ColumnTable evaluations_table(const std::vector<EvaluationRecord>& evaluations,
                                     const std::vector<std::string>& label_sets);
+
+// The inverse of units_table and evaluations_table, for resume (an earlier results file merged
+// with new shards); appends to both vectors. `label_sets` gives the external columns' order.
+// The "_track" columns are optional (absent: empty track_external), and so are the columns
+// added after the first release (run_id, started_at, wall_seconds: defaulted when absent).
+// A row whose track values are all NaN comes back with an empty track_external (the table
+// cannot tell the two apart; evaluations_table writes both alike); external always comes back
+// with one value per (label set, metric). UserError naming the table and the column when one
+// is missing or has the wrong type; nothing is appended then. A table without any column (never
+// written) reads as no rows.
+void records_from_tables(const data::ColumnTable& units, const data::ColumnTable& evaluations,
+                         const std::vector<std::string>& label_sets, std::vector<UnitRecord>& unit_records,
+                         std::vector<EvaluationRecord>& evaluation_records);
 
 }  // namespace vaesweep::sweep

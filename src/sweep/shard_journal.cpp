@@ -1,0 +1,269 @@
+#include "sweep/shard_journal.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "core/error.hpp"
+#include "core/log.hpp"
+
+namespace vaesweep::sweep {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::string_view kMagic = "VSJRNL01";
+constexpr std::size_t kFrameHead = 12;          // length (8) + CRC (4)
+constexpr std::uint64_t kMaxFrame = 1ull << 30;  // 1 GiB; a unit record is a few KiB
+
+std::string failure(const fs::path& path, const std::string& what, int error) {
+  return path.string() + ": " + what + ": " + std::strerror(error);
+}
+
+std::uint32_t crc(std::string_view bytes) {
+  return static_cast<std::uint32_t>(crc32_z(0, reinterpret_cast<const Bytef*>(bytes.data()), bytes.size()));
+}
+
+void put_le(std::string& out, std::uint64_t value, int bytes) {
+  for (int i = 0; i < bytes; ++i) out.push_back(static_cast<char>(value >> (8 * i)));
+}
+
+std::uint64_t get_le(const char* in, int bytes) {
+  std::uint64_t value = 0;
+  for (int i = 0; i < bytes; ++i) value |= std::uint64_t{static_cast<unsigned char>(in[i])} << (8 * i);
+  return value;
+}
+
+void put_frame(std::string& out, std::string_view payload) {
+  put_le(out, payload.size(), 8);
+  put_le(out, crc(payload), 4);
+  out.append(payload);
+}
+
+// 0 or errno. write() may take part of a frame (a signal, a full disk): continue from there.
+int write_all(int fd, std::string_view bytes) {
+  while (!bytes.empty()) {
+    const ssize_t n = ::write(fd, bytes.data(), bytes.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return errno;
+    if (n == 0) return EIO;
+    bytes.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return 0;
+}
+
+int data_sync(int fd) {
+  while (::fdatasync(fd) != 0) {
+    if (errno != EINTR) return errno;
+  }
+  return 0;
+}
+
+// A new file's name lives in its folder: without syncing the folder a crash can lose the file.
+void sync_folder(const fs::path& file) {
+  const fs::path folder = file.has_parent_path() ? file.parent_path() : fs::path(".");
+  const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) throw UserError(failure(folder, "cannot open the folder of a new shard journal to sync it", errno));
+  const int error = ::fsync(fd) == 0 ? 0 : errno;
+  ::close(fd);
+  // Some file systems cannot fsync a folder (EINVAL); their names are durable some other way.
+  if (error != 0 && error != EINVAL)
+    throw UserError(failure(folder, "cannot sync the folder of a new shard journal", error));
+}
+
+// Sequential reads through a buffer: a journal is many small frames.
+class BufferedFile {
+ public:
+  BufferedFile(int fd, const fs::path& path) : fd_(fd), path_(path), buffer_(1 << 20) {}
+  // Up to n bytes; fewer only at the end of the file.
+  std::size_t read(char* out, std::size_t n) {
+    std::size_t got = 0;
+    while (got < n) {
+      if (pos_ == filled_) {
+        if (n - got >= buffer_.size()) {  // a large frame: straight into its string
+          const std::size_t k = raw_read(out + got, n - got);
+          if (k == 0) break;
+          got += k;
+          continue;
+        }
+        filled_ = raw_read(buffer_.data(), buffer_.size());
+        pos_ = 0;
+        if (filled_ == 0) break;
+      }
+      const std::size_t k = std::min(n - got, filled_ - pos_);
+      std::memcpy(out + got, buffer_.data() + pos_, k);
+      pos_ += k, got += k;
+    }
+    return got;
+  }
+
+ private:
+  std::size_t raw_read(char* out, std::size_t n) {
+    for (;;) {
+      const ssize_t k = ::read(fd_, out, n);
+      if (k >= 0) return static_cast<std::size_t>(k);
+      if (errno != EINTR) throw UserError(failure(path_, "cannot read the shard journal", errno));
+    }
+  }
+  int fd_;
+  const fs::path& path_;
+  std::vector<char> buffer_;
+  std::size_t pos_ = 0, filled_ = 0;
+};
+
+struct FileCloser {
+  int fd;
+  ~FileCloser() { ::close(fd); }
+};
+
+constexpr std::size_t kHeader = static_cast<std::size_t>(-1);  // read_frame's index of the header
+
+// Reads the frame at `offset` into `payload` and moves `offset` past it; "" when it is intact,
+// else what is wrong with it. `index` is the record's (kHeader for the header). `size` is the
+// file's size when reading started: a length beyond it is a torn tail, and is not allocated.
+std::string read_frame(BufferedFile& file, std::uint64_t& offset, std::uint64_t size, std::size_t index,
+                       std::string& payload) {
+  const std::uint64_t left = size - offset;
+  const auto name = [&] { return index == kHeader ? std::string("the header") : "record " + std::to_string(index); };
+  const auto torn = [&] {
+    return (index == kHeader ? "torn header" : "torn final record") + std::string(" at byte ") +
+           std::to_string(offset) + " (" + std::to_string(left) + " bytes ignored)";
+  };
+  char head[kFrameHead];
+  if (left < kFrameHead || file.read(head, kFrameHead) < kFrameHead) return torn();
+  const std::uint64_t length = get_le(head, 8);
+  if (length > kMaxFrame)
+    return "impossible length " + std::to_string(length) + " of " + name() + " at byte " + std::to_string(offset) +
+           "; it and the " + std::to_string(left - kFrameHead) + " bytes after it ignored";
+  if (length > left - kFrameHead) return torn();
+  payload.resize(length);
+  if (file.read(payload.data(), length) < length) return torn();  // the file shrank while read
+  if (crc(payload) != static_cast<std::uint32_t>(get_le(head + 8, 4)))
+    return "CRC mismatch in " + name() + " at byte " + std::to_string(offset) + "; it and the " +
+           std::to_string(left - kFrameHead - length) + " bytes after it ignored";
+  offset += kFrameHead + length;
+  return "";
+}
+
+}  // namespace
+
+JournalWriter::JournalWriter(const fs::path& path, std::string_view header, double sync_interval_seconds)
+    : path_(path), sync_interval_(sync_interval_seconds) {
+  if (!(sync_interval_seconds >= 0))
+    throw UserError(path_.string() + ": the journal's sync interval must be 0 or more seconds, got " +
+                    std::to_string(sync_interval_seconds));
+  if (header.size() > kMaxFrame)
+    throw UserError(path_.string() + ": a journal header of " + std::to_string(header.size()) +
+                    " bytes is over the 1 GiB limit");
+  fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd_ < 0) {
+    if (errno == EEXIST)
+      throw UserError(path_.string() + ": the shard journal already exists (a journal is never reopened for writing)");
+    throw UserError(failure(path_, "cannot create the shard journal", errno));
+  }
+  try {
+    frame_.assign(kMagic);
+    put_frame(frame_, header);
+    if (const int error = write_all(fd_, frame_))
+      throw UserError(failure(path_, "cannot write the journal header", error));
+    if (const int error = data_sync(fd_)) throw UserError(failure(path_, "cannot sync the journal header", error));
+    sync_folder(path_);
+  } catch (...) {
+    // Ours since O_EXCL: remove it rather than leave a journal without a header behind.
+    ::close(fd_);
+    ::unlink(path_.c_str());
+    throw;
+  }
+  end_ = frame_.size();
+  last_sync_ = std::chrono::steady_clock::now();
+}
+
+JournalWriter::~JournalWriter() {
+  try {
+    if (unsynced_ && !broken_) {
+      if (const int error = data_sync(fd_)) log_warn(failure(path_, "cannot sync the shard journal", error));
+    }
+    if (::close(fd_) != 0) log_warn(failure(path_, "cannot close the shard journal", errno));
+  } catch (...) {  // log_warn allocates; a destructor must not throw
+  }
+}
+
+void JournalWriter::append(std::string_view payload) {
+  if (broken_)
+    throw UserError(path_.string() + ": an earlier write to the shard journal failed and could not be undone; "
+                                     "no further records are written");
+  if (payload.size() > kMaxFrame)
+    throw UserError(path_.string() + ": a journal record of " + std::to_string(payload.size()) +
+                    " bytes is over the 1 GiB limit");
+  frame_.clear();
+  put_frame(frame_, payload);
+  if (const int error = write_all(fd_, frame_)) {
+    // Cut a partial frame off again: records appended after it would be unreadable behind it.
+    const auto end = static_cast<off_t>(end_);
+    if (::ftruncate(fd_, end) != 0 || ::lseek(fd_, end, SEEK_SET) != end) broken_ = true;
+    throw UserError(
+        failure(path_, "cannot append record " + std::to_string(records_) + " to the shard journal", error));
+  }
+  end_ += frame_.size();
+  ++records_;
+  unsynced_ = true;
+  const std::chrono::duration<double> since = std::chrono::steady_clock::now() - last_sync_;
+  if (since.count() >= sync_interval_) sync();
+}
+
+void JournalWriter::sync() {
+  if (broken_) return;
+  if (unsynced_) {
+    if (const int error = data_sync(fd_)) {
+      // After a failed fdatasync the kernel may have dropped the pages: a later success would
+      // not mean they reached the disk, so stop trusting this journal.
+      broken_ = true;
+      throw UserError(failure(path_, "cannot sync the shard journal to disk", error));
+    }
+  }
+  unsynced_ = false;
+  last_sync_ = std::chrono::steady_clock::now();
+}
+
+JournalContents read_journal(const fs::path& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw UserError(failure(path, "cannot open the shard journal", errno));
+  const FileCloser closer{fd};
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) throw UserError(failure(path, "cannot read the shard journal", errno));
+  if (!S_ISREG(st.st_mode)) throw UserError(path.string() + ": not a shard journal (not a regular file)");
+  const auto size = static_cast<std::uint64_t>(st.st_size);
+
+  BufferedFile file(fd, path);
+  // The writer makes the magic and the header durable before it returns: a file cut short in
+  // them was never given a record.
+  const std::string unfinished = path.string() + ": an unfinished shard journal (" + std::to_string(size) +
+                                 " bytes): its writer stopped before the header was written, so it holds no records";
+  std::string magic(kMagic.size(), '\0');
+  magic.resize(file.read(magic.data(), magic.size()));
+  if (magic != kMagic) {
+    if (kMagic.starts_with(magic)) throw UnfinishedJournal(unfinished);  // also the empty file
+    throw UserError(path.string() + ": not a vaesweep shard journal (it does not start with \"" +
+                    std::string(kMagic) + "\")");
+  }
+  JournalContents out;
+  std::uint64_t offset = kMagic.size();
+  if (const std::string damage = read_frame(file, offset, size, kHeader, out.header); !damage.empty()) {
+    if (damage.starts_with("torn header")) throw UnfinishedJournal(unfinished);
+    throw UserError(path.string() + ": no intact shard journal header: " + damage);
+  }
+  while (offset < size) {
+    std::string payload;
+    out.damage = read_frame(file, offset, size, out.records.size(), payload);
+    if (!out.damage.empty()) break;
+    out.records.push_back(std::move(payload));
+  }
+  return out;
+}
+
+}  // namespace vaesweep::sweep

@@ -1,0 +1,296 @@
+// Unit and evaluation records: records -> /units and /evaluations tables -> records (resume
+// reads an earlier results file back), and the per-unit journal encoding, bit for bit.
+#include <gtest/gtest.h>
+
+#include <bit>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <random>
+
+#include "core/error.hpp"
+#include "sweep/records.hpp"
+
+namespace vaesweep::sweep {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// Every field distinct per unit, NaN where the tool writes NaN (beta of PCA, a diverged loss),
+// and a negative NaN to show that the bits are kept, not just "some NaN".
+UnitRecord unit_record(std::int64_t i) {
+  UnitRecord u;
+  u.unit = i;
+  u.config_hash = "cfg" + std::to_string(i);
+  u.group_hash = "grp" + std::to_string(i / 2);
+  u.feature_hash = "feat";
+  u.model = i % 2 ? "pca" : "vae";
+  u.axes = "beta=" + std::to_string(i) + " latent_dim=8";
+  u.beta = i % 2 ? kNaN : 0.5 * static_cast<double>(i);
+  u.latent_dim = 8 + i;
+  u.seed = -i;
+  u.status = i % 3 ? "ok" : "diverged";
+  u.message = i % 3 ? "" : "loss is NaN at epoch 3; Café ☕";
+  u.epochs_run = 10 * i;
+  u.train_seconds = 1.0 / 3.0 + static_cast<double>(i);
+  u.eval_seconds = 1e-300;
+  u.loss = i % 3 ? 0.1 * static_cast<double>(i) : -kNaN;
+  u.reconstruction = 2.5;
+  u.kl = std::numeric_limits<double>::infinity();
+  u.active_units = i;
+  u.kl_per_dim = "0.1;0.2;" + std::to_string(i);
+  u.rank = i % 4;
+  u.host = "node" + std::to_string(i % 4);
+  u.device = "cuda:" + std::to_string(i % 2);
+  u.run_id = "run-" + std::to_string(i / 3);
+  u.started_at = 1.7e9 + 0.125 * static_cast<double>(i);
+  u.wall_seconds = 3.0 + 1.0 / 7.0;
+  return u;
+}
+
+// `width` external values per row; track values only when `track`.
+EvaluationRecord evaluation_record(std::int64_t unit, std::int64_t k, std::size_t width, bool track) {
+  EvaluationRecord e;
+  e.unit = unit;
+  e.config_hash = "cfg" + std::to_string(unit);
+  e.method = k % 2 ? "kmeans" : "dbscan";
+  e.k = k;
+  e.space = "vae_latent+umap";
+  e.status = "ok";
+  e.clusters_found = k - 1;
+  e.noise_fraction = 0.0625;
+  e.inertia = 1234.5 + static_cast<double>(unit);
+  e.silhouette = -0.25;
+  e.calinski_harabasz = kNaN;
+  e.davies_bouldin = 0.75;
+  e.trustworthiness = 0.9 + 1e-17 * static_cast<double>(k);
+  for (std::size_t j = 0; j < width; ++j) e.external.push_back(j == 3 ? kNaN : 0.01 * static_cast<double>(j + unit));
+  if (track)
+    for (std::size_t j = 0; j < width; ++j) e.track_external.push_back(j == 0 ? -kNaN : 0.5 + static_cast<double>(j));
+  return e;
+}
+
+bool same_bits(double a, double b) { return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b); }
+
+bool same_bits(const std::vector<double>& a, const std::vector<double>& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (!same_bits(a[i], b[i])) return false;
+  return true;
+}
+
+void expect_same(const UnitRecord& a, const UnitRecord& b) {
+  EXPECT_EQ(a.unit, b.unit);
+  EXPECT_EQ(a.config_hash, b.config_hash);
+  EXPECT_EQ(a.group_hash, b.group_hash);
+  EXPECT_EQ(a.feature_hash, b.feature_hash);
+  EXPECT_EQ(a.model, b.model);
+  EXPECT_EQ(a.axes, b.axes);
+  EXPECT_TRUE(same_bits(a.beta, b.beta)) << a.unit;
+  EXPECT_EQ(a.latent_dim, b.latent_dim);
+  EXPECT_EQ(a.seed, b.seed);
+  EXPECT_EQ(a.status, b.status);
+  EXPECT_EQ(a.message, b.message);
+  EXPECT_EQ(a.epochs_run, b.epochs_run);
+  EXPECT_TRUE(same_bits(a.train_seconds, b.train_seconds)) << a.unit;
+  EXPECT_TRUE(same_bits(a.eval_seconds, b.eval_seconds)) << a.unit;
+  EXPECT_TRUE(same_bits(a.loss, b.loss)) << a.unit;
+  EXPECT_TRUE(same_bits(a.reconstruction, b.reconstruction)) << a.unit;
+  EXPECT_TRUE(same_bits(a.kl, b.kl)) << a.unit;
+  EXPECT_EQ(a.active_units, b.active_units);
+  EXPECT_EQ(a.kl_per_dim, b.kl_per_dim);
+  EXPECT_EQ(a.rank, b.rank);
+  EXPECT_EQ(a.host, b.host);
+  EXPECT_EQ(a.device, b.device);
+  EXPECT_EQ(a.run_id, b.run_id);
+  EXPECT_TRUE(same_bits(a.started_at, b.started_at)) << a.unit;
+  EXPECT_TRUE(same_bits(a.wall_seconds, b.wall_seconds)) << a.unit;
+}
+
+void expect_same(const EvaluationRecord& a, const EvaluationRecord& b) {
+  EXPECT_EQ(a.unit, b.unit);
+  EXPECT_EQ(a.config_hash, b.config_hash);
+  EXPECT_EQ(a.method, b.method);
+  EXPECT_EQ(a.k, b.k);
+  EXPECT_EQ(a.space, b.space);
+  EXPECT_EQ(a.status, b.status);
+  EXPECT_EQ(a.clusters_found, b.clusters_found);
+  EXPECT_TRUE(same_bits(a.noise_fraction, b.noise_fraction)) << a.unit;
+  EXPECT_TRUE(same_bits(a.inertia, b.inertia)) << a.unit;
+  EXPECT_TRUE(same_bits(a.silhouette, b.silhouette)) << a.unit;
+  EXPECT_TRUE(same_bits(a.calinski_harabasz, b.calinski_harabasz)) << a.unit;
+  EXPECT_TRUE(same_bits(a.davies_bouldin, b.davies_bouldin)) << a.unit;
+  EXPECT_TRUE(same_bits(a.trustworthiness, b.trustworthiness)) << a.unit;
+  EXPECT_TRUE(same_bits(a.external, b.external)) << a.unit;
+  EXPECT_TRUE(same_bits(a.track_external, b.track_external)) << a.unit;
+}
+
+template <typename Record>
+void expect_same(const std::vector<Record>& a, const std::vector<Record>& b) {
+  ASSERT_EQ(a.size(), b.size());
+  for (std::size_t i = 0; i < a.size(); ++i) expect_same(a[i], b[i]);
+}
+
+void expect_user_error_naming(const std::function<void()>& action, const std::string& needle) {
+  try {
+    action();
+    FAIL() << "expected UserError mentioning " << needle;
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+  }
+}
+
+struct Records {
+  std::vector<UnitRecord> units;
+  std::vector<EvaluationRecord> evaluations;
+};
+
+// `units` units with two evaluations each; with track values when `track`, except on every
+// third unit's rows (a failed clustering has none, as in unit_runner's empty_evaluation).
+Records sample(std::int64_t units, std::size_t label_sets, bool track) {
+  Records r;
+  const std::size_t width = label_sets * external_metric_names().size();
+  for (std::int64_t i = 0; i < units; ++i) {
+    r.units.push_back(unit_record(i));
+    for (std::int64_t k : {3, 4}) r.evaluations.push_back(evaluation_record(i, k, width, track && i % 3 != 0));
+  }
+  return r;
+}
+
+Records through_tables(const Records& in, const std::vector<std::string>& label_sets) {
+  Records out;
+  records_from_tables(units_table(in.units), evaluations_table(in.evaluations, label_sets), label_sets, out.units,
+                      out.evaluations);
+  return out;
+}
+
+TEST(RecordsFromTables, ReproduceEveryFieldWithTrackColumns) {
+  const std::vector<std::string> sets = {"genre", "mood", "era"};
+  const Records in = sample(7, sets.size(), true);
+  const auto evaluations = evaluations_table(in.evaluations, sets);
+  EXPECT_TRUE(evaluations.has("nmi_era_track"));
+  EXPECT_TRUE(units_table(in.units).has("wall_seconds"));
+  const Records out = through_tables(in, sets);
+  expect_same(out.units, in.units);
+  expect_same(out.evaluations, in.evaluations);
+}
+
+TEST(RecordsFromTables, ReproduceEveryFieldWithoutTrackColumns) {
+  const std::vector<std::string> sets = {"genre"};
+  const Records in = sample(5, sets.size(), false);
+  EXPECT_FALSE(evaluations_table(in.evaluations, sets).has("ari_genre_track"));
+  const Records out = through_tables(in, sets);
+  expect_same(out.units, in.units);
+  expect_same(out.evaluations, in.evaluations);
+}
+
+TEST(RecordsFromTables, AppendsAndAcceptsEmptyTables) {
+  const std::vector<std::string> sets = {"genre"};
+  const Records in = sample(2, sets.size(), false);
+  Records out = through_tables(in, sets);
+  records_from_tables(units_table(in.units), evaluations_table(in.evaluations, sets), sets, out.units, out.evaluations);
+  EXPECT_EQ(out.units.size(), 4u);
+  EXPECT_EQ(out.evaluations.size(), 8u);
+  records_from_tables(units_table({}), evaluations_table({}, sets), sets, out.units, out.evaluations);
+  records_from_tables(data::ColumnTable(), data::ColumnTable(), sets, out.units, out.evaluations);
+  EXPECT_EQ(out.units.size(), 4u);
+}
+
+// A results file written before run_id, started_at and wall_seconds existed.
+TEST(RecordsFromTables, ColumnsAddedLaterDefaultWhenAbsent) {
+  const Records in = sample(3, 1, false);
+  const data::ColumnTable full = units_table(in.units);
+  data::ColumnTable old;
+  for (const auto& c : full.columns())
+    if (c.name != "run_id" && c.name != "started_at" && c.name != "wall_seconds") old.add_column(c.name, c.values);
+  std::vector<UnitRecord> units;
+  std::vector<EvaluationRecord> evaluations;
+  records_from_tables(old, evaluations_table(in.evaluations, {"genre"}), {"genre"}, units, evaluations);
+  ASSERT_EQ(units.size(), 3u);
+  for (std::size_t i = 0; i < units.size(); ++i) {
+    UnitRecord expected = in.units[i];
+    expected.run_id = "", expected.started_at = 0, expected.wall_seconds = 0;
+    expect_same(units[i], expected);
+  }
+}
+
+TEST(RecordsFromTables, AMissingColumnOrAWrongTypeIsNamed) {
+  const Records in = sample(2, 1, false);
+  const data::ColumnTable evaluations = evaluations_table(in.evaluations, {"genre"});
+  std::vector<UnitRecord> units;
+  std::vector<EvaluationRecord> rows;
+  // The label sets asked for are not the ones in the file.
+  expect_user_error_naming([&] { records_from_tables(units_table(in.units), evaluations, {"mood"}, units, rows); },
+                           "/evaluations: column table: no column 'ari_mood'");
+  const data::ColumnTable full = units_table(in.units);
+  data::ColumnTable no_seed, double_seed;
+  for (const auto& c : full.columns()) {
+    if (c.name != "seed") no_seed.add_column(c.name, c.values);
+    double_seed.add_column(c.name, c.name == "seed" ? data::ColumnValues(std::vector<double>{1, 2}) : c.values);
+  }
+  expect_user_error_naming([&] { records_from_tables(no_seed, evaluations, {"genre"}, units, rows); },
+                           "/units: column table: no column 'seed'");
+  expect_user_error_naming([&] { records_from_tables(double_seed, evaluations, {"genre"}, units, rows); },
+                           "column 'seed' holds double values, not int64");
+  EXPECT_TRUE(units.empty() && rows.empty()) << "nothing appended on failure";
+}
+
+TEST(EncodeUnit, RoundTripsEveryFieldAndAppendsEvaluations) {
+  const Records in = sample(4, 2, true);
+  std::vector<EvaluationRecord> evaluations;
+  for (std::int64_t i = 0; i < 4; ++i) {
+    const std::vector<EvaluationRecord> mine(in.evaluations.begin() + 2 * i, in.evaluations.begin() + 2 * i + 2);
+    UnitRecord unit;
+    decode_unit(encode_unit(in.units[i], mine), unit, evaluations);
+    expect_same(unit, in.units[i]);
+  }
+  expect_same(evaluations, in.evaluations);
+  UnitRecord unit;
+  std::vector<EvaluationRecord> none;
+  decode_unit(encode_unit(UnitRecord(), {}), unit, none);
+  expect_same(unit, UnitRecord());
+  EXPECT_TRUE(none.empty());
+}
+
+TEST(EncodeUnit, TheMessageBetweenRanksCarriesTheNewFields) {
+  const Records in = sample(3, 1, true);
+  Records out;
+  decode(encode(in.units, in.evaluations), out.units, out.evaluations);
+  expect_same(out.units, in.units);
+  expect_same(out.evaluations, in.evaluations);
+}
+
+TEST(EncodeUnit, DamagedBytesThrowUserErrorAndChangeNothing) {
+  const Records in = sample(1, 2, true);
+  const std::string bytes = encode_unit(in.units[0], in.evaluations);
+  UnitRecord unit;
+  std::vector<EvaluationRecord> evaluations;
+  for (std::size_t n = 0; n < bytes.size(); ++n)
+    EXPECT_THROW(decode_unit(std::string_view(bytes).substr(0, n), unit, evaluations), UserError) << n;
+  EXPECT_TRUE(evaluations.empty());
+  expect_same(unit, UnitRecord());
+  expect_user_error_naming([&] { decode_unit(bytes + "x", unit, evaluations); }, "trailing bytes");
+  std::string other_version = bytes;
+  other_version[0] = 9;
+  expect_user_error_naming([&] { decode_unit(other_version, unit, evaluations); }, "format version 9");
+  // A garbage length (config_hash's, just after the version and the unit number) is refused
+  // before anything is allocated for it.
+  std::string huge = bytes;
+  huge[1 + 8 + 7] = '\x40';
+  expect_user_error_naming([&] { decode_unit(huge, unit, evaluations); }, "a unit record: truncated or damaged");
+  std::mt19937 rng(7);
+  for (int trial = 0; trial < 2000; ++trial) {
+    std::string garbage = bytes;
+    for (int flips = 0; flips < 4; ++flips) garbage[rng() % garbage.size()] = static_cast<char>(rng());
+    try {
+      decode_unit(garbage, unit, evaluations);  // a flip inside a number decodes to another number
+    } catch (const UserError&) {
+    }
+  }
+  evaluations.clear();
+  decode_unit(bytes, unit, evaluations);
+  expect_same(unit, in.units[0]);
+}
+
+}  // namespace
+}  // namespace vaesweep::sweep
