@@ -8,25 +8,71 @@
 #include "sweep/run_sweep.hpp"
 
 namespace vaesweep::app {
+namespace {
+
+int exit_code(const sweep::RunSummary& s) {
+  switch (s.reason) {
+    case sweep::StopReason::signal: return kExitStopped;
+    case sweep::StopReason::too_many_failures: return kExitTooManyFailures;
+    case sweep::StopReason::finished: break;
+  }
+  return s.pending > 0 || s.ok < s.units ? kExitUnitsFailed : kExitOk;
+}
+
+void print_summary(const sweep::RunOptions& run, const sweep::RunSummary& s) {
+  if (!s.wrote) {
+    std::cout << "nothing to run: all " << s.grid_units << " units of the study have records in " << run.out.string()
+              << " (" << s.failed << " not ok; --retry-failed runs them again)\n";
+    return;
+  }
+  std::cout << "wrote " << run.out.string() << ": " << s.units << "/" << s.grid_units << " units (" << s.ok << " ok, "
+            << s.diverged << " diverged, " << s.failed << " failed), " << s.evaluations << " evaluations; this run finished "
+            << s.ran << "\n";
+  if (s.reason == sweep::StopReason::signal)
+    std::cout << "stopped by a signal with " << s.pending << " units pending: run again with --resume to finish\n";
+  else if (s.reason == sweep::StopReason::too_many_failures)
+    std::cout << "stopped after --max-failures " << run.max_failures << " failed units, " << s.pending
+              << " pending: see `vaesweep status " << run.out.string() << "`\n";
+}
+
+}  // namespace
 
 int command_run(const std::vector<std::string>& args, int* argc, char*** argv) {
   sweep::RunOptions run;
   std::string study, out;
+  double progress_seconds = 10;
   po::options_description options("vaesweep run options");
   options.add_options()
       ("study", po::value(&study)->required(), "study file (TOML)")
       ("out,o", po::value(&out), "results file (default: <study name>.h5 in the working folder)")
       ("set", po::value(&run.overrides)->composing(), "override a study key: --set model.beta=4 (repeatable)")
-      ("overwrite", "replace an existing results file")
+      ("resume", "continue an interrupted or stopped sweep: run only the units without a record")
+      ("retry-failed", "with --resume: also run again the units that failed or diverged")
+      ("overwrite", "discard an earlier results file and its shards, and start over")
+      ("max-failures", po::value(&run.max_failures)->default_value(0),
+       "stop handing out units once this many failed or diverged (0: never); exit status 4")
+      ("grace", po::value(&run.grace_seconds)->default_value(60),
+       "seconds a unit in progress may go on after SIGTERM/SIGUSR1 before it is abandoned; exit status 75")
+      ("sync-every", po::value(&run.sync_seconds)->default_value(1),
+       "fdatasync each rank's shard at most every so many seconds (0: after every unit)")
+      ("progress-every", po::value(&progress_seconds)->default_value(10), "seconds between progress lines")
       ("quiet,q", "print only warnings and errors");
   po::positional_options_description positional;
   positional.add("study", 1);
   po::variables_map vm;
-  const std::string usage = "usage: [mpirun -n N] vaesweep run STUDY.toml [--out results.h5] [--set key=value ...]";
+  const std::string usage =
+      "usage: [mpirun -n N] vaesweep run STUDY.toml [--out results.h5] [--resume [--retry-failed]] [--set key=value ...]";
   if (!parse_options(usage, args, options, positional, vm)) return kExitOk;
   run.study_file = study;
   run.out = out.empty() ? std::filesystem::path(std::filesystem::path(study).stem().string() + ".h5") : std::filesystem::path(out);
   run.overwrite = vm.count("overwrite") > 0;
+  run.resume = vm.count("resume") > 0;
+  run.retry_failed = vm.count("retry-failed") > 0;
+  if (run.resume && run.overwrite) throw po::error("--resume and --overwrite contradict each other");
+  if (run.retry_failed && !run.resume) throw po::error("--retry-failed needs --resume");
+  if (run.grace_seconds < 0 || run.sync_seconds < 0 || progress_seconds <= 0)
+    throw po::error("--grace and --sync-every must be >= 0 and --progress-every > 0");
+  run.progress_interval = std::chrono::milliseconds(static_cast<long long>(progress_seconds * 1000));
 
   sweep::MpiSession mpi(argc, argv);
   if (mpi.size() > 1) set_log_prefix("[rank " + std::to_string(mpi.rank()) + "] ");
@@ -39,11 +85,8 @@ int command_run(const std::vector<std::string>& args, int* argc, char*** argv) {
     if (!mpi.is_root()) return kExitUserError;
     throw;
   }
-  if (!mpi.is_root()) return kExitOk;
-  std::cout << "wrote " << run.out.string() << ": " << summary.units << " units (" << summary.ok << " ok, "
-            << summary.diverged << " diverged, " << summary.failed << " failed), " << summary.evaluations
-            << " evaluations\n";
-  return summary.ok == summary.units ? kExitOk : kExitUnitsFailed;
+  if (mpi.is_root()) print_summary(run, summary);
+  return exit_code(summary);
 }
 
 }  // namespace vaesweep::app

@@ -19,6 +19,7 @@ const char* kUsage =
     "  synth     write the synthetic corpus (WAV clips + manifest.csv)\n"
     "  features  extract audio features (librosa-compatible) into a CSV or HDF5 table\n"
     "  run       run a study (under mpirun for several ranks) into a results file\n"
+    "  status    how far a sweep is: units done, failures, rate and ETA of a running sweep\n"
     "  rank      rank the configurations of a results file across seeds\n"
     "  cluster   cluster the rows of a feature CSV into a labels CSV (kmeans, agglomerative, dbscan, ...)\n"
     "  score     internal and external metrics of a labels CSV\n"
@@ -49,10 +50,11 @@ int main(int argc, char** argv) {
     if (command == "synth") return command_synth(args);
     if (command == "run") return command_run(args, &argc, &argv);
     if (command == "rank") return command_rank(args);
+    if (command == "status") return command_status(args);
     if (command == "features") return command_features(args);
     if (command == "cluster") return command_cluster(args);
     if (command == "score") return command_score(args);
-    std::cerr << "vaesweep: unknown command \"" << command << "\"; the commands are: synth, features, run, rank, cluster, score\n";
+    std::cerr << "vaesweep: unknown command \"" << command << "\"; the commands are: synth, features, run, status, rank, cluster, score\n";
     return kExitUsage;
   } catch (const boost::program_options::error& e) {
     std::cerr << "vaesweep " << command << ": " << e.what() << " (see vaesweep " << command << " --help)\n";

@@ -1,8 +1,18 @@
 #include "core/grid.hpp"
 
-#include <set>
+#include <openssl/evp.h>
 
-#include "core/hash.hpp"
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <limits>
+#include <map>
+#include <set>
+#include <stdexcept>
+#include <string_view>
+#include <unordered_map>
+
+#include "core/error.hpp"
 
 namespace vaesweep {
 namespace {
@@ -46,6 +56,12 @@ bool irrelevant_cluster_key(const std::string& key, const Settings& s) {
   return false;
 }
 
+// The keys is_irrelevant reads. It is called with a settings map holding only these, once per
+// distinct combination of their values, so a rule that reads another key fails loudly.
+const std::array<const char*, 7> kDeciders = {"data.source",        "features.kind",    "features.segment",
+                                              "cluster.methods",    "cluster.projection", "cluster.affinity",
+                                              "model.kind"};
+
 // Keys a unit's results do not depend on, given the rest of its settings; leaving them out of
 // the hash makes e.g. PCA units that differ only in beta one unit.
 bool is_irrelevant(const std::string& key, const Settings& s) {
@@ -58,6 +74,9 @@ bool is_irrelevant(const std::string& key, const Settings& s) {
   if (key.rfind("features.", 0) == 0 && irrelevant_feature_key(key, s)) return true;
   if (key.rfind("cluster.", 0) == 0 && irrelevant_cluster_key(key, s)) return true;
   const std::string& kind = s.at("model.kind").value.as_string();
+  // noop only sleeps; model.noop_seconds is read by nothing else.
+  if (kind == "noop") return key.rfind("model.", 0) == 0 && key != "model.kind" && key != "model.noop_seconds";
+  if (key == "model.noop_seconds") return true;
   if (kind == "raw") return key.rfind("model.", 0) == 0 && key != "model.kind";
   if (kind == "pca")
     return key == "model.hidden" || key == "model.beta" || key == "model.epochs" ||
@@ -69,17 +88,269 @@ bool is_feature_key(const std::string& key) {
   return key.rfind("data.", 0) == 0 || key.rfind("features.", 0) == 0;
 }
 
+// The keys cost_hint reads that can be axes (model.hidden and cluster.methods are lists).
+bool is_cost_key(const std::string& key) {
+  return key == "model.kind" || key == "model.latent_dim" || key == "model.epochs" || key == "model.noop_seconds" ||
+         key == "cluster.projection";
+}
+
+std::string line(const std::string& key, const Value& value) { return key + "=" + value.canonical() + "\n"; }
+
+void append_axis(std::string& out, const std::string& key, const Value& value) {
+  const auto dot = key.find('.');
+  // Shorthand names for the common axes, full names for the rest.
+  const bool common = key == "model.beta" || key == "model.latent_dim" || key == "study.seed";
+  out += (out.empty() ? "" : " ") + (common ? key.substr(dot + 1) : key) + "=" + value.display();
+}
+
+// Rough seconds of one method at every k on a 1,000-row latent space: spectral (an eigenproblem
+// per k) and agglomerative (a quadratic tree) weigh most.
+double clustering_cost(const std::string& method, std::size_t ks) {
+  if (method == "dbscan") return 0.05;  // one run, whatever the ks
+  const double per_k = method == "spectral" ? 0.5 : method == "agglomerative" ? 0.3 : method == "gmm" ? 0.05 : 0.02;
+  return per_k * static_cast<double>(ks);
+}
+
+// Rough seconds of one unit on a 1,000-row table; only the order of units depends on it.
+template <typename Get>
+double unit_cost(const Get& get, const std::vector<int>& ks) {
+  const std::string& kind = get("model.kind").as_string();
+  if (kind == "noop") return get("model.noop_seconds").as_double();  // it only sleeps
+  double cost = 0;
+  const double latent = static_cast<double>(get("model.latent_dim").as_int());
+  if (kind == "vae") {
+    // ~6 flops per weight and row (forward and backward) at ~1 GFLOP/s. The encoder's hidden
+    // chain, its mean and log-variance heads, the decoder's mirror; the input layer depends on
+    // the data and is left out.
+    const auto& hidden = get("model.hidden").as_list();
+    double chain = 0;
+    for (std::size_t i = 0; i + 1 < hidden.size(); ++i)
+      chain += static_cast<double>(hidden[i].as_int()) * static_cast<double>(hidden[i + 1].as_int());
+    const double weights = 2 * chain + 3 * static_cast<double>(hidden.back().as_int()) * latent;
+    cost = 6e-6 * weights * static_cast<double>(get("model.epochs").as_int());
+  } else if (kind == "pca") {
+    cost = 1e-3 * latent;
+  }
+  if (get("cluster.projection").as_string() == "umap") cost += 1.0;
+  for (const auto& m : get("cluster.methods").as_list()) cost += clustering_cost(m.as_string(), ks.size());
+  return cost;
+}
+
+using Digest = std::array<unsigned char, 32>;
+
+std::string hex(const Digest& digest) {
+  static const char* digits = "0123456789abcdef";
+  std::string out(64, '0');
+  for (std::size_t i = 0; i < digest.size(); ++i) {
+    out[2 * i] = digits[digest[i] >> 4];
+    out[2 * i + 1] = digits[digest[i] & 15];
+  }
+  return out;
+}
+
+// SHA-256 (OpenSSL's EVP interface) whose state can be kept after a common prefix and resumed:
+// copying a context costs less than hashing the prefix again for every unit.
+class Sha256 {
+ public:
+  Sha256() : ctx_(EVP_MD_CTX_new()) {
+    VAESWEEP_ASSERT(ctx_ && EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr) == 1, "EVP_DigestInit_ex(sha256)");
+  }
+  void update(std::string_view text) {
+    VAESWEEP_ASSERT(EVP_DigestUpdate(ctx_.get(), text.data(), text.size()) == 1, "EVP_DigestUpdate");
+  }
+  // The digest of what `prefix` was given followed by `tail`; `prefix` is left as it was.
+  Digest digest_after(const Sha256& prefix, std::string_view tail) {
+    VAESWEEP_ASSERT(EVP_MD_CTX_copy_ex(ctx_.get(), prefix.ctx_.get()) == 1, "EVP_MD_CTX_copy_ex");
+    update(tail);
+    Digest out;
+    unsigned int length = 0;
+    VAESWEEP_ASSERT(EVP_DigestFinal_ex(ctx_.get(), out.data(), &length) == 1 && length == out.size(),
+                    "EVP_DigestFinal_ex");
+    return out;
+  }
+
+ private:
+  struct Free {
+    void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
+  };
+  std::unique_ptr<EVP_MD_CTX, Free> ctx_;
+};
+
+Digest sha256(std::string_view text) {
+  Digest out;
+  unsigned int length = 0;
+  VAESWEEP_ASSERT(EVP_Digest(text.data(), text.size(), out.data(), &length, EVP_sha256(), nullptr) == 1 &&
+                      length == out.size(),
+                  "EVP_Digest(sha256)");
+  return out;
+}
+
+// The set of digests seen so far, as indices into the vector that stores them (open addressing:
+// a million units cost 4-8 MB here rather than a node per unit).
+class DigestSet {
+ public:
+  explicit DigestSet(std::vector<Digest>& digests) : digests_(digests), slots_(1024, 0) {}
+  // Appends `d` to the digests and returns true when it was not there.
+  bool insert(const Digest& d) {
+    if (2 * (digests_.size() + 1) > slots_.size()) grow();
+    std::size_t s = slot(d);
+    for (; slots_[s] != 0; s = (s + 1) & (slots_.size() - 1))
+      if (digests_[slots_[s] - 1] == d) return false;
+    digests_.push_back(d);
+    slots_[s] = static_cast<std::uint32_t>(digests_.size());
+    return true;
+  }
+
+ private:
+  std::size_t slot(const Digest& d) const {
+    std::uint64_t h;  // a SHA-256 digest is already uniformly spread
+    std::memcpy(&h, d.data(), sizeof h);
+    return static_cast<std::size_t>(h) & (slots_.size() - 1);
+  }
+  void grow() {
+    slots_.assign(2 * slots_.size(), 0);
+    for (std::size_t i = 0; i < digests_.size(); ++i) {
+      std::size_t s = slot(digests_[i]);
+      while (slots_[s] != 0) s = (s + 1) & (slots_.size() - 1);
+      slots_[s] = static_cast<std::uint32_t>(i + 1);
+    }
+  }
+  std::vector<Digest>& digests_;
+  std::vector<std::uint32_t> slots_;  // 1 + index into digests_; 0 = empty
+};
+
+// What is decided once per distinct combination of the decider values: which keys matter and,
+// since the canonical text is sorted by key, the part before the first axis key, already hashed.
+struct Combo {
+  std::vector<std::size_t> relevant_axes;  // unit axes that matter, in axis (file) order
+  std::vector<std::size_t> feature_keys;   // relevant data./features. keys (Data::keys indices)
+  std::string head_text;                   // the version line, then the relevant lines before the first axis key
+  Sha256 head, group_head;                 // head_text hashed; the same without study.seed's line
+  struct Item {
+    std::ptrdiff_t axis;  // >= 0: that axis's line at the unit's position; else `text`
+    std::string text;
+    bool seed;            // study.seed: left out of the group hash
+  };
+  std::vector<Item> tail;                  // the relevant keys from the first axis key on
+};
+
 }  // namespace
+
+struct Grid::Data {
+  // The study, as far as units need it.
+  Settings base;                     // grid values not applied
+  std::filesystem::path study_file;
+  std::vector<Axis> axes;            // unit-level axes: every axis but cluster.k, in file order
+  std::vector<int> ks;
+  std::vector<std::string> label_sets;
+  std::string ks_line;
+  std::vector<std::string> keys;     // base's keys, sorted
+  std::vector<std::ptrdiff_t> key_axis;  // per key: its axis, or -1
+  std::map<std::string, std::size_t> axis_of, key_index;
+  // Per axis, the canonical line "key=value\n" of each value, in one buffer.
+  std::vector<std::string> lines;
+  std::vector<std::vector<std::size_t>> line_start;  // values + 1 offsets
+  // Mixed-radix strides (0 for axes not taking part) of the decider axes and the cost axes.
+  std::vector<std::size_t> combo_stride, cost_stride;
+  std::uint64_t points = 1;          // the product of the axis lengths
+  std::vector<std::unique_ptr<Combo>> combos;  // built when first met
+  std::vector<double> costs;
+
+  // Per unit: axis positions (size() x axes.size()), config digest, feature table.
+  std::vector<std::uint32_t> positions;
+  std::vector<Digest> config;
+  std::vector<std::uint32_t> feature;
+  std::vector<std::string> feature_hashes;  // distinct, hex
+  std::vector<std::size_t> feature_reps;
+  std::size_t duplicates = 0;
+
+  const std::uint32_t* pos(std::size_t unit) const {
+    VAESWEEP_ASSERT(unit < config.size(), "unit index " + std::to_string(unit) + " out of range");
+    return positions.data() + unit * axes.size();
+  }
+  const Value& value(const std::uint32_t* p, const std::string& key) const {
+    const auto it = axis_of.find(key);
+    return it == axis_of.end() ? base.at(key).value : axes[it->second].values[p[it->second]];
+  }
+  static std::size_t index(const std::uint32_t* p, const std::vector<std::size_t>& stride) {
+    std::size_t i = 0;
+    for (std::size_t a = 0; a < stride.size(); ++a) i += p[a] * stride[a];
+    return i;
+  }
+  const Combo& combo(const std::uint32_t* p) const { return *combos[index(p, combo_stride)]; }
+  std::string_view axis_line(std::size_t a, std::uint32_t v) const {
+    return std::string_view(lines[a]).substr(line_start[a][v], line_start[a][v + 1] - line_start[a][v]);
+  }
+  void append_tail(std::string& out, const Combo& c, const std::uint32_t* p, bool with_seed) const {
+    for (const auto& item : c.tail) {
+      if (item.seed && !with_seed) continue;
+      if (item.axis >= 0) out += axis_line(static_cast<std::size_t>(item.axis), p[item.axis]);
+      else out += item.text;
+    }
+    out += ks_line;
+  }
+  Data() = default;
+  explicit Data(const Study& study);  // everything but the units
+  Combo make_combo(const std::uint32_t* p) const;
+  void fill_costs();
+};
+
+namespace {
+
+// Strides of a mixed-radix number over the axes `take` selects (others get 0), and the count.
+template <typename Take>
+std::size_t strides(const std::vector<Axis>& axes, Take take, std::vector<std::size_t>& stride) {
+  stride.assign(axes.size(), 0);
+  std::size_t n = 1;
+  for (std::size_t a = axes.size(); a-- > 0;)
+    if (take(axes[a].key)) {
+      stride[a] = n;
+      n *= axes[a].values.size();
+    }
+  return n;
+}
+
+}  // namespace
+
+Combo Grid::Data::make_combo(const std::uint32_t* p) const {
+  Settings deciders;
+  for (const char* key : kDeciders) deciders[key] = Setting{value(p, key), ""};
+  std::vector<char> relevant(keys.size(), 0);
+  for (std::size_t k = 0; k < keys.size(); ++k) {
+    try {
+      relevant[k] = !is_descriptive(keys[k]) && keys[k] != "cluster.k" && !is_irrelevant(keys[k], deciders);
+    } catch (const std::out_of_range&) {
+      VAESWEEP_ASSERT(false, "is_irrelevant(" + keys[k] + ") reads a key that is not in kDeciders");
+    }
+  }
+  Combo c;
+  for (std::size_t a = 0; a < axes.size(); ++a)
+    if (relevant[key_index.at(axes[a].key)]) c.relevant_axes.push_back(a);
+  std::string head = "vaesweep-unit-v1\n", group_head = head;
+  bool in_tail = false;
+  for (std::size_t k = 0; k < keys.size(); ++k) {
+    in_tail = in_tail || key_axis[k] >= 0;
+    if (!relevant[k]) continue;
+    if (is_feature_key(keys[k])) c.feature_keys.push_back(k);
+    const bool seed = keys[k] == "study.seed";
+    const std::string text = key_axis[k] >= 0 ? "" : line(keys[k], base.at(keys[k]).value);
+    if (in_tail) {
+      c.tail.push_back({key_axis[k], text, seed});
+    } else {
+      head += text;
+      if (!seed) group_head += text;
+    }
+  }
+  c.head.update(head);
+  c.group_head.update(group_head);
+  c.head_text = std::move(head);
+  return c;
+}
 
 std::string WorkUnit::axes_text(bool with_seed) const {
   std::string out;
-  for (const auto& [key, value] : axis_values) {
-    if (key == "model.kind" || (!with_seed && key == "study.seed")) continue;
-    const auto dot = key.find('.');
-    // Shorthand names for the common axes, full names for the rest.
-    const bool common = key == "model.beta" || key == "model.latent_dim" || key == "study.seed";
-    out += (out.empty() ? "" : " ") + (common ? key.substr(dot + 1) : key) + "=" + value.display();
-  }
+  for (const auto& [key, value] : axis_values)
+    if (key != "model.kind" && (with_seed || key != "study.seed")) append_axis(out, key, value);
   return out;
 }
 
@@ -88,76 +359,167 @@ std::string WorkUnit::label() const {
   return to_string(model.kind) + (axes.empty() ? "" : " " + axes);
 }
 
-Grid expand_grid(const Study& study) {
+Grid::Grid() : d_(std::make_shared<Data>()) {}
+
+std::size_t Grid::size() const { return d_->config.size(); }
+std::size_t Grid::duplicates_removed() const { return d_->duplicates; }
+const std::vector<std::size_t>& Grid::feature_representatives() const { return d_->feature_reps; }
+const std::vector<std::string>& Grid::label_sets() const { return d_->label_sets; }
+const std::vector<int>& Grid::ks() const { return d_->ks; }
+std::string Grid::config_hash(std::size_t index) const {
+  d_->pos(index);  // checks the index
+  return hex(d_->config[index]);
+}
+std::string Grid::feature_hash(std::size_t index) const {
+  d_->pos(index);
+  return d_->feature_hashes[d_->feature[index]];
+}
+double Grid::cost_hint(std::size_t index) const { return d_->costs[Data::index(d_->pos(index), d_->cost_stride)]; }
+
+std::string Grid::group_hash(std::size_t index) const {
+  const std::uint32_t* p = d_->pos(index);
+  const Combo& c = d_->combo(p);
+  std::string tail;
+  d_->append_tail(tail, c, p, false);
+  return hex(Sha256().digest_after(c.group_head, tail));
+}
+
+std::string Grid::label(std::size_t index) const {
+  const std::uint32_t* p = d_->pos(index);
+  std::string axes;
+  for (std::size_t a : d_->combo(p).relevant_axes)
+    if (d_->axes[a].key != "model.kind") append_axis(axes, d_->axes[a].key, d_->axes[a].values[p[a]]);
+  return d_->value(p, "model.kind").as_string() + (axes.empty() ? "" : " " + axes);
+}
+
+WorkUnit Grid::unit(std::size_t index) const {
+  const Data& d = *d_;
+  const std::uint32_t* p = d.pos(index);
+  const Combo& c = d.combo(p);
+  WorkUnit u;
+  u.index = static_cast<std::int64_t>(index);
+  u.settings = d.base;
+  for (std::size_t a = 0; a < d.axes.size(); ++a) u.settings[d.axes[a].key] = Setting{d.axes[a].values[p[a]], d.axes[a].origin};
+  for (std::size_t a : c.relevant_axes) u.axis_values.emplace_back(d.axes[a].key, d.axes[a].values[p[a]]);
+  u.canonical = c.head_text;
+  d.append_tail(u.canonical, c, p, true);
+  u.config_hash = hex(d.config[index]);
+  u.group_hash = group_hash(index);
+  u.feature_hash = d.feature_hashes[d.feature[index]];
+  u.seed = static_cast<std::uint64_t>(u.settings.at("study.seed").value.as_int());
+  u.data = data_spec(u.settings, d.study_file);
+  u.features = feature_spec(u.settings);
+  u.model = model_spec(u.settings);
+  u.cluster = cluster_spec(u.settings);
+  u.cluster.ks = d.ks;
+  u.label_sets = d.label_sets;
+  return u;
+}
+
+std::vector<WorkUnit> Grid::all_units() const {
+  std::vector<WorkUnit> out;
+  for (std::size_t i = 0; i < size(); ++i) out.push_back(unit(i));
+  return out;
+}
+
+// cost_hint: one value per combination of the axes it reads.
+void Grid::Data::fill_costs() {
+  std::vector<std::uint32_t> p(axes.size(), 0);
+  costs.resize(strides(axes, is_cost_key, cost_stride));
+  for (std::size_t c = 0; c < costs.size(); ++c) {
+    for (std::size_t a = 0, rest = c; a < p.size(); ++a)
+      if (cost_stride[a] != 0) {
+        p[a] = static_cast<std::uint32_t>(rest / cost_stride[a]);
+        rest %= cost_stride[a];
+      }
+    costs[c] = unit_cost([&](const std::string& key) -> const Value& { return value(p.data(), key); }, ks);
+  }
+}
+
+Grid::Data::Data(const Study& study) : base(study.settings), study_file(study.file) {
   // cluster.k is evaluated inside a unit; every other axis makes units.
-  std::vector<int> ks;
-  std::vector<const Axis*> unit_axes;
   for (const auto& axis : study.axes) {
     if (axis.key == "cluster.k") {
       for (const auto& v : axis.values) ks.push_back(static_cast<int>(v.as_int()));
     } else {
-      unit_axes.push_back(&axis);
+      axis_of[axis.key] = axes.size();
+      axes.push_back(axis);
     }
   }
   if (ks.empty()) ks.push_back(static_cast<int>(study.settings.at("cluster.k").value.as_int()));
-
-  Grid grid;
-  std::set<std::string> seen;
-  std::vector<std::size_t> position(unit_axes.size(), 0);
-  for (;;) {
-    WorkUnit unit;
-    unit.settings = study.settings;
-    for (std::size_t a = 0; a < unit_axes.size(); ++a) {
-      const Axis& axis = *unit_axes[a];
-      unit.settings[axis.key] = Setting{axis.values[position[a]], axis.origin};
-    }
-    for (std::size_t a = 0; a < unit_axes.size(); ++a) {
-      const Axis& axis = *unit_axes[a];
-      if (!is_irrelevant(axis.key, unit.settings)) unit.axis_values.emplace_back(axis.key, axis.values[position[a]]);
-    }
-
-    std::string canonical = "vaesweep-unit-v1\n";
-    std::string without_seed = canonical;
-    std::string features = "vaesweep-features-v1\n";
-    for (const auto& [key, setting] : unit.settings) {
-      if (is_descriptive(key) || key == "cluster.k" || is_irrelevant(key, unit.settings)) continue;
-      const std::string line = key + "=" + setting.value.canonical() + "\n";
-      canonical += line;
-      if (key != "study.seed") without_seed += line;
-      if (is_feature_key(key)) features += line;
-    }
-    std::string k_line = "cluster.ks=" + Value(Value::List(ks.begin(), ks.end())).canonical() + "\n";
-    canonical += k_line;
-    without_seed += k_line;
-
-    unit.config_hash = sha256_hex(canonical);
-    if (seen.insert(unit.config_hash).second) {
-      unit.index = static_cast<std::int64_t>(grid.units.size());
-      unit.canonical = canonical;
-      unit.group_hash = sha256_hex(without_seed);
-      unit.feature_hash = sha256_hex(features);
-      unit.seed = static_cast<std::uint64_t>(unit.settings.at("study.seed").value.as_int());
-      unit.data = data_spec(unit.settings, study.file);
-      unit.features = feature_spec(unit.settings);
-      unit.model = model_spec(unit.settings);
-      unit.cluster = cluster_spec(unit.settings);
-      unit.cluster.ks = ks;
-      unit.label_sets = label_sets(unit.settings);
-      grid.units.push_back(std::move(unit));
-    } else {
-      ++grid.duplicates_removed;
-    }
-
-    // Odometer over the axes: the last axis varies fastest.
-    std::size_t a = unit_axes.size();
-    while (a > 0) {
-      --a;
-      if (++position[a] < unit_axes[a]->values.size()) break;
-      position[a] = 0;
-      if (a == 0) return grid;
-    }
-    if (unit_axes.empty()) return grid;
+  ks_line = "cluster.ks=" + Value(Value::List(ks.begin(), ks.end())).canonical() + "\n";
+  label_sets = vaesweep::label_sets(study.settings);
+  for (const auto& [key, setting] : study.settings) {
+    key_index[key] = keys.size();
+    keys.push_back(key);
+    const auto it = axis_of.find(key);
+    key_axis.push_back(it == axis_of.end() ? -1 : static_cast<std::ptrdiff_t>(it->second));
   }
+  for (const auto& axis : axes) {
+    if (points > std::numeric_limits<std::uint32_t>::max() / axis.values.size())
+      throw UserError(study.file.string() + ": the grid has more than " +
+                      std::to_string(std::numeric_limits<std::uint32_t>::max()) +
+                      " points (the product of the axis lengths), more than vaesweep can run");
+    points *= axis.values.size();
+    lines.emplace_back();
+    line_start.emplace_back(1, 0);
+    for (const auto& v : axis.values) {
+      lines.back() += line(axis.key, v);
+      line_start.back().push_back(lines.back().size());
+    }
+  }
+}
+
+Grid expand_grid(const Study& study) {
+  auto d = std::make_shared<Grid::Data>(study);
+  const auto is_decider = [](const std::string& key) {
+    return std::find(kDeciders.begin(), kDeciders.end(), key) != kDeciders.end();
+  };
+  d->combos.resize(strides(d->axes, is_decider, d->combo_stride));
+  // The feature hash reads the data./features. keys, relevant as the deciders say.
+  std::vector<std::size_t> feature_stride;
+  strides(d->axes, [&](const std::string& k) { return is_feature_key(k) || is_decider(k); }, feature_stride);
+
+  // Odometer over the axes: the last axis varies fastest.
+  std::vector<std::uint32_t> p(d->axes.size(), 0);
+  Sha256 scratch;
+  std::string tail;
+  DigestSet seen(d->config);
+  std::unordered_map<std::size_t, std::uint32_t> feature_of_point;
+  std::map<Digest, std::uint32_t> feature_ids;
+  for (std::uint64_t point = 0; point < d->points; ++point) {
+    auto& combo = d->combos[Grid::Data::index(p.data(), d->combo_stride)];
+    if (!combo) combo = std::make_unique<Combo>(d->make_combo(p.data()));
+    tail.clear();
+    d->append_tail(tail, *combo, p.data(), true);
+    if (seen.insert(scratch.digest_after(combo->head, tail))) {
+      d->positions.insert(d->positions.end(), p.begin(), p.end());
+      const auto [it, fresh] = feature_of_point.try_emplace(Grid::Data::index(p.data(), feature_stride), 0);
+      if (fresh) {
+        std::string text = "vaesweep-features-v1\n";
+        for (std::size_t k : combo->feature_keys) text += line(d->keys[k], d->value(p.data(), d->keys[k]));
+        const Digest digest = sha256(text);
+        const auto [id, added] = feature_ids.try_emplace(digest, static_cast<std::uint32_t>(feature_ids.size()));
+        if (added) {
+          d->feature_hashes.push_back(hex(digest));
+          d->feature_reps.push_back(d->config.size() - 1);
+        }
+        it->second = id->second;
+      }
+      d->feature.push_back(it->second);
+    } else {
+      ++d->duplicates;
+    }
+    for (std::size_t a = p.size(); a-- > 0;) {
+      if (++p[a] < d->axes[a].values.size()) break;
+      p[a] = 0;
+    }
+  }
+
+  d->fill_costs();
+  Grid grid;
+  grid.d_ = std::move(d);
+  return grid;
 }
 
 }  // namespace vaesweep

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace vaesweep {
 
@@ -14,6 +15,19 @@ std::string join(const Container& items, std::string_view separator = ", ") {
     out += item;
   }
   return out;
+}
+
+// The pieces of `text` between `separator`s; none for an empty text ("a,,b" gives a, "", b).
+inline std::vector<std::string> split(std::string_view text, char separator) {
+  std::vector<std::string> out;
+  if (text.empty()) return out;
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t at = text.find(separator, start);
+    out.emplace_back(text.substr(start, at == std::string_view::npos ? std::string_view::npos : at - start));
+    if (at == std::string_view::npos) return out;
+    start = at + 1;
+  }
 }
 
 // The shortest text that reads back as exactly `v` (std::to_chars): for CSV and JSON outputs.

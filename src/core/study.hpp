@@ -48,7 +48,8 @@ Study parse_study(const std::string& text, const std::filesystem::path& file,
 enum class DataSource { synthetic, audio, table };
 enum class BadFilePolicy { skip, fail };
 enum class FeatureKind { mfcc_stats, librosa, logmel, mfcc_sequence };
-enum class ModelKind { vae, pca, raw };
+// noop: an engine benchmark stand-in that sleeps model.noop_seconds and draws its scores.
+enum class ModelKind { vae, pca, raw, noop };
 enum class ClusterMethod { kmeans, agglomerative, dbscan, spectral, gmm };
 
 DataSource parse_data_source(const std::string& name);
@@ -72,6 +73,8 @@ struct DataSpec {
   std::filesystem::path cache_dir;
   BadFilePolicy on_bad_file = BadFilePolicy::skip;
   bool feature_cache = true;
+
+  friend bool operator==(const DataSpec&, const DataSpec&) = default;
 };
 
 // Audio feature extraction; the string-valued choices are parsed by the audio room.
@@ -92,6 +95,8 @@ struct FeatureSpec {
   std::string segment = "whole";      // whole | first | centre | all
   double segment_seconds = 3.0;
   bool standardize = true;
+
+  friend bool operator==(const FeatureSpec&, const FeatureSpec&) = default;
 };
 
 struct ModelSpec {
@@ -102,6 +107,9 @@ struct ModelSpec {
   int epochs = 50;
   int batch_size = 64;
   double learning_rate = 1e-3;
+  double noop_seconds = 0;  // noop: how long a unit sleeps
+
+  friend bool operator==(const ModelSpec&, const ModelSpec&) = default;
 };
 
 struct ClusterSpec {
@@ -120,6 +128,8 @@ struct ClusterSpec {
   int umap_components = 2;
   int umap_neighbors = 15;
   double umap_min_dist = 0.1;
+
+  friend bool operator==(const ClusterSpec&, const ClusterSpec&) = default;
 };
 
 DataSpec data_spec(const Settings& s, const std::filesystem::path& study_file);

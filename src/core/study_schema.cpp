@@ -71,14 +71,17 @@ std::vector<KeySpec> make_keys() {
       {"features.segment_seconds", T::real, 3.0, {}, 0.05, 36000, "segment length in seconds"},
       {"features.standardize", T::boolean, true, {}, -inf, inf, "z-score every feature column"},
 
-      {"model.kind", T::string, "vae", {"vae", "pca", "raw"}, -inf, inf,
-       "MLP beta-VAE, the PCA baseline, or raw (cluster the standardised features directly)"},
+      {"model.kind", T::string, "vae", {"vae", "pca", "raw", "noop"}, -inf, inf,
+       "MLP beta-VAE, the PCA baseline, raw (cluster the standardised features directly), or noop "
+       "(an engine benchmark stand-in: sleeps, then reports random draws, not results)"},
       {"model.hidden", T::int_list, ints({64, 32}), {}, 1, 65536, "hidden layer widths of encoder (decoder mirrors)"},
       {"model.latent_dim", T::integer, 8, {}, 1, 65536, "latent dimension (PCA: components)"},
       {"model.beta", T::real, 1.0, {}, 0, 1.0e6, "weight of the KL term"},
       {"model.epochs", T::integer, 50, {}, 1, 1.0e6, "training epochs"},
       {"model.batch_size", T::integer, 64, {}, 1, 1.0e7, "mini-batch size"},
       {"model.learning_rate", T::real, 1e-3, {}, 1e-12, 10, "Adam learning rate"},
+      {"model.noop_seconds", T::real, 0.0, {}, 0, 1.0e6,
+       "noop: seconds a unit sleeps, standing in for training time (scheduler tests)"},
 
       {"cluster.methods", T::string_list, strings({"kmeans"}),
        {"kmeans", "agglomerative", "dbscan", "spectral", "gmm"}, -inf, inf,

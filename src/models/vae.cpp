@@ -122,6 +122,11 @@ TrainResult train_vae(const Eigen::MatrixXd& X, const VaeParams& p) {
       result.message = "training loss became " + std::to_string(mean_loss) + " in epoch " + std::to_string(epoch + 1);
       break;
     }
+    if (p.should_abandon && p.should_abandon()) {
+      result.abandoned = true;
+      result.message = "abandoned after epoch " + std::to_string(epoch + 1) + " of " + std::to_string(p.epochs);
+      return result;
+    }
   }
 
   torch::NoGradGuard no_grad;

@@ -3,6 +3,7 @@
 // code that trains models does not pay torch's compile cost.
 #include <Eigen/Dense>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -17,11 +18,15 @@ struct VaeParams {
   double learning_rate = 1e-3;         // Adam
   std::uint64_t seed = 0;              // weights, data order and reparameterisation noise
   std::string device = "cpu";          // a torch device string: "cpu", "cuda:0", ...
+  // Asked after every epoch: true stops training at once (a preempted job's grace period is
+  // over). The result is then marked abandoned and holds nothing else of use.
+  std::function<bool()> should_abandon;
 };
 
 struct TrainResult {
   Eigen::MatrixXd latent_mean;         // n x latent_dim: the posterior means, what gets clustered
   bool diverged = false;               // a NaN or Inf loss stopped training
+  bool abandoned = false;              // should_abandon() stopped training
   std::string message;                 // why, when diverged
   int epochs_run = 0;
   std::vector<double> loss_history;    // mean training loss per epoch

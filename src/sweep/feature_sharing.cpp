@@ -1,7 +1,5 @@
 #include "sweep/feature_sharing.hpp"
 
-#include <algorithm>
-
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "core/strings.hpp"
@@ -13,17 +11,15 @@
 namespace vaesweep::sweep {
 namespace {
 
-// Checks that need the data: k against the number of rows, label sets against the table.
-void check_units_against_data(const std::vector<const WorkUnit*>& units, const data::FeatureTable& table,
-                              const Study& study) {
+// Checks that need the data: k against the number of rows, label sets against the table. Every
+// unit evaluates the same ks and label sets, so one check per table covers them all.
+void check_grid_against_data(const Grid& grid, const data::FeatureTable& table, const Study& study) {
   const auto n = static_cast<long long>(table.rows());
-  for (const WorkUnit* u : units) {
-    for (int k : u->cluster.ks)
-      if (k >= n)
-        throw UserError(study.file.string() + ": cluster.k = " + std::to_string(k) + " but the data has only " +
-                        std::to_string(n) + " rows (need 2 <= k < " + std::to_string(n) + ")");
-    for (const auto& set : u->label_sets) table.label(set);
-  }
+  for (int k : grid.ks())
+    if (k >= n)
+      throw UserError(study.file.string() + ": cluster.k = " + std::to_string(k) + " but the data has only " +
+                      std::to_string(n) + " rows (need 2 <= k < " + std::to_string(n) + ")");
+  for (const auto& set : grid.label_sets()) table.label(set);
 }
 
 // This rank's share of an extraction task: files i with i mod size == rank.
@@ -60,8 +56,7 @@ data::ClipExtractor mpi_extractor(const data::ExtractionParams& params, const Mp
   };
 }
 
-data::FeatureTable build_on_root(const std::vector<const WorkUnit*>& units, const Study& study, const MpiSession& mpi) {
-  const WorkUnit& first = *units.front();
+data::FeatureTable build_on_root(const WorkUnit& first, const Grid& grid, const Study& study, const MpiSession& mpi) {
   data::ClipExtractor extract;
   data::ExtractionParams params;
   if (first.data.source != DataSource::table) {
@@ -69,7 +64,7 @@ data::FeatureTable build_on_root(const std::vector<const WorkUnit*>& units, cons
     extract = mpi_extractor(params, mpi);
   }
   data::FeatureTable table = data::load_features(first.data, first.features, extract);
-  check_units_against_data(units, table, study);
+  check_grid_against_data(grid, table, study);
   log_info("features: " + std::to_string(table.rows()) + " rows x " + std::to_string(table.X.cols()) + " columns" +
            (table.excluded.empty() ? "" : ", kept out: " + join(table.excluded)) +
            (table.skipped.empty() ? "" : ", " + std::to_string(table.skipped.size()) + " bad audio files skipped"));
@@ -79,14 +74,14 @@ data::FeatureTable build_on_root(const std::vector<const WorkUnit*>& units, cons
 }  // namespace
 
 std::map<std::string, data::FeatureTable> share_features(const Grid& grid, const Study& study, const MpiSession& mpi) {
-  std::map<std::string, std::vector<const WorkUnit*>> by_features;
-  for (const auto& u : grid.units) by_features[u.feature_hash].push_back(&u);
   std::map<std::string, data::FeatureTable> tables;
-  for (const auto& [hash, units] : by_features) {
+  // Units with one feature hash read the same table: build it from the first of them.
+  for (std::size_t rep : grid.feature_representatives()) {
+    const WorkUnit unit = grid.unit(rep);
     std::string message;
     if (mpi.is_root()) {
       try {
-        message = encode_features(build_on_root(units, study, mpi));
+        message = encode_features(build_on_root(unit, grid, study, mpi));
       } catch (const UserError& e) {
         message = encode_feature_error(e.what());
       } catch (const std::exception& e) {
@@ -97,11 +92,11 @@ std::map<std::string, data::FeatureTable> share_features(const Grid& grid, const
     } else {
       // Extraction tasks until the table (or the root's error) arrives.
       for (message = mpi.broadcast({}); is_extraction_task(message); message = mpi.broadcast({})) {
-        const auto params = data::extraction_params(units.front()->features);
+        const auto params = data::extraction_params(unit.features);
         mpi.gather(extract_share(decode_extraction_task(message), params, mpi));
       }
     }
-    tables.emplace(hash, decode_features(message));
+    tables.emplace(unit.feature_hash, decode_features(message));
   }
   return tables;
 }
@@ -109,10 +104,11 @@ std::map<std::string, data::FeatureTable> share_features(const Grid& grid, const
 data::ColumnTable features_table(const std::map<std::string, data::FeatureTable>& tables, const Grid& grid) {
   std::vector<std::string> hashes, sources, names, excluded, shapes;
   std::vector<std::int64_t> rows, cols, skipped;
+  std::map<std::string, std::size_t> representative;
+  for (std::size_t rep : grid.feature_representatives()) representative[grid.feature_hash(rep)] = rep;
   for (const auto& [hash, table] : tables) {
-    const auto it = std::find_if(grid.units.begin(), grid.units.end(), [&](const WorkUnit& u) { return u.feature_hash == hash; });
     hashes.push_back(hash);
-    const DataSpec& d = it->data;
+    const DataSpec d = grid.unit(representative.at(hash)).data;
     sources.push_back(d.source == DataSource::synthetic ? "synthetic" : d.path.string());
     rows.push_back(static_cast<std::int64_t>(table.rows()));
     cols.push_back(table.X.cols());

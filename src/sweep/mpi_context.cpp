@@ -28,10 +28,14 @@ int checked_int(std::size_t n) {
 MpiSession::MpiSession(int* argc, char*** argv) {
   int initialized = 0;
   check(MPI_Initialized(&initialized), "MPI_Initialized");
+  int provided = MPI_THREAD_SINGLE;
   if (!initialized) {
-    check(MPI_Init(argc, argv), "MPI_Init");
+    check(MPI_Init_thread(argc, argv, MPI_THREAD_SERIALIZED, &provided), "MPI_Init_thread");
     finalize_ = true;
+  } else {
+    check(MPI_Query_thread(&provided), "MPI_Query_thread");
   }
+  serialized_threads_ = provided >= MPI_THREAD_SERIALIZED;
   // Errors come back as codes (and become exceptions) instead of aborting the job silently.
   check(MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN), "MPI_Comm_set_errhandler");
   check(MPI_Comm_rank(MPI_COMM_WORLD, &rank_), "MPI_Comm_rank");
@@ -68,6 +72,35 @@ std::vector<std::string> MpiSession::gather(const std::string& bytes) const {
   for (std::size_t r = 0; r < lengths.size(); ++r)
     out.push_back(all.substr(static_cast<std::size_t>(offsets[r]), static_cast<std::size_t>(lengths[r])));
   return out;
+}
+
+void MpiSession::send(int destination, int tag, const std::string& bytes) const {
+  check(MPI_Send(bytes.data(), checked_int(bytes.size()), MPI_BYTE, destination, tag, MPI_COMM_WORLD), "MPI_Send");
+}
+
+std::optional<int> MpiSession::probe(int tag) const {
+  int flag = 0;
+  MPI_Status status;
+  check(MPI_Iprobe(MPI_ANY_SOURCE, tag, MPI_COMM_WORLD, &flag, &status), "MPI_Iprobe");
+  if (!flag) return std::nullopt;
+  return status.MPI_SOURCE;
+}
+
+std::string MpiSession::receive(int source, int tag) const {
+  MPI_Status status;
+  check(MPI_Probe(source, tag, MPI_COMM_WORLD, &status), "MPI_Probe");
+  int length = 0;
+  check(MPI_Get_count(&status, MPI_BYTE, &length), "MPI_Get_count");
+  std::string bytes(static_cast<std::size_t>(length), '\0');
+  check(MPI_Recv(bytes.data(), length, MPI_BYTE, source, tag, MPI_COMM_WORLD, MPI_STATUS_IGNORE), "MPI_Recv");
+  return bytes;
+}
+
+void MpiSession::barrier() const { check(MPI_Barrier(MPI_COMM_WORLD), "MPI_Barrier"); }
+
+void MpiSession::abort(int exit_code) const {
+  MPI_Abort(MPI_COMM_WORLD, exit_code);
+  std::_Exit(exit_code);  // MPI_Abort does not return; this satisfies [[noreturn]] if it ever did
 }
 
 std::string MpiSession::processor_name() const {

@@ -22,6 +22,7 @@ void write_results_file(const fs::path& out, const ResultsContent& content, bool
     file.write_table("/evaluations", content.evaluations);
     file.write_table("/features", content.features);
     if (content.skipped_files.cols() > 0) file.write_table("/skipped_files", content.skipped_files);
+    if (content.runs.cols() > 0) file.write_table("/runs", content.runs);
     file.close();  // surfaces a failed close here, before the rename makes the file visible
   });
 }

@@ -1,6 +1,6 @@
 #pragma once
 // The results file of a sweep (DESIGN.md, "Results file"): root attributes for provenance,
-// /units, /evaluations, /features and /skipped_files tables. Written to a temporary name beside the target and
+// /units, /evaluations, /features, /skipped_files and /runs tables. Written to a temporary name beside the target and
 // renamed, so an existing results file is never left half-overwritten.
 #include <cstdint>
 #include <filesystem>
@@ -17,6 +17,7 @@ struct ResultsContent {
   data::ColumnTable evaluations;
   data::ColumnTable features;  // one row per distinct feature table the units trained on
   data::ColumnTable skipped_files;  // audio files left out by data.on_bad_file = "skip"
+  data::ColumnTable runs;           // one row per run that contributed units (sweep/run_history.hpp)
   std::vector<std::pair<std::string, std::string>> text_attributes;
   std::vector<std::pair<std::string, std::int64_t>> int_attributes;
 };

@@ -1,135 +1,197 @@
 #include "sweep/run_sweep.hpp"
 
-#include <H5public.h>
-#include <fftw3.h>
-#include <sndfile.h>
-
 #include <algorithm>
-#include <chrono>
-#include <cstdlib>
-#include <ctime>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "core/error.hpp"
 #include "core/grid.hpp"
 #include "core/log.hpp"
+#include "core/stop_request.hpp"
+#include "core/strings.hpp"
 #include "core/study.hpp"
 #include "core/version.hpp"
-#include "core/strings.hpp"
 #include "models/vae.hpp"
+#include "sweep/bytes.hpp"
 #include "sweep/feature_sharing.hpp"
-#include "sweep/records.hpp"
+#include "sweep/prior_work.hpp"
+#include "sweep/provenance.hpp"
 #include "sweep/results_file.hpp"
+#include "sweep/run_lock.hpp"
+#include "sweep/shard_journal.hpp"
 #include "sweep/unit_runner.hpp"
 
-
 namespace vaesweep::sweep {
+namespace fs = std::filesystem;
 namespace {
 
-std::string utc_now() {
-  const std::time_t now = std::time(nullptr);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
-  return buf;
+// What the root decided before any work, sent to every rank.
+struct Decision {
+  std::string refusal;  // a UserError's text: every rank stops
+  std::string run_id;
+  bool nothing_to_do = false;
+  std::uint64_t done_before = 0, failed_before = 0;
+};
+
+std::string encode_decision(const Decision& d) {
+  ByteWriter w;
+  w.put_string(d.refusal), w.put_string(d.run_id), w.put<std::uint8_t>(d.nothing_to_do);
+  w.put(d.done_before), w.put(d.failed_before);
+  return w.bytes();
 }
 
-std::string env_or_empty(const char* name) {
-  const char* v = std::getenv(name);
-  return v ? v : "";
+Decision decode_decision(const std::string& bytes) {
+  ByteReader r(bytes);
+  Decision d;
+  d.refusal = r.get_string(), d.run_id = r.get_string(), d.nothing_to_do = r.get<std::uint8_t>() != 0;
+  d.done_before = r.get<std::uint64_t>(), d.failed_before = r.get<std::uint64_t>();
+  return d;
 }
 
-std::string library_versions(const MpiSession& mpi) {
-  unsigned major = 0, minor = 0, release = 0;
-  H5get_libversion(&major, &minor, &release);
-  return "torch " + models::torch_version() + "; hdf5 " + std::to_string(major) + "." + std::to_string(minor) + "." +
-         std::to_string(release) + "; eigen " + std::to_string(EIGEN_WORLD_VERSION) + "." +
-         std::to_string(EIGEN_MAJOR_VERSION) + "." + std::to_string(EIGEN_MINOR_VERSION) + "; " + sf_version_string() +
-         "; " + fftw_version + "; " + mpi.library_version();
+std::size_t journal_count(const fs::path& out) {
+  std::size_t n = 0;
+  std::error_code ec;
+  if (fs::is_directory(shard_folder(out), ec))
+    for (const auto& e : fs::directory_iterator(shard_folder(out)))
+      if (e.path().extension() == ".journal") ++n;
+  return n;
 }
 
-}  // namespace
+// Temporaries of a merge that was killed (write_atomically's "<out>.tmp-<pid>"). Only under
+// the run lock, so that no merge of another run is in progress.
+void remove_stale_temporaries(const fs::path& out) {
+  std::error_code ec;
+  const fs::path folder = out.has_parent_path() ? out.parent_path() : fs::path(".");
+  const std::string prefix = out.filename().string() + ".tmp-";
+  for (const auto& e : fs::directory_iterator(folder, ec))
+    if (e.path().filename().string().rfind(prefix, 0) == 0) fs::remove(e.path(), ec);
+}
 
-RunSummary run_sweep(const RunOptions& options, const MpiSession& mpi) {
-  const std::string start_time = utc_now();
-  const Study study = load_study(options.study_file, options.overrides);
-  const Grid grid = expand_grid(study);
-  if (grid.units.empty()) throw UserError(study.file.string() + ": the grid has no units");
-  // Only the root checks the output path, but every rank must stop when it is refused.
-  std::string refusal;
-  if (mpi.is_root()) {
-    try {
-      refuse_existing_results(options.out, options.overwrite);
-    } catch (const UserError& e) {
-      refusal = e.what();
-    }
+// --overwrite: what an earlier run of this output left goes, once the study has been checked.
+void discard_earlier_output(const fs::path& out) {
+  std::error_code ec;
+  if (fs::is_directory(shard_folder(out), ec))
+    for (const auto& e : fs::directory_iterator(shard_folder(out)))
+      if (e.path().extension() == ".journal") fs::remove(e.path(), ec);
+  fs::remove(out, ec);
+}
+
+// The root's checks and plan: which units this run does. UserError leaves everything as it was.
+SchedulePlan plan_run(const RunOptions& options, const Study& study, const Grid& grid, bool& has_shards,
+                      std::size_t& failed_before) {
+  const fs::path& out = options.out;
+  std::error_code ec;
+  const bool results_exist = fs::exists(out, ec);
+  const std::size_t journals = journal_count(out);
+  has_shards = journals > 0;
+  if (!options.overwrite && !options.resume) {
+    if (results_exist)
+      throw UserError(out.string() + ": the results file already exists; pass --resume to continue it, --overwrite "
+                      "to replace it, or --out to write elsewhere (nothing was changed)");
+    if (has_shards)
+      throw UserError(shard_folder(out).string() + " holds the shards of an unfinished run of these results (" +
+                      std::to_string(journals) + " journal(s)); pass --resume to continue it or --overwrite to "
+                      "discard it (nothing was changed)");
   }
-  refusal = mpi.broadcast(refusal);
-  if (!refusal.empty()) throw UserError(refusal);
-  if (mpi.is_root()) {
-    log_info("study \"" + study.name + "\" (" + study.sha256.substr(0, 12) + "): " + std::to_string(grid.units.size()) +
-             " units" +
-             (grid.duplicates_removed ? " (" + std::to_string(grid.duplicates_removed) + " grid points were the same unit)" : "") +
-             " on " + std::to_string(mpi.size()) + " rank(s)");
+  PriorWork prior;
+  const HashIndex index = index_grid(grid);
+  if (options.resume) {
+    prior = read_prior_work(out);
+    refuse_changed_study(prior, study, index, out);
+    for (const Shard& s : prior.shards)
+      if (!s.damage.empty()) log_warn(s.path.string() + ": " + s.damage + " (those units run again)");
   }
-  const auto tables = share_features(grid, study, mpi);
+  ToRun to_run = units_to_run(grid, prior, index, options.retry_failed);
+  failed_before = to_run.failed_before;
+  SchedulePlan plan;
+  plan.order = std::move(to_run.order);
+  plan.done_before = to_run.done_before;
+  plan.max_failures = options.max_failures;
+  plan.progress_interval = options.progress_interval;
+  remove_stale_temporaries(out);
+  if (options.overwrite) {
+    discard_earlier_output(out);
+    has_shards = false;
+  }
+  return plan;
+}
 
-  RunContext context;
-  context.rank = mpi.rank();
-  context.host = mpi.processor_name();
-  context.device = models::choose_device(node_local_rank());
-  models::use_single_thread();
+ShardHeader shard_header(const Study& study, const Grid& grid, const Decision& decision, const MpiSession& mpi,
+                         double started_at) {
+  ShardHeader h;
+  h.run_id = decision.run_id;
+  h.rank = mpi.rank();
+  h.ranks = mpi.size();
+  h.host = mpi.processor_name();
+  h.study_sha256 = study.sha256;
+  h.study_text = study.text;
+  h.study_file = study.file.string();
+  h.study_overrides = join(study.overrides, "\n");
+  h.grid_units = static_cast<std::int64_t>(grid.size());
+  h.started_at = started_at;
+  h.slurm_job_id = env_or_empty("SLURM_JOB_ID");
+  h.slurm_array_job_id = env_or_empty("SLURM_ARRAY_JOB_ID");
+  h.slurm_array_task_id = env_or_empty("SLURM_ARRAY_TASK_ID");
+  return h;
+}
 
-  // Static round-robin split: unit i runs on rank i mod size. Results do not depend on it.
+std::string outcome_text(StopReason reason) {
+  switch (reason) {
+    case StopReason::finished: return "complete";
+    case StopReason::signal: return std::string("stopped (") + stop_signal_name() + ")";
+    case StopReason::too_many_failures: return "too many failures";
+  }
+  return "";
+}
+
+// The root's merge: the results file (when resuming) and every journal, this run's too, into
+// one record per unit; written atomically, then the merged journals are removed.
+RunSummary merge_results(const RunOptions& options, const Study& study, const Grid& grid,
+                         const std::map<std::string, data::FeatureTable>& tables, const ScheduleOutcome& outcome,
+                         const std::string& run_id, double started_at, const MpiSession& mpi) {
+  PriorWork all = read_prior_work(options.out);
+  const HashIndex index = index_grid(grid);
+  const std::vector<ShardUnit> merged = latest_records(std::move(all.units), index);
+
+  RunSummary summary;
+  summary.grid_units = grid.size();
+  summary.reason = outcome.reason;
+  summary.ran = outcome.done;
   std::vector<UnitRecord> units;
   std::vector<EvaluationRecord> evaluations;
-  std::vector<const WorkUnit*> mine;
-  for (std::size_t i = static_cast<std::size_t>(mpi.rank()); i < grid.units.size(); i += static_cast<std::size_t>(mpi.size()))
-    mine.push_back(&grid.units[i]);
-  Progress progress("units", mine.size());
-  std::size_t done = 0, failed = 0;
-  for (const WorkUnit* unit_ptr : mine) {
-    const WorkUnit& unit = *unit_ptr;
-    UnitOutcome outcome = run_unit(unit, tables.at(unit.feature_hash), context);
-    if (outcome.unit.status != "ok") {
-      ++failed;
-      log_warn("unit " + std::to_string(unit.index) + " (" + unit.label() + ", " + unit.config_hash.substr(0, 12) +
-               ") " + outcome.unit.status + ": " + outcome.unit.message);
-    }
-    units.push_back(std::move(outcome.unit));
-    for (auto& e : outcome.evaluations) evaluations.push_back(std::move(e));
-    if (mpi.is_root()) progress.update(++done, failed);
-  }
-  if (mpi.is_root()) {
-    log_info("rank 0 finished its " + std::to_string(mine.size()) + " units; waiting for the other ranks");
-  }
-
-  const auto parts = mpi.gather(encode(units, evaluations));
-  RunSummary summary;
-  if (!mpi.is_root()) return summary;
-
-  units.clear();
-  evaluations.clear();
-  for (const auto& part : parts) decode(part, units, evaluations);
-  // One order whatever the number of ranks: by unit, then in the order the unit produced them.
-  std::stable_sort(units.begin(), units.end(), [](const auto& a, const auto& b) { return a.unit < b.unit; });
-  std::stable_sort(evaluations.begin(), evaluations.end(), [](const auto& a, const auto& b) { return a.unit < b.unit; });
-
-  std::set<std::string> hosts;
-  for (const auto& u : units) {
-    hosts.insert(u.host);
+  units.reserve(merged.size());
+  std::map<std::string, std::int64_t> per_run;
+  for (const ShardUnit& u : merged) {
     ++summary.units;
-    if (u.status == "ok") ++summary.ok;
-    else if (u.status == "diverged") ++summary.diverged;
+    if (u.unit.status == "ok") ++summary.ok;
+    else if (u.unit.status == "diverged") ++summary.diverged;
     else ++summary.failed;
+    ++per_run[u.unit.run_id];
+    units.push_back(u.unit);
+    evaluations.insert(evaluations.end(), u.evaluations.begin(), u.evaluations.end());
   }
   summary.evaluations = evaluations.size();
+  summary.pending = grid.size() - summary.units;
+
+  std::set<std::string> hosts;
+  for (RunRecord& run : all.runs) {
+    run.units = per_run.count(run.run_id) ? per_run.at(run.run_id) : 0;
+    if (run.run_id == run_id) {
+      run.outcome = outcome_text(outcome.reason);
+      run.ended_at = unix_now();
+      run.started_at = started_at;
+      run.ranks = mpi.size();
+    }
+    for (const auto& h : split(run.hosts, ',')) hosts.insert(h);
+  }
 
   ResultsContent content;
   content.units = units_table(units);
-  content.evaluations = evaluations_table(evaluations, grid.units.front().label_sets);
+  content.evaluations = evaluations_table(evaluations, grid.label_sets());
   content.features = features_table(tables, grid);
   content.skipped_files = skipped_files_table(tables);
+  content.runs = runs_table(all.runs);
   content.text_attributes = {
       {"vaesweep_version", version()},
       {"git_commit", git_commit()},
@@ -138,20 +200,147 @@ RunSummary run_sweep(const RunOptions& options, const MpiSession& mpi) {
       {"study_toml", study.text},
       {"study_overrides", join(study.overrides, "\n")},
       {"study_sha256", study.sha256},
-      {"label_sets", join(grid.units.front().label_sets, ",")},
+      {"label_sets", join(grid.label_sets(), ",")},
       {"hosts", join(hosts, ",")},
-      {"start_time", start_time},
-      {"end_time", utc_now()},
+      {"run_id", run_id},
+      {"start_time", utc_text(all.runs.empty() ? started_at : all.runs.front().started_at)},
+      {"end_time", utc_text(unix_now())},
+      {"stop_reason", outcome_text(outcome.reason)},
       {"slurm_job_id", env_or_empty("SLURM_JOB_ID")},
       {"slurm_array_job_id", env_or_empty("SLURM_ARRAY_JOB_ID")},
       {"slurm_array_task_id", env_or_empty("SLURM_ARRAY_TASK_ID")},
       {"library_versions", library_versions(mpi)},
   };
   content.int_attributes = {{"mpi_size", mpi.size()},
+                            {"units_in_grid", static_cast<std::int64_t>(grid.size())},
                             {"units_total", static_cast<std::int64_t>(summary.units)},
-                            {"units_ok", static_cast<std::int64_t>(summary.ok)}};
-  write_results_file(options.out, content, options.overwrite);
+                            {"units_ok", static_cast<std::int64_t>(summary.ok)},
+                            {"units_pending", static_cast<std::int64_t>(summary.pending)},
+                            {"complete", summary.pending == 0 ? 1 : 0}};
+  write_results_file(options.out, content, true);
+  remove_shards(options.out, all.shards);
+  summary.wrote = true;
   return summary;
+}
+
+std::string encode_summary(const RunSummary& s) {
+  ByteWriter w;
+  for (std::size_t v : {s.grid_units, s.units, s.ok, s.failed, s.diverged, s.evaluations, s.ran, s.pending})
+    w.put<std::uint64_t>(v);
+  w.put<std::int32_t>(static_cast<std::int32_t>(s.reason)), w.put<std::uint8_t>(s.wrote);
+  return w.bytes();
+}
+
+RunSummary decode_summary(const std::string& bytes) {
+  ByteReader r(bytes);
+  RunSummary s;
+  for (std::size_t* v : {&s.grid_units, &s.units, &s.ok, &s.failed, &s.diverged, &s.evaluations, &s.ran, &s.pending})
+    *v = r.get<std::uint64_t>();
+  s.reason = static_cast<StopReason>(r.get<std::int32_t>());
+  s.wrote = r.get<std::uint8_t>() != 0;
+  return s;
+}
+
+}  // namespace
+
+RunSummary run_sweep(const RunOptions& options, const MpiSession& mpi) {
+  const double started_at = unix_now();
+  install_stop_handlers();
+  set_stop_grace(options.grace_seconds);
+  const Study study = load_study(options.study_file, options.overrides);
+  const Grid grid = expand_grid(study);
+  if (grid.size() == 0) throw UserError(study.file.string() + ": the grid has no units");
+
+  // The root checks the output and plans under the run lock; a refusal reaches every rank.
+  std::optional<RunLock> lock;
+  SchedulePlan plan;
+  Decision decision;
+  bool has_shards = false;
+  if (mpi.is_root()) {
+    try {
+      const fs::path folder = options.out.has_parent_path() ? options.out.parent_path() : fs::path(".");
+      if (!fs::is_directory(folder)) throw UserError(options.out.string() + ": the folder " + folder.string() + " does not exist");
+      lock.emplace(options.out);
+      std::size_t failed_before = 0;
+      plan = plan_run(options, study, grid, has_shards, failed_before);
+      decision.done_before = plan.done_before;
+      decision.failed_before = failed_before;
+      decision.run_id = new_run_id(started_at);
+      decision.nothing_to_do = plan.order.empty() && !has_shards;
+      log_info("study \"" + study.name + "\" (" + study.sha256.substr(0, 12) + "): " + std::to_string(grid.size()) +
+               " units" +
+               (grid.duplicates_removed() ? " (" + std::to_string(grid.duplicates_removed()) + " grid points were the same unit)" : "") +
+               (plan.done_before ? ", " + std::to_string(plan.done_before) + " done by earlier runs" : "") + "; " +
+               std::to_string(plan.order.size()) + " to run on " + std::to_string(mpi.size()) + " rank(s), run " +
+               decision.run_id);
+    } catch (const UserError& e) {
+      decision.refusal = e.what();
+      lock.reset();
+    }
+  }
+  decision = decode_decision(mpi.broadcast(encode_decision(decision)));
+  if (!decision.refusal.empty()) throw UserError(decision.refusal);
+  if (decision.nothing_to_do) {
+    RunSummary s;  // every unit has a record that stays: the results file is left as it is
+    s.grid_units = s.units = grid.size();
+    s.failed = decision.failed_before;
+    s.ok = s.units - s.failed;
+    return s;
+  }
+
+  const auto tables = share_features(grid, study, mpi);
+  RunContext context;
+  context.rank = mpi.rank();
+  context.host = mpi.processor_name();
+  context.device = models::choose_device(node_local_rank());
+  models::use_single_thread();
+
+  ScheduleOutcome outcome;
+  {
+    JournalWriter journal(shard_path(options.out, decision.run_id, mpi.rank()),
+                          encode_shard_header(shard_header(study, grid, decision, mpi, started_at)),
+                          options.sync_seconds);
+    const UnitWork work = [&](std::size_t index, const std::function<bool()>& abandon) {
+      const double unit_start = unix_now();
+      const WorkUnit unit = grid.unit(index);
+      RunContext unit_context = context;
+      unit_context.abandon = abandon;
+      UnitOutcome result = run_unit(unit, tables.at(unit.feature_hash), unit_context);
+      if (result.unit.status == "abandoned") {
+        log_warn("unit " + std::to_string(unit.index) + " (" + unit.label() + ") abandoned: " + result.unit.message);
+        return UnitResult::abandoned;
+      }
+      result.unit.run_id = decision.run_id;
+      result.unit.started_at = unit_start;
+      result.unit.wall_seconds = unix_now() - unit_start;
+      if (result.unit.status != "ok")
+        log_warn("unit " + std::to_string(unit.index) + " (" + unit.label() + ", " + unit.config_hash.substr(0, 12) +
+                 ") " + result.unit.status + ": " + result.unit.message);
+      // Written before the next unit starts: a killed process loses nothing of this unit; a
+      // node that loses power loses at most the last --sync-every seconds of units.
+      journal.append(encode_unit(result.unit, result.evaluations));
+      return result.unit.status == "ok" ? UnitResult::ok : UnitResult::failed;
+    };
+    outcome = schedule_units(plan, mpi, work);
+    journal.sync();
+  }
+  mpi.barrier();  // every journal is complete before the root reads them
+
+  // The root merges; every rank returns the same summary (and so the same exit status).
+  std::string message;
+  if (mpi.is_root()) {
+    try {
+      message = "S" + encode_summary(merge_results(options, study, grid, tables, outcome, decision.run_id, started_at, mpi));
+    } catch (const UserError& e) {
+      message = std::string("E") + e.what();
+    } catch (const std::exception& e) {
+      message = std::string("I") + e.what();
+    }
+  }
+  message = mpi.broadcast(message);
+  if (message[0] == 'E') throw UserError(message.substr(1));
+  if (message[0] == 'I') throw std::runtime_error(message.substr(1));
+  return decode_summary(message.substr(1));
 }
 
 }  // namespace vaesweep::sweep

@@ -5,6 +5,7 @@
 #include <limits>
 #include <optional>
 #include <set>
+#include <thread>
 
 #include "cluster/pca.hpp"
 #include "cluster/umap.hpp"
@@ -61,6 +62,7 @@ LatentSpace fit_model(const WorkUnit& unit, const data::FeatureTable& features, 
   params.learning_rate = m.learning_rate;
   params.seed = unit.seed;
   params.device = context.device;
+  params.should_abandon = context.abandon;
   models::TrainResult t = models::train_vae(features.X, params);
   record.epochs_run = t.epochs_run;
   record.train_seconds = t.seconds;
@@ -69,6 +71,11 @@ LatentSpace fit_model(const WorkUnit& unit, const data::FeatureTable& features, 
   record.kl = t.kl;
   record.active_units = t.active_units;
   record.kl_per_dim = join_numbers(t.kl_per_dim);
+  if (t.abandoned) {
+    record.status = "abandoned";
+    record.message = t.message;
+    return {};
+  }
   if (t.diverged) {
     record.status = "diverged";
     record.message = t.message;
@@ -164,6 +171,45 @@ LatentSpace clustered_space(const WorkUnit& unit, LatentSpace latent) {
   return projected;
 }
 
+// Asks the context whether to give the unit up; if so marks it abandoned (not recorded).
+bool abandoning(const RunContext& context, UnitRecord& record) {
+  if (!context.abandon || !context.abandon()) return false;
+  record.status = "abandoned";
+  record.message = "given up: the sweep is stopping and the grace period is over";
+  return true;
+}
+
+// model.kind = "noop", an engine benchmark stand-in: it trains and clusters nothing. It sleeps
+// model.noop_seconds (standing in for training), then fills the usual rows with draws in [0, 1)
+// from derive_seed(unit seed, ...), so that schedulers and `rank` have numbers to work with at
+// scale. The numbers are pseudo-random draws, not results: they mean nothing about the data.
+void run_noop(const WorkUnit& unit, const RunContext& context, UnitOutcome& out) {
+  const auto start = std::chrono::steady_clock::now();
+  // The sleep stands in for training, so it answers a stop as training does (per "epoch").
+  const auto end = start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                               std::chrono::duration<double>(unit.model.noop_seconds));
+  for (auto now = start; now < end; now = std::chrono::steady_clock::now()) {
+    if (abandoning(context, out.unit)) return;
+    std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(end - now, std::chrono::milliseconds(50)));
+  }
+  out.unit.train_seconds = seconds_since(start);
+  out.unit.active_units = 0;
+  for (ClusterMethod method : unit.cluster.methods) {
+    for (int k : evaluated_ks(method, unit.cluster.ks)) {
+      EvaluationRecord e = empty_evaluation(unit, to_string(method), k, "noop", "ok");
+      const std::uint64_t base = clustering_seed(unit.seed, to_string(method), k);
+      std::uint64_t slot = 0;
+      // The top 53 bits of a derived seed, scaled: exactly representable, in [0, 1).
+      const auto draw = [&] { return static_cast<double>(derive_seed(base, {slot++}) >> 11) * 0x1.0p-53; };
+      for (double* metric : {&e.inertia, &e.silhouette, &e.calinski_harabasz, &e.davies_bouldin, &e.trustworthiness})
+        *metric = draw();
+      for (double& v : e.external) v = draw();
+      e.clusters_found = k;
+      out.evaluations.push_back(std::move(e));
+    }
+  }
+}
+
 }  // namespace
 
 std::uint64_t clustering_seed(std::uint64_t unit_seed, const std::string& method, int k) {
@@ -189,6 +235,11 @@ UnitOutcome run_unit(const WorkUnit& unit, const data::FeatureTable& features, c
   r.device = unit.model.kind == ModelKind::vae ? context.device : "cpu";
   r.loss = r.reconstruction = r.kl = kNaN;
 
+  if (unit.model.kind == ModelKind::noop) {
+    run_noop(unit, context, out);
+    return out;
+  }
+
   LatentSpace space;
   try {
     space = fit_model(unit, features, context, r);
@@ -196,6 +247,7 @@ UnitOutcome run_unit(const WorkUnit& unit, const data::FeatureTable& features, c
     r.status = "failed";
     r.message = e.what();
   }
+  if (r.status == "abandoned") return out;
   const auto eval_start = std::chrono::steady_clock::now();
   if (r.status == "ok") {
     try {
@@ -212,6 +264,10 @@ UnitOutcome run_unit(const WorkUnit& unit, const data::FeatureTable& features, c
       if (r.status != "ok") {
         out.evaluations.push_back(empty_evaluation(unit, to_string(method), k, space.name, r.status));
         continue;
+      }
+      if (abandoning(context, r)) {
+        out.evaluations.clear();
+        return out;
       }
       try {
         out.evaluations.push_back(evaluate(unit, features, space, *partitioner, method, k));

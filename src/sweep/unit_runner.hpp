@@ -1,6 +1,7 @@
 #pragma once
 // One work unit, start to finish: train (or fit the baseline) once, then cluster its latent
 // space for every (method, k) and score each partition in that same space.
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,10 @@ struct RunContext {
   int rank = 0;
   std::string host;
   std::string device = "cpu";
+  // Asked between training epochs and between evaluations: true when the unit should be given
+  // up (a stop signal's grace period is over). The unit's status is then "abandoned" and the
+  // sweep does not record it, so that a resume runs it again. Empty: never.
+  std::function<bool()> abandon;
 };
 
 struct UnitOutcome {

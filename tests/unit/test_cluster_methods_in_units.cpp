@@ -57,8 +57,8 @@ TEST(ClusterMethodsInUnits, EveryMethodFindsThePlantedBlobs) {
   const data::FeatureTable t = planted_blobs();
   const Grid g = grid_for("methods = [\"kmeans\", \"agglomerative\", \"dbscan\", \"spectral\", \"gmm\"]\n"
                           "k = 3\nlinkage = \"average\"\nmin_samples = 5\neps = 3.0\nn_neighbors = 8\n");
-  ASSERT_EQ(g.units.size(), 1U);
-  const UnitOutcome o = run_unit(g.units[0], t, RunContext{});
+  ASSERT_EQ(g.size(), 1U);
+  const UnitOutcome o = run_unit(g.unit(0), t, RunContext{});
   ASSERT_EQ(o.unit.status, "ok") << o.unit.message;
   EXPECT_EQ(o.unit.latent_dim, 4);  // raw: the feature dimension
   EXPECT_EQ(o.evaluations.size(), 5U);  // dbscan once (k = 0), the others at k = 3
@@ -82,7 +82,7 @@ TEST(ClusterMethodsInUnits, EveryMethodFindsThePlantedBlobs) {
 TEST(ClusterMethodsInUnits, DbscanNoiseIsLeftOutOfEveryScore) {
   const data::FeatureTable t = planted_blobs(true);
   const Grid g = grid_for("methods = [\"dbscan\"]\nmin_samples = 5\neps = 3.0\n");
-  const UnitOutcome o = run_unit(g.units[0], t, RunContext{});
+  const UnitOutcome o = run_unit(g.unit(0), t, RunContext{});
   const std::size_t ari = 0, ami = 2;
   // The outlier is noise, left out; the 120 blob points are the 3 genres exactly.
   const auto& d = row(o, "dbscan");
@@ -103,13 +103,13 @@ TEST(ClusterMethodsInUnits, DbscanNoiseIsLeftOutOfEveryScore) {
 TEST(ClusterMethodsInUnits, ExternalScoresAreTheMetricFunctions) {
   const data::FeatureTable t = planted_blobs();
   const Grid g = grid_for("methods = [\"kmeans\"]\nk = 2\n");
-  const UnitOutcome o = run_unit(g.units[0], t, RunContext{});
+  const UnitOutcome o = run_unit(g.unit(0), t, RunContext{});
   const auto& e = row(o, "kmeans");
   // The same k-means, run here with the unit's documented clustering seed, then scored by the
   // metric functions: the record must hold exactly those numbers, in external_metric_names order.
   cluster::KMeansParams p;
   p.k = 2;
-  p.seed = clustering_seed(g.units[0].seed, "kmeans", 2);
+  p.seed = clustering_seed(g.unit(0).seed, "kmeans", 2);
   const auto fit = cluster::kmeans(t.X, p);
   const auto s = metrics::external_scores(t.labels[0].codes, fit.labels);
   const std::vector<double> expected = {s.ari, s.nmi, s.ami, s.purity, s.homogeneity, s.completeness, s.v_measure,
@@ -121,7 +121,7 @@ TEST(ClusterMethodsInUnits, ExternalScoresAreTheMetricFunctions) {
 TEST(ClusterMethodsInUnits, UmapProjectionIsClusteredAndItsTrustworthinessRecorded) {
   const data::FeatureTable t = planted_blobs();
   const Grid g = grid_for("methods = [\"kmeans\"]\nk = 3\nprojection = \"umap\"\n");
-  const UnitOutcome o = run_unit(g.units[0], t, RunContext{});
+  const UnitOutcome o = run_unit(g.unit(0), t, RunContext{});
   ASSERT_EQ(o.unit.status, "ok") << o.unit.message;
   const auto& e = row(o, "kmeans");
   EXPECT_EQ(e.space, "features+umap");
@@ -135,11 +135,11 @@ TEST(ClusterMethodsInUnits, UnusedMethodKeysDoNotSplitUnits) {
   const Grid one = expand_grid(parse_study(
       "[data]\nsource = \"table\"\npath = \"x.csv\"\nlabels = [\"genre\"]\n[model]\nkind = \"raw\"\n"
       "[grid]\n\"cluster.linkage\" = [\"ward\", \"single\"]\n", "s.toml"));
-  EXPECT_EQ(one.units.size(), 1U);
+  EXPECT_EQ(one.size(), 1U);
   const Grid two = expand_grid(parse_study(
       "[data]\nsource = \"table\"\npath = \"x.csv\"\nlabels = [\"genre\"]\n[model]\nkind = \"raw\"\n"
       "[cluster]\nmethods = [\"agglomerative\"]\n[grid]\n\"cluster.linkage\" = [\"ward\", \"single\"]\n", "s.toml"));
-  EXPECT_EQ(two.units.size(), 2U);
+  EXPECT_EQ(two.size(), 2U);
 }
 
 TEST(ClusterMethodsInUnits, EpsIsANumberOrAuto) {

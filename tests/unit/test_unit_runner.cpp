@@ -41,7 +41,7 @@ class UnitRunnerTest : public ::testing::Test {
     const std::string cache = cache_->path().string();
     text.replace(text.find("%CACHE%"), 7, cache);
     grid_ = new Grid(expand_grid(parse_study(text, "s.toml")));
-    features_ = new data::FeatureTable(data::load_features(grid_->units[0].data, grid_->units[0].features));
+    features_ = new data::FeatureTable(data::load_features(grid_->unit(0).data, grid_->unit(0).features));
   }
   static void TearDownTestSuite() {
     delete grid_;
@@ -62,8 +62,8 @@ Grid* UnitRunnerTest::grid_ = nullptr;
 data::FeatureTable* UnitRunnerTest::features_ = nullptr;
 
 TEST_F(UnitRunnerTest, VaeLatentsRecoverThePlantedGenres) {
-  ASSERT_EQ(grid_->units.size(), 2u);
-  const UnitOutcome o = run_unit(grid_->units[0], *features_, {});
+  ASSERT_EQ(grid_->size(), 2u);
+  const UnitOutcome o = run_unit(grid_->unit(0), *features_, {});
   EXPECT_EQ(o.unit.status, "ok") << o.unit.message;
   EXPECT_EQ(o.unit.model, "vae");
   ASSERT_EQ(o.evaluations.size(), 2u);
@@ -77,8 +77,8 @@ TEST_F(UnitRunnerTest, VaeLatentsRecoverThePlantedGenres) {
 }
 
 TEST_F(UnitRunnerTest, PcaBaselineAndDeterminism) {
-  const UnitOutcome a = run_unit(grid_->units[1], *features_, {});
-  const UnitOutcome b = run_unit(grid_->units[1], *features_, {});
+  const UnitOutcome a = run_unit(grid_->unit(1), *features_, {});
+  const UnitOutcome b = run_unit(grid_->unit(1), *features_, {});
   EXPECT_EQ(a.unit.model, "pca");
   EXPECT_TRUE(std::isnan(a.unit.beta));
   EXPECT_EQ(at_k(a, 4).space, "pca");
@@ -88,7 +88,7 @@ TEST_F(UnitRunnerTest, PcaBaselineAndDeterminism) {
 }
 
 TEST_F(UnitRunnerTest, AFailingUnitIsRecordedNotThrown) {
-  WorkUnit bad = grid_->units[1];
+  WorkUnit bad = grid_->unit(1);
   bad.model.latent_dim = 500;  // more PCA components than features: the unit fails, alone
   const UnitOutcome o = run_unit(bad, *features_, {});
   EXPECT_EQ(o.unit.status, "failed");

@@ -1,0 +1,211 @@
+#include "sweep/prior_work.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "core/error.hpp"
+#include "core/strings.hpp"
+#include "data/hdf5_file.hpp"
+
+namespace vaesweep::sweep {
+namespace fs = std::filesystem;
+namespace {
+
+std::string attribute_or_empty(const data::Hdf5File& file, const std::string& name) {
+  const auto names = file.attribute_names("/");
+  return std::find(names.begin(), names.end(), name) == names.end() ? "" : file.string_attribute("/", name);
+}
+
+void read_results(const fs::path& path, PriorWork& prior) {
+  const data::Hdf5File file = data::Hdf5File::open_read(path);
+  for (const char* table : {"/units", "/evaluations"})
+    if (!file.exists(table))
+      throw UserError(path.string() + ": not a vaesweep results file (no " + std::string(table) + " table)");
+  prior.results_file = true;
+  prior.label_sets = split(attribute_or_empty(file, "label_sets"), ',');
+  std::vector<UnitRecord> units;
+  std::vector<EvaluationRecord> evaluations;
+  records_from_tables(file.read_table("/units"), file.read_table("/evaluations"), prior.label_sets, units, evaluations);
+  // Evaluations follow their unit's config hash (one record per unit in a results file).
+  std::unordered_map<std::string, std::size_t> position;
+  for (auto& u : units) {
+    position[u.config_hash] = prior.units.size();
+    prior.units.push_back({std::move(u), {}});
+  }
+  for (auto& e : evaluations) {
+    const auto it = position.find(e.config_hash);
+    if (it == position.end())
+      throw UserError(path.string() + ": /evaluations has a row of unit " + e.config_hash.substr(0, 12) +
+                      " that /units lacks");
+    prior.units[it->second].evaluations.push_back(std::move(e));
+  }
+  if (file.exists("/runs")) prior.runs = runs_from_table(file.read_table("/runs"));
+  prior.studies.push_back({attribute_or_empty(file, "study_sha256"), attribute_or_empty(file, "study_toml"),
+                           attribute_or_empty(file, "study_file"), attribute_or_empty(file, "study_overrides")});
+}
+
+// A run that only journals know of: it was killed before its merge.
+RunRecord interrupted_run(const Shard& shard) {
+  RunRecord r;
+  r.run_id = shard.header.run_id;
+  r.started_at = r.ended_at = shard.header.started_at;
+  r.ranks = shard.header.ranks;
+  r.slurm_job_id = shard.header.slurm_job_id;
+  r.slurm_array_job_id = shard.header.slurm_array_job_id;
+  r.slurm_array_task_id = shard.header.slurm_array_task_id;
+  r.outcome = "interrupted";
+  r.study_sha256 = shard.header.study_sha256;
+  return r;
+}
+
+std::string unit_label(const UnitRecord& u) {
+  return u.model + (u.axes.empty() ? "" : " " + u.axes) + " seed=" + std::to_string(u.seed) + " [" +
+         u.config_hash.substr(0, 12) + "]";
+}
+
+// "model.epochs: 60 -> 30" for every key (and grid axis) whose value differs.
+std::vector<std::string> changed_keys(const Study& before, const Study& after) {
+  std::vector<std::string> out;
+  std::set<std::string> keys;
+  for (const auto& [k, v] : before.settings) keys.insert(k);
+  for (const auto& [k, v] : after.settings) keys.insert(k);
+  const auto text = [](const Settings& s, const std::string& k) {
+    const auto it = s.find(k);
+    return it == s.end() ? std::string("(unset)") : it->second.value.canonical();
+  };
+  for (const auto& k : keys) {
+    if (k == "study.name" || k == "study.description") continue;
+    const std::string a = text(before.settings, k), b = text(after.settings, k);
+    if (a != b) out.push_back(k + ": " + a + " -> " + b);
+  }
+  const auto axes = [](const Study& s) {
+    std::map<std::string, std::string> m;
+    for (const auto& axis : s.axes) m[axis.key] = Value(Value::List(axis.values.begin(), axis.values.end())).canonical();
+    return m;
+  };
+  const auto a = axes(before), b = axes(after);
+  std::set<std::string> axis_keys;
+  for (const auto& [k, v] : a) axis_keys.insert(k);
+  for (const auto& [k, v] : b) axis_keys.insert(k);
+  for (const auto& k : axis_keys) {
+    const std::string x = a.count(k) ? a.at(k) : "(no axis)", y = b.count(k) ? b.at(k) : "(no axis)";
+    if (x != y) out.push_back("grid " + k + ": " + x + " -> " + y);
+  }
+  return out;
+}
+
+}  // namespace
+
+PriorWork read_prior_work(const fs::path& results) {
+  PriorWork prior;
+  std::error_code ec;
+  if (fs::exists(results, ec)) read_results(results, prior);
+  prior.shards = read_shards(results);
+  std::set<std::string> known_runs;
+  for (const auto& r : prior.runs) known_runs.insert(r.run_id);
+  std::set<std::string> known_studies;
+  for (const auto& s : prior.studies) known_studies.insert(s.sha256);
+  for (Shard& shard : prior.shards) {
+    if (shard.header.run_id.empty()) continue;  // killed before its header: nothing in it
+    if (known_runs.insert(shard.header.run_id).second) prior.runs.push_back(interrupted_run(shard));
+    RunRecord& run = *std::find_if(prior.runs.begin(), prior.runs.end(),
+                                   [&](const RunRecord& r) { return r.run_id == shard.header.run_id; });
+    if (run.outcome == "interrupted") {
+      run.hosts = run.hosts.empty() ? shard.header.host
+                                    : (run.hosts.find(shard.header.host) == std::string::npos ? run.hosts + "," + shard.header.host
+                                                                                                : run.hosts);
+      for (const auto& u : shard.units) run.ended_at = std::max(run.ended_at, u.unit.started_at + u.unit.wall_seconds);
+    }
+    if (known_studies.insert(shard.header.study_sha256).second)
+      prior.studies.push_back({shard.header.study_sha256, shard.header.study_text, shard.header.study_file,
+                               shard.header.study_overrides});
+    for (auto& u : shard.units) prior.units.push_back(std::move(u));
+    shard.units.clear();
+  }
+  return prior;
+}
+
+HashIndex index_grid(const Grid& grid) {
+  HashIndex index;
+  index.reserve(grid.size());
+  for (std::size_t i = 0; i < grid.size(); ++i) index.emplace(grid.config_hash(i), i);
+  return index;
+}
+
+void refuse_changed_study(const PriorWork& prior, const Study& study, const HashIndex& index, const fs::path& results) {
+  std::vector<const UnitRecord*> missing;
+  for (const auto& u : prior.units)
+    if (!index.count(u.unit.config_hash)) missing.push_back(&u.unit);
+  if (missing.empty()) return;
+  std::string examples;
+  for (std::size_t i = 0; i < std::min<std::size_t>(3, missing.size()); ++i)
+    examples += (i ? "; " : "") + unit_label(*missing[i]);
+  std::string why;
+  for (const PriorStudy& before : prior.studies) {
+    if (before.text.empty()) continue;
+    try {
+      const Study old = parse_study(before.text, before.file, split(before.overrides, '\n'));
+      const auto changes = changed_keys(old, study);
+      why += changes.empty() ? "" : (why.empty() ? "" : "; ") + join(changes, ", ");
+    } catch (const UserError& e) {
+      why += (why.empty() ? "" : "; ") + std::string("the earlier study no longer loads: ") + e.what();
+    }
+  }
+  if (why.empty())
+    why = "no study key differs: the units were identified by another version of vaesweep";
+  throw UserError(results.string() + ": --resume refused: the study changed in a way that changes " +
+                  std::to_string(missing.size()) + " finished unit(s) (" + examples + "). Changed: " + why +
+                  ". Resume with the study they ran under, or write a new --out (nothing was changed)");
+}
+
+ToRun units_to_run(const Grid& grid, const PriorWork& prior, const HashIndex& index, bool retry_failed) {
+  // Per grid unit: 0 no record, 1 only records that are not ok, 2 an ok record.
+  std::vector<std::uint8_t> state(grid.size(), 0);
+  for (const auto& u : prior.units) {
+    const auto it = index.find(u.unit.config_hash);
+    if (it == index.end()) continue;
+    auto& s = state[it->second];
+    s = std::max<std::uint8_t>(s, u.unit.status == "ok" ? 2 : 1);
+  }
+  ToRun out;
+  for (std::size_t i = 0; i < grid.size(); ++i) {
+    if (state[i] == 2 || (state[i] == 1 && !retry_failed)) {
+      ++out.done_before;
+      if (state[i] == 1) ++out.failed_before;
+      continue;
+    }
+    out.order.push_back(i);
+  }
+  std::vector<double> cost(grid.size());
+  for (std::size_t i : out.order) cost[i] = grid.cost_hint(i);
+  std::stable_sort(out.order.begin(), out.order.end(), [&](std::size_t a, std::size_t b) { return cost[a] > cost[b]; });
+  return out;
+}
+
+std::vector<ShardUnit> latest_records(std::vector<ShardUnit> units, const HashIndex& index) {
+  std::unordered_map<std::size_t, std::size_t> slot;
+  std::vector<ShardUnit*> best;
+  for (auto& u : units) {
+    const auto it = index.find(u.unit.config_hash);
+    if (it == index.end()) continue;
+    auto [pos, fresh] = slot.emplace(it->second, best.size());
+    if (fresh) {
+      best.push_back(&u);
+    } else if (u.unit.status == "ok" || best[pos->second]->unit.status != "ok") {
+      best[pos->second] = &u;
+    }
+  }
+  std::vector<ShardUnit> out;
+  out.reserve(best.size());
+  for (ShardUnit* u : best) {
+    const auto index_of = static_cast<std::int64_t>(index.at(u->unit.config_hash));
+    u->unit.unit = index_of;
+    for (auto& e : u->evaluations) e.unit = index_of;
+    out.push_back(std::move(*u));
+  }
+  std::sort(out.begin(), out.end(), [](const ShardUnit& a, const ShardUnit& b) { return a.unit.unit < b.unit.unit; });
+  return out;
+}
+
+}  // namespace vaesweep::sweep

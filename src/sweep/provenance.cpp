@@ -1,0 +1,55 @@
+#include "sweep/provenance.hpp"
+
+#include <H5public.h>
+#include <fftw3.h>
+#include <sndfile.h>
+
+#include <Eigen/Core>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <algorithm>
+#include <random>
+
+#include "models/vae.hpp"
+
+namespace vaesweep::sweep {
+
+double unix_now() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::string utc_text(double unix_time) {
+  const auto t = static_cast<std::time_t>(unix_time);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string env_or_empty(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? v : "";
+}
+
+std::string library_versions(const MpiSession& mpi) {
+  unsigned major = 0, minor = 0, release = 0;
+  H5get_libversion(&major, &minor, &release);
+  return "torch " + models::torch_version() + "; hdf5 " + std::to_string(major) + "." + std::to_string(minor) + "." +
+         std::to_string(release) + "; eigen " + std::to_string(EIGEN_WORLD_VERSION) + "." +
+         std::to_string(EIGEN_MAJOR_VERSION) + "." + std::to_string(EIGEN_MINOR_VERSION) + "; " + sf_version_string() +
+         "; " + fftw_version + "; " + mpi.library_version();
+}
+
+std::string new_run_id(double unix_time) {
+  std::string id = utc_text(unix_time);
+  id.erase(std::remove_if(id.begin(), id.end(), [](char c) { return c == '-' || c == ':'; }), id.end());
+  std::random_device device;
+  char suffix[8];
+  std::snprintf(suffix, sizeof suffix, "-%04x", static_cast<unsigned>(device() & 0xffff));
+  return id + suffix;
+}
+
+}  // namespace vaesweep::sweep

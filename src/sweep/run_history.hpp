@@ -1,0 +1,28 @@
+#pragma once
+// /runs of the results file: one row per run (attempt) that contributed units, so that a file
+// built over several crashes and resumes says which run made which unit (UnitRecord::run_id),
+// where, when, and how each run ended.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "data/column_table.hpp"
+
+namespace vaesweep::sweep {
+
+struct RunRecord {
+  std::string run_id;
+  double started_at = 0, ended_at = 0;  // Unix times; ended_at of an interrupted run: its last unit's end
+  std::int64_t ranks = 0;
+  std::string hosts;                    // ","-separated
+  std::string slurm_job_id, slurm_array_job_id, slurm_array_task_id;
+  std::string outcome;                  // complete | stopped (SIGTERM) | too many failures | interrupted
+  std::int64_t units = 0;               // units this run finished that are in the file
+  std::string study_sha256;
+};
+
+data::ColumnTable runs_table(const std::vector<RunRecord>& runs);
+// UserError naming a missing column.
+std::vector<RunRecord> runs_from_table(const data::ColumnTable& table);
+
+}  // namespace vaesweep::sweep

@@ -1,0 +1,30 @@
+#pragma once
+// One run at a time per results file: two runs appending shards for the same results would
+// duplicate units. The root holds an exclusive lock on `<results>.shards/lock` for the whole
+// run (an open-file-description lock, fcntl F_OFD_SETLK, which NFS also honours); a second run
+// is refused with who holds it. The lock dies with its process, so a killed run never leaves a
+// stale lock behind.
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace vaesweep::sweep {
+
+class RunLock {
+ public:
+  // Creates the shard folder when needed. UserError when another process holds the lock.
+  explicit RunLock(const std::filesystem::path& results);
+  ~RunLock();  // releases, removes the lock file and the folder when it is then empty
+
+  // Who holds the lock of `results` ("pid 123 on node7 since 1763700000"), nullopt when no run
+  // holds it. Does not take the lock, so it never gets in a starting run's way.
+  static std::optional<std::string> holder(const std::filesystem::path& results);
+  RunLock(const RunLock&) = delete;
+  RunLock& operator=(const RunLock&) = delete;
+
+ private:
+  std::filesystem::path results_;
+  int fd_ = -1;
+};
+
+}  // namespace vaesweep::sweep

@@ -1,0 +1,96 @@
+#include "sweep/shards.hpp"
+
+#include <algorithm>
+
+#include "core/error.hpp"
+#include "sweep/bytes.hpp"
+#include "sweep/shard_journal.hpp"
+
+namespace vaesweep::sweep {
+namespace fs = std::filesystem;
+namespace {
+constexpr const char* kHeaderFormat = "vaesweep-shard-v1";
+constexpr const char* kJournalSuffix = ".journal";
+}  // namespace
+
+std::string encode_shard_header(const ShardHeader& h) {
+  ByteWriter w;
+  w.put_string(kHeaderFormat);
+  for (const auto* s : {&h.run_id, &h.host, &h.study_sha256, &h.study_text, &h.study_file, &h.study_overrides,
+                        &h.slurm_job_id, &h.slurm_array_job_id, &h.slurm_array_task_id})
+    w.put_string(*s);
+  w.put(h.rank), w.put(h.ranks), w.put(h.grid_units), w.put(h.started_at);
+  return w.bytes();
+}
+
+ShardHeader decode_shard_header(const std::string& bytes, const fs::path& file) {
+  try {
+    ByteReader r(bytes);
+    if (r.get_string() != kHeaderFormat) throw UserError("");
+    ShardHeader h;
+    for (auto* s : {&h.run_id, &h.host, &h.study_sha256, &h.study_text, &h.study_file, &h.study_overrides,
+                    &h.slurm_job_id, &h.slurm_array_job_id, &h.slurm_array_task_id})
+      *s = r.get_string();
+    h.rank = r.get<std::int64_t>(), h.ranks = r.get<std::int64_t>(), h.grid_units = r.get<std::int64_t>();
+    h.started_at = r.get<double>();
+    return h;
+  } catch (const std::exception&) {
+    throw UserError(file.string() + ": not a vaesweep shard journal of this version (expected a " +
+                    std::string(kHeaderFormat) + " header)");
+  }
+}
+
+fs::path shard_folder(const fs::path& results) { return fs::path(results.string() + ".shards"); }
+
+fs::path shard_path(const fs::path& results, const std::string& run_id, int rank) {
+  return shard_folder(results) / (run_id + "-rank" + std::to_string(rank) + kJournalSuffix);
+}
+
+std::vector<Shard> read_shards(const fs::path& results) {
+  std::vector<Shard> shards;
+  const fs::path folder = shard_folder(results);
+  std::error_code ec;
+  if (!fs::is_directory(folder, ec)) return shards;
+  for (const auto& entry : fs::directory_iterator(folder)) {
+    if (entry.path().extension() != kJournalSuffix) continue;
+    Shard shard;
+    shard.path = entry.path();
+    JournalContents contents;
+    try {
+      contents = read_journal(entry.path());
+    } catch (const UnfinishedJournal& e) {
+      shard.damage = e.what();  // no header, no records: only removed with the others
+      shards.push_back(std::move(shard));
+      continue;
+    }
+    shard.header = decode_shard_header(contents.header, entry.path());
+    shard.damage = contents.damage;
+    shard.units.reserve(contents.records.size());
+    for (std::size_t i = 0; i < contents.records.size(); ++i) {
+      ShardUnit u;
+      try {
+        decode_unit(contents.records[i], u.unit, u.evaluations);
+      } catch (const UserError& e) {
+        // The CRC matched, so this is not a torn write: a journal of another build. Stop here.
+        shard.damage = "record " + std::to_string(i) + " cannot be decoded (" + e.what() + "); it and the rest ignored";
+        break;
+      }
+      shard.units.push_back(std::move(u));
+    }
+    shards.push_back(std::move(shard));
+  }
+  std::sort(shards.begin(), shards.end(), [](const Shard& a, const Shard& b) {
+    if (a.header.started_at != b.header.started_at) return a.header.started_at < b.header.started_at;
+    if (a.header.run_id != b.header.run_id) return a.header.run_id < b.header.run_id;
+    return a.header.rank < b.header.rank;
+  });
+  return shards;
+}
+
+void remove_shards(const fs::path& results, const std::vector<Shard>& shards) {
+  std::error_code ec;
+  for (const Shard& s : shards) fs::remove(s.path, ec);
+  fs::remove(shard_folder(results), ec);  // only succeeds when empty
+}
+
+}  // namespace vaesweep::sweep

@@ -1,0 +1,136 @@
+#include "sweep/sweep_status.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <unordered_map>
+
+#include "core/error.hpp"
+#include "core/log.hpp"
+#include "data/hdf5_file.hpp"
+#include "sweep/prior_work.hpp"
+#include "sweep/provenance.hpp"
+#include "sweep/run_lock.hpp"
+
+namespace vaesweep::sweep {
+namespace fs = std::filesystem;
+namespace {
+
+std::string unit_label(const UnitRecord& u) {
+  return "unit " + std::to_string(u.unit) + " " + u.model + (u.axes.empty() ? "" : " " + u.axes) + " seed=" +
+         std::to_string(u.seed) + " [" + u.config_hash.substr(0, 12) + "]";
+}
+
+std::string fixed(double v, int decimals) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
+}
+
+}  // namespace
+
+SweepStatus read_sweep_status(const fs::path& results) {
+  std::error_code ec;
+  if (!fs::exists(results, ec) && !fs::is_directory(shard_folder(results), ec))
+    throw UserError(results.string() + ": no results file and no shards of a run (" + shard_folder(results).string() +
+                    ") here");
+  SweepStatus s;
+  s.results = results;
+  s.running = RunLock::holder(results);
+  PriorWork prior = read_prior_work(results);
+  s.results_file = prior.results_file;
+  s.journals = prior.shards.size();
+  s.runs = prior.runs;
+  for (const Shard& shard : prior.shards) {
+    if (!shard.damage.empty()) s.damage.push_back(shard.path.string() + ": " + shard.damage);
+    s.grid_units = std::max<std::size_t>(s.grid_units, static_cast<std::size_t>(shard.header.grid_units));
+  }
+  if (s.results_file) {
+    const data::Hdf5File file = data::Hdf5File::open_read(results);
+    const auto names = file.attribute_names("/");
+    const auto has = [&](const char* n) { return std::find(names.begin(), names.end(), n) != names.end(); };
+    if (has("study_name")) s.study_name = file.string_attribute("/", "study_name");
+    if (has("study_sha256")) s.study_sha256 = file.string_attribute("/", "study_sha256");
+    if (has("units_in_grid"))
+      s.grid_units = std::max<std::size_t>(s.grid_units, static_cast<std::size_t>(file.int_attribute("/", "units_in_grid")));
+  }
+  if (s.study_sha256.empty() && !prior.studies.empty()) s.study_sha256 = prior.studies.back().sha256;
+
+  // The latest record of each unit, an ok one never replaced (as the merge does).
+  std::unordered_map<std::string, const UnitRecord*> latest;
+  latest.reserve(prior.units.size());
+  for (const ShardUnit& u : prior.units) {
+    auto [it, fresh] = latest.emplace(u.unit.config_hash, &u.unit);
+    if (!fresh && (u.unit.status == "ok" || it->second->status != "ok")) it->second = &u.unit;
+  }
+  std::vector<const UnitRecord*> failed;
+  for (const auto& [hash, u] : latest) {
+    ++s.done;
+    if (u->status == "ok") ++s.ok;
+    else {
+      (u->status == "diverged" ? s.diverged : s.failed)++;
+      failed.push_back(u);
+    }
+  }
+  std::sort(failed.begin(), failed.end(), [](const UnitRecord* a, const UnitRecord* b) { return a->unit < b->unit; });
+  for (const UnitRecord* u : failed)
+    s.failures.push_back({unit_label(*u), u->status, u->message, u->run_id, u->host, u->rank});
+  s.grid_units = std::max(s.grid_units, s.done);
+
+  std::unordered_map<std::string, std::int64_t> per_run;
+  for (const auto& [hash, u] : latest) ++per_run[u->run_id];
+  for (RunRecord& r : s.runs) r.units = per_run.count(r.run_id) ? per_run.at(r.run_id) : 0;
+  // Rate of the latest run: its units over the time from its start to its last unit's end.
+  if (!s.runs.empty()) {
+    RunRecord& last = *std::max_element(s.runs.begin(), s.runs.end(),
+                                        [](const RunRecord& a, const RunRecord& b) { return a.started_at < b.started_at; });
+    if (s.running && last.outcome == "interrupted") last.outcome = "in progress";
+    std::size_t units = 0;
+    double end = last.started_at;
+    for (const auto& [hash, u] : latest)
+      if (u->run_id == last.run_id) {
+        ++units;
+        end = std::max(end, u->started_at + u->wall_seconds);
+      }
+    if (s.running) end = unix_now();
+    if (end > last.started_at) s.rate = static_cast<double>(units) / (end - last.started_at);
+  }
+  return s;
+}
+
+std::string format_sweep_status(const SweepStatus& s, std::size_t max_failures) {
+  std::string out = s.results.string() + ": study \"" + s.study_name + "\" (" + s.study_sha256.substr(0, 12) + "), " +
+                    std::to_string(s.grid_units) + " units in the grid\n";
+  const std::size_t pending = s.grid_units - s.done;
+  const double percent = s.grid_units ? 100.0 * static_cast<double>(s.done) / static_cast<double>(s.grid_units) : 100.0;
+  out += "  done " + std::to_string(s.done) + "/" + std::to_string(s.grid_units) + " (" + fixed(percent, 1) + "%): " +
+         std::to_string(s.ok) + " ok, " + std::to_string(s.diverged) + " diverged, " + std::to_string(s.failed) +
+         " failed; " + std::to_string(pending) + " pending\n";
+  if (s.running) {
+    out += "  running (" + *s.running + "): " + fixed(s.rate, 2) + " units/s, ETA " +
+           (s.rate > 0 ? Progress::format_duration(static_cast<double>(pending) / s.rate) : std::string("?")) + "\n";
+  } else if (pending > 0) {
+    out += "  not running: " + std::to_string(pending) + " units left; continue with `vaesweep run STUDY --resume --out " +
+           s.results.string() + "`\n";
+  }
+  if (s.journals > 0)
+    out += "  " + std::to_string(s.journals) + " shard journal(s) not merged into the results file yet\n";
+  for (const auto& d : s.damage) out += "  damaged journal end: " + d + "\n";
+  for (const RunRecord& r : s.runs)
+    out += "  run " + r.run_id + ": " + r.outcome + ", " +
+           std::to_string(r.ranks) + " rank(s), started " + utc_text(r.started_at) + ", " + std::to_string(r.units) +
+           " units in the file" + (r.slurm_job_id.empty() ? "" : ", slurm job " + r.slurm_job_id) + "\n";
+  if (!s.failures.empty()) {
+    out += "  units not ok (" + std::to_string(s.failures.size()) + "):\n";
+    const std::size_t shown = max_failures == 0 ? s.failures.size() : std::min(max_failures, s.failures.size());
+    for (std::size_t i = 0; i < shown; ++i) {
+      const FailedUnit& f = s.failures[i];
+      out += "    " + f.label + " " + f.status + " (run " + f.run_id + ", rank " + std::to_string(f.rank) + " on " +
+             f.host + "): " + f.message + "\n";
+    }
+    if (shown < s.failures.size())
+      out += "    ... " + std::to_string(s.failures.size() - shown) + " more (--all lists them)\n";
+  }
+  return out;
+}
+
+}  // namespace vaesweep::sweep
