@@ -7,8 +7,13 @@
 //
 // On-disk shapes (read by h5py and pandas as they are):
 //  - a table is a 1-D compound dataset, one member per column: int64 -> 64-bit signed integer,
-//    double -> IEEE double, string -> variable-length UTF-8 string. Chunked, unlimited, deflated,
-//    so that shards can grow one unit at a time.
+//    double -> IEEE double, string -> fixed-length UTF-8 string, NUL-padded, as wide as the
+//    column's longest value (at least 1 byte) when that value has at most 255 bytes; a longer
+//    value, or a table written without rows, makes the column a variable-length UTF-8 string.
+//    Numbers are 8-aligned in the row, so a row may hold zero padding bytes. h5py returns both
+//    kinds of string member as bytes. Chunked (about 256 KiB of rows per chunk), unlimited (so
+//    that append_rows can extend it), shuffled and deflated (level 1): fixed-length text lies
+//    inside the rows, where deflate compresses it.
 //  - a matrix is a 2-D double dataset, row-major (rows = samples), as numpy expects.
 //  - attributes are scalars: variable-length UTF-8 strings (h5py reads them as str), int64 or
 //    double.
@@ -41,12 +46,17 @@ class Hdf5File {
 
   // Writes `table` as a new compound dataset at `dataset` ("/a/b/name"; missing groups are
   // created). An existing object at that path is replaced (HDF5 does not reclaim its space
-  // until the file is repacked). A table needs at least one column; 0 rows is fine.
+  // until the file is repacked). A table needs at least one column; 0 rows is fine. String
+  // values end at their first NUL byte, as C strings do.
   void write_table(const std::string& dataset, const ColumnTable& table);
-  // Extends an existing table; `rows` must have the same column names, order and types.
+  // Extends an existing table; `rows` must have the same column names, order and types. A
+  // fixed-length string column keeps the width write_table gave it: a longer value is a
+  // UserError naming the dataset and the column, and nothing is appended. A table meant to grow
+  // with strings of unknown length is best started with 0 rows, which makes its string columns
+  // variable-length.
   void append_rows(const std::string& dataset, const ColumnTable& rows);
   // Reads any 1-D compound dataset whose members are integers (read as int64), floats (read as
-  // double) or strings (variable- or fixed-length).
+  // double) or strings (variable- or fixed-length; fixed-length ones without their padding).
   ColumnTable read_table(const std::string& dataset) const;
 
   // True when `object_path` names an existing group, dataset or named datatype ("/" always).
