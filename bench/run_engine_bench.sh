@@ -43,7 +43,7 @@ seed = [{seeds}]
 ''')
 PY
 
-echo "== vaesweep: $units noop units on $ranks ranks (mpirun --oversubscribe), $(nproc) cores"
+echo "== vaesweep: $units noop units on $ranks ranks (mpirun --oversubscribe), $(getconf _NPROCESSORS_ONLN) cores"
 /usr/bin/time -f "%e %M" -o "$work/time.txt" mpirun -n "$ranks" --oversubscribe "$vaesweep" run "$work/engine.toml" \
   --out "$work/results.h5" --progress-every 5 2>"$work/run.err" >"$work/run.out"
 loop=$(sed -n 's/.*done: .* took \([0-9.]*\)s,.*/\1/p' "$work/run.err")

@@ -184,28 +184,24 @@ ToRun units_to_run(const Grid& grid, const PriorWork& prior, const HashIndex& in
 }
 
 std::vector<ShardUnit> latest_records(std::vector<ShardUnit> units, const HashIndex& index) {
-  std::unordered_map<std::size_t, std::size_t> slot;
-  std::vector<ShardUnit*> best;
-  for (auto& u : units) {
-    const auto it = index.find(u.unit.config_hash);
+  // Per grid index, the position in `units` of the record that stays (-1: none yet).
+  std::vector<std::ptrdiff_t> best(index.size(), -1);
+  for (std::size_t i = 0; i < units.size(); ++i) {
+    const auto it = index.find(units[i].unit.config_hash);
     if (it == index.end()) continue;
-    auto [pos, fresh] = slot.emplace(it->second, best.size());
-    if (fresh) {
-      best.push_back(&u);
-    } else if (u.unit.status == "ok" || best[pos->second]->unit.status != "ok") {
-      best[pos->second] = &u;
-    }
+    std::ptrdiff_t& b = best[it->second];
+    if (b < 0 || units[i].unit.status == "ok" || units[static_cast<std::size_t>(b)].unit.status != "ok")
+      b = static_cast<std::ptrdiff_t>(i);
   }
   std::vector<ShardUnit> out;
-  out.reserve(best.size());
-  for (ShardUnit* u : best) {
-    const auto index_of = static_cast<std::int64_t>(index.at(u->unit.config_hash));
-    u->unit.unit = index_of;
-    for (auto& e : u->evaluations) e.unit = index_of;
-    out.push_back(std::move(*u));
+  for (std::size_t g = 0; g < best.size(); ++g) {
+    if (best[g] < 0) continue;
+    ShardUnit& u = units[static_cast<std::size_t>(best[g])];
+    u.unit.unit = static_cast<std::int64_t>(g);
+    for (auto& e : u.evaluations) e.unit = static_cast<std::int64_t>(g);
+    out.push_back(std::move(u));
   }
-  std::sort(out.begin(), out.end(), [](const ShardUnit& a, const ShardUnit& b) { return a.unit.unit < b.unit.unit; });
-  return out;
+  return out;  // in grid order by construction
 }
 
 }  // namespace vaesweep::sweep

@@ -1,6 +1,7 @@
 #include "sweep/run_sweep.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <set>
@@ -152,7 +153,7 @@ RunSummary merge_results(const RunOptions& options, const Study& study, const Gr
                          const std::string& run_id, double started_at, const MpiSession& mpi) {
   PriorWork all = read_prior_work(options.out);
   const HashIndex index = index_grid(grid);
-  const std::vector<ShardUnit> merged = latest_records(std::move(all.units), index);
+  std::vector<ShardUnit> merged = latest_records(std::move(all.units), index);
 
   RunSummary summary;
   summary.grid_units = grid.size();
@@ -161,16 +162,20 @@ RunSummary merge_results(const RunOptions& options, const Study& study, const Gr
   std::vector<UnitRecord> units;
   std::vector<EvaluationRecord> evaluations;
   units.reserve(merged.size());
+  std::size_t evaluation_count = 0;
+  for (const ShardUnit& u : merged) evaluation_count += u.evaluations.size();
+  evaluations.reserve(evaluation_count);
   std::map<std::string, std::int64_t> per_run;
-  for (const ShardUnit& u : merged) {
+  for (ShardUnit& u : merged) {
     ++summary.units;
     if (u.unit.status == "ok") ++summary.ok;
     else if (u.unit.status == "diverged") ++summary.diverged;
     else ++summary.failed;
     ++per_run[u.unit.run_id];
-    units.push_back(u.unit);
-    evaluations.insert(evaluations.end(), u.evaluations.begin(), u.evaluations.end());
+    units.push_back(std::move(u.unit));
+    std::move(u.evaluations.begin(), u.evaluations.end(), std::back_inserter(evaluations));
   }
+  merged = {};
   summary.evaluations = evaluations.size();
   summary.pending = grid.size() - summary.units;
 
@@ -185,7 +190,6 @@ RunSummary merge_results(const RunOptions& options, const Study& study, const Gr
     }
     for (const auto& h : split(run.hosts, ',')) hosts.insert(h);
   }
-
   ResultsContent content;
   content.units = units_table(units);
   content.evaluations = evaluations_table(evaluations, grid.label_sets());

@@ -274,7 +274,14 @@ ScheduleOutcome schedule_units(const SchedulePlan& plan, const MpiSession& mpi, 
       if (!notice_received && mpi.probe(tags.notice)) receive_notice();
       return stop_grace_expired();
     };
-    work_loop(worker, work, abandon);
+    try {
+      work_loop(worker, work, abandon);
+    } catch (const std::exception& e) {
+      // The coordinator would wait for this rank forever: end the job. Finished units are in
+      // the shard journals, so --resume loses nothing.
+      log_warn(std::string("rank ") + std::to_string(mpi.rank()) + " cannot go on (" + e.what() + "); ending every rank");
+      mpi.abort(70);
+    }
     return {};
   }
 
@@ -296,10 +303,11 @@ ScheduleOutcome schedule_units(const SchedulePlan& plan, const MpiSession& mpi, 
   const std::function<bool()> abandon = [] { return stop_grace_expired(); };
   try {
     work_loop(worker, work, abandon);
-  } catch (...) {
+  } catch (const std::exception& e) {
+    if (mpi.size() == 1) throw;  // nobody waits: the error reaches the command as it is
     // The other ranks wait on this one's coordinator: end the job rather than hang it. Finished
     // units are already in the shard journals, so --resume loses nothing.
-    log_warn("rank 0 cannot go on; ending every rank");
+    log_warn(std::string("rank 0 cannot go on (") + e.what() + "); ending every rank");
     mpi.abort(70);
   }
   if (server.joinable()) server.join();
