@@ -18,21 +18,14 @@
 #include "data/hdf5_file.hpp"
 #include "temp_dir.hpp"
 #include "text/embedding_import.hpp"
+#include "user_error_expect.hpp"
 
 namespace vt = vaesweep::text;
 namespace fs = std::filesystem;
 
 namespace {
 
-template <typename F>
-std::string user_error(F&& f) {
-  try {
-    f();
-  } catch (const vaesweep::UserError& e) {
-    return e.what();
-  }
-  return "";
-}
+using vaesweep::test::user_error;
 
 #define EXPECT_ERROR_HAS(expr, ...)                                          \
   do {                                                                       \

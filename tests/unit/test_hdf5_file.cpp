@@ -11,6 +11,7 @@
 #include "core/error.hpp"
 #include "data/hdf5_file.hpp"
 #include "temp_dir.hpp"
+#include "user_error_expect.hpp"
 
 namespace vaesweep::data {
 namespace {
@@ -56,14 +57,7 @@ void expect_same(const ColumnTable& actual, const ColumnTable& expected) {
   }
 }
 
-void expect_user_error_naming(const std::function<void()>& action, const std::string& needle) {
-  try {
-    action();
-    FAIL() << "expected UserError mentioning " << needle;
-  } catch (const UserError& e) {
-    EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
-  }
-}
+using test::expect_user_error_naming;
 
 TEST_F(Hdf5FileTest, TableRoundTripWithAllTypesAndUtf8) {
   const fs::path path = dir_ / "results.h5";

@@ -28,6 +28,7 @@
 #include "test_csv_util.hpp"
 #include "text/ngram_embedder.hpp"
 #include "text/unicode.hpp"
+#include "user_error_expect.hpp"
 
 namespace vt = vaesweep::text;
 namespace fs = std::filesystem;
@@ -43,16 +44,7 @@ vt::NgramEmbedderParams ngrams(int min_n, int max_n, int dimension = 1 << 16) {
   return p;
 }
 
-// The message of the UserError that f throws ("" when it throws none).
-template <typename F>
-std::string user_error(F&& f) {
-  try {
-    f();
-  } catch (const vaesweep::UserError& e) {
-    return e.what();
-  }
-  return "";
-}
+using vaesweep::test::user_error;
 
 std::vector<int> kmeans_labels(const Eigen::MatrixXd& X, int k) {
   vaesweep::cluster::KMeansParams p;

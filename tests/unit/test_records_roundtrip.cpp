@@ -10,6 +10,7 @@
 
 #include "core/error.hpp"
 #include "sweep/records.hpp"
+#include "user_error_expect.hpp"
 
 namespace vaesweep::sweep {
 namespace {
@@ -131,14 +132,7 @@ void expect_same(const std::vector<Record>& a, const std::vector<Record>& b) {
   for (std::size_t i = 0; i < a.size(); ++i) expect_same(a[i], b[i]);
 }
 
-void expect_user_error_naming(const std::function<void()>& action, const std::string& needle) {
-  try {
-    action();
-    FAIL() << "expected UserError mentioning " << needle;
-  } catch (const UserError& e) {
-    EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
-  }
-}
+using test::expect_user_error_naming;
 
 struct Records {
   std::vector<UnitRecord> units;

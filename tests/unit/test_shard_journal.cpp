@@ -16,6 +16,7 @@
 #include "core/error.hpp"
 #include "sweep/shard_journal.hpp"
 #include "temp_dir.hpp"
+#include "user_error_expect.hpp"
 
 namespace vaesweep::sweep {
 namespace {
@@ -48,14 +49,7 @@ void spit(const fs::path& path, const std::string& bytes) {
   std::ofstream(path, std::ios::binary) << bytes;
 }
 
-void expect_user_error_naming(const std::function<void()>& action, const std::string& needle) {
-  try {
-    action();
-    FAIL() << "expected UserError mentioning " << needle;
-  } catch (const UserError& e) {
-    EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
-  }
-}
+using test::expect_user_error_naming;
 
 class ShardJournalTest : public ::testing::Test {
  protected:
