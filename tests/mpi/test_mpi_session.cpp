@@ -2,7 +2,7 @@
 // Its own main: MPI must be initialised before GoogleTest runs and finalised after.
 #include <gtest/gtest.h>
 
-#include "sweep/mpi_context.hpp"
+#include "mpi_test_main.hpp"
 
 namespace vaesweep::sweep {
 namespace {
@@ -33,18 +33,4 @@ TEST(MpiSession, RunsWithMoreThanOneRank) { EXPECT_GE(g_mpi->size(), 2); }
 }  // namespace
 }  // namespace vaesweep::sweep
 
-int main(int argc, char** argv) {
-  vaesweep::sweep::MpiSession mpi(&argc, &argv);
-  vaesweep::sweep::g_mpi = &mpi;
-  ::testing::InitGoogleTest(&argc, argv);
-  // Only the root prints GoogleTest's report; every rank's result counts through the exit code.
-  if (!mpi.is_root()) {
-    auto& listeners = ::testing::UnitTest::GetInstance()->listeners();
-    delete listeners.Release(listeners.default_result_printer());
-  }
-  const int failed = RUN_ALL_TESTS();
-  const auto results = mpi.gather(std::string(1, static_cast<char>(failed ? 1 : 0)));
-  int any_failed = failed;
-  for (const auto& r : results) any_failed |= r[0];
-  return any_failed ? 1 : 0;
-}
+int main(int argc, char** argv) { return vaesweep::test::run_mpi_tests(argc, argv, vaesweep::sweep::g_mpi); }

@@ -11,6 +11,7 @@
 #include "core/stop_request.hpp"
 #include "sweep/bytes.hpp"
 #include "sweep/scheduler.hpp"
+#include "mpi_test_main.hpp"
 
 namespace vaesweep::sweep {
 namespace {
@@ -154,17 +155,4 @@ TEST(Scheduler, StopSignalOnOneRankStopsEveryRankAndAbandonsAfterGrace) {
 }  // namespace
 }  // namespace vaesweep::sweep
 
-int main(int argc, char** argv) {
-  vaesweep::sweep::MpiSession mpi(&argc, &argv);
-  vaesweep::sweep::g_mpi = &mpi;
-  ::testing::InitGoogleTest(&argc, argv);
-  if (!mpi.is_root()) {
-    auto& listeners = ::testing::UnitTest::GetInstance()->listeners();
-    delete listeners.Release(listeners.default_result_printer());
-  }
-  const int failed = RUN_ALL_TESTS();
-  const auto results = mpi.gather(std::string(1, static_cast<char>(failed ? 1 : 0)));
-  int any_failed = failed;
-  for (const auto& r : results) any_failed |= r[0];
-  return any_failed ? 1 : 0;
-}
+int main(int argc, char** argv) { return vaesweep::test::run_mpi_tests(argc, argv, vaesweep::sweep::g_mpi); }
