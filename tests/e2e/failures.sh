@@ -26,6 +26,14 @@ PY
 "$VAESWEEP" status mixed.h5 >status.txt 2>&1 && grep -q "8 diverged" status.txt && grep -q "training loss became" status.txt &&
   pass "status lists the diverged units with their message" || fail "status: $(cat status.txt)"
 
+# --resume alone has nothing to do; --retry-failed reruns exactly the 8 diverged units (which
+# diverge again: same seeds), and the file still has each unit once.
+"$VAESWEEP" run "$study" "${diverging[@]}" --out mixed.h5 --resume >again.txt 2>&1
+grep -q "nothing to run.*8 not ok" again.txt && pass "--resume leaves recorded failures alone" || fail "--resume: $(cat again.txt)"
+"$VAESWEEP" run "$study" "${diverging[@]}" --out mixed.h5 --resume --retry-failed >retry.txt 2>&1
+grep -q "16/16 units (8 ok, 8 diverged, 0 failed).*this run finished 8" retry.txt &&
+  pass "--retry-failed reruns only the failed units: $(tail -1 retry.txt)" || fail "--retry-failed: $(cat retry.txt)"
+
 # Every unit diverges: --max-failures 3 stops early with exit status 4.
 broken=(--set 'grid.model=["vae"]' --set model.learning_rate=10.0)
 "$VAESWEEP" run "$study" "${broken[@]}" --out broken.h5 --max-failures 3 -q >broken.txt 2>broken.err
