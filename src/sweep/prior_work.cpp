@@ -24,6 +24,10 @@ void read_results(const fs::path& path, PriorWork& prior) {
       throw UserError(path.string() + ": not a vaesweep results file (no " + std::string(table) + " table)");
   prior.results_file = true;
   prior.label_sets = split(attribute_or_empty(file, "label_sets"), ',');
+  prior.study_name = attribute_or_empty(file, "study_name");
+  const auto names = file.attribute_names("/");
+  if (std::find(names.begin(), names.end(), "units_in_grid") != names.end())
+    prior.grid_units = file.int_attribute("/", "units_in_grid");
   std::vector<UnitRecord> units;
   std::vector<EvaluationRecord> evaluations;
   records_from_tables(file.read_table("/units"), file.read_table("/evaluations"), prior.label_sets, units, evaluations);
@@ -57,11 +61,6 @@ RunRecord interrupted_run(const Shard& shard) {
   r.outcome = "interrupted";
   r.study_sha256 = shard.header.study_sha256;
   return r;
-}
-
-std::string unit_label(const UnitRecord& u) {
-  return u.model + (u.axes.empty() ? "" : " " + u.axes) + " seed=" + std::to_string(u.seed) + " [" +
-         u.config_hash.substr(0, 12) + "]";
 }
 
 // "model.epochs: 60 -> 30" for every key (and grid axis) whose value differs.

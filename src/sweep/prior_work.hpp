@@ -28,6 +28,8 @@ struct PriorWork {
   std::vector<PriorStudy> studies;  // distinct studies the units ran under
   std::vector<std::string> label_sets;
   bool results_file = false;        // whether the results file existed
+  std::string study_name;           // of the results file ("" without one)
+  std::int64_t grid_units = 0;      // units in the grid when the results file was written
 };
 
 // Reads the results file (when present) and every journal beside it. UserError naming a file

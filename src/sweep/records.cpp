@@ -247,6 +247,11 @@ void append(std::vector<Record>& to, std::vector<Record>&& rows) {
 
 }  // namespace
 
+std::string unit_label(const UnitRecord& u) {
+  return u.model + (u.axes.empty() ? "" : " " + u.axes) + " seed=" + std::to_string(u.seed) + " [" +
+         u.config_hash.substr(0, 12) + "]";
+}
+
 std::string encode(const std::vector<UnitRecord>& units, const std::vector<EvaluationRecord>& evaluations) {
   ByteWriter w;
   w.put<std::uint64_t>(units.size());

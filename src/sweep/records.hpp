@@ -56,6 +56,9 @@ inline const std::vector<std::string>& external_metric_names() {
 }
 
 // Many records in one message between ranks; decode appends to both vectors.
+// "vae beta=4 latent_dim=8 seed=2 [a1b2c3d4e5f6]": a unit in messages (config hash prefix).
+std::string unit_label(const UnitRecord& unit);
+
 std::string encode(const std::vector<UnitRecord>& units, const std::vector<EvaluationRecord>& evaluations);
 void decode(const std::string& bytes, std::vector<UnitRecord>& units, std::vector<EvaluationRecord>& evaluations);
 

@@ -79,8 +79,8 @@ void discard_earlier_output(const fs::path& out) {
 }
 
 // The root's checks and plan: which units this run does. UserError leaves everything as it was.
-SchedulePlan plan_run(const RunOptions& options, const Study& study, const Grid& grid, bool& has_shards,
-                      std::size_t& failed_before) {
+SchedulePlan plan_run(const RunOptions& options, const Study& study, const Grid& grid, const HashIndex& index,
+                      bool& has_shards, std::size_t& failed_before) {
   const fs::path& out = options.out;
   std::error_code ec;
   const bool results_exist = fs::exists(out, ec);
@@ -96,7 +96,6 @@ SchedulePlan plan_run(const RunOptions& options, const Study& study, const Grid&
                       "discard it (nothing was changed)");
   }
   PriorWork prior;
-  const HashIndex index = index_grid(grid);
   if (options.resume) {
     prior = read_prior_work(out);
     refuse_changed_study(prior, study, index, out);
@@ -148,11 +147,10 @@ std::string outcome_text(StopReason reason) {
 
 // The root's merge: the results file (when resuming) and every journal, this run's too, into
 // one record per unit; written atomically, then the merged journals are removed.
-RunSummary merge_results(const RunOptions& options, const Study& study, const Grid& grid,
+RunSummary merge_results(const RunOptions& options, const Study& study, const Grid& grid, const HashIndex& index,
                          const std::map<std::string, data::FeatureTable>& tables, const ScheduleOutcome& outcome,
                          const std::string& run_id, double started_at, const MpiSession& mpi) {
   PriorWork all = read_prior_work(options.out);
-  const HashIndex index = index_grid(grid);
   std::vector<ShardUnit> merged = latest_records(std::move(all.units), index);
 
   RunSummary summary;
@@ -260,13 +258,15 @@ RunSummary run_sweep(const RunOptions& options, const MpiSession& mpi) {
   SchedulePlan plan;
   Decision decision;
   bool has_shards = false;
+  HashIndex index;  // config hash -> grid index, on the root (planning and merging)
   if (mpi.is_root()) {
     try {
       const fs::path folder = options.out.has_parent_path() ? options.out.parent_path() : fs::path(".");
       if (!fs::is_directory(folder)) throw UserError(options.out.string() + ": the folder " + folder.string() + " does not exist");
       lock.emplace(options.out);
       std::size_t failed_before = 0;
-      plan = plan_run(options, study, grid, has_shards, failed_before);
+      index = index_grid(grid);
+      plan = plan_run(options, study, grid, index, has_shards, failed_before);
       decision.done_before = plan.done_before;
       decision.failed_before = failed_before;
       decision.run_id = new_run_id(started_at);
@@ -304,9 +304,9 @@ RunSummary run_sweep(const RunOptions& options, const MpiSession& mpi) {
     JournalWriter journal(shard_path(options.out, decision.run_id, mpi.rank()),
                           encode_shard_header(shard_header(study, grid, decision, mpi, started_at)),
                           options.sync_seconds);
-    const UnitWork work = [&](std::size_t index, const std::function<bool()>& abandon) {
+    const UnitWork work = [&](std::size_t grid_index, const std::function<bool()>& abandon) {
       const double unit_start = unix_now();
-      const WorkUnit unit = grid.unit(index);
+      const WorkUnit unit = grid.unit(grid_index);
       RunContext unit_context = context;
       unit_context.abandon = abandon;
       UnitOutcome result = run_unit(unit, tables.at(unit.feature_hash), unit_context);
@@ -334,7 +334,7 @@ RunSummary run_sweep(const RunOptions& options, const MpiSession& mpi) {
   std::string message;
   if (mpi.is_root()) {
     try {
-      message = "S" + encode_summary(merge_results(options, study, grid, tables, outcome, decision.run_id, started_at, mpi));
+      message = "S" + encode_summary(merge_results(options, study, grid, index, tables, outcome, decision.run_id, started_at, mpi));
     } catch (const UserError& e) {
       message = std::string("E") + e.what();
     } catch (const std::exception& e) {

@@ -6,7 +6,6 @@
 
 #include "core/error.hpp"
 #include "core/log.hpp"
-#include "data/hdf5_file.hpp"
 #include "sweep/prior_work.hpp"
 #include "sweep/provenance.hpp"
 #include "sweep/run_lock.hpp"
@@ -14,11 +13,6 @@
 namespace vaesweep::sweep {
 namespace fs = std::filesystem;
 namespace {
-
-std::string unit_label(const UnitRecord& u) {
-  return "unit " + std::to_string(u.unit) + " " + u.model + (u.axes.empty() ? "" : " " + u.axes) + " seed=" +
-         std::to_string(u.seed) + " [" + u.config_hash.substr(0, 12) + "]";
-}
 
 std::string fixed(double v, int decimals) {
   char buf[64];
@@ -44,16 +38,10 @@ SweepStatus read_sweep_status(const fs::path& results) {
     if (!shard.damage.empty()) s.damage.push_back(shard.path.string() + ": " + shard.damage);
     s.grid_units = std::max<std::size_t>(s.grid_units, static_cast<std::size_t>(shard.header.grid_units));
   }
-  if (s.results_file) {
-    const data::Hdf5File file = data::Hdf5File::open_read(results);
-    const auto names = file.attribute_names("/");
-    const auto has = [&](const char* n) { return std::find(names.begin(), names.end(), n) != names.end(); };
-    if (has("study_name")) s.study_name = file.string_attribute("/", "study_name");
-    if (has("study_sha256")) s.study_sha256 = file.string_attribute("/", "study_sha256");
-    if (has("units_in_grid"))
-      s.grid_units = std::max<std::size_t>(s.grid_units, static_cast<std::size_t>(file.int_attribute("/", "units_in_grid")));
-  }
-  if (s.study_sha256.empty() && !prior.studies.empty()) s.study_sha256 = prior.studies.back().sha256;
+  s.study_name = prior.study_name;
+  s.grid_units = std::max<std::size_t>(s.grid_units, static_cast<std::size_t>(prior.grid_units));
+  // The results file's study when there is one, else the latest run's.
+  if (!prior.studies.empty()) s.study_sha256 = (prior.results_file ? prior.studies.front() : prior.studies.back()).sha256;
 
   // The latest record of each unit, an ok one never replaced (as the merge does).
   std::unordered_map<std::string, const UnitRecord*> latest;
@@ -73,7 +61,7 @@ SweepStatus read_sweep_status(const fs::path& results) {
   }
   std::sort(failed.begin(), failed.end(), [](const UnitRecord* a, const UnitRecord* b) { return a->unit < b->unit; });
   for (const UnitRecord* u : failed)
-    s.failures.push_back({unit_label(*u), u->status, u->message, u->run_id, u->host, u->rank});
+    s.failures.push_back({"unit " + std::to_string(u->unit) + " " + unit_label(*u), u->status, u->message, u->run_id, u->host, u->rank});
   s.grid_units = std::max(s.grid_units, s.done);
 
   std::unordered_map<std::string, std::int64_t> per_run;
