@@ -1,46 +1,96 @@
 #pragma once
-// The MLP beta-VAE. This header is torch-free on purpose: only vae.cpp includes LibTorch, so
-// code that trains models does not pay torch's compile cost.
+// The model family: MLP and convolutional beta-VAEs, the conditional beta-VAE and the
+// deterministic autoencoder, trained by one loop. This header is torch-free on purpose: only
+// the model sources include LibTorch, so code that trains models does not pay torch's compile
+// cost.
 #include <Eigen/Dense>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
 namespace vaesweep::models {
 
+// mlp: fully connected layers over a feature vector. conv1d: X's row is a (channels, frames)
+// array in C order (MFCC coefficients as channels); conv2d: a (bands, frames) image with one
+// channel (a log-mel patch). Convolutions use kernel 3, stride 2, padding 1; the decoder mirrors
+// the encoder with transposed convolutions that restore the exact input size.
+enum class Architecture { mlp, conv1d, conv2d };
+// The weight of the KL term per epoch: beta throughout, or rising linearly from beta / warmup
+// in the first epoch to beta at epoch `warmup_epochs` (and beta after).
+enum class KlSchedule { constant, linear };
+
 struct VaeParams {
-  std::vector<int> hidden = {64, 32};  // encoder widths; the decoder mirrors them
+  Architecture architecture = Architecture::mlp;
+  bool variational = true;             // false: the deterministic autoencoder (no sampling, no KL)
+  std::vector<int> hidden = {64, 32};  // mlp: encoder widths; conv: channels per conv layer
+  std::vector<int> input_shape;        // conv: {channels or bands, frames}; product == X.cols()
   int latent_dim = 8;
   double beta = 1.0;                   // weight of the KL term
+  KlSchedule kl_schedule = KlSchedule::constant;
+  int warmup_epochs = 0;               // linear: epochs until the weight reaches beta
   int epochs = 50;
   int batch_size = 64;
   double learning_rate = 1e-3;         // Adam
   std::uint64_t seed = 0;              // weights, data order and reparameterisation noise
   std::string device = "cpu";          // a torch device string: "cpu", "cuda:0", ...
+  // n x c condition (one-hot rows) of the conditional VAE, concatenated to the encoder's input
+  // and to the decoder's latent input; empty (0 columns): unconditional.
+  Eigen::MatrixXd condition;
+  // Where to save the trained model and its optimizer (torch::save archives in one file),
+  // with `checkpoint_notes` (the caller's metadata: feature names, scaler, unit hash); empty:
+  // no checkpoint.
+  std::filesystem::path checkpoint;
+  std::map<std::string, std::string> checkpoint_notes;
+  int reconstruction_examples = 0;     // rows of X kept with their reconstructions
   // Asked after every epoch: true stops training at once (a preempted job's grace period is
   // over). The result is then marked abandoned and holds nothing else of use.
   std::function<bool()> should_abandon;
 };
 
 struct TrainResult {
-  Eigen::MatrixXd latent_mean;         // n x latent_dim: the posterior means, what gets clustered
+  Eigen::MatrixXd latent_mean;         // n x latent_dim: the posterior means (AE: codes), what gets clustered
   bool diverged = false;               // a NaN or Inf loss stopped training
   bool abandoned = false;              // should_abandon() stopped training
   std::string message;                 // why, when diverged
   int epochs_run = 0;
-  std::vector<double> loss_history;    // mean training loss per epoch
+  std::vector<double> loss_history;    // mean training loss per epoch (with that epoch's KL weight)
   // Evaluated on the whole data after training, per sample:
   double loss = 0;                     // reconstruction + beta * kl
   double reconstruction = 0;           // squared error summed over features
-  double kl = 0;                       // KL(q(z|x) || N(0, I)) summed over latent dimensions
+  double kl = 0;                       // KL(q(z|x) || N(0, I)) summed over latent dimensions (AE: 0)
   std::vector<double> kl_per_dim;
   int active_units = 0;                // dimensions whose posterior mean varies across the data (var > 0.01)
   double seconds = 0;                  // wall time of training
+  // The reconstruction examples: rows of X (evenly spaced, first and last included), the
+  // rows themselves and the decoder's output for their posterior means.
+  std::vector<std::int64_t> example_rows;
+  Eigen::MatrixXd example_input, example_output;
 };
 
-// Trains a VAE on X (rows are samples, already standardised) and encodes X.
+// Trains a model on X (rows are samples, already standardised) and encodes X. Throws
+// std::invalid_argument when the parameters do not fit X (a conv shape that is not X's width,
+// a condition with another number of rows).
 TrainResult train_vae(const Eigen::MatrixXd& X, const VaeParams& params);
+
+// A checkpoint read back: the parameters it was trained with and the caller's notes.
+struct Checkpoint {
+  VaeParams params;                    // architecture, sizes, beta...; seed and device as trained
+  std::int64_t input_dim = 0;
+  std::int64_t condition_dim = 0;
+  std::map<std::string, std::string> notes;
+};
+
+// Reads a checkpoint's description; UserError naming the file when it is missing, not a
+// vaesweep checkpoint, or damaged.
+Checkpoint read_checkpoint(const std::filesystem::path& file);
+// The posterior means of X under the checkpoint's model (X standardised as in training;
+// `condition` as in training, or empty for an unconditional model). UserError naming the file
+// when X's width or the condition's does not match.
+Eigen::MatrixXd encode_with_checkpoint(const std::filesystem::path& file, const Eigen::MatrixXd& X,
+                                       const Eigen::MatrixXd& condition = {}, const std::string& device = "cpu");
 
 // Active-unit threshold of Burda et al. (2016): Var_x(E_q[z_j | x]) > 0.01.
 inline constexpr double kActiveUnitThreshold = 0.01;

@@ -1,32 +1,16 @@
-// The MLP VAE: shapes, learning, determinism, posterior collapse and divergence.
+// The MLP VAE: shapes, learning, determinism, posterior collapse, divergence, the KL schedule
+// and the reconstruction examples.
 #include <gtest/gtest.h>
 
-#include "core/rng.hpp"
 #include "models/vae.hpp"
+#include "vae_test_data.hpp"
 
 namespace vaesweep::models {
 namespace {
 
-// Planted structure: two well separated Gaussian blobs in 6 dimensions.
-Eigen::MatrixXd blobs(int n, std::uint64_t seed) {
-  Rng rng(seed);
-  std::normal_distribution<double> noise(0.0, 0.3);
-  Eigen::MatrixXd X(n, 6);
-  for (int i = 0; i < n; ++i)
-    for (int j = 0; j < 6; ++j) X(i, j) = (i % 2 ? 1.5 : -1.5) + noise(rng);
-  return X;
-}
+using test::blobs;
 
-VaeParams small(std::uint64_t seed) {
-  VaeParams p;
-  p.hidden = {16, 8};
-  p.latent_dim = 3;
-  p.epochs = 30;
-  p.batch_size = 16;
-  p.learning_rate = 5e-3;
-  p.seed = seed;
-  return p;
-}
+VaeParams small(std::uint64_t seed) { return test::small_params(seed); }
 
 class VaeTest : public ::testing::Test {
  protected:
@@ -45,6 +29,8 @@ TEST_F(VaeTest, ShapesAndLossGoesDown) {
   EXPECT_EQ(r.kl_per_dim.size(), 3u);
   EXPECT_NEAR(r.loss, r.reconstruction + 1.0 * r.kl, 1e-9);
   EXPECT_GE(r.active_units, 1);  // the two blobs must be told apart somewhere
+  EXPECT_TRUE(r.example_rows.empty());  // none asked for
+  EXPECT_EQ(r.example_input.size(), 0);
 }
 
 TEST_F(VaeTest, SameSeedSameNumbersOtherSeedOtherNumbers) {
@@ -55,6 +41,7 @@ TEST_F(VaeTest, SameSeedSameNumbersOtherSeedOtherNumbers) {
   EXPECT_TRUE(a.latent_mean == b.latent_mean);  // bit-identical on CPU
   EXPECT_EQ(a.loss_history, b.loss_history);
   EXPECT_FALSE(a.latent_mean == c.latent_mean);
+  EXPECT_NE(a.loss_history, c.loss_history);
 }
 
 TEST_F(VaeTest, HugeBetaCollapsesThePosterior) {
@@ -74,6 +61,68 @@ TEST_F(VaeTest, NonFiniteLossMarksDivergence) {
   EXPECT_TRUE(r.diverged);
   EXPECT_EQ(r.epochs_run, 1);
   EXPECT_NE(r.message.find("epoch 1"), std::string::npos) << r.message;
+}
+
+TEST_F(VaeTest, LinearScheduleWithOneWarmupEpochIsTheConstantSchedule) {
+  // Analytic: with W = 1 the weight of epoch e is beta * min(1, (e + 1) / 1) = beta, every epoch.
+  const auto X = blobs(48, 5);
+  auto p = small(7);
+  p.beta = 2.0;
+  p.epochs = 8;
+  const TrainResult constant = train_vae(X, p);
+  p.kl_schedule = KlSchedule::linear;
+  p.warmup_epochs = 1;
+  const TrainResult linear = train_vae(X, p);
+  EXPECT_EQ(constant.loss_history, linear.loss_history);
+  EXPECT_TRUE(constant.latent_mean == linear.latent_mean);
+  p.warmup_epochs = 0;  // documented: no warmup means the constant schedule
+  EXPECT_EQ(train_vae(X, p).loss_history, constant.loss_history);
+}
+
+TEST_F(VaeTest, WarmupChangesTheFirstEpochButTheFinalLossUsesBeta) {
+  // With W = 5 epoch 0 weighs the KL by beta / 5, so its loss differs from the constant
+  // schedule's; the evaluation after training weighs it by beta whatever the schedule.
+  const auto X = blobs(48, 6);
+  auto p = small(8);
+  p.beta = 4.0;
+  p.epochs = 8;
+  const TrainResult constant = train_vae(X, p);
+  p.kl_schedule = KlSchedule::linear;
+  p.warmup_epochs = 5;
+  const TrainResult warm = train_vae(X, p);
+  EXPECT_NE(warm.loss_history.front(), constant.loss_history.front());
+  EXPECT_NEAR(warm.loss, warm.reconstruction + 4.0 * warm.kl, 1e-9);
+}
+
+TEST_F(VaeTest, ReconstructionExamplesAreEvenlySpacedRowsOfX) {
+  const auto X = blobs(10, 7);
+  auto p = small(9);
+  p.epochs = 3;
+  p.reconstruction_examples = 4;
+  const TrainResult r = train_vae(X, p);
+  // Rows i * 9 / 3 for i = 0..3: first and last included.
+  EXPECT_EQ(r.example_rows, (std::vector<std::int64_t>{0, 3, 6, 9}));
+  ASSERT_EQ(r.example_input.rows(), 4);
+  ASSERT_EQ(r.example_output.rows(), 4);
+  EXPECT_EQ(r.example_output.cols(), X.cols());
+  for (int i = 0; i < 4; ++i) EXPECT_TRUE(r.example_input.row(i) == X.row(r.example_rows[i]));
+
+  p.reconstruction_examples = 1;
+  EXPECT_EQ(train_vae(X, p).example_rows, (std::vector<std::int64_t>{0}));
+}
+
+TEST_F(VaeTest, ExamplesOfEveryRowReproduceTheReconstructionError) {
+  // Asking for more examples than rows gives every row; the reconstruction error is defined
+  // on the same decoder outputs, so their mean squared error summed over features is it.
+  const auto X = blobs(12, 8);
+  auto p = small(10);
+  p.epochs = 5;
+  p.reconstruction_examples = 100;
+  const TrainResult r = train_vae(X, p);
+  ASSERT_EQ(r.example_rows.size(), 12u);
+  for (int i = 0; i < 12; ++i) EXPECT_EQ(r.example_rows[i], i);
+  const double error = (r.example_output - r.example_input).array().square().rowwise().sum().mean();
+  EXPECT_NEAR(error, r.reconstruction, 1e-4 * r.reconstruction);
 }
 
 }  // namespace

@@ -1,0 +1,34 @@
+// Process-wide torch settings and facts: threads, device choice, version.
+#include <torch/torch.h>
+
+#include "models/vae.hpp"
+
+namespace vaesweep::models {
+
+void use_single_thread() {
+  torch::set_num_threads(1);
+  static bool interop_set = false;  // inter-op threads can be set once per process only
+  if (!interop_set) {
+    try {
+      torch::set_num_interop_threads(1);
+    } catch (const c10::Error&) {
+      // Already started by an earlier torch call: harmless, we run no inter-op work.
+    }
+    interop_set = true;
+  }
+}
+
+std::string choose_device(int local_rank) {
+  if (torch::cuda::is_available()) {
+    const auto count = static_cast<int>(torch::cuda::device_count());
+    return "cuda:" + std::to_string(local_rank % count);
+  }
+  return "cpu";
+}
+
+std::string torch_version() {
+  return std::to_string(TORCH_VERSION_MAJOR) + "." + std::to_string(TORCH_VERSION_MINOR) + "." +
+         std::to_string(TORCH_VERSION_PATCH);
+}
+
+}  // namespace vaesweep::models

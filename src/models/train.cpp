@@ -1,0 +1,174 @@
+// train_vae: the one training loop of the model family, and the evaluation after it.
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <stdexcept>
+
+#include "core/error.hpp"
+#include "core/rng.hpp"
+#include "models/checkpoint.hpp"
+#include "models/networks.hpp"
+#include "models/tensors.hpp"
+#include "models/vae.hpp"
+
+namespace vaesweep::models {
+namespace {
+
+void validate(const Eigen::MatrixXd& X, const VaeParams& p, const NetSpec& spec) {
+  VAESWEEP_ASSERT(!p.hidden.empty() && p.latent_dim > 0 && p.epochs > 0 && p.batch_size > 0, "VaeParams");
+  VAESWEEP_ASSERT(std::all_of(p.hidden.begin(), p.hidden.end(), [](int h) { return h > 0; }), "VaeParams.hidden");
+  VAESWEEP_ASSERT(X.rows() > 0 && X.cols() > 0, "empty training data");
+  if (p.condition.cols() > 0 && p.condition.rows() != X.rows())
+    throw std::invalid_argument("condition has " + std::to_string(p.condition.rows()) + " rows, X has " +
+                                std::to_string(X.rows()));
+  check_input_shape(spec);
+}
+
+// The KL weight of epoch `epoch` (0-based): linear warmup reaches beta after warmup_epochs.
+double kl_weight(const VaeParams& p, int epoch) {
+  if (p.kl_schedule != KlSchedule::linear || p.warmup_epochs <= 0) return p.beta;
+  return p.beta * std::min(1.0, static_cast<double>(epoch + 1) / p.warmup_epochs);
+}
+
+// Fisher-Yates with our own generator: the order depends only on the seed and the epoch.
+torch::Tensor epoch_order(std::int64_t n, std::uint64_t seed, int epoch) {
+  std::vector<std::int64_t> order(static_cast<std::size_t>(n));
+  for (std::int64_t i = 0; i < n; ++i) order[static_cast<std::size_t>(i)] = i;
+  Rng rng(derive_seed(seed, {0x5eed0f0d, static_cast<std::uint64_t>(epoch)}));
+  for (std::int64_t i = n - 1; i > 0; --i) {
+    const auto j = static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(i + 1));
+    std::swap(order[static_cast<std::size_t>(i)], order[static_cast<std::size_t>(j)]);
+  }
+  return torch::tensor(order, torch::kInt64);
+}
+
+// m rows evenly spaced over 0..n-1, first and last included (rounded to the nearest row);
+// every row when m >= n.
+std::vector<std::int64_t> example_rows(std::int64_t n, std::int64_t m) {
+  std::vector<std::int64_t> rows;
+  if (m <= 0) return rows;
+  if (m >= n) m = n;
+  if (m == 1) return {0};
+  for (std::int64_t i = 0; i < m; ++i) rows.push_back((i * (n - 1) + (m - 1) / 2) / (m - 1));
+  return rows;
+}
+
+torch::Tensor squared_error(const torch::Tensor& x, const torch::Tensor& x_hat) { return (x_hat - x).pow(2).sum(1); }
+
+// Per-sample, per-dimension KL(N(mean, exp(logvar)) || N(0, 1)).
+torch::Tensor kl_per_dim(const torch::Tensor& mean, const torch::Tensor& logvar) {
+  return 0.5 * (mean.pow(2) + logvar.exp() - 1.0 - logvar);
+}
+
+torch::Tensor rows_of(const torch::Tensor& t, std::int64_t begin, std::int64_t count) {
+  return t.defined() ? t.narrow(0, begin, count) : t;
+}
+
+// The final evaluation on all of X with the posterior means (no sampling), filling the loss
+// terms, the latent means, active units and the reconstruction examples.
+void evaluate(VaeNet& model, const torch::Tensor& data, const torch::Tensor& condition, const Eigen::MatrixXd& X,
+              const VaeParams& p, TrainResult& result) {
+  torch::NoGradGuard no_grad;
+  model->eval();
+  auto [mean, logvar] = model->encode(data, condition);
+  const torch::Tensor x_hat = model->decode(mean, condition);
+  result.latent_mean = to_matrix(mean);
+  result.reconstruction = squared_error(data, x_hat).mean().item<double>();
+  if (p.variational) {
+    const torch::Tensor kl = kl_per_dim(mean, logvar).mean(0);
+    result.kl = kl.sum().item<double>();
+    const Eigen::MatrixXd kl_row = to_matrix(kl.unsqueeze(0));
+    result.kl_per_dim.assign(kl_row.data(), kl_row.data() + kl_row.size());
+    result.loss = result.reconstruction + p.beta * result.kl;
+  } else {
+    result.kl = 0;
+    result.kl_per_dim.assign(static_cast<std::size_t>(p.latent_dim), 0.0);
+    result.loss = result.reconstruction;
+  }
+  const Eigen::RowVectorXd variance =
+      (result.latent_mean.rowwise() - result.latent_mean.colwise().mean()).array().square().colwise().mean();
+  result.active_units = static_cast<int>((variance.array() > kActiveUnitThreshold).count());
+
+  result.example_rows = example_rows(X.rows(), p.reconstruction_examples);
+  if (!result.example_rows.empty()) {
+    const auto m = static_cast<Eigen::Index>(result.example_rows.size());
+    result.example_input.resize(m, X.cols());
+    for (Eigen::Index i = 0; i < m; ++i) result.example_input.row(i) = X.row(result.example_rows[static_cast<std::size_t>(i)]);
+    const torch::Tensor index = torch::tensor(result.example_rows, torch::kInt64).to(x_hat.device());
+    result.example_output = to_matrix(x_hat.index_select(0, index));
+  }
+}
+
+}  // namespace
+
+TrainResult train_vae(const Eigen::MatrixXd& X, const VaeParams& p) {
+  const NetSpec spec = net_spec(p, X.cols(), p.condition.cols());
+  validate(X, p, spec);
+  const auto start = std::chrono::steady_clock::now();
+  const torch::Device device(p.device);
+
+  torch::manual_seed(p.seed);
+  VaeNet model(spec);
+  model->to(device);
+  torch::optim::Adam optimizer(model->parameters(), torch::optim::AdamOptions(p.learning_rate));
+  const torch::Tensor data = to_tensor(X).to(device);
+  const torch::Tensor condition = condition_tensor(p.condition, device);
+  const std::int64_t n = data.size(0);
+  const std::int64_t batch = std::min<std::int64_t>(p.batch_size, n);
+
+  TrainResult result;
+  model->train();
+  for (int epoch = 0; epoch < p.epochs; ++epoch) {
+    const double weight = kl_weight(p, epoch);
+    // Gather the epoch once; batches are then views, not copies.
+    const torch::Tensor order = epoch_order(n, p.seed, epoch).to(device);
+    const torch::Tensor shuffled = data.index_select(0, order);
+    const torch::Tensor shuffled_condition = condition.defined() ? condition.index_select(0, order) : condition;
+    torch::Tensor epoch_loss = torch::zeros({}, torch::TensorOptions().device(device));
+    for (std::int64_t begin = 0; begin < n; begin += batch) {
+      const std::int64_t count = std::min(batch, n - begin);
+      const torch::Tensor x = shuffled.narrow(0, begin, count);
+      const torch::Tensor c = rows_of(shuffled_condition, begin, count);
+      auto [mean, logvar] = model->encode(x, c);
+      torch::Tensor loss;
+      if (p.variational) {
+        const torch::Tensor z = mean + torch::randn_like(mean) * (0.5 * logvar).exp();
+        loss = squared_error(x, model->decode(z, c)).mean() + weight * kl_per_dim(mean, logvar).sum(1).mean();
+      } else {
+        loss = squared_error(x, model->decode(mean, c)).mean();
+      }
+      optimizer.zero_grad();
+      loss.backward();
+      optimizer.step();
+      epoch_loss += loss.detach() * static_cast<double>(count);
+    }
+    // One host synchronisation per epoch, not per batch.
+    const double mean_loss = epoch_loss.item<double>() / static_cast<double>(n);
+    result.loss_history.push_back(mean_loss);
+    result.epochs_run = epoch + 1;
+    if (!std::isfinite(mean_loss)) {
+      result.diverged = true;
+      result.message = "training loss became " + std::to_string(mean_loss) + " in epoch " + std::to_string(epoch + 1);
+      break;
+    }
+    if (p.should_abandon && p.should_abandon()) {
+      result.abandoned = true;
+      result.message = "abandoned after epoch " + std::to_string(epoch + 1) + " of " + std::to_string(p.epochs);
+      return result;
+    }
+  }
+
+  evaluate(model, data, condition, X, p, result);
+  if (!result.diverged && !result.latent_mean.allFinite()) {
+    result.diverged = true;
+    result.message = "the encoder produced non-finite latent means";
+  }
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  // A diverged model is not worth keeping; the result says why and the caller records it.
+  if (!result.diverged && !p.checkpoint.empty()) save_checkpoint(p.checkpoint, model, optimizer, p, spec);
+  return result;
+}
+
+}  // namespace vaesweep::models
