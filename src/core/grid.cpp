@@ -13,6 +13,7 @@
 #include <unordered_map>
 
 #include "core/error.hpp"
+#include "core/study_schema.hpp"
 
 namespace vaesweep {
 namespace {
@@ -20,7 +21,42 @@ namespace {
 // Keys that identify or describe but do not change results.
 bool is_descriptive(const std::string& key) {
   return key == "study.name" || key == "study.description" || key == "data.cache_dir" ||
-         key == "data.feature_cache";
+         key == "data.feature_cache" || key == "model.checkpoints" || key == "model.reconstruction_examples";
+}
+
+bool holds(const Value& list, const char* name) {
+  for (const auto& v : list.as_list())
+    if (v.as_string() == name) return true;
+  return false;
+}
+
+// Keys of a modality the unit does not use, and text keys its text source does not read.
+bool irrelevant_modality_key(const std::string& key, const Settings& s) {
+  const Value& modalities = s.at("features.modalities").value;
+  const bool audio = holds(modalities, "audio"), text = holds(modalities, "text");
+  if (key == "features.modalities") return false;
+  if (!audio && (key.rfind("features.", 0) == 0 || key == "data.on_bad_file")) return true;
+  if (!text && key.rfind("text.", 0) == 0) return true;
+  if (!(audio && text) && (key == "features.fusion" || key == "features.audio_weight" || key == "features.text_weight"))
+    return true;
+  if (s.at("text.source").value.as_string() == "embeddings" &&
+      (key == "text.column" || key == "text.dimension" || key == "text.min_n" || key == "text.max_n"))
+    return true;
+  const bool by_label = s.at("text.join").value.as_string() == "label";
+  if (by_label) return key == "text.id_column";
+  return key == "text.join_label" || key == "text.label_map" || key == "text.pair_seed";
+}
+
+// Model keys the model kind does not read.
+bool irrelevant_model_key(const std::string& key, const Settings& s) {
+  const std::string& kind = s.at("model.kind").value.as_string();
+  const bool variational = kind == "vae" || kind == "conv_vae" || kind == "cvae";
+  if (key == "model.convolution") return kind != "conv_vae";
+  if (key == "model.condition_on" || key == "evaluation.allow_conditioned_scoring") return kind != "cvae";
+  if (key == "model.kl_schedule") return !variational;
+  if (key == "model.warmup_epochs") return !variational || s.at("model.kl_schedule").value.as_string() != "linear";
+  if (key == "model.beta") return !variational;
+  return false;
 }
 
 // Feature keys that the chosen feature kind and segment policy do not read.
@@ -58,9 +94,10 @@ bool irrelevant_cluster_key(const std::string& key, const Settings& s) {
 
 // The keys is_irrelevant reads. It is called with a settings map holding only these, once per
 // distinct combination of their values, so a rule that reads another key fails loudly.
-const std::array<const char*, 7> kDeciders = {"data.source",        "features.kind",    "features.segment",
-                                              "cluster.methods",    "cluster.projection", "cluster.affinity",
-                                              "model.kind"};
+const std::array<const char*, 12> kDeciders = {
+    "data.source",        "features.kind",    "features.segment", "features.modalities",
+    "features.fusion",    "text.source",      "text.join",        "cluster.methods",
+    "cluster.projection", "cluster.affinity", "model.kind",       "model.kl_schedule"};
 
 // Keys a unit's results do not depend on, given the rest of its settings; leaving them out of
 // the hash makes e.g. PCA units that differ only in beta one unit.
@@ -69,9 +106,15 @@ bool is_irrelevant(const std::string& key, const Settings& s) {
   const bool synthetic = source == "synthetic";
   if (synthetic && (key == "data.path" || key == "data.id_column")) return true;
   if (!synthetic && (key == "data.clips" || key == "data.corpus_seed" || key == "data.seconds")) return true;
-  if (source == "table" && key.rfind("features.", 0) == 0 && key != "features.standardize") return true;
+  // A feature table is read, not extracted: of [features] only what is done to it applies.
+  if (source == "table" && key.rfind("features.", 0) == 0 && key != "features.standardize" &&
+      key != "features.modalities" && key != "features.fusion" && key != "features.audio_weight" &&
+      key != "features.text_weight")
+    return true;
   if (source == "table" && key == "data.on_bad_file") return true;
+  if (irrelevant_modality_key(key, s)) return true;
   if (key.rfind("features.", 0) == 0 && irrelevant_feature_key(key, s)) return true;
+  if (irrelevant_model_key(key, s)) return true;
   if (key.rfind("cluster.", 0) == 0 && irrelevant_cluster_key(key, s)) return true;
   const std::string& kind = s.at("model.kind").value.as_string();
   // noop only sleeps; model.noop_seconds is read by nothing else.
@@ -79,22 +122,45 @@ bool is_irrelevant(const std::string& key, const Settings& s) {
   if (key == "model.noop_seconds") return true;
   if (kind == "raw") return key.rfind("model.", 0) == 0 && key != "model.kind";
   if (kind == "pca")
-    return key == "model.hidden" || key == "model.beta" || key == "model.epochs" ||
-           key == "model.batch_size" || key == "model.learning_rate";
+    return key == "model.hidden" || key == "model.epochs" || key == "model.batch_size" ||
+           key == "model.learning_rate";
   return false;
 }
 
 bool is_feature_key(const std::string& key) {
-  return key.rfind("data.", 0) == 0 || key.rfind("features.", 0) == 0;
+  return key.rfind("data.", 0) == 0 || key.rfind("features.", 0) == 0 || key.rfind("text.", 0) == 0;
 }
 
-// The keys cost_hint reads that can be axes (model.hidden and cluster.methods are lists).
+// Combinations a unit cannot run, found when the grid is expanded rather than by a rank later.
+void check_combination(const Settings& s, const std::filesystem::path& study_file) {
+  if (s.at("model.kind").value.as_string() != "conv_vae") return;
+  const std::string prefix = study_file.string() + ": model.kind = \"conv_vae\" ";
+  const Value& modalities = s.at("features.modalities").value;
+  if (!holds(modalities, "audio"))
+    throw UserError(prefix + "convolves audio sequences, and features.modalities = " + modalities.display() +
+                    " has no audio");
+  if (s.at("data.source").value.as_string() == "table")
+    throw UserError(prefix + "needs sequence features extracted from audio; data.source = \"table\" gives vectors");
+  const std::string& kind = s.at("features.kind").value.as_string();
+  if (kind != "logmel" && kind != "mfcc_sequence")
+    throw UserError(prefix + "needs sequence features: features.kind = \"logmel\" or \"mfcc_sequence\", not \"" +
+                    kind + "\"");
+  if (holds(modalities, "text") && s.at("features.fusion").value.as_string() == "early")
+    throw UserError(prefix + "cannot convolve a text vector: with audio and text use features.fusion = \"late\"");
+}
+
+// The keys cost_hint reads.
 bool is_cost_key(const std::string& key) {
-  return key == "model.kind" || key == "model.latent_dim" || key == "model.epochs" || key == "model.noop_seconds" ||
+  return key == "model.kind" || key == "model.hidden" || key == "cluster.methods" || key == "model.latent_dim" || key == "model.epochs" || key == "model.noop_seconds" ||
          key == "cluster.projection";
 }
 
-std::string line(const std::string& key, const Value& value) { return key + "=" + value.canonical() + "\n"; }
+// A key's line of a canonical text; empty for a key added later at its default (see KeySpec).
+std::string line(const std::string& key, const Value& value) {
+  const KeySpec* spec = find_key(key);
+  if (spec != nullptr && !hashed_value(*spec, value)) return {};
+  return key + "=" + value.canonical() + "\n";
+}
 
 void append_axis(std::string& out, const std::string& key, const Value& value) {
   const auto dot = key.find('.');
@@ -118,7 +184,7 @@ double unit_cost(const Get& get, const std::vector<int>& ks) {
   if (kind == "noop") return get("model.noop_seconds").as_double();  // it only sleeps
   double cost = 0;
   const double latent = static_cast<double>(get("model.latent_dim").as_int());
-  if (kind == "vae") {
+  if (kind == "vae" || kind == "cvae" || kind == "ae" || kind == "conv_vae") {
     // ~6 flops per weight and row (forward and backward) at ~1 GFLOP/s. The encoder's hidden
     // chain, its mean and log-variance heads, the decoder's mirror; the input layer depends on
     // the data and is left out.
@@ -128,6 +194,7 @@ double unit_cost(const Get& get, const std::vector<int>& ks) {
       chain += static_cast<double>(hidden[i].as_int()) * static_cast<double>(hidden[i + 1].as_int());
     const double weights = 2 * chain + 3 * static_cast<double>(hidden.back().as_int()) * latent;
     cost = 6e-6 * weights * static_cast<double>(get("model.epochs").as_int());
+    if (kind == "conv_vae") cost *= 8;  // convolutions over frames: more work per weight
   } else if (kind == "pca") {
     cost = 1e-3 * latent;
   }
@@ -323,6 +390,7 @@ Combo Grid::Data::make_combo(const std::uint32_t* p) const {
       VAESWEEP_ASSERT(false, "is_irrelevant(" + keys[k] + ") reads a key that is not in kDeciders");
     }
   }
+  check_combination(deciders, study_file);
   Combo c;
   for (std::size_t a = 0; a < axes.size(); ++a)
     if (relevant[key_index.at(axes[a].key)]) c.relevant_axes.push_back(a);
@@ -409,6 +477,7 @@ WorkUnit Grid::unit(std::size_t index) const {
   u.seed = static_cast<std::uint64_t>(u.settings.at("study.seed").value.as_int());
   u.data = data_spec(u.settings, d.study_file);
   u.features = feature_spec(u.settings);
+  u.text = text_spec(u.settings, d.study_file);
   u.model = model_spec(u.settings);
   u.cluster = cluster_spec(u.settings);
   u.cluster.ks = d.ks;

@@ -30,6 +30,7 @@ struct WorkUnit {
   Settings settings;            // study settings with the axis values applied
   DataSpec data;
   FeatureSpec features;
+  TextSpec text;
   ModelSpec model;
   ClusterSpec cluster;
   std::vector<std::string> label_sets;

@@ -58,15 +58,13 @@ std::string resolve_axis_key(const std::string& name, const std::string& origin)
   std::string key = grid_alias(name).value_or(name);
   const KeySpec* spec = find_key(key);
   if (spec == nullptr) {
-    std::vector<std::string> all = {"seed", "beta", "latent_dim", "k", "model"};
+    std::vector<std::string> all = {"seed", "beta", "latent_dim", "k", "model", "modalities"};
     for (const auto& s : study_keys()) all.push_back(s.key);
     std::string msg = "unknown grid axis \"" + name + "\"";
     if (auto guess = closest_name(name, all)) msg += " (did you mean \"" + *guess + "\"?)";
-    msg += "; an axis is a shorthand (seed, beta, latent_dim, k, model) or a \"section.key\" name";
+    msg += "; an axis is a shorthand (seed, beta, latent_dim, k, model, modalities) or a \"section.key\" name";
     fail(origin, "grid." + name, msg);
   }
-  if (spec->type == ValueType::string_list || spec->type == ValueType::int_list)
-    fail(origin, "grid." + name, key + " takes a list, and only scalar keys can be grid axes");
   if (key.rfind("study.", 0) == 0 && key != "study.seed")
     fail(origin, "grid." + name, key + " names the study and cannot be an axis");
   return key;
@@ -91,8 +89,17 @@ void set_axis(std::vector<Axis>& axes, const std::string& name, Value values, co
   if (!values.is_list() || values.as_list().empty())
     fail(origin, "grid." + name, "expected a non-empty list of values, got " + values.kind_name());
   Axis axis{key, std::move(std::get<Value::List>(values.data)), origin};
-  for (Value& v : axis.values)
-    if (auto err = check_value(*find_key(key), v)) fail(origin, "grid." + name, *err);
+  const KeySpec& spec = *find_key(key);
+  const bool list_key = spec.type == ValueType::string_list || spec.type == ValueType::int_list;
+  for (Value& v : axis.values) {
+    if (list_key && !v.is_list())
+      fail(origin, "grid." + name,
+           key + " takes a list, so its axis is a list of lists, e.g. " +
+               (key == "features.modalities" ? std::string("[[\"audio\"], [\"text\"], [\"audio\", \"text\"]]")
+                                             : std::string("[[64, 32], [128, 64]]")) +
+               "; got " + v.kind_name() + " " + v.display() + " in it");
+    if (auto err = check_value(spec, v)) fail(origin, "grid." + name, *err);
+  }
   if (const Value* twice = repeated_value(axis.values))
     fail(origin, "grid." + name, "the value " + twice->display() + " is listed twice");
   auto same = [&](const Axis& a) { return a.key == key; };
@@ -193,8 +200,70 @@ void apply_override(const std::string& text, Settings& settings, std::vector<Axi
   set_key(settings, key, std::move(value), "--set");
 }
 
+// Every value `key` takes in the study (its axis's values, or its one setting), with where
+// each came from.
+std::vector<std::pair<Value, std::string>> values_of(const Settings& s, const std::vector<Axis>& axes,
+                                                     const std::string& key) {
+  for (const auto& axis : axes)
+    if (axis.key == key) {
+      std::vector<std::pair<Value, std::string>> out;
+      for (const auto& v : axis.values) out.emplace_back(v, axis.origin);
+      return out;
+    }
+  return {{s.at(key).value, s.at(key).origin}};
+}
+
+bool contains(const Value& list, const std::string& name) {
+  for (const auto& v : list.as_list())
+    if (v.as_string() == name) return true;
+  return false;
+}
+
+// The modality, conditioning and text keys that must agree (the feature kind a convolution
+// needs is checked per unit, at expansion).
+void check_model_and_text(const Settings& s, const std::vector<Axis>& axes) {
+  bool any_text = false;
+  for (const auto& [modalities, origin] : values_of(s, axes, "features.modalities")) {
+    if (modalities.as_list().empty())
+      fail(origin, "features.modalities", "expected at least one of \"audio\", \"text\"");
+    if (modalities.as_list().size() == 2 && modalities.as_list()[0].as_string() == modalities.as_list()[1].as_string())
+      fail(origin, "features.modalities", "\"" + modalities.as_list()[0].as_string() + "\" is listed twice");
+    any_text = any_text || contains(modalities, "text");
+  }
+  if (any_text) {
+    for (const auto& [source, origin] : values_of(s, axes, "data.source"))
+      if (source.as_string() == "table" && s.at("text.path").value.as_string().empty())
+        fail(s.at("text.path").origin, "text.path",
+             "the text modality with data.source = \"table\" needs text.path (a feature table has no lyrics "
+             "column of its own)");
+    if (s.at("text.source").value.as_string() == "embeddings" && s.at("text.path").value.as_string().empty())
+      fail(s.at("text.source").origin, "text.path", "text.source = \"embeddings\" needs text.path (the embeddings file)");
+    if (s.at("text.min_n").value.as_int() > s.at("text.max_n").value.as_int())
+      fail(s.at("text.min_n").origin, "text.min_n",
+           "text.min_n = " + s.at("text.min_n").value.display() + " is larger than text.max_n = " +
+               s.at("text.max_n").value.display());
+    for (const auto& pair : s.at("text.label_map").value.as_list())
+      if (pair.as_string().find('=') == std::string::npos)
+        fail(s.at("text.label_map").origin, "text.label_map",
+             "expected \"data label=text label\" pairs, got \"" + pair.as_string() + "\"");
+  }
+  bool any_cvae = false;
+  for (const auto& [kind, origin] : values_of(s, axes, "model.kind")) any_cvae = any_cvae || kind.as_string() == "cvae";
+  if (!any_cvae) return;
+  const auto& labels = s.at("data.labels").value;
+  for (const auto& [condition, origin] : values_of(s, axes, "model.condition_on")) {
+    if (condition.as_string().empty())
+      fail(origin, "model.condition_on", "model.kind = \"cvae\" needs the label set to condition on, one of data.labels " +
+                                             labels.display());
+    if (!contains(labels, condition.as_string()))
+      fail(origin, "model.condition_on",
+           "\"" + condition.as_string() + "\" is not one of data.labels " + labels.display());
+  }
+}
+
 // Checks that involve more than one key.
-void check_consistency(const Settings& s) {
+void check_consistency(const Settings& s, const std::vector<Axis>& axes) {
+  check_model_and_text(s, axes);
   const auto& source = s.at("data.source");
   if (source.value.as_string() != "synthetic" && s.at("data.path").value.as_string().empty())
     throw UserError(source.origin + ": data.path: data.source = \"" + source.value.as_string() +
@@ -233,7 +302,7 @@ Study parse_study(const std::string& text, const std::filesystem::path& file,
   }
   read_sections(root, file, study.settings, study.axes);
   for (const auto& o : overrides) apply_override(o, study.settings, study.axes);
-  check_consistency(study.settings);
+  check_consistency(study.settings, study.axes);
 
   std::string identity = text;
   for (const auto& o : overrides) identity += "\n--set " + o;
@@ -284,10 +353,13 @@ std::string to_string(FeatureKind kind) {
 
 ModelKind parse_model_kind(const std::string& name) {
   if (name == "vae") return ModelKind::vae;
+  if (name == "conv_vae") return ModelKind::conv_vae;
+  if (name == "cvae") return ModelKind::cvae;
+  if (name == "ae") return ModelKind::ae;
   if (name == "pca") return ModelKind::pca;
   if (name == "raw") return ModelKind::raw;
   if (name == "noop") return ModelKind::noop;
-  throw UserError("unknown model kind \"" + name + "\"; valid names are: vae, pca, raw, noop");
+  throw UserError("unknown model kind \"" + name + "\"; valid names are: vae, conv_vae, cvae, ae, pca, raw, noop");
 }
 
 ClusterMethod parse_cluster_method(const std::string& name) {
@@ -303,6 +375,9 @@ ClusterMethod parse_cluster_method(const std::string& name) {
 std::string to_string(ModelKind kind) {
   switch (kind) {
     case ModelKind::vae: return "vae";
+    case ModelKind::conv_vae: return "conv_vae";
+    case ModelKind::cvae: return "cvae";
+    case ModelKind::ae: return "ae";
     case ModelKind::pca: return "pca";
     case ModelKind::raw: return "raw";
     case ModelKind::noop: return "noop";
@@ -369,7 +444,33 @@ FeatureSpec feature_spec(const Settings& s) {
   f.segment = text(s, "features.segment");
   f.segment_seconds = real(s, "features.segment_seconds");
   f.standardize = s.at("features.standardize").value.as_bool();
+  const auto modalities = string_list(s, "features.modalities");
+  f.audio = std::find(modalities.begin(), modalities.end(), "audio") != modalities.end();
+  f.text = std::find(modalities.begin(), modalities.end(), "text") != modalities.end();
+  f.late_fusion = text(s, "features.fusion") == "late";
+  f.audio_weight = real(s, "features.audio_weight");
+  f.text_weight = real(s, "features.text_weight");
   return f;
+}
+
+TextSpec text_spec(const Settings& s, const std::filesystem::path& study_file) {
+  TextSpec t;
+  t.embeddings = text(s, "text.source") == "embeddings";
+  const std::string path = text(s, "text.path");
+  if (!path.empty()) {
+    const std::filesystem::path p = path;
+    t.path = p.is_absolute() ? p : (study_file.parent_path() / p).lexically_normal();
+  }
+  t.column = text(s, "text.column");
+  t.id_column = text(s, "text.id_column");
+  t.join_by_label = text(s, "text.join") == "label";
+  t.join_label = text(s, "text.join_label");
+  t.label_map = string_list(s, "text.label_map");
+  t.pair_seed = static_cast<std::uint64_t>(s.at("text.pair_seed").value.as_int());
+  t.dimension = integer(s, "text.dimension");
+  t.min_n = integer(s, "text.min_n");
+  t.max_n = integer(s, "text.max_n");
+  return t;
 }
 
 ModelSpec model_spec(const Settings& s) {
@@ -382,6 +483,13 @@ ModelSpec model_spec(const Settings& s) {
   m.batch_size = integer(s, "model.batch_size");
   m.learning_rate = real(s, "model.learning_rate");
   m.noop_seconds = real(s, "model.noop_seconds");
+  m.convolution = text(s, "model.convolution");
+  m.condition_on = text(s, "model.condition_on");
+  m.linear_warmup = text(s, "model.kl_schedule") == "linear";
+  m.warmup_epochs = integer(s, "model.warmup_epochs");
+  m.checkpoints = s.at("model.checkpoints").value.as_bool();
+  m.reconstruction_examples = integer(s, "model.reconstruction_examples");
+  m.allow_conditioned_scoring = s.at("evaluation.allow_conditioned_scoring").value.as_bool();
   return m;
 }
 

@@ -49,7 +49,7 @@ enum class DataSource { synthetic, audio, table };
 enum class BadFilePolicy { skip, fail };
 enum class FeatureKind { mfcc_stats, librosa, logmel, mfcc_sequence };
 // noop: an engine benchmark stand-in that sleeps model.noop_seconds and draws its scores.
-enum class ModelKind { vae, pca, raw, noop };
+enum class ModelKind { vae, conv_vae, cvae, ae, pca, raw, noop };
 enum class ClusterMethod { kmeans, agglomerative, dbscan, spectral, gmm };
 
 DataSource parse_data_source(const std::string& name);
@@ -95,8 +95,30 @@ struct FeatureSpec {
   std::string segment = "whole";      // whole | first | centre | all
   double segment_seconds = 3.0;
   bool standardize = true;
+  bool audio = true;                  // features.modalities holds "audio"
+  bool text = false;                  // ... and "text"
+  bool late_fusion = false;           // features.fusion = "late"
+  double audio_weight = 1.0;
+  double text_weight = 1.0;
 
   friend bool operator==(const FeatureSpec&, const FeatureSpec&) = default;
+};
+
+// Where a study's text comes from and how it becomes vectors ([text]).
+struct TextSpec {
+  bool embeddings = false;            // text.source = "embeddings" (else lyrics, embedded here)
+  std::filesystem::path path;         // resolved against the study file's folder; empty: the data's manifest
+  std::string column = "lyrics";
+  std::string id_column;
+  bool join_by_label = false;         // text.join = "label"
+  std::string join_label = "language";
+  std::vector<std::string> label_map; // "data label=text label"
+  std::uint64_t pair_seed = 0;
+  int dimension = 384;
+  int min_n = 2;
+  int max_n = 4;
+
+  friend bool operator==(const TextSpec&, const TextSpec&) = default;
 };
 
 struct ModelSpec {
@@ -108,6 +130,20 @@ struct ModelSpec {
   int batch_size = 64;
   double learning_rate = 1e-3;
   double noop_seconds = 0;  // noop: how long a unit sleeps
+  std::string convolution = "auto";   // conv_vae: auto | 1d | 2d
+  std::string condition_on;           // cvae: the label set fed to encoder and decoder
+  bool linear_warmup = false;         // model.kl_schedule = "linear"
+  int warmup_epochs = 10;
+  bool checkpoints = false;
+  int reconstruction_examples = 0;
+  bool allow_conditioned_scoring = false;  // evaluation.allow_conditioned_scoring
+
+  // A model trained by gradient descent (vae, conv_vae, cvae, ae).
+  bool trained() const {
+    return kind == ModelKind::vae || kind == ModelKind::conv_vae || kind == ModelKind::cvae || kind == ModelKind::ae;
+  }
+  // One with a KL term and a beta (vae, conv_vae, cvae).
+  bool variational() const { return trained() && kind != ModelKind::ae; }
 
   friend bool operator==(const ModelSpec&, const ModelSpec&) = default;
 };
@@ -134,6 +170,7 @@ struct ClusterSpec {
 
 DataSpec data_spec(const Settings& s, const std::filesystem::path& study_file);
 FeatureSpec feature_spec(const Settings& s);
+TextSpec text_spec(const Settings& s, const std::filesystem::path& study_file);
 ModelSpec model_spec(const Settings& s);
 ClusterSpec cluster_spec(const Settings& s);
 std::vector<std::string> label_sets(const Settings& s);  // evaluation.label_sets or data.labels

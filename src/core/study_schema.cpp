@@ -69,12 +69,54 @@ std::vector<KeySpec> make_keys() {
       {"features.segment", T::string, "whole", {"whole", "first", "centre", "all"}, -inf, inf,
        "which part of each clip: whole, the first or centre segment, or all consecutive segments"},
       {"features.segment_seconds", T::real, 3.0, {}, 0.05, 36000, "segment length in seconds"},
-      {"features.standardize", T::boolean, true, {}, -inf, inf, "z-score every feature column"},
+      {"features.standardize", T::boolean, true, {}, -inf, inf, "z-score every audio feature column"},
+      {"features.modalities", T::string_list, strings({"audio"}), {"audio", "text"}, -inf, inf,
+       "what the model sees: [\"audio\"], [\"text\"] or [\"audio\", \"text\"] (an axis: a list of such lists)", true},
+      {"features.fusion", T::string, "early", {"early", "late"}, -inf, inf,
+       "audio + text: early (the model trains on both, concatenated) or late (it trains on audio; its latent "
+       "space is concatenated with the text vectors before clustering)", true},
+      {"features.audio_weight", T::real, 1.0, {}, 0, 1.0e6,
+       "audio + text: weight of the audio block (each block is first scaled to an equal share of the total variance)", true},
+      {"features.text_weight", T::real, 1.0, {}, 0, 1.0e6, "audio + text: weight of the text block", true},
 
-      {"model.kind", T::string, "vae", {"vae", "pca", "raw", "noop"}, -inf, inf,
-       "MLP beta-VAE, the PCA baseline, raw (cluster the standardised features directly), or noop "
+      {"text.source", T::string, "lyrics", {"lyrics", "embeddings"}, -inf, inf,
+       "lyrics embedded by the built-in hashed character n-gram TF-IDF embedder, or precomputed embeddings", true},
+      {"text.path", T::string, "", {}, -inf, inf,
+       "lyrics CSV, or embeddings (.csv, .h5, .npy), relative to the study file; empty: the lyrics column of "
+       "the data's own manifest (synthetic corpus, audio manifest)", true},
+      {"text.column", T::string, "lyrics", {}, -inf, inf, "lyrics: the text column", true},
+      {"text.id_column", T::string, "", {}, -inf, inf,
+       "the column of track ids matching the data's (default: path for a manifest, id otherwise)", true},
+      {"text.join", T::string, "id", {"id", "label"}, -inf, inf,
+       "pair rows with texts by track id, or (unpaired corpora) give each row a text drawn from those with the "
+       "same label (text.join_label): the text then carries nothing but that label", true},
+      {"text.join_label", T::string, "language", {}, -inf, inf, "join = \"label\": the label set shared by both", true},
+      {"text.label_map", T::string_list, Value(Value::List{}), {}, -inf, inf,
+       "join = \"label\": data label = text label pairs where the spellings differ, e.g. [\"eng=en\", \"bng=bn\"]", true},
+      {"text.pair_seed", T::integer, 0, {}, 0, 9.0e15, "join = \"label\": seed of the draw", true},
+      {"text.dimension", T::integer, 384, {}, 1, 1.0e6, "lyrics: embedding width (hash buckets)", true},
+      {"text.min_n", T::integer, 2, {}, 1, 32, "lyrics: shortest character n-gram", true},
+      {"text.max_n", T::integer, 4, {}, 1, 32, "lyrics: longest character n-gram", true},
+
+      {"model.kind", T::string, "vae", {"vae", "conv_vae", "cvae", "ae", "pca", "raw", "noop"}, -inf, inf,
+       "MLP beta-VAE, convolutional beta-VAE (sequence features), conditional beta-VAE (model.condition_on), "
+       "deterministic autoencoder, the PCA baseline, raw (cluster the standardised features directly), or noop "
        "(an engine benchmark stand-in: sleeps, then reports random draws, not results)"},
-      {"model.hidden", T::int_list, ints({64, 32}), {}, 1, 65536, "hidden layer widths of encoder (decoder mirrors)"},
+      {"model.hidden", T::int_list, ints({64, 32}), {}, 1, 65536,
+       "encoder layer widths (conv_vae: channels per convolution); the decoder mirrors them"},
+      {"model.convolution", T::string, "auto", {"auto", "1d", "2d"}, -inf, inf,
+       "conv_vae: 1-D over time with coefficients as channels, or 2-D over (bands, frames) patches; auto: 1d for "
+       "mfcc_sequence, 2d for logmel", true},
+      {"model.condition_on", T::string, "", {}, -inf, inf,
+       "cvae: the label set fed (one-hot) to encoder and decoder; it is not scored unless "
+       "evaluation.allow_conditioned_scoring", true},
+      {"model.kl_schedule", T::string, "constant", {"constant", "linear"}, -inf, inf,
+       "KL weight: beta throughout, or rising linearly to beta over model.warmup_epochs", true},
+      {"model.warmup_epochs", T::integer, 10, {}, 1, 1.0e6, "linear KL schedule: epochs to reach beta", true},
+      {"model.checkpoints", T::boolean, false, {}, -inf, inf,
+       "save each trained model and its optimizer in <results>.checkpoints/<config hash>.pt (vaesweep encode reads them)", true},
+      {"model.reconstruction_examples", T::integer, 0, {}, 0, 10000,
+       "rows kept with their reconstructions per unit in /reconstructions of the results", true},
       {"model.latent_dim", T::integer, 8, {}, 1, 65536, "latent dimension (PCA: components)"},
       {"model.beta", T::real, 1.0, {}, 0, 1.0e6, "weight of the KL term"},
       {"model.epochs", T::integer, 50, {}, 1, 1.0e6, "training epochs"},
@@ -107,6 +149,8 @@ std::vector<KeySpec> make_keys() {
 
       {"evaluation.label_sets", T::string_list, Value(Value::List{}), {}, -inf, inf,
        "label sets scored with ARI/NMI/purity (default: all of data.labels)"},
+      {"evaluation.allow_conditioned_scoring", T::boolean, false, {}, -inf, inf,
+       "score a cvae against the label set it was conditioned on anyway (such rows are flagged conditioned)", true},
   };
 }
 
@@ -144,8 +188,8 @@ std::optional<std::string> check_choice(const KeySpec& spec, const std::string& 
 }  // namespace
 
 const std::vector<std::string>& study_sections() {
-  static const std::vector<std::string> sections = {"study",   "data",       "features", "model",
-                                                    "cluster", "evaluation", "grid"};
+  static const std::vector<std::string> sections = {"study",   "data",    "features",   "text",
+                                                    "model",   "cluster", "evaluation", "grid"};
   return sections;
 }
 
@@ -173,6 +217,7 @@ std::optional<std::string> grid_alias(const std::string& name) {
   if (name == "latent_dim") return "model.latent_dim";
   if (name == "k") return "cluster.k";
   if (name == "model" || name == "kind") return "model.kind";
+  if (name == "modalities") return "features.modalities";
   return std::nullopt;
 }
 
@@ -187,6 +232,10 @@ std::optional<std::string> closest_name(const std::string& name, const std::vect
     }
   }
   return best;
+}
+
+bool hashed_value(const KeySpec& spec, const Value& value) {
+  return !spec.later || value.canonical() != spec.default_value.canonical();
 }
 
 std::optional<std::string> check_value(const KeySpec& spec, Value& value) {

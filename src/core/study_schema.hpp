@@ -22,6 +22,10 @@ struct KeySpec {
   double min = -std::numeric_limits<double>::infinity();  // inclusive bounds for numbers and int lists
   double max = std::numeric_limits<double>::infinity();
   std::string help;
+  // Added after the first release: a unit's hash holds the key only when it is set away from
+  // its default, so units of results files written before the key existed keep their hashes
+  // and resume.
+  bool later = false;
 };
 
 // The sections a study may contain, in the order they are documented.
@@ -36,6 +40,10 @@ std::vector<std::string> keys_in_section(const std::string& section);
 std::optional<std::string> grid_alias(const std::string& name);
 // The closest known name to `name` among `candidates`, when it is close enough to be a typo.
 std::optional<std::string> closest_name(const std::string& name, const std::vector<std::string>& candidates);
+
+// The key's "key=value" line belongs in a unit's canonical text (false for a later key at its
+// default).
+bool hashed_value(const KeySpec& spec, const Value& value);
 
 // Checks that `value` fits `spec` (type, range, names), converting integers given for real
 // keys. Returns an error text ("expected ..., got ...") or nothing.

@@ -9,7 +9,7 @@ expect_failure "malformed TOML" 1 "malformed.toml:2.*malformed TOML" -- "$V" run
 printf '[model]\nepochs = 2\nlatnt_dim = 4\n' > unknown.toml
 expect_failure "unknown key" 1 "unknown.toml:3: model.latnt_dim.*did you mean \"latent_dim\"" -- "$V" run unknown.toml --out a.h5
 printf '[model]\nkind = "gan"\n' > choice.toml
-expect_failure "unknown choice" 1 "choice.toml:2: model.kind.*valid names are: vae, pca" -- "$V" run choice.toml --out a.h5
+expect_failure "unknown choice" 1 "choice.toml:2: model.kind.*valid names are: vae, conv_vae, cvae, ae, pca" -- "$V" run choice.toml --out a.h5
 printf '[data]\nsource = "table"\npath = "missing.csv"\n' > missing.toml
 expect_failure "missing data file" 1 "missing.csv.*cannot open" -- "$V" run missing.toml --out a.h5
 expect_failure "missing study" 1 "nope.toml.*cannot open" -- "$V" run nope.toml --out a.h5

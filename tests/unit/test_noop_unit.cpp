@@ -87,7 +87,7 @@ TEST(NoopUnit, IsAModelKindWithASleepKey) {
     parse_model_kind("nop");
     FAIL() << "accepted model kind nop";
   } catch (const UserError& e) {
-    EXPECT_NE(std::string(e.what()).find("vae, pca, raw, noop"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("vae, conv_vae, cvae, ae, pca, raw, noop"), std::string::npos) << e.what();
   }
   EXPECT_EQ(model_spec(parse_study("", "s.toml").settings).noop_seconds, 0.0);  // the default
   try {

@@ -72,7 +72,7 @@ TEST(Study, WrongTypeAndRangeAndChoiceAreExplained) {
   EXPECT_NE(error_of("[model]\nlatent_dim = 0\n").find("expected a value in [1,"), std::string::npos);
   const std::string e = error_of("[model]\nkind = \"gan\"\n");
   EXPECT_NE(e.find("s.toml:2: model.kind"), std::string::npos) << e;
-  EXPECT_NE(e.find("valid names are: vae, pca"), std::string::npos) << e;
+  EXPECT_NE(e.find("valid names are: vae, conv_vae, cvae, ae, pca"), std::string::npos) << e;
   EXPECT_NE(error_of("[cluster]\nk = 1\n").find("cluster.k"), std::string::npos);
 }
 
@@ -81,7 +81,9 @@ TEST(Study, GridAxesAreValidatedPerValue) {
   EXPECT_NE(error_of("[grid]\nk = [2, 2]\n").find("listed twice"), std::string::npos);
   EXPECT_NE(error_of("[grid]\nbeta = 1.0\n").find("non-empty list"), std::string::npos);
   EXPECT_NE(error_of("[grid]\nhidden = [[1]]\n").find("unknown grid axis"), std::string::npos);
-  EXPECT_NE(error_of("[grid]\n\"model.hidden\" = [[64], [32]]\n").find("only scalar keys"), std::string::npos);
+  // A list-valued key's axis is a list of lists.
+  EXPECT_NE(error_of("[grid]\n\"model.hidden\" = [64, 32]\n").find("its axis is a list of lists"), std::string::npos);
+  EXPECT_EQ(parse_study("[grid]\n\"model.hidden\" = [[64], [32, 16]]\n", "s.toml").axes.at(0).values.size(), 2u);
   EXPECT_NE(error_of("[grid]\nbeta = [1.0]\n\"model.beta\" = [2.0]\n").find("already given"), std::string::npos);
   // Quoted dotted names and TOML's own dotted keys mean the same axis.
   const Study s = parse_study("[grid]\nmodel.learning_rate = [1e-3, 1e-4]\n", "s.toml");
