@@ -35,7 +35,9 @@ report::RankInput rank_input(const sweep::ResultsFile& results) {
 
   const auto& e = results.evaluations;
   report::RankInput in;
-  in.key_names = {"model", "config", "method", "k", "space"};
+  // `flags` keeps apart, and shows, rows that are not plain results: scores against a label set
+  // the model was conditioned on, withheld scores, collapsed posteriors.
+  in.key_names = {"model", "config", "method", "k", "space", "flags"};
   for (const auto& column : e.columns())
     if (is_metric_column(column.name)) in.metric_names.push_back(column.name);
   // Columns looked up once, not per row: results files may hold millions of rows.
@@ -47,6 +49,13 @@ report::RankInput rank_input(const sweep::ResultsFile& results) {
   const auto& methods = e.strings("method");
   const auto& ks = e.ints("k");
   const auto& spaces = e.strings("space");
+  // Added with the model family: older results files have none of these.
+  const std::vector<std::int64_t> none_int;
+  const std::vector<std::string> none_text;
+  const auto& conditioned = e.has("conditioned") ? e.ints("conditioned") : none_int;
+  const auto& collapsed = u.has("collapsed") ? u.ints("collapsed") : none_int;
+  const auto& condition_on = u.has("condition_on") ? u.strings("condition_on") : none_text;
+  const auto& withheld = u.has("withheld") ? u.strings("withheld") : none_text;
   std::vector<const std::vector<double>*> metric_columns;
   for (const auto& name : in.metric_names) metric_columns.push_back(&e.doubles(name));
   for (std::size_t r = 0; r < e.rows(); ++r) {
@@ -55,7 +64,12 @@ report::RankInput rank_input(const sweep::ResultsFile& results) {
       throw UserError("evaluation row " + std::to_string(r) + " names unit " + std::to_string(eval_units[r]) +
                       ", which is not in /units (a damaged results file?)");
     const std::size_t ur = it->second;
-    in.keys.push_back({models[ur], axes[ur], methods[r], std::to_string(ks[r]), spaces[r]});
+    std::string flags;
+    const auto flag = [&](const std::string& f) { flags += (flags.empty() ? "" : ", ") + f; };
+    if (!conditioned.empty() && conditioned[r]) flag("CONDITIONED on " + condition_on[ur] + " (scores not honest)");
+    if (!withheld.empty() && !withheld[ur].empty()) flag(withheld[ur] + " withheld (conditioned on it)");
+    if (!collapsed.empty() && collapsed[ur]) flag("collapsed");
+    in.keys.push_back({models[ur], axes[ur], methods[r], std::to_string(ks[r]), spaces[r], flags});
     in.unit_ids.push_back(std::to_string(eval_units[r]) + ":" + hashes[ur].substr(0, 12));
     in.seeds.push_back(unit_seeds[ur]);
     std::vector<double> values;

@@ -24,5 +24,6 @@ int command_status(const std::vector<std::string>& args);
 int command_features(const std::vector<std::string>& args);
 int command_cluster(const std::vector<std::string>& args);
 int command_score(const std::vector<std::string>& args);
+int command_encode(const std::vector<std::string>& args);
 
 }  // namespace vaesweep::app

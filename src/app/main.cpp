@@ -23,6 +23,7 @@ const char* kUsage =
     "  rank      rank the configurations of a results file across seeds\n"
     "  cluster   cluster the rows of a feature CSV into a labels CSV (kmeans, agglomerative, dbscan, ...)\n"
     "  score     internal and external metrics of a labels CSV\n"
+    "  encode    latent means of a feature table under a model a sweep saved (model.checkpoints)\n"
     "\n"
     "  vaesweep <command> --help   options of a command\n"
     "  vaesweep --version          version and git commit\n";
@@ -54,7 +55,8 @@ int main(int argc, char** argv) {
     if (command == "features") return command_features(args);
     if (command == "cluster") return command_cluster(args);
     if (command == "score") return command_score(args);
-    std::cerr << "vaesweep: unknown command \"" << command << "\"; the commands are: synth, features, run, status, rank, cluster, score\n";
+    if (command == "encode") return command_encode(args);
+    std::cerr << "vaesweep: unknown command \"" << command << "\"; the commands are: synth, features, run, status, rank, cluster, score, encode\n";
     return kExitUsage;
   } catch (const boost::program_options::error& e) {
     std::cerr << "vaesweep " << command << ": " << e.what() << " (see vaesweep " << command << " --help)\n";

@@ -7,6 +7,8 @@
 #include "audio/synthetic_corpus.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
+#include "data/modalities.hpp"
+#include "data/text_block.hpp"
 
 namespace vaesweep::data {
 namespace fs = std::filesystem;
@@ -47,11 +49,43 @@ AudioCollection audio_collection(const DataSpec& data) {
   return open_audio_collection(data.path, data.labels);
 }
 
-FeatureTable load_features(const DataSpec& data, const FeatureSpec& features, const ClipExtractor& extract) {
+namespace {
+
+// The rows and labels of an audio collection, with no feature columns (text-only studies).
+FeatureTable collection_rows(const AudioCollection& collection) {
+  FeatureTable table;
+  std::vector<std::vector<std::string>> label_values(collection.label_names.size());
+  for (const auto& item : collection.items) {
+    table.ids.push_back(item.id);
+    table.track_ids.push_back(item.id);
+    for (std::size_t l = 0; l < label_values.size(); ++l) label_values[l].push_back(item.labels[l]);
+  }
+  for (std::size_t l = 0; l < label_values.size(); ++l)
+    table.labels.push_back(encode_labels(collection.label_names[l], label_values[l]));
+  table.X.resize(static_cast<Eigen::Index>(table.ids.size()), 0);
+  return table;
+}
+
+// The data's own manifest, where its lyrics column would be: the synthetic corpus's, or an
+// audio source given as a manifest CSV.
+fs::path own_manifest(const DataSpec& data) {
+  if (data.source == DataSource::synthetic) return ensure_synthetic_corpus(data) / "manifest.csv";
+  if (data.source == DataSource::audio && fs::is_regular_file(data.path)) return data.path;
+  return {};
+}
+
+}  // namespace
+
+FeatureTable load_features(const DataSpec& data, const FeatureSpec& features, const TextSpec& text,
+                           const ClipExtractor& extract, std::string* note) {
   FeatureTable table;
   switch (data.source) {
     case DataSource::synthetic:
     case DataSource::audio: {
+      if (!features.audio) {
+        table = collection_rows(audio_collection(data));
+        break;
+      }
       const ExtractionParams params = extraction_params(features);
       std::optional<fs::path> cache;
       if (data.feature_cache) cache = data.cache_dir;
@@ -62,9 +96,18 @@ FeatureTable load_features(const DataSpec& data, const FeatureSpec& features, co
     }
     case DataSource::table:
       table = table_from_csv(read_csv(data.path), TableOptions{data.labels, data.exclude, data.id_column});
+      if (!features.audio) {
+        table.X.resize(table.X.rows(), 0);
+        table.feature_names.clear();
+      }
       break;
   }
-  if (features.standardize) standardize(table.X);
+  if (features.audio && features.standardize) standardize(table.X);
+  if (features.text) {
+    TextBlock block = text_block(table, text, own_manifest(data));
+    if (note) *note = block.note;
+    add_text_modality(table, std::move(block), features);
+  }
   return table;
 }
 

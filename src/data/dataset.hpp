@@ -20,7 +20,10 @@ AudioCollection audio_collection(const DataSpec& data);
 
 // Loads the feature table (audio sources: through the feature cache in data.cache_dir, the
 // missing files extracted by `extract`, by default on every core of this process) and
-// standardises it when the study asks.
-FeatureTable load_features(const DataSpec& data, const FeatureSpec& features, const ClipExtractor& extract = {});
+// standardises it when the study asks. With the text modality the text block is added
+// (data/modalities.hpp); without audio the rows and labels come from the data source and no
+// audio is decoded. `note`, when given, receives how text was paired with the rows.
+FeatureTable load_features(const DataSpec& data, const FeatureSpec& features, const TextSpec& text = {},
+                           const ClipExtractor& extract = {}, std::string* note = nullptr);
 
 }  // namespace vaesweep::data

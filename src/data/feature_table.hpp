@@ -22,6 +22,12 @@ struct SkippedFile {
   std::string reason;
 };
 
+// A run of X's columns from one modality ("audio", "text").
+struct ColumnBlock {
+  std::string name;
+  Eigen::Index begin = 0, cols = 0;
+};
+
 struct FeatureTable {
   std::vector<std::string> ids;             // row ids: the track id, "<track>#<segment>" for segments
   std::vector<std::string> track_ids;       // the track each row comes from (== ids without segments)
@@ -31,6 +37,7 @@ struct FeatureTable {
   std::vector<std::string> excluded;        // columns kept out of X (not labels), for the log
   std::vector<int> shape;                   // {} for vectors; {bands, frames} for sequence features
   std::vector<SkippedFile> skipped;         // audio files that gave no rows
+  std::vector<ColumnBlock> blocks;          // with text: the modalities' columns; empty: all audio
 
   std::size_t rows() const { return static_cast<std::size_t>(X.rows()); }
   const LabelSet& label(const std::string& name) const;  // UserError listing the label sets

@@ -44,6 +44,12 @@ std::string encode_features(const data::FeatureTable& t) {
     w.put_string(s.path);
     w.put_string(s.reason);
   }
+  w.put<std::uint64_t>(t.blocks.size());
+  for (const auto& b : t.blocks) {
+    w.put_string(b.name);
+    w.put<std::int64_t>(b.begin);
+    w.put<std::int64_t>(b.cols);
+  }
   return w.bytes();
 }
 
@@ -78,6 +84,13 @@ data::FeatureTable decode_features(const std::string& bytes) {
     s.path = r.get_string();
     s.reason = r.get_string();
     t.skipped.push_back(std::move(s));
+  }
+  for (auto n = r.get<std::uint64_t>(); n > 0; --n) {
+    data::ColumnBlock b;
+    b.name = r.get_string();
+    b.begin = r.get<std::int64_t>();
+    b.cols = r.get<std::int64_t>();
+    t.blocks.push_back(std::move(b));
   }
   return t;
 }

@@ -59,11 +59,13 @@ data::ClipExtractor mpi_extractor(const data::ExtractionParams& params, const Mp
 data::FeatureTable build_on_root(const WorkUnit& first, const Grid& grid, const Study& study, const MpiSession& mpi) {
   data::ClipExtractor extract;
   data::ExtractionParams params;
-  if (first.data.source != DataSource::table) {
+  if (first.data.source != DataSource::table && first.features.audio) {
     params = data::extraction_params(first.features);
     extract = mpi_extractor(params, mpi);
   }
-  data::FeatureTable table = data::load_features(first.data, first.features, extract);
+  std::string text_note;
+  data::FeatureTable table = data::load_features(first.data, first.features, first.text, extract, &text_note);
+  if (!text_note.empty()) log_info("text: " + text_note);
   check_grid_against_data(grid, table, study);
   log_info("features: " + std::to_string(table.rows()) + " rows x " + std::to_string(table.X.cols()) + " columns" +
            (table.excluded.empty() ? "" : ", kept out: " + join(table.excluded)) +

@@ -12,13 +12,14 @@ namespace {
 
 // Bumped whenever put_unit or put_evaluation change, so that decode_unit refuses a journal
 // record of another build instead of misreading it.
-constexpr std::uint8_t kUnitRecordVersion = 1;
+constexpr std::uint8_t kUnitRecordVersion = 2;
 
 void put_unit(ByteWriter& w, const UnitRecord& u) {
   w.put(u.unit);
   for (const auto* s : {&u.config_hash, &u.group_hash, &u.feature_hash, &u.model, &u.axes, &u.status, &u.message,
-                        &u.kl_per_dim, &u.host, &u.device, &u.run_id})
+                        &u.kl_per_dim, &u.host, &u.device, &u.run_id, &u.condition_on, &u.withheld, &u.checkpoint})
     w.put_string(*s);
+  w.put(u.collapsed);
   w.put(u.beta), w.put(u.latent_dim), w.put(u.seed), w.put(u.epochs_run), w.put(u.train_seconds);
   w.put(u.eval_seconds), w.put(u.loss), w.put(u.reconstruction), w.put(u.kl), w.put(u.active_units), w.put(u.rank);
   w.put(u.started_at), w.put(u.wall_seconds);
@@ -28,8 +29,9 @@ UnitRecord get_unit(ByteReader& r) {
   UnitRecord u;
   u.unit = r.get<std::int64_t>();
   for (auto* s : {&u.config_hash, &u.group_hash, &u.feature_hash, &u.model, &u.axes, &u.status, &u.message,
-                  &u.kl_per_dim, &u.host, &u.device, &u.run_id})
+                  &u.kl_per_dim, &u.host, &u.device, &u.run_id, &u.condition_on, &u.withheld, &u.checkpoint})
     *s = r.get_string();
+  u.collapsed = r.get<std::int64_t>();
   u.beta = r.get<double>(), u.latent_dim = r.get<std::int64_t>(), u.seed = r.get<std::int64_t>();
   u.epochs_run = r.get<std::int64_t>(), u.train_seconds = r.get<double>(), u.eval_seconds = r.get<double>();
   u.loss = r.get<double>(), u.reconstruction = r.get<double>(), u.kl = r.get<double>();
@@ -42,7 +44,7 @@ void put_evaluation(ByteWriter& w, const EvaluationRecord& e) {
   w.put(e.unit);
   for (const auto* s : {&e.config_hash, &e.method, &e.space, &e.status}) w.put_string(*s);
   w.put(e.k), w.put(e.clusters_found), w.put(e.noise_fraction), w.put(e.inertia), w.put(e.silhouette);
-  w.put(e.calinski_harabasz), w.put(e.davies_bouldin), w.put(e.trustworthiness);
+  w.put(e.calinski_harabasz), w.put(e.davies_bouldin), w.put(e.trustworthiness), w.put(e.conditioned);
   w.put_vector(e.external);
   w.put_vector(e.track_external);
 }
@@ -55,6 +57,7 @@ EvaluationRecord get_evaluation(ByteReader& r) {
   e.inertia = r.get<double>(), e.silhouette = r.get<double>(), e.calinski_harabasz = r.get<double>();
   e.davies_bouldin = r.get<double>();
   e.trustworthiness = r.get<double>();
+  e.conditioned = r.get<std::int64_t>();
   e.external = r.get_vector<double>();
   e.track_external = r.get_vector<double>();
   return e;
@@ -97,6 +100,10 @@ const std::vector<Field<UnitRecord>>& unit_fields() {
       {"run_id", &U::run_id, true},
       {"started_at", &U::started_at, true},
       {"wall_seconds", &U::wall_seconds, true},
+      {"collapsed", &U::collapsed, true},
+      {"condition_on", &U::condition_on, true},
+      {"withheld", &U::withheld, true},
+      {"checkpoint", &U::checkpoint, true},
   };
   return fields;
 }
@@ -117,6 +124,7 @@ const std::vector<Field<EvaluationRecord>>& evaluation_fields() {
       {"calinski_harabasz", &E::calinski_harabasz},
       {"davies_bouldin", &E::davies_bouldin},
       {"trustworthiness", &E::trustworthiness},
+      {"conditioned", &E::conditioned, true},
   };
   return fields;
 }

@@ -18,7 +18,7 @@ struct UnitRecord {
   double beta = 0;                // NaN where the model has none (PCA)
   std::int64_t latent_dim = 0;
   std::int64_t seed = 0;
-  std::string status;             // ok | failed | diverged
+  std::string status;             // ok | failed | diverged (collapsed units are ok: see `collapsed`)
   std::string message;            // why, when not ok
   std::int64_t epochs_run = 0;
   double train_seconds = 0, eval_seconds = 0;
@@ -30,6 +30,12 @@ struct UnitRecord {
   std::string run_id;             // the run attempt that produced the unit (resumed runs mix several)
   double started_at = 0;          // Unix time in seconds when the unit started
   double wall_seconds = 0;        // the whole unit: train + evaluate + overhead
+  std::int64_t collapsed = 0;     // 1: a trained model with no active unit (posterior collapse)
+  std::string condition_on;       // cvae: the label set fed to the model
+  // Label sets whose external scores were withheld because the model saw them (cvae without
+  // evaluation.allow_conditioned_scoring); their columns are NaN in this unit's evaluations.
+  std::string withheld;
+  std::string checkpoint;         // the saved model, relative to the results file's folder; empty: none
 };
 
 struct EvaluationRecord {
@@ -47,6 +53,9 @@ struct EvaluationRecord {
   // The same per track when rows are segments of tracks (a track's prediction is the majority
   // cluster of its segments); empty when every row is its own track.
   std::vector<double> track_external;
+  // 1: the external scores include the label set the model was conditioned on (computed under
+  // evaluation.allow_conditioned_scoring); such scores are not honest and are flagged as such.
+  std::int64_t conditioned = 0;
 };
 
 inline const std::vector<std::string>& external_metric_names() {

@@ -277,6 +277,7 @@ RunSummary run_sweep(const RunOptions& options, const MpiSession& mpi) {
                (plan.done_before ? ", " + std::to_string(plan.done_before) + " done by earlier runs" : "") + "; " +
                std::to_string(plan.order.size()) + " to run on " + std::to_string(mpi.size()) + " rank(s), run " +
                decision.run_id);
+      if (const std::string notice = conditioning_notice(study); !notice.empty()) log_warn(notice);
     } catch (const UserError& e) {
       decision.refusal = e.what();
       lock.reset();
@@ -297,6 +298,8 @@ RunSummary run_sweep(const RunOptions& options, const MpiSession& mpi) {
   context.rank = mpi.rank();
   context.host = mpi.processor_name();
   context.device = models::choose_device(node_local_rank());
+  context.checkpoint_dir = options.out.string() + ".checkpoints";
+  context.results_folder = std::filesystem::absolute(options.out).parent_path();
   models::use_single_thread();
 
   ScheduleOutcome outcome;

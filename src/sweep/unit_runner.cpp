@@ -2,7 +2,9 @@
 
 #include <chrono>
 #include <cmath>
+#include <algorithm>
 #include <limits>
+#include <map>
 #include <optional>
 #include <set>
 #include <thread>
@@ -16,6 +18,7 @@
 #include "metrics/internal.hpp"
 #include "metrics/track_votes.hpp"
 #include "metrics/trustworthiness.hpp"
+#include "data/modalities.hpp"
 #include "sweep/partition.hpp"
 #include "models/vae.hpp"
 
@@ -41,29 +44,78 @@ struct LatentSpace {
   double trustworthiness = std::numeric_limits<double>::quiet_NaN();  // of a projection
 };
 
-LatentSpace fit_model(const WorkUnit& unit, const data::FeatureTable& features, const RunContext& context,
-                      UnitRecord& record) {
-  const ModelSpec& m = unit.model;
-  if (m.kind == ModelKind::raw) return {features.X, "features"};  // direct feature clustering
-  if (m.kind == ModelKind::pca) {
-    const auto start = std::chrono::steady_clock::now();
-    cluster::PcaResult p = cluster::pca(features.X, m.latent_dim);
-    record.train_seconds = seconds_since(start);
-    const Eigen::RowVectorXd variance = p.transformed.array().square().colwise().mean();
-    record.active_units = (variance.array() > models::kActiveUnitThreshold).count();
-    return {std::move(p.transformed), "pca"};
+// The one-hot condition of a cvae: one column per class of the label set.
+Eigen::MatrixXd one_hot(const data::LabelSet& labels) {
+  Eigen::MatrixXd C = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(labels.codes.size()),
+                                            static_cast<Eigen::Index>(labels.classes.size()));
+  for (std::size_t r = 0; r < labels.codes.size(); ++r) C(static_cast<Eigen::Index>(r), labels.codes[r]) = 1.0;
+  return C;
+}
+
+models::Architecture architecture(const WorkUnit& unit) {
+  if (unit.model.kind != ModelKind::conv_vae) return models::Architecture::mlp;
+  const std::string& conv = unit.model.convolution;
+  if (conv == "1d") return models::Architecture::conv1d;
+  if (conv == "2d") return models::Architecture::conv2d;
+  return unit.features.kind == FeatureKind::logmel ? models::Architecture::conv2d : models::Architecture::conv1d;
+}
+
+// What a checkpoint needs beside the weights to encode new data the way this unit did.
+std::map<std::string, std::string> checkpoint_notes(const WorkUnit& unit, const data::FeatureTable& features,
+                                                    bool late_fusion) {
+  std::map<std::string, std::string> notes = {{"config_hash", unit.config_hash},
+                                              {"unit", std::to_string(unit.index)},
+                                              {"label", unit.label()},
+                                              {"model", to_string(unit.model.kind)},
+                                              {"canonical", unit.canonical}};
+  std::string names;
+  for (std::size_t j = 0; j < features.feature_names.size(); ++j)
+    if (!late_fusion || j < static_cast<std::size_t>(features.blocks.front().cols))
+      names += (names.empty() ? "" : "\n") + features.feature_names[j];
+  notes["feature_names"] = names;
+  notes["standardize"] = unit.features.standardize ? "1" : "0";
+  notes["modalities"] = std::string(unit.features.audio ? "audio" : "") +
+                        (unit.features.audio && unit.features.text ? "+" : "") + (unit.features.text ? "text" : "");
+  notes["fusion"] = unit.features.late_fusion ? "late" : "early";
+  if (unit.model.kind == ModelKind::cvae) {
+    const auto& set = features.label(unit.model.condition_on);
+    notes["condition_on"] = set.name;
+    std::string classes;
+    for (const auto& c : set.classes) classes += (classes.empty() ? "" : "\n") + c;
+    notes["condition_classes"] = classes;
   }
+  return notes;
+}
+
+LatentSpace train_model(const WorkUnit& unit, const data::FeatureTable& features, const Eigen::MatrixXd& X,
+                        const RunContext& context, UnitRecord& record) {
+  const ModelSpec& m = unit.model;
   models::VaeParams params;
+  params.architecture = architecture(unit);
+  params.variational = m.variational();
   params.hidden = m.hidden;
+  params.input_shape = features.shape;
   params.latent_dim = m.latent_dim;
   params.beta = m.beta;
+  params.kl_schedule = m.linear_warmup ? models::KlSchedule::linear : models::KlSchedule::constant;
+  params.warmup_epochs = m.warmup_epochs;
   params.epochs = m.epochs;
   params.batch_size = m.batch_size;
   params.learning_rate = m.learning_rate;
   params.seed = unit.seed;
   params.device = context.device;
   params.should_abandon = context.abandon;
-  models::TrainResult t = models::train_vae(features.X, params);
+  if (m.kind == ModelKind::cvae) {
+    params.condition = one_hot(features.label(m.condition_on));
+    record.condition_on = m.condition_on;
+  }
+  if (m.checkpoints && !context.checkpoint_dir.empty()) {
+    std::filesystem::create_directories(context.checkpoint_dir);
+    params.checkpoint = context.checkpoint_dir / (unit.config_hash + ".pt");
+    params.checkpoint_notes = checkpoint_notes(unit, features, X.cols() != features.X.cols());
+  }
+  params.reconstruction_examples = m.reconstruction_examples;
+  models::TrainResult t = models::train_vae(X, params);
   record.epochs_run = t.epochs_run;
   record.train_seconds = t.seconds;
   record.loss = t.loss;
@@ -79,8 +131,39 @@ LatentSpace fit_model(const WorkUnit& unit, const data::FeatureTable& features, 
   if (t.diverged) {
     record.status = "diverged";
     record.message = t.message;
+    return {std::move(t.latent_mean), to_string(m.kind) + "_latent"};
   }
-  return {std::move(t.latent_mean), "vae_latent"};
+  record.collapsed = t.active_units == 0;
+  if (!params.checkpoint.empty() && std::filesystem::exists(params.checkpoint))
+    record.checkpoint = std::filesystem::relative(params.checkpoint, context.results_folder).string();
+  return {std::move(t.latent_mean), m.kind == ModelKind::vae ? "vae_latent" : to_string(m.kind) + "_latent"};
+}
+
+LatentSpace fit_model(const WorkUnit& unit, const data::FeatureTable& features, const RunContext& context,
+                      UnitRecord& record) {
+  const ModelSpec& m = unit.model;
+  if (m.kind == ModelKind::raw) return {features.X, "features"};  // direct feature clustering
+  // Late fusion: the model sees the audio columns; the text vectors join its latent space.
+  const bool late = unit.features.audio && unit.features.text && unit.features.late_fusion;
+  const Eigen::MatrixXd audio = late ? data::block_columns(features, "audio") : Eigen::MatrixXd();
+  const Eigen::MatrixXd& X = late ? audio : features.X;
+  LatentSpace space;
+  if (m.kind == ModelKind::pca) {
+    const auto start = std::chrono::steady_clock::now();
+    cluster::PcaResult p = cluster::pca(X, m.latent_dim);
+    record.train_seconds = seconds_since(start);
+    const Eigen::RowVectorXd variance = p.transformed.array().square().colwise().mean();
+    record.active_units = (variance.array() > models::kActiveUnitThreshold).count();
+    space = {std::move(p.transformed), "pca"};
+  } else {
+    space = train_model(unit, features, X, context, record);
+    if (record.status != "ok") return space;
+  }
+  if (!late) return space;
+  space.Z = data::balanced_concat({{space.Z, unit.features.audio_weight},
+                                   {data::block_columns(features, "text"), unit.features.text_weight}});
+  space.name += "+text";
+  return space;
 }
 
 EvaluationRecord empty_evaluation(const WorkUnit& unit, const std::string& method, int k, const std::string& space,
@@ -99,11 +182,22 @@ EvaluationRecord empty_evaluation(const WorkUnit& unit, const std::string& metho
 
 // The external scores of one labelling against every label set, in external_metric_names()
 // order per set.
+// A label set whose scores are withheld: the one a cvae was conditioned on, unless the study
+// allows scoring it (the rows are then flagged conditioned).
+bool withheld(const WorkUnit& unit, const std::string& set_name) {
+  return unit.model.kind == ModelKind::cvae && set_name == unit.model.condition_on &&
+         !unit.model.allow_conditioned_scoring;
+}
+
 std::vector<double> external_row(const WorkUnit& unit, const data::FeatureTable& features,
                                  const std::vector<std::size_t>& rows, const std::vector<int>& pred,
                                  const metrics::TrackIndex* tracks) {
   std::vector<double> out;
   for (const auto& set_name : unit.label_sets) {
+    if (withheld(unit, set_name)) {
+      out.insert(out.end(), external_metric_names().size(), kNaN);
+      continue;
+    }
     const auto& codes = features.label(set_name).codes;
     std::vector<int> truth;
     truth.reserve(rows.size());
@@ -145,6 +239,9 @@ EvaluationRecord evaluate(const WorkUnit& unit, const data::FeatureTable& featur
     e.davies_bouldin = metrics::davies_bouldin(Z, labels);
   }
   e.external = external_row(unit, features, rows, labels, nullptr);
+  e.conditioned = unit.model.kind == ModelKind::cvae && unit.model.allow_conditioned_scoring &&
+                  std::find(unit.label_sets.begin(), unit.label_sets.end(), unit.model.condition_on) !=
+                      unit.label_sets.end();
   if (features.track_ids.size() != features.rows()) return e;  // a table without track ids
   std::vector<std::string> track_ids;
   for (std::size_t r : rows) track_ids.push_back(features.track_ids[r]);
@@ -217,6 +314,23 @@ std::uint64_t clustering_seed(std::uint64_t unit_seed, const std::string& method
   return derive_seed(unit_seed, {std::stoull(h.substr(0, 15), nullptr, 16), static_cast<std::uint64_t>(k)});
 }
 
+std::string conditioning_notice(const Study& study) {
+  bool cvae = study.settings.at("model.kind").value.as_string() == "cvae";
+  for (const auto& axis : study.axes)
+    if (axis.key == "model.kind")
+      for (const auto& v : axis.values) cvae = cvae || v.as_string() == "cvae";
+  const std::string condition = study.settings.at("model.condition_on").value.as_string();
+  const auto sets = label_sets(study.settings);
+  if (!cvae || std::find(sets.begin(), sets.end(), condition) == sets.end()) return {};
+  if (study.settings.at("evaluation.allow_conditioned_scoring").value.as_bool())
+    return "cvae units are conditioned on \"" + condition + "\" and evaluation.allow_conditioned_scoring = true: "
+           "their " + condition + " scores are computed anyway and flagged conditioned = 1 (the model was given "
+           "those labels; the scores are not an honest result)";
+  return "cvae units are conditioned on \"" + condition + "\": their " + condition +
+         " scores are withheld (NaN, unit column `withheld`); evaluation.allow_conditioned_scoring = true computes "
+         "them, flagged";
+}
+
 UnitOutcome run_unit(const WorkUnit& unit, const data::FeatureTable& features, const RunContext& context) {
   UnitOutcome out;
   UnitRecord& r = out.unit;
@@ -226,13 +340,15 @@ UnitOutcome run_unit(const WorkUnit& unit, const data::FeatureTable& features, c
   r.feature_hash = unit.feature_hash;
   r.model = to_string(unit.model.kind);
   r.axes = unit.axes_text(false);
-  r.beta = unit.model.kind == ModelKind::vae ? unit.model.beta : kNaN;
+  r.beta = unit.model.variational() ? unit.model.beta : kNaN;
   r.latent_dim = unit.model.kind == ModelKind::raw ? features.X.cols() : unit.model.latent_dim;
   r.seed = static_cast<std::int64_t>(unit.seed);
   r.status = "ok";
   r.rank = context.rank;
   r.host = context.host;
-  r.device = unit.model.kind == ModelKind::vae ? context.device : "cpu";
+  r.device = unit.model.trained() ? context.device : "cpu";
+  for (const auto& set : unit.label_sets)
+    if (withheld(unit, set)) r.withheld = set;
   r.loss = r.reconstruction = r.kl = kNaN;
 
   if (unit.model.kind == ModelKind::noop) {

@@ -1,6 +1,7 @@
 #pragma once
 // One work unit, start to finish: train (or fit the baseline) once, then cluster its latent
 // space for every (method, k) and score each partition in that same space.
+#include <filesystem>
 #include <functional>
 #include <string>
 #include <vector>
@@ -19,6 +20,10 @@ struct RunContext {
   // up (a stop signal's grace period is over). The unit's status is then "abandoned" and the
   // sweep does not record it, so that a resume runs it again. Empty: never.
   std::function<bool()> abandon;
+  // Where model.checkpoints saves models (<results>.checkpoints); the unit's `checkpoint` names
+  // its file relative to `results_folder`. Empty: checkpoints are not saved.
+  std::filesystem::path checkpoint_dir;
+  std::filesystem::path results_folder;
 };
 
 struct UnitOutcome {
@@ -29,6 +34,11 @@ struct UnitOutcome {
 // Never throws for a problem of the unit itself: an exception, a diverged training or a bad
 // clustering is recorded in the outcome's status and message.
 UnitOutcome run_unit(const WorkUnit& unit, const data::FeatureTable& features, const RunContext& context);
+
+// What the log says once per run when cvae units are conditioned on a label set that is also
+// scored: that those scores are withheld, or (evaluation.allow_conditioned_scoring) computed and
+// flagged. Empty when no unit is conditioned.
+std::string conditioning_notice(const Study& study);
 
 // The seed of the k-means restarts for (unit seed, method, k): independent of everything else.
 std::uint64_t clustering_seed(std::uint64_t unit_seed, const std::string& method, int k);

@@ -46,6 +46,10 @@ UnitRecord unit_record(std::int64_t i) {
   u.run_id = "run-" + std::to_string(i / 3);
   u.started_at = 1.7e9 + 0.125 * static_cast<double>(i);
   u.wall_seconds = 3.0 + 1.0 / 7.0;
+  u.collapsed = i % 2;
+  u.condition_on = i % 2 ? "genre" : "";
+  u.withheld = i % 2 ? "genre" : "";
+  u.checkpoint = i % 2 ? "" : "results.checkpoints/cfg" + std::to_string(i) + ".pt";
   return u;
 }
 
@@ -65,6 +69,7 @@ EvaluationRecord evaluation_record(std::int64_t unit, std::int64_t k, std::size_
   e.calinski_harabasz = kNaN;
   e.davies_bouldin = 0.75;
   e.trustworthiness = 0.9 + 1e-17 * static_cast<double>(k);
+  e.conditioned = k % 3 == 0;
   for (std::size_t j = 0; j < width; ++j) e.external.push_back(j == 3 ? kNaN : 0.01 * static_cast<double>(j + unit));
   if (track)
     for (std::size_t j = 0; j < width; ++j) e.track_external.push_back(j == 0 ? -kNaN : 0.5 + static_cast<double>(j));
@@ -106,6 +111,10 @@ void expect_same(const UnitRecord& a, const UnitRecord& b) {
   EXPECT_EQ(a.run_id, b.run_id);
   EXPECT_TRUE(same_bits(a.started_at, b.started_at)) << a.unit;
   EXPECT_TRUE(same_bits(a.wall_seconds, b.wall_seconds)) << a.unit;
+  EXPECT_EQ(a.collapsed, b.collapsed);
+  EXPECT_EQ(a.condition_on, b.condition_on);
+  EXPECT_EQ(a.withheld, b.withheld);
+  EXPECT_EQ(a.checkpoint, b.checkpoint);
 }
 
 void expect_same(const EvaluationRecord& a, const EvaluationRecord& b) {
@@ -124,6 +133,7 @@ void expect_same(const EvaluationRecord& a, const EvaluationRecord& b) {
   EXPECT_TRUE(same_bits(a.trustworthiness, b.trustworthiness)) << a.unit;
   EXPECT_TRUE(same_bits(a.external, b.external)) << a.unit;
   EXPECT_TRUE(same_bits(a.track_external, b.track_external)) << a.unit;
+  EXPECT_EQ(a.conditioned, b.conditioned);
 }
 
 template <typename Record>
@@ -190,13 +200,16 @@ TEST(RecordsFromTables, AppendsAndAcceptsEmptyTables) {
   EXPECT_EQ(out.units.size(), 4u);
 }
 
-// A results file written before run_id, started_at and wall_seconds existed.
+// A results file written before run_id, started_at, wall_seconds and the model-family columns
+// existed.
 TEST(RecordsFromTables, ColumnsAddedLaterDefaultWhenAbsent) {
   const Records in = sample(3, 1, false);
   const data::ColumnTable full = units_table(in.units);
   data::ColumnTable old;
   for (const auto& c : full.columns())
-    if (c.name != "run_id" && c.name != "started_at" && c.name != "wall_seconds") old.add_column(c.name, c.values);
+    if (c.name != "run_id" && c.name != "started_at" && c.name != "wall_seconds" && c.name != "collapsed" &&
+        c.name != "condition_on" && c.name != "withheld" && c.name != "checkpoint")
+      old.add_column(c.name, c.values);
   std::vector<UnitRecord> units;
   std::vector<EvaluationRecord> evaluations;
   records_from_tables(old, evaluations_table(in.evaluations, {"genre"}), {"genre"}, units, evaluations);
@@ -204,6 +217,7 @@ TEST(RecordsFromTables, ColumnsAddedLaterDefaultWhenAbsent) {
   for (std::size_t i = 0; i < units.size(); ++i) {
     UnitRecord expected = in.units[i];
     expected.run_id = "", expected.started_at = 0, expected.wall_seconds = 0;
+    expected.collapsed = 0, expected.condition_on = "", expected.withheld = "", expected.checkpoint = "";
     expect_same(units[i], expected);
   }
 }
