@@ -17,7 +17,8 @@ constexpr std::uint8_t kUnitRecordVersion = 2;
 void put_unit(ByteWriter& w, const UnitRecord& u) {
   w.put(u.unit);
   for (const auto* s : {&u.config_hash, &u.group_hash, &u.feature_hash, &u.model, &u.axes, &u.status, &u.message,
-                        &u.kl_per_dim, &u.host, &u.device, &u.run_id, &u.condition_on, &u.withheld, &u.checkpoint})
+                        &u.kl_per_dim, &u.host, &u.device, &u.run_id, &u.condition_on, &u.withheld, &u.checkpoint,
+                        &u.reconstructions})
     w.put_string(*s);
   w.put(u.collapsed);
   w.put(u.beta), w.put(u.latent_dim), w.put(u.seed), w.put(u.epochs_run), w.put(u.train_seconds);
@@ -29,7 +30,8 @@ UnitRecord get_unit(ByteReader& r) {
   UnitRecord u;
   u.unit = r.get<std::int64_t>();
   for (auto* s : {&u.config_hash, &u.group_hash, &u.feature_hash, &u.model, &u.axes, &u.status, &u.message,
-                  &u.kl_per_dim, &u.host, &u.device, &u.run_id, &u.condition_on, &u.withheld, &u.checkpoint})
+                  &u.kl_per_dim, &u.host, &u.device, &u.run_id, &u.condition_on, &u.withheld, &u.checkpoint,
+                  &u.reconstructions})
     *s = r.get_string();
   u.collapsed = r.get<std::int64_t>();
   u.beta = r.get<double>(), u.latent_dim = r.get<std::int64_t>(), u.seed = r.get<std::int64_t>();
@@ -104,6 +106,7 @@ const std::vector<Field<UnitRecord>>& unit_fields() {
       {"condition_on", &U::condition_on, true},
       {"withheld", &U::withheld, true},
       {"checkpoint", &U::checkpoint, true},
+      {"reconstructions", &U::reconstructions, true},
   };
   return fields;
 }

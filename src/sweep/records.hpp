@@ -36,6 +36,10 @@ struct UnitRecord {
   // evaluation.allow_conditioned_scoring); their columns are NaN in this unit's evaluations.
   std::string withheld;
   std::string checkpoint;         // the saved model, relative to the results file's folder; empty: none
+  // model.reconstruction_examples: per example "<row id>:<x_1> ... <x_d>|<x̂_1> ... <x̂_d>", examples
+  // separated by ";", values with 9 significant digits (the model computes in float32); x is
+  // the row as the model saw it (standardised), x̂ its reconstruction from the posterior mean.
+  std::string reconstructions;
 };
 
 struct EvaluationRecord {

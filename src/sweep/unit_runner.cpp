@@ -1,6 +1,7 @@
 #include "sweep/unit_runner.hpp"
 
 #include <chrono>
+#include <cstdio>
 #include <cmath>
 #include <algorithm>
 #include <limits>
@@ -87,6 +88,26 @@ std::map<std::string, std::string> checkpoint_notes(const WorkUnit& unit, const 
   return notes;
 }
 
+// The reconstruction examples as UnitRecord::reconstructions text.
+std::string reconstruction_text(const models::TrainResult& t, const data::FeatureTable& features) {
+  std::string out;
+  char number[32];
+  const auto append_row = [&](const Eigen::MatrixXd& M, Eigen::Index i) {
+    for (Eigen::Index j = 0; j < M.cols(); ++j) {
+      std::snprintf(number, sizeof number, "%s%.9g", j ? " " : "", M(i, j));
+      out += number;
+    }
+  };
+  for (std::size_t e = 0; e < t.example_rows.size(); ++e) {
+    const auto i = static_cast<Eigen::Index>(e);
+    out += (e ? ";" : "") + features.ids.at(static_cast<std::size_t>(t.example_rows[e])) + ":";
+    append_row(t.example_input, i);
+    out += "|";
+    append_row(t.example_output, i);
+  }
+  return out;
+}
+
 LatentSpace train_model(const WorkUnit& unit, const data::FeatureTable& features, const Eigen::MatrixXd& X,
                         const RunContext& context, UnitRecord& record) {
   const ModelSpec& m = unit.model;
@@ -134,6 +155,7 @@ LatentSpace train_model(const WorkUnit& unit, const data::FeatureTable& features
     return {std::move(t.latent_mean), to_string(m.kind) + "_latent"};
   }
   record.collapsed = t.active_units == 0;
+  record.reconstructions = reconstruction_text(t, features);
   if (!params.checkpoint.empty() && std::filesystem::exists(params.checkpoint))
     record.checkpoint = std::filesystem::relative(params.checkpoint, context.results_folder).string();
   return {std::move(t.latent_mean), m.kind == ModelKind::vae ? "vae_latent" : to_string(m.kind) + "_latent"};

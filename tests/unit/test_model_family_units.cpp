@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "core/grid.hpp"
+#include "core/strings.hpp"
 #include "data/dataset.hpp"
 #include "models/vae.hpp"
 #include "sweep/unit_runner.hpp"
@@ -131,6 +132,38 @@ TEST_F(ModelFamilyUnits, ConvolutionalVaeOnLogMelPatches) {
     EXPECT_EQ(o.unit.epochs_run, 15);
     EXPECT_GT(o.unit.active_units, 0);
   }
+}
+
+TEST_F(ModelFamilyUnits, ReconstructionExamplesAreKeptWhenAsked) {
+  const Grid g = grid(std::string(kModel) + "reconstruction_examples = 3\n");
+  const data::FeatureTable t = table(g.unit(0));
+  const UnitOutcome o = run_unit(g.unit(0), t, {});
+  ASSERT_EQ(o.unit.status, "ok") << o.unit.message;
+  // Three examples: the first, middle and last rows (evenly spaced over 80 rows: 0, 40, 79).
+  const auto examples = split(o.unit.reconstructions, ';');
+  ASSERT_EQ(examples.size(), 3u);
+  const std::vector<std::size_t> rows = {0, 40, 79};
+  double error = 0;
+  for (std::size_t e = 0; e < 3; ++e) {
+    const auto colon = examples[e].find(':');
+    EXPECT_EQ(examples[e].substr(0, colon), t.ids[rows[e]]);
+    const auto halves = split(examples[e].substr(colon + 1), '|');
+    ASSERT_EQ(halves.size(), 2u);
+    const auto input = split(halves[0], ' '), output = split(halves[1], ' ');
+    ASSERT_EQ(input.size(), static_cast<std::size_t>(t.X.cols()));
+    ASSERT_EQ(output.size(), input.size());
+    for (std::size_t j = 0; j < input.size(); ++j) {
+      // The input is the row as the model saw it (float32, printed to 9 digits).
+      EXPECT_NEAR(std::stod(input[j]), t.X(static_cast<Eigen::Index>(rows[e]), static_cast<Eigen::Index>(j)),
+                  1e-6 * (1 + std::abs(t.X(static_cast<Eigen::Index>(rows[e]), static_cast<Eigen::Index>(j)))));
+      error += std::pow(std::stod(output[j]) - std::stod(input[j]), 2);
+    }
+  }
+  // A trained model reconstructs better than predicting zero (the column means) would.
+  double baseline = 0;
+  for (std::size_t r : rows) baseline += t.X.row(static_cast<Eigen::Index>(r)).squaredNorm();
+  EXPECT_LT(error, baseline);
+  EXPECT_EQ(run_unit(grid("").unit(0), t, {}).unit.reconstructions, "");
 }
 
 TEST_F(ModelFamilyUnits, CheckpointsAreSavedBesideTheResults) {
