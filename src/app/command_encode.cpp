@@ -53,22 +53,11 @@ Eigen::MatrixXd columns_in_order(const data::FeatureTable& table, const std::vec
   return X;
 }
 
+// The cvae's condition, in the class order it was trained with.
 Eigen::MatrixXd condition_matrix(const data::FeatureTable& table, const models::Checkpoint& c, const fs::path& ckpt,
                                  const fs::path& data_file) {
-  const std::string set = note(c, "condition_on", ckpt);
-  const std::vector<std::string> classes = split(note(c, "condition_classes", ckpt), '\n');
-  const data::LabelSet& labels = table.label(set);
-  Eigen::MatrixXd C = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(labels.codes.size()),
-                                            static_cast<Eigen::Index>(classes.size()));
-  for (std::size_t r = 0; r < labels.codes.size(); ++r) {
-    const std::string& name = labels.classes[static_cast<std::size_t>(labels.codes[r])];
-    const auto it = std::find(classes.begin(), classes.end(), name);
-    if (it == classes.end())
-      throw UserError(data_file.string() + ": row " + table.ids[r] + " has " + set + " = \"" + name +
-                      "\", a class the model was not conditioned on (it knows " + join(classes) + ")");
-    C(static_cast<Eigen::Index>(r), it - classes.begin()) = 1.0;
-  }
-  return C;
+  return data::one_hot(table.label(note(c, "condition_on", ckpt)), split(note(c, "condition_classes", ckpt), '\n'),
+                       table.ids, data_file.string());
 }
 
 }  // namespace

@@ -101,6 +101,9 @@ struct FeatureSpec {
   double audio_weight = 1.0;
   double text_weight = 1.0;
 
+  // The model trains on the audio columns and the text joins its latent space afterwards.
+  bool fuses_late() const { return audio && text && late_fusion; }
+
   friend bool operator==(const FeatureSpec&, const FeatureSpec&) = default;
 };
 

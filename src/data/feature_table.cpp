@@ -8,6 +8,7 @@
 #include <set>
 
 #include "core/error.hpp"
+#include "core/strings.hpp"
 
 namespace vaesweep::data {
 
@@ -17,6 +18,21 @@ const LabelSet& FeatureTable::label(const std::string& name) const {
   std::string names;
   for (const auto& l : labels) names += (names.empty() ? "" : ", ") + l.name;
   throw UserError("no label set \"" + name + "\"; the data has: " + names);
+}
+
+Eigen::MatrixXd one_hot(const LabelSet& labels, const std::vector<std::string>& classes,
+                        const std::vector<std::string>& row_ids, const std::string& source) {
+  Eigen::MatrixXd C = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(labels.codes.size()),
+                                            static_cast<Eigen::Index>(classes.size()));
+  for (std::size_t r = 0; r < labels.codes.size(); ++r) {
+    const std::string& name = labels.classes[static_cast<std::size_t>(labels.codes[r])];
+    const auto it = std::find(classes.begin(), classes.end(), name);
+    if (it == classes.end())
+      throw UserError(source + ": row " + row_ids[r] + " has " + labels.name + " = \"" + name +
+                      "\", a class the model was not conditioned on (it knows " + join(classes) + ")");
+    C(static_cast<Eigen::Index>(r), it - classes.begin()) = 1.0;
+  }
+  return C;
 }
 
 LabelSet encode_labels(const std::string& name, const std::vector<std::string>& values) {

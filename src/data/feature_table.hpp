@@ -46,6 +46,11 @@ struct FeatureTable {
 // Encodes string labels as codes over their sorted distinct values.
 LabelSet encode_labels(const std::string& name, const std::vector<std::string>& values);
 
+// One column per name of `classes` (in that order), 1 where a row of `labels` has that class.
+// UserError "<source>: row <id> has <set> = "<class>", ..." when a row's class is not among them.
+Eigen::MatrixXd one_hot(const LabelSet& labels, const std::vector<std::string>& classes,
+                        const std::vector<std::string>& row_ids, const std::string& source);
+
 // Label set `name` from a CSV column; an empty cell is a UserError naming the file and line.
 LabelSet read_label_column(const CsvTable& csv, const std::string& name);
 

@@ -1,9 +1,9 @@
 #include "sweep/unit_runner.hpp"
 
-#include <chrono>
-#include <cstdio>
-#include <cmath>
 #include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
 #include <limits>
 #include <map>
 #include <optional>
@@ -45,14 +45,6 @@ struct LatentSpace {
   double trustworthiness = std::numeric_limits<double>::quiet_NaN();  // of a projection
 };
 
-// The one-hot condition of a cvae: one column per class of the label set.
-Eigen::MatrixXd one_hot(const data::LabelSet& labels) {
-  Eigen::MatrixXd C = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(labels.codes.size()),
-                                            static_cast<Eigen::Index>(labels.classes.size()));
-  for (std::size_t r = 0; r < labels.codes.size(); ++r) C(static_cast<Eigen::Index>(r), labels.codes[r]) = 1.0;
-  return C;
-}
-
 models::Architecture architecture(const WorkUnit& unit) {
   if (unit.model.kind != ModelKind::conv_vae) return models::Architecture::mlp;
   const std::string& conv = unit.model.convolution;
@@ -62,8 +54,7 @@ models::Architecture architecture(const WorkUnit& unit) {
 }
 
 // What a checkpoint needs beside the weights to encode new data the way this unit did.
-std::map<std::string, std::string> checkpoint_notes(const WorkUnit& unit, const data::FeatureTable& features,
-                                                    bool late_fusion) {
+std::map<std::string, std::string> checkpoint_notes(const WorkUnit& unit, const data::FeatureTable& features) {
   std::map<std::string, std::string> notes = {{"config_hash", unit.config_hash},
                                               {"unit", std::to_string(unit.index)},
                                               {"label", unit.label()},
@@ -71,7 +62,7 @@ std::map<std::string, std::string> checkpoint_notes(const WorkUnit& unit, const 
                                               {"canonical", unit.canonical}};
   std::string names;
   for (std::size_t j = 0; j < features.feature_names.size(); ++j)
-    if (!late_fusion || j < static_cast<std::size_t>(features.blocks.front().cols))
+    if (!unit.features.fuses_late() || j < static_cast<std::size_t>(features.blocks.front().cols))
       names += (names.empty() ? "" : "\n") + features.feature_names[j];
   notes["feature_names"] = names;
   notes["standardize"] = unit.features.standardize ? "1" : "0";
@@ -127,13 +118,14 @@ LatentSpace train_model(const WorkUnit& unit, const data::FeatureTable& features
   params.device = context.device;
   params.should_abandon = context.abandon;
   if (m.kind == ModelKind::cvae) {
-    params.condition = one_hot(features.label(m.condition_on));
+    const data::LabelSet& condition = features.label(m.condition_on);
+    params.condition = data::one_hot(condition, condition.classes, features.ids, unit.label());
     record.condition_on = m.condition_on;
   }
   if (m.checkpoints && !context.checkpoint_dir.empty()) {
     std::filesystem::create_directories(context.checkpoint_dir);
     params.checkpoint = context.checkpoint_dir / (unit.config_hash + ".pt");
-    params.checkpoint_notes = checkpoint_notes(unit, features, X.cols() != features.X.cols());
+    params.checkpoint_notes = checkpoint_notes(unit, features);
   }
   params.reconstruction_examples = m.reconstruction_examples;
   models::TrainResult t = models::train_vae(X, params);
@@ -158,7 +150,7 @@ LatentSpace train_model(const WorkUnit& unit, const data::FeatureTable& features
   record.reconstructions = reconstruction_text(t, features);
   if (!params.checkpoint.empty() && std::filesystem::exists(params.checkpoint))
     record.checkpoint = std::filesystem::relative(params.checkpoint, context.results_folder).string();
-  return {std::move(t.latent_mean), m.kind == ModelKind::vae ? "vae_latent" : to_string(m.kind) + "_latent"};
+  return {std::move(t.latent_mean), to_string(m.kind) + "_latent"};
 }
 
 LatentSpace fit_model(const WorkUnit& unit, const data::FeatureTable& features, const RunContext& context,
@@ -166,7 +158,7 @@ LatentSpace fit_model(const WorkUnit& unit, const data::FeatureTable& features, 
   const ModelSpec& m = unit.model;
   if (m.kind == ModelKind::raw) return {features.X, "features"};  // direct feature clustering
   // Late fusion: the model sees the audio columns; the text vectors join its latent space.
-  const bool late = unit.features.audio && unit.features.text && unit.features.late_fusion;
+  const bool late = unit.features.fuses_late();
   const Eigen::MatrixXd audio = late ? data::block_columns(features, "audio") : Eigen::MatrixXd();
   const Eigen::MatrixXd& X = late ? audio : features.X;
   LatentSpace space;
@@ -202,14 +194,15 @@ EvaluationRecord empty_evaluation(const WorkUnit& unit, const std::string& metho
   return e;
 }
 
-// The external scores of one labelling against every label set, in external_metric_names()
-// order per set.
 // A label set whose scores are withheld: the one a cvae was conditioned on, unless the study
 // allows scoring it (the rows are then flagged conditioned).
 bool withheld(const WorkUnit& unit, const std::string& set_name) {
   return unit.model.kind == ModelKind::cvae && set_name == unit.model.condition_on &&
          !unit.model.allow_conditioned_scoring;
 }
+
+// The external scores of one labelling against every label set, in external_metric_names()
+// order per set; NaN for a withheld set.
 
 std::vector<double> external_row(const WorkUnit& unit, const data::FeatureTable& features,
                                  const std::vector<std::size_t>& rows, const std::vector<int>& pred,

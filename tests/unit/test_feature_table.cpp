@@ -104,5 +104,20 @@ TEST(FeatureTable, RealGtzanBanglaBeatsTable) {
   EXPECT_EQ(t.label("label").classes.size(), 18u);
 }
 
+// The condition of a cvae: classes in the order given (a checkpoint's), not the table's.
+TEST(OneHot, ColumnsFollowTheGivenClassOrder) {
+  const LabelSet genre = encode_labels("genre", {"rock", "jazz", "rock", "pop"});
+  const Eigen::MatrixXd C = one_hot(genre, {"rock", "pop", "jazz"}, {"a", "b", "c", "d"}, "t.csv");
+  Eigen::MatrixXd expected(4, 3);
+  expected << 1, 0, 0, 0, 0, 1, 1, 0, 0, 0, 1, 0;
+  EXPECT_TRUE(C == expected);
+  try {
+    one_hot(genre, {"rock", "pop"}, {"a", "b", "c", "d"}, "t.csv");
+    ADD_FAILURE() << "a class the model does not know must be refused";
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("t.csv: row b has genre = \"jazz\""), std::string::npos) << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace vaesweep::data
