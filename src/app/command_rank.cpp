@@ -1,124 +1,110 @@
-#include <cmath>
+#include <filesystem>
 #include <iostream>
-#include <map>
+#include <optional>
 
 #include "app/commands.hpp"
 #include "app/options.hpp"
 #include "core/error.hpp"
+#include "core/strings.hpp"
+#include "report/aggregate.hpp"
+#include "report/rank_input.hpp"
 #include "report/ranking.hpp"
 #include "report/ranking_format.hpp"
-#include "sweep/records.hpp"
 #include "sweep/results_file.hpp"
+#include "sweep/run_lock.hpp"
 
 namespace vaesweep::app {
 namespace {
 
-// Metrics that compare with a label set (<metric>_<set>, <metric>_<set>_track): ranking by
-// them selects with the labels (an oracle).
-bool is_label_metric(const std::string& name) {
-  for (const auto& metric : sweep::external_metric_names())
-    if (name.rfind(metric + "_", 0) == 0) return true;
-  return false;
+// "a,b,c" -> {a, b, c}; empty pieces (a trailing comma) are a mistake worth naming.
+std::vector<std::string> list_flag(const std::string& text, const char* flag) {
+  std::vector<std::string> items = split(text, ',');
+  for (const std::string& item : items)
+    if (item.empty()) throw UserError(std::string(flag) + " \"" + text + "\": an empty name in the list");
+  return items;
 }
 
-// Evaluation columns that are metrics (everything numeric that is not an identifier or a count).
-bool is_metric_column(const std::string& name) {
-  return name == "silhouette" || name == "calinski_harabasz" || name == "davies_bouldin" || name == "inertia" ||
-         name == "trustworthiness" || name == "noise_fraction" || is_label_metric(name);
-}
-
-report::RankInput rank_input(const sweep::ResultsFile& results) {
-  const auto& u = results.units;
-  std::map<std::int64_t, std::size_t> unit_row;
-  const auto& unit_ids = u.ints("unit");
-  for (std::size_t i = 0; i < unit_ids.size(); ++i) unit_row[unit_ids[i]] = i;
-
-  const auto& e = results.evaluations;
-  report::RankInput in;
-  // `flags` keeps apart, and shows, rows that are not plain results: scores against a label set
-  // the model was conditioned on, withheld scores, collapsed posteriors.
-  in.key_names = {"model", "config", "method", "k", "space", "flags"};
-  for (const auto& column : e.columns())
-    if (is_metric_column(column.name)) in.metric_names.push_back(column.name);
-  // Columns looked up once, not per row: results files may hold millions of rows.
-  const auto& eval_units = e.ints("unit");
-  const auto& models = u.strings("model");
-  const auto& axes = u.strings("axes");
-  const auto& hashes = u.strings("config_hash");
-  const auto& unit_seeds = u.ints("seed");
-  const auto& methods = e.strings("method");
-  const auto& ks = e.ints("k");
-  const auto& spaces = e.strings("space");
-  // Added with the model family: older results files have none of these.
-  const std::vector<std::int64_t> none_int;
-  const std::vector<std::string> none_text;
-  const auto& conditioned = e.has("conditioned") ? e.ints("conditioned") : none_int;
-  const auto& collapsed = u.has("collapsed") ? u.ints("collapsed") : none_int;
-  const auto& condition_on = u.has("condition_on") ? u.strings("condition_on") : none_text;
-  const auto& withheld = u.has("withheld") ? u.strings("withheld") : none_text;
-  std::vector<const std::vector<double>*> metric_columns;
-  for (const auto& name : in.metric_names) metric_columns.push_back(&e.doubles(name));
-  for (std::size_t r = 0; r < e.rows(); ++r) {
-    const auto it = unit_row.find(eval_units[r]);
-    if (it == unit_row.end())
-      throw UserError("evaluation row " + std::to_string(r) + " names unit " + std::to_string(eval_units[r]) +
-                      ", which is not in /units (a damaged results file?)");
-    const std::size_t ur = it->second;
-    std::string flags;
-    const auto flag = [&](const std::string& f) { flags += (flags.empty() ? "" : ", ") + f; };
-    if (!conditioned.empty() && conditioned[r]) flag("CONDITIONED on " + condition_on[ur] + " (scores not honest)");
-    if (!withheld.empty() && !withheld[ur].empty()) flag(withheld[ur] + " withheld (conditioned on it)");
-    if (!collapsed.empty() && collapsed[ur]) flag("collapsed");
-    in.keys.push_back({models[ur], axes[ur], methods[r], std::to_string(ks[r]), spaces[r], flags});
-    in.unit_ids.push_back(std::to_string(eval_units[r]) + ":" + hashes[ur].substr(0, 12));
-    in.seeds.push_back(unit_seeds[ur]);
-    std::vector<double> values;
-    values.reserve(metric_columns.size());
-    for (const auto* column : metric_columns) values.push_back((*column)[r]);
-    in.metrics.push_back(std::move(values));
-  }
-  return in;
+std::string command_line(const std::vector<std::string>& args) {
+  std::string line = "vaesweep rank";
+  for (const std::string& a : args)
+    line += " " + (a.find_first_of(" \t\"'") == std::string::npos ? a : "'" + a + "'");
+  return line;
 }
 
 }  // namespace
 
 int command_rank(const std::vector<std::string>& args) {
-  std::string file, metric, format = "md";
+  std::string file, metric, format = "md", group_by, labels, ci = "t", test = "t", also, pareto, name;
   std::size_t top = 0;
+  report::RankOptions o;
+  bool no_write = false;
   po::options_description options("vaesweep rank options");
   options.add_options()
       ("results", po::value(&file)->required(), "results file written by vaesweep run")
       ("metric,m", po::value(&metric)->default_value("silhouette"),
-       "metric to rank by: silhouette, calinski_harabasz, davies_bouldin, inertia, trustworthiness, or "
-       "<ari|nmi|ami|purity|homogeneity|completeness|v_measure|fmi>_<label set>[_track]")
-      ("format,f", po::value(&format)->default_value("md"), "md or csv")
-      ("top", po::value(&top)->default_value(0), "print only the best N groups (0 = all)");
+       "metric to rank by: silhouette, calinski_harabasz, davies_bouldin, inertia, trustworthiness, "
+       "reconstruction, loss, kl, active_units, noise_fraction, or <ari|nmi|ami|purity|homogeneity|completeness|"
+       "v_measure|fmi>_<label set>[_track] (or the bare name with --labels)")
+      ("labels", po::value(&labels), "label set completing bare label metrics (--metric nmi --labels genre)")
+      ("group-by", po::value(&group_by),
+       "comma-separated keys: model, config, method, k, space, flags, or any grid axis (beta, latent_dim, ...); "
+       "default: model,config,method,k,space,flags")
+      ("ci", po::value(&ci)->default_value("t"), "interval of the mean over seeds: t or bootstrap")
+      ("confidence", po::value(&o.confidence)->default_value(0.95), "confidence of the intervals")
+      ("bootstrap-samples", po::value(&o.bootstrap_samples)->default_value(10000), "resamples for --ci bootstrap")
+      ("bootstrap-seed", po::value(&o.bootstrap_seed)->default_value(0), "seed of the bootstrap resampling")
+      ("test", po::value(&test)->default_value("t"),
+       "paired test of each group against the best across shared seeds: t or wilcoxon")
+      ("alpha", po::value(&o.alpha)->default_value(0.05), "significance level after Holm's correction")
+      ("also", po::value(&also), "comma-separated further metrics shown (mean and CI) for the same groups")
+      ("pareto", po::value(&pareto), "two comma-separated metrics: their Pareto front over the groups")
+      ("format,f", po::value(&format)->default_value("md"), "md, csv or json")
+      ("top", po::value(&top)->default_value(0), "md: print only the best N groups (0 = all)")
+      ("name", po::value(&name), "table name under /aggregate (default <metric>__by_<keys joined by +>)")
+      ("no-write", po::bool_switch(&no_write), "do not write /aggregate into the results file");
   po::positional_options_description positional;
   positional.add("results", 1);
   po::variables_map vm;
   const std::string usage =
-      "usage: vaesweep rank RESULTS.h5 [--metric NAME] [--format md|csv] [--top N]\n\n"
-      "Groups evaluations that differ only by seed; reports mean, std, 95% t-interval and the seeds.";
+      "usage: vaesweep rank RESULTS.h5 [--metric NAME [--labels SET]] [--group-by K1,K2] [--ci t|bootstrap]\n"
+      "                     [--test t|wilcoxon] [--alpha A] [--also M1,M2] [--pareto M1,M2]\n"
+      "                     [--format md|csv|json] [--top N] [--name NAME] [--no-write]\n\n"
+      "Groups evaluations across seeds; reports mean, std, confidence interval, a paired test of every group\n"
+      "against the best (Holm-corrected) and the seeds; writes the table to /aggregate/NAME in the results file.";
   if (!parse_options(usage, args, options, positional, vm)) return kExitOk;
-  if (format != "md" && format != "csv")
-    throw UserError("--format: unknown format \"" + format + "\"; valid formats are: md, csv");
+  if (format != "md" && format != "csv" && format != "json")
+    throw UserError("--format: unknown format \"" + format + "\"; valid formats are: md, csv, json");
+  o.metric = metric;
+  o.labels = labels;
+  o.ci = report::parse_ci_method(ci);
+  o.test = report::parse_paired_test(test);
+  if (!group_by.empty()) o.group_by = list_flag(group_by, "--group-by");
+  if (!also.empty()) o.also = list_flag(also, "--also");
+  if (!pareto.empty()) o.pareto = list_flag(pareto, "--pareto");
+  if (vm.count("name")) report::check_aggregate_name(name);
 
+  // The lock is held from before the read to after the rename: no run may replace the file
+  // between the rows we rank and the file we write them into.
+  std::optional<sweep::RunLock> lock;
+  if (!no_write && std::filesystem::exists(file)) {
+    report::check_results_writable(file);
+    lock.emplace(file);
+  }
   const sweep::ResultsFile results = sweep::read_results_file(file);
-  report::RankOptions rank_options;
-  rank_options.metric = metric;
-  const report::Ranking ranking = report::rank_groups(rank_input(results), rank_options);
+  const report::Ranking ranking = report::rank_groups(report::rank_input(results), o);
+  if (!vm.count("name")) name = report::default_aggregate_name(ranking);
+  if (!no_write) report::write_aggregate(file, name, ranking, {results.study_sha256, command_line(args)});
+
   if (format == "csv") {
     std::cout << report::format_csv(ranking);
-    return kExitOk;
+  } else if (format == "json") {
+    std::cout << report::format_json(ranking, {results.study_name, results.study_sha256, file, command_line(args),
+                                               no_write ? "" : name});
+  } else {
+    std::cout << "Study \"" << results.study_name << "\" (study sha256 " << results.study_sha256.substr(0, 12)
+              << "), results " << file << (no_write ? "" : ", written to /aggregate/" + name) << "\n\n"
+              << report::format_markdown(ranking, top);
   }
-  std::cout << "Study \"" << results.study_name << "\" (study sha256 " << results.study_sha256.substr(0, 12)
-            << "), results " << file << "\n";
-  if (is_label_metric(metric))
-    std::cout << "Selection by " << metric
-              << " uses the labels: an oracle ranking, not a label-free model selection.\n";
-  else
-    std::cout << "Selection by " << metric << " is label-free.\n";
-  std::cout << "\n" << report::format_markdown(ranking, top);
   return kExitOk;
 }
 

@@ -1,16 +1,18 @@
 #include "report/ranking.hpp"
 
 #include <algorithm>
-#include <boost/math/distributions/students_t.hpp>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <map>
-#include <numeric>
+#include <set>
 #include <string_view>
 #include <utility>
 
 #include "core/error.hpp"
 #include "core/strings.hpp"
+#include "report/statistics.hpp"
+#include "sweep/records.hpp"
 
 namespace vaesweep::report {
 
@@ -28,10 +30,18 @@ std::size_t index_of(const std::vector<std::string>& names, const std::string& n
   return static_cast<std::size_t>(it - names.begin());
 }
 
+std::string number(double v) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.4g", v);
+  return buffer;
+}
+
 void check_shapes(const RankInput& in) {
   const std::size_t rows = in.keys.size();
   VAESWEEP_ASSERT(in.unit_ids.size() == rows && in.seeds.size() == rows && in.metrics.size() == rows,
                   "rank input: keys, unit_ids, seeds and metrics must have one entry per row");
+  VAESWEEP_ASSERT(in.config_hashes.empty() || in.config_hashes.size() == rows,
+                  "rank input: config_hashes must be empty or have one entry per row");
   for (std::size_t r = 0; r < rows; ++r) {
     VAESWEEP_ASSERT(in.keys[r].size() == in.key_names.size(), "rank input: a row has the wrong number of keys");
     VAESWEEP_ASSERT(in.metrics[r].size() == in.metric_names.size(),
@@ -39,8 +49,26 @@ void check_shapes(const RankInput& in) {
   }
 }
 
+void check_options(const RankInput& in, const RankOptions& o) {
+  if (!(o.confidence > 0.0 && o.confidence < 1.0))
+    throw UserError("rank: --confidence must be in (0, 1), got " + std::to_string(o.confidence));
+  if (!(o.alpha > 0.0 && o.alpha < 1.0))
+    throw UserError("rank: --alpha must be in (0, 1), got " + std::to_string(o.alpha));
+  if (o.ci == CiMethod::bootstrap && o.bootstrap_samples < 100)
+    throw UserError("rank: --bootstrap-samples must be at least 100, got " + std::to_string(o.bootstrap_samples));
+  if (!o.labels.empty()) {
+    const std::vector<std::string> sets = label_sets(in.metric_names);
+    if (std::find(sets.begin(), sets.end(), o.labels) == sets.end())
+      throw UserError("rank: --labels: unknown label set '" + o.labels + "'; the results have: " + names_or_none(sets));
+  }
+  if (!o.pareto.empty() && o.pareto.size() != 2)
+    throw UserError("rank: --pareto takes two metrics (m1,m2), got " + std::to_string(o.pareto.size()) + ": " +
+                    join(o.pareto));
+}
+
 std::vector<std::string> resolve_group_by(const RankInput& in, const RankOptions& options) {
   if (options.group_by.empty()) {
+    if (!in.default_group_by.empty()) return in.default_group_by;
     std::vector<std::string> all;
     for (const std::string& k : in.key_names) {
       if (k != "seed") all.push_back(k);
@@ -61,96 +89,354 @@ std::vector<std::string> resolve_group_by(const RankInput& in, const RankOptions
   return seen;
 }
 
-// The rows of one group, before the statistics.
-struct Members {
-  std::vector<std::string> key_values;
-  std::vector<double> values;  // finite only
-  std::vector<std::pair<std::int64_t, std::string>> seed_units;
-  std::size_t missing = 0;
+// One metric over a group's rows, averaged per seed.
+struct SeedSeries {
+  std::vector<std::int64_t> seeds;
+  std::vector<double> values;
+  std::size_t rows = 0, missing = 0, max_rows_per_seed = 0;
 };
 
-RankedGroup summarise(Members m, double confidence) {
+SeedSeries per_seed(const RankInput& in, const std::vector<std::size_t>& rows, std::size_t metric) {
+  std::map<std::int64_t, std::vector<double>> by_seed;
+  SeedSeries s;
+  for (std::size_t r : rows) {
+    const double v = in.metrics[r][metric];
+    if (std::isfinite(v)) {
+      by_seed[in.seeds[r]].push_back(v);
+      ++s.rows;
+    } else {
+      ++s.missing;
+    }
+  }
+  for (auto& [seed, values] : by_seed) {
+    s.seeds.push_back(seed);
+    s.values.push_back(mean_of(values));  // sorted sum: independent of row order
+    s.max_rows_per_seed = std::max(s.max_rows_per_seed, values.size());
+  }
+  return s;
+}
+
+Interval interval(const std::vector<double>& values, const RankOptions& o) {
+  return o.ci == CiMethod::t ? t_interval(values, o.confidence)
+                             : bootstrap_interval(values, o.confidence, o.bootstrap_samples, o.bootstrap_seed);
+}
+
+MetricSummary summarise_metric(const RankInput& in, const std::vector<std::size_t>& rows, std::size_t metric,
+                               const RankOptions& o) {
+  const SeedSeries s = per_seed(in, rows, metric);
+  const Interval ci = interval(s.values, o);
+  return {mean_of(s.values), ci.low, ci.high, s.values.size()};
+}
+
+// Mean over rows (not seeds) of a descriptive column: noise fraction, active units.
+double row_mean(const RankInput& in, const std::vector<std::size_t>& rows, std::size_t metric) {
+  std::vector<double> values;
+  for (std::size_t r : rows)
+    if (std::isfinite(in.metrics[r][metric])) values.push_back(in.metrics[r][metric]);
+  return mean_of(values);
+}
+
+struct Group {
+  std::vector<std::string> key;
+  std::vector<std::size_t> rows;
+};
+
+RankedGroup summarise(const RankInput& in, const Group& group, std::size_t metric, const RankOptions& o) {
   RankedGroup g;
-  g.key_values = std::move(m.key_values);
-  g.n = m.values.size();
-  g.n_missing = m.missing;
-  // Summing in sorted order makes the mean independent of row order, so that equal sets of
-  // values give bit-equal means and share a rank.
-  std::sort(m.values.begin(), m.values.end());
-  g.mean = g.n == 0 ? kNaN : std::accumulate(m.values.begin(), m.values.end(), 0.0) / static_cast<double>(g.n);
-  g.std = g.ci_low = g.ci_high = kNaN;
-  if (g.n >= 2) {
-    double squares = 0.0;
-    for (double v : m.values) squares += (v - g.mean) * (v - g.mean);
-    const double dof = static_cast<double>(g.n - 1);
-    g.std = std::sqrt(squares / dof);
-    const boost::math::students_t t(dof);
-    const double half = boost::math::quantile(t, 1.0 - (1.0 - confidence) / 2.0) * g.std /
-                        std::sqrt(static_cast<double>(g.n));
-    g.ci_low = g.mean - half;
-    g.ci_high = g.mean + half;
+  g.key_values = group.key;
+  SeedSeries s = per_seed(in, group.rows, metric);
+  g.n = s.values.size();
+  g.n_rows = s.rows;
+  g.n_missing = s.missing;
+  g.mean = mean_of(s.values);
+  g.std = sample_std(s.values);
+  const Interval ci = interval(s.values, o);
+  g.ci_low = ci.low;
+  g.ci_high = ci.high;
+  g.seeds = std::move(s.seeds);
+  g.seed_values = std::move(s.values);
+  std::set<std::pair<std::int64_t, std::string>> units;
+  std::set<std::string> hashes;
+  for (std::size_t r : group.rows) {
+    if (!std::isfinite(in.metrics[r][metric])) continue;
+    units.emplace(in.seeds[r], in.unit_ids[r]);
+    if (!in.config_hashes.empty()) hashes.insert(in.config_hashes[r]);
   }
-  std::sort(m.seed_units.begin(), m.seed_units.end());
-  for (auto& [seed, unit] : m.seed_units) {
-    g.seeds.push_back(seed);
-    g.unit_ids.push_back(std::move(unit));
-  }
+  for (const auto& [seed, unit] : units) g.unit_ids.push_back(unit);
+  g.config_hashes.assign(hashes.begin(), hashes.end());
+  g.p = g.p_holm = kNaN;
   return g;
 }
 
+// The values of `a` and `b` on the seeds both have, in seed order.
+void shared_seeds(const RankedGroup& a, const RankedGroup& b, std::vector<double>& va, std::vector<double>& vb) {
+  std::size_t i = 0, j = 0;
+  while (i < a.seeds.size() && j < b.seeds.size()) {
+    if (a.seeds[i] < b.seeds[j]) ++i;
+    else if (b.seeds[j] < a.seeds[i]) ++j;
+    else {
+      va.push_back(a.seed_values[i++]);
+      vb.push_back(b.seed_values[j++]);
+    }
+  }
+}
+
+// Paired tests of the best group against every other ranked group, Holm over all of them.
+void compare_with_best(Ranking& ranking, const RankOptions& o) {
+  if (ranking.groups.empty() || ranking.groups[0].n == 0) return;
+  const RankedGroup& best = ranking.groups[0];
+  std::vector<double> raw(ranking.groups.size(), kNaN);
+  double weakest = 0.0;  // the largest "smallest possible p" among underpowered comparisons
+  std::size_t underpowered = 0;
+  for (std::size_t i = 0; i < ranking.groups.size(); ++i) {
+    RankedGroup& g = ranking.groups[i];
+    if (g.n == 0) continue;
+    if (g.rank == 1) {
+      g.verdict = Verdict::best;
+      continue;
+    }
+    std::vector<double> a, b;
+    shared_seeds(best, g, a, b);
+    g.n_pairs = a.size();
+    const PairedTestResult t = o.test == PairedTest::t ? paired_t_test(a, b) : wilcoxon_signed_rank(a, b);
+    raw[i] = g.p = t.p;
+    if (!std::isnan(t.smallest_p) && t.smallest_p >= o.alpha) {
+      g.underpowered = true;
+      ++underpowered;
+      weakest = std::max(weakest, t.smallest_p);
+    }
+  }
+  const std::vector<double> adjusted = holm_adjust(raw);
+  for (std::size_t i = 0; i < ranking.groups.size(); ++i) {
+    RankedGroup& g = ranking.groups[i];
+    if (g.n == 0 || g.rank == 1) continue;
+    g.p_holm = adjusted[i];
+    g.verdict = std::isnan(g.p_holm) ? Verdict::untested : g.p_holm < o.alpha ? Verdict::worse : Verdict::tie;
+  }
+  if (underpowered > 0) {
+    ranking.notes.push_back(
+        std::to_string(underpowered) + " comparison(s) could not reach p < " + number(o.alpha) + " at all with " +
+        "the seeds shared with the best group (smallest possible p up to " + number(weakest) + ", " +
+        to_string(o.test) + " test): \"tie with best\" there (marked *) is no evidence of equality; use more seeds" +
+        (o.test == PairedTest::wilcoxon ? " or --test t" : "") + ".");
+  }
+  const std::size_t untested = static_cast<std::size_t>(std::count_if(
+      ranking.groups.begin(), ranking.groups.end(), [](const RankedGroup& g) { return g.n > 0 && g.verdict == Verdict::untested; }));
+  if (untested > 0)
+    ranking.notes.push_back(std::to_string(untested) +
+                            " group(s) untested: too few seeds shared with the best group for the paired test.");
+}
+
+void add_selection(Ranking& ranking) {
+  if (ranking.kind != MetricKind::label_free || ranking.groups.empty() || ranking.groups[0].n == 0) return;
+  for (std::size_t a = 0; a < ranking.also.size(); ++a) {
+    if (metric_kind(ranking.also[a]) != MetricKind::oracle) continue;
+    OracleGap gap;
+    gap.label_metric = ranking.also[a];
+    gap.label_free_value = ranking.groups[0].also[a].mean;
+    gap.oracle_value = kNaN;
+    const bool higher = ranking.also_higher_is_better[a];
+    for (std::size_t i = 0; i < ranking.groups.size(); ++i) {
+      const double v = ranking.groups[i].also[a].mean;
+      if (std::isnan(v)) continue;
+      if (std::isnan(gap.oracle_value) || (higher ? v > gap.oracle_value : v < gap.oracle_value)) {
+        gap.oracle_value = v;
+        gap.oracle_group = i;
+      }
+    }
+    if (!std::isnan(gap.oracle_value)) ranking.selection.push_back(gap);
+  }
+}
+
 }  // namespace
+
+CiMethod parse_ci_method(const std::string& name) {
+  if (name == "t") return CiMethod::t;
+  if (name == "bootstrap") return CiMethod::bootstrap;
+  throw UserError("rank: --ci: unknown interval \"" + name + "\"; valid: t, bootstrap");
+}
+
+PairedTest parse_paired_test(const std::string& name) {
+  if (name == "t") return PairedTest::t;
+  if (name == "wilcoxon") return PairedTest::wilcoxon;
+  throw UserError("rank: --test: unknown test \"" + name + "\"; valid: t, wilcoxon");
+}
+
+const char* to_string(CiMethod m) { return m == CiMethod::t ? "t" : "bootstrap"; }
+const char* to_string(PairedTest t) { return t == PairedTest::t ? "t" : "wilcoxon"; }
+
+const char* to_string(MetricKind k) {
+  switch (k) {
+    case MetricKind::label_free: return "label-free";
+    case MetricKind::oracle: return "oracle";
+    case MetricKind::diagnostic: return "diagnostic";
+  }
+  return "?";
+}
+
+const char* to_string(Verdict v) {
+  switch (v) {
+    case Verdict::best: return "best";
+    case Verdict::tie: return "tie with best";
+    case Verdict::worse: return "worse";
+    case Verdict::untested: return "untested";
+  }
+  return "?";
+}
+
+MetricKind metric_kind(const std::string& metric) {
+  for (const std::string& external : sweep::external_metric_names())
+    if (metric.rfind(external + "_", 0) == 0) return MetricKind::oracle;
+  if (metric == "kl" || metric == "active_units" || metric == "noise_fraction") return MetricKind::diagnostic;
+  return MetricKind::label_free;
+}
 
 bool higher_is_better(const std::string& metric) {
   const auto starts = [&](std::string_view p) { return metric.compare(0, p.size(), p) == 0; };
   const auto ends = [&](std::string_view s) {
     return metric.size() >= s.size() && metric.compare(metric.size() - s.size(), s.size(), s) == 0;
   };
-  return !(starts("davies_bouldin") || starts("inertia") || metric == "noise_fraction" || ends("loss"));
+  return !(starts("davies_bouldin") || starts("inertia") || metric == "noise_fraction" || metric == "reconstruction" ||
+           ends("loss"));
+}
+
+std::vector<std::string> label_sets(const std::vector<std::string>& metric_names) {
+  std::vector<std::string> sets;
+  for (const std::string& name : metric_names)
+    for (const std::string& external : sweep::external_metric_names())
+      if (name.rfind(external + "_", 0) == 0) {
+        const std::string set = name.substr(external.size() + 1);
+        if (std::find(sets.begin(), sets.end(), set) == sets.end()) sets.push_back(set);
+      }
+  return sets;
+}
+
+std::string resolve_metric(const std::vector<std::string>& metric_names, const std::string& name,
+                           const std::string& labels, const std::string& flag) {
+  const auto known = [&](const std::string& n) {
+    return std::find(metric_names.begin(), metric_names.end(), n) != metric_names.end();
+  };
+  if (known(name)) return name;
+  if (!labels.empty() && known(name + "_" + labels)) return name + "_" + labels;
+  const auto& externals = sweep::external_metric_names();
+  if (labels.empty() && std::find(externals.begin(), externals.end(), name) != externals.end())
+    throw UserError("rank: " + flag + ": '" + name + "' compares with a label set: add --labels SET (one of " +
+                    names_or_none(label_sets(metric_names)) + ") or give " + name + "_<set>");
+  throw UserError("rank: " + flag + ": unknown metric '" + name + "'" + (labels.empty() ? "" : " (with --labels " + labels + ")") +
+                  "; valid: " + names_or_none(metric_names));
 }
 
 Ranking rank_groups(const RankInput& input, const RankOptions& options) {
   check_shapes(input);
-  const std::size_t metric = index_of(input.metric_names, options.metric, "metric");
-  if (!(options.confidence > 0.0 && options.confidence < 1.0)) {
-    throw UserError("rank: confidence must be in (0, 1), got " + std::to_string(options.confidence));
-  }
+  check_options(input, options);
   Ranking ranking;
-  ranking.metric = options.metric;
-  ranking.higher_is_better = higher_is_better(options.metric);
+  ranking.metric = resolve_metric(input.metric_names, options.metric, options.labels, "--metric");
+  const std::size_t metric = index_of(input.metric_names, ranking.metric, "metric");
+  ranking.higher_is_better = higher_is_better(ranking.metric);
+  ranking.kind = metric_kind(ranking.metric);
   ranking.confidence = options.confidence;
+  ranking.ci = options.ci;
+  ranking.bootstrap_samples = options.ci == CiMethod::bootstrap ? options.bootstrap_samples : 0;
+  ranking.bootstrap_seed = options.bootstrap_seed;
+  ranking.test = options.test;
+  ranking.alpha = options.alpha;
+  ranking.labels = options.labels;
   ranking.group_by = resolve_group_by(input, options);
+  std::vector<std::size_t> also_columns;
+  for (const std::string& name : options.also) {
+    ranking.also.push_back(resolve_metric(input.metric_names, name, options.labels, "--also"));
+    ranking.also_higher_is_better.push_back(higher_is_better(ranking.also.back()));
+    also_columns.push_back(index_of(input.metric_names, ranking.also.back(), "metric"));
+  }
+  for (const std::string& name : options.pareto) {
+    ranking.pareto_metrics.push_back(resolve_metric(input.metric_names, name, options.labels, "--pareto"));
+    ranking.pareto_higher_is_better.push_back(higher_is_better(ranking.pareto_metrics.back()));
+  }
+  if (ranking.pareto_metrics.size() == 2 && ranking.pareto_metrics[0] == ranking.pareto_metrics[1])
+    throw UserError("rank: --pareto needs two different metrics, got " + ranking.pareto_metrics[0] + " twice");
+  const auto column = [&](const char* name) -> std::ptrdiff_t {
+    const auto it = std::find(input.metric_names.begin(), input.metric_names.end(), name);
+    return it == input.metric_names.end() ? -1 : it - input.metric_names.begin();
+  };
+  const std::ptrdiff_t noise = column("noise_fraction"), active = column("active_units");
+  ranking.has_active_units = active >= 0;
 
   std::vector<std::size_t> key_columns;
   for (const std::string& k : ranking.group_by) key_columns.push_back(index_of(input.key_names, k, "grouping key"));
-
-  std::map<std::vector<std::string>, Members> groups;
+  std::map<std::vector<std::string>, Group> groups;
   for (std::size_t r = 0; r < input.keys.size(); ++r) {
     std::vector<std::string> key;
     for (std::size_t c : key_columns) key.push_back(input.keys[r][c]);
-    Members& m = groups[key];
-    if (m.key_values.empty()) m.key_values = key;
-    const double v = input.metrics[r][metric];
-    if (std::isfinite(v)) {
-      m.values.push_back(v);
-      m.seed_units.emplace_back(input.seeds[r], input.unit_ids[r]);
-    } else {
-      ++m.missing;
+    Group& g = groups[key];
+    g.key = std::move(key);
+    g.rows.push_back(r);
+    if (noise >= 0 && input.metrics[r][static_cast<std::size_t>(noise)] > 0.0) ranking.any_noise = true;
+  }
+  for (const auto& [key, group] : groups) {
+    RankedGroup g = summarise(input, group, metric, options);
+    for (std::size_t c : also_columns) g.also.push_back(summarise_metric(input, group.rows, c, options));
+    g.noise_fraction = noise >= 0 ? row_mean(input, group.rows, static_cast<std::size_t>(noise)) : kNaN;
+    g.active_units = active >= 0 ? row_mean(input, group.rows, static_cast<std::size_t>(active)) : kNaN;
+    ranking.max_rows_per_seed = std::max(ranking.max_rows_per_seed, per_seed(input, group.rows, metric).max_rows_per_seed);
+    ranking.groups.push_back(std::move(g));
+  }
+  // Pareto means are computed per group before sorting, through the same per-seed averaging.
+  std::vector<double> pareto_x, pareto_y;
+  if (!ranking.pareto_metrics.empty()) {
+    const std::size_t cx = index_of(input.metric_names, ranking.pareto_metrics[0], "metric");
+    const std::size_t cy = index_of(input.metric_names, ranking.pareto_metrics[1], "metric");
+    for (const auto& [key, group] : groups) {
+      pareto_x.push_back(mean_of(per_seed(input, group.rows, cx).values));
+      pareto_y.push_back(mean_of(per_seed(input, group.rows, cy).values));
     }
   }
-  for (auto& [key, members] : groups) ranking.groups.push_back(summarise(std::move(members), options.confidence));
 
   // Best first; groups without a value last; the map already ordered equal means by key.
+  std::vector<std::size_t> order(ranking.groups.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   const bool higher = ranking.higher_is_better;
-  std::stable_sort(ranking.groups.begin(), ranking.groups.end(), [higher](const RankedGroup& a, const RankedGroup& b) {
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t i, std::size_t j) {
+    const RankedGroup& a = ranking.groups[i];
+    const RankedGroup& b = ranking.groups[j];
     if ((a.n == 0) != (b.n == 0)) return b.n == 0;
     if (a.n == 0) return false;
     return higher ? a.mean > b.mean : a.mean < b.mean;
   });
+  std::vector<RankedGroup> sorted;
+  std::vector<std::size_t> position(order.size());
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    sorted.push_back(std::move(ranking.groups[order[i]]));
+    position[order[i]] = i;
+  }
+  ranking.groups = std::move(sorted);
   for (std::size_t i = 0; i < ranking.groups.size(); ++i) {
     RankedGroup& g = ranking.groups[i];
     if (g.n == 0) break;
     const bool tied = i > 0 && ranking.groups[i - 1].mean == g.mean;
     g.rank = tied ? ranking.groups[i - 1].rank : static_cast<int>(i + 1);
+  }
+  compare_with_best(ranking, options);
+  add_selection(ranking);
+  if (!ranking.pareto_metrics.empty()) {
+    for (std::size_t i : pareto_front(pareto_x, pareto_y, ranking.pareto_higher_is_better[0],
+                                      ranking.pareto_higher_is_better[1]))
+      ranking.pareto.push_back({position[i], pareto_x[i], pareto_y[i]});
+  }
+
+  if (ranking.max_rows_per_seed > 1)
+    ranking.notes.insert(ranking.notes.begin(),
+                         "Groups pool up to " + std::to_string(ranking.max_rows_per_seed) +
+                             " rows per seed (keys left out of the grouping); each group's rows are averaged per "
+                             "seed first, so n, the intervals and the paired tests count seeds, not rows.");
+  if (ranking.kind == MetricKind::diagnostic)
+    ranking.notes.push_back(ranking.metric + " is a diagnostic, not a sensible criterion to select a model by; "
+                            "ranked as asked, for information.");
+  if (options.ci == CiMethod::bootstrap) {
+    const bool few = std::any_of(ranking.groups.begin(), ranking.groups.end(),
+                                 [](const RankedGroup& g) { return g.n >= 2 && g.n < 10; });
+    if (few)
+      ranking.notes.push_back("The percentile bootstrap understates the spread with fewer than 10 seeds; the "
+                              "t-interval is the safer choice there.");
   }
   return ranking;
 }

@@ -1,0 +1,156 @@
+#include "report/rank_input.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdint>
+#include <map>
+
+#include "core/error.hpp"
+#include "sweep/records.hpp"
+
+namespace vaesweep::report {
+
+namespace {
+
+// Length of "name=" at the start of `text` (name: a letter or '_', then letters, digits, '_'
+// or '.'), 0 when `text` does not start with one.
+std::size_t name_prefix(const std::string& text, std::size_t at) {
+  std::size_t i = at;
+  if (i >= text.size() || !(std::isalpha(static_cast<unsigned char>(text[i])) || text[i] == '_')) return 0;
+  while (i < text.size() && (std::isalnum(static_cast<unsigned char>(text[i])) || text[i] == '_' || text[i] == '.')) ++i;
+  return i < text.size() && text[i] == '=' ? i + 1 - at : 0;
+}
+
+// Metrics of /evaluations (everything numeric that is not an identifier or a count).
+bool is_metric_column(const std::string& name) {
+  return name == "silhouette" || name == "calinski_harabasz" || name == "davies_bouldin" || name == "inertia" ||
+         name == "trustworthiness" || name == "noise_fraction" || metric_kind(name) == MetricKind::oracle;
+}
+
+// The fixed keys; grid axes with one of these names keep an "axis." prefix.
+const std::vector<std::string>& base_keys() {
+  static const std::vector<std::string> keys = {"model", "config", "method", "k", "space", "flags"};
+  return keys;
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, std::string>> parse_axes(const std::string& axes) {
+  std::vector<std::pair<std::string, std::string>> pairs;
+  if (axes.empty()) return pairs;
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t name_length = name_prefix(axes, start);
+    if (name_length == 0)
+      throw UserError("rank: cannot read the axes text \"" + axes + "\" at \"" + axes.substr(start) +
+                      "\" (expected name=value pairs separated by spaces)");
+    int depth = 0;
+    std::size_t end = start + name_length;
+    for (; end < axes.size(); ++end) {
+      const char c = axes[end];
+      if (c == '[' || c == '{' || c == '(') ++depth;
+      else if (c == ']' || c == '}' || c == ')') depth = std::max(0, depth - 1);
+      else if (c == ' ' && depth == 0 && name_prefix(axes, end + 1) > 0) break;
+    }
+    pairs.emplace_back(axes.substr(start, name_length - 1),
+                       axes.substr(start + name_length, end - start - name_length));
+    if (end >= axes.size()) return pairs;
+    start = end + 1;
+  }
+}
+
+RankInput rank_input(const sweep::ResultsFile& results) {
+  const auto& u = results.units;
+  std::map<std::int64_t, std::size_t> unit_row;
+  const auto& unit_ids = u.ints("unit");
+  for (std::size_t i = 0; i < unit_ids.size(); ++i) unit_row[unit_ids[i]] = i;
+
+  const auto& e = results.evaluations;
+  RankInput in;
+  // `flags` keeps apart, and shows, rows that are not plain results: scores against a label set
+  // the model was conditioned on, withheld scores, collapsed posteriors.
+  in.key_names = base_keys();
+  in.default_group_by = base_keys();
+  for (const auto& column : e.columns())
+    if (is_metric_column(column.name)) in.metric_names.push_back(column.name);
+  // Unit-level metrics, copied to every evaluation row of the unit.
+  std::vector<std::string> unit_metrics;
+  for (const char* name : {"reconstruction", "loss", "kl", "active_units"})
+    if (u.has(name)) unit_metrics.push_back(name);
+  in.metric_names.insert(in.metric_names.end(), unit_metrics.begin(), unit_metrics.end());
+
+  // Columns looked up once, not per row: results files may hold millions of rows.
+  const auto& eval_units = e.ints("unit");
+  const auto& models = u.strings("model");
+  const auto& axes = u.strings("axes");
+  const auto& hashes = u.strings("config_hash");
+  const auto& unit_seeds = u.ints("seed");
+  const auto& methods = e.strings("method");
+  const auto& ks = e.ints("k");
+  const auto& spaces = e.strings("space");
+  // Added with the model family: older results files have none of these.
+  const std::vector<std::int64_t> none_int;
+  const std::vector<std::string> none_text;
+  const auto& conditioned = e.has("conditioned") ? e.ints("conditioned") : none_int;
+  const auto& collapsed = u.has("collapsed") ? u.ints("collapsed") : none_int;
+  const auto& condition_on = u.has("condition_on") ? u.strings("condition_on") : none_text;
+  const auto& withheld = u.has("withheld") ? u.strings("withheld") : none_text;
+  std::vector<const std::vector<double>*> metric_columns;
+  for (const auto& column : e.columns())
+    if (is_metric_column(column.name)) metric_columns.push_back(&e.doubles(column.name));
+  // active_units is an integer column; the others are doubles.
+  std::vector<std::vector<double>> unit_metric_values;
+  for (const std::string& name : unit_metrics) {
+    if (name == "active_units") {
+      const auto& ints = u.ints(name);
+      unit_metric_values.emplace_back(ints.begin(), ints.end());
+    } else {
+      unit_metric_values.push_back(u.doubles(name));
+    }
+  }
+
+  // Grid axes as keys of their own, in order of first appearance; a unit without an axis (PCA
+  // has no beta) gets "" for it.
+  std::vector<std::vector<std::pair<std::string, std::string>>> unit_axes(u.rows());
+  std::vector<std::string> axis_names;
+  for (std::size_t i = 0; i < u.rows(); ++i) {
+    unit_axes[i] = parse_axes(axes[i]);
+    for (auto& [name, value] : unit_axes[i]) {
+      if (std::find(base_keys().begin(), base_keys().end(), name) != base_keys().end() || name == "seed")
+        name = "axis." + name;
+      if (std::find(axis_names.begin(), axis_names.end(), name) == axis_names.end()) axis_names.push_back(name);
+    }
+  }
+  in.key_names.insert(in.key_names.end(), axis_names.begin(), axis_names.end());
+
+  for (std::size_t r = 0; r < e.rows(); ++r) {
+    const auto it = unit_row.find(eval_units[r]);
+    if (it == unit_row.end())
+      throw UserError("evaluation row " + std::to_string(r) + " names unit " + std::to_string(eval_units[r]) +
+                      ", which is not in /units (a damaged results file?)");
+    const std::size_t ur = it->second;
+    std::string flags;
+    const auto flag = [&](const std::string& f) { flags += (flags.empty() ? "" : ", ") + f; };
+    if (!conditioned.empty() && conditioned[r]) flag("CONDITIONED on " + condition_on[ur] + " (scores not honest)");
+    if (!withheld.empty() && !withheld[ur].empty()) flag(withheld[ur] + " withheld (conditioned on it)");
+    if (!collapsed.empty() && collapsed[ur]) flag("collapsed");
+    std::vector<std::string> key = {models[ur], axes[ur], methods[r], std::to_string(ks[r]), spaces[r], flags};
+    for (const std::string& name : axis_names) {
+      const auto& pairs = unit_axes[ur];
+      const auto found = std::find_if(pairs.begin(), pairs.end(), [&](const auto& p) { return p.first == name; });
+      key.push_back(found == pairs.end() ? std::string() : found->second);
+    }
+    in.keys.push_back(std::move(key));
+    in.unit_ids.push_back(std::to_string(eval_units[r]) + ":" + hashes[ur].substr(0, 12));
+    in.config_hashes.push_back(hashes[ur]);
+    in.seeds.push_back(unit_seeds[ur]);
+    std::vector<double> values;
+    values.reserve(in.metric_names.size());
+    for (const auto* column : metric_columns) values.push_back((*column)[r]);
+    for (const auto& column : unit_metric_values) values.push_back(column[ur]);
+    in.metrics.push_back(std::move(values));
+  }
+  return in;
+}
+
+}  // namespace vaesweep::report
