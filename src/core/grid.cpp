@@ -21,7 +21,8 @@ namespace {
 // Keys that identify or describe but do not change results.
 bool is_descriptive(const std::string& key) {
   return key == "study.name" || key == "study.description" || key == "data.cache_dir" ||
-         key == "data.feature_cache" || key == "model.checkpoints" || key == "model.reconstruction_examples";
+         key == "data.feature_cache" || key == "model.checkpoints" || key == "model.reconstruction_examples" ||
+         key == "evaluation.store_latents" || key == "evaluation.store_assignments";
 }
 
 bool holds(const Value& list, const char* name) {

@@ -151,6 +151,10 @@ std::vector<KeySpec> make_keys() {
        "label sets scored with ARI/NMI/purity (default: all of data.labels)"},
       {"evaluation.allow_conditioned_scoring", T::boolean, false, {}, -inf, inf,
        "score a cvae against the label set it was conditioned on anyway (such rows are flagged conditioned)", true},
+      {"evaluation.store_latents", T::boolean, false, {}, -inf, inf,
+       "keep each unit's latent means (the space clustered) in /latents/<unit> of the results, for plots", true},
+      {"evaluation.store_assignments", T::boolean, false, {}, -inf, inf,
+       "keep each (method, k)'s cluster of every row in /assignments/<unit> of the results, for plots", true},
   };
 }
 

@@ -7,6 +7,7 @@
 #include "core/error.hpp"
 #include "core/strings.hpp"
 #include "data/hdf5_file.hpp"
+#include "sweep/stored_arrays.hpp"
 
 namespace vaesweep::sweep {
 namespace fs = std::filesystem;
@@ -31,6 +32,7 @@ void read_results(const fs::path& path, PriorWork& prior) {
   std::vector<UnitRecord> units;
   std::vector<EvaluationRecord> evaluations;
   records_from_tables(file.read_table("/units"), file.read_table("/evaluations"), prior.label_sets, units, evaluations);
+  read_stored_arrays(file, units, evaluations);
   // Evaluations follow their unit's config hash (one record per unit in a results file).
   std::unordered_map<std::string, std::size_t> position;
   for (auto& u : units) {

@@ -12,7 +12,7 @@ namespace {
 
 // Bumped whenever put_unit or put_evaluation change, so that decode_unit refuses a journal
 // record of another build instead of misreading it.
-constexpr std::uint8_t kUnitRecordVersion = 2;
+constexpr std::uint8_t kUnitRecordVersion = 3;
 
 void put_unit(ByteWriter& w, const UnitRecord& u) {
   w.put(u.unit);
@@ -24,6 +24,7 @@ void put_unit(ByteWriter& w, const UnitRecord& u) {
   w.put(u.beta), w.put(u.latent_dim), w.put(u.seed), w.put(u.epochs_run), w.put(u.train_seconds);
   w.put(u.eval_seconds), w.put(u.loss), w.put(u.reconstruction), w.put(u.kl), w.put(u.active_units), w.put(u.rank);
   w.put(u.started_at), w.put(u.wall_seconds);
+  w.put(u.latent_rows), w.put(u.latent_cols), w.put_vector(u.latent);
 }
 
 UnitRecord get_unit(ByteReader& r) {
@@ -39,6 +40,12 @@ UnitRecord get_unit(ByteReader& r) {
   u.loss = r.get<double>(), u.reconstruction = r.get<double>(), u.kl = r.get<double>();
   u.active_units = r.get<std::int64_t>(), u.rank = r.get<std::int64_t>();
   u.started_at = r.get<double>(), u.wall_seconds = r.get<double>();
+  u.latent_rows = r.get<std::int64_t>(), u.latent_cols = r.get<std::int64_t>();
+  u.latent = r.get_vector<double>();
+  if (u.latent.size() != static_cast<std::size_t>(u.latent_rows * u.latent_cols))
+    throw UserError("a unit record: unit " + std::to_string(u.unit) + " has a latent of " +
+                    std::to_string(u.latent.size()) + " values, not " + std::to_string(u.latent_rows) + " x " +
+                    std::to_string(u.latent_cols) + " (damaged)");
   return u;
 }
 
@@ -49,6 +56,7 @@ void put_evaluation(ByteWriter& w, const EvaluationRecord& e) {
   w.put(e.calinski_harabasz), w.put(e.davies_bouldin), w.put(e.trustworthiness), w.put(e.conditioned);
   w.put_vector(e.external);
   w.put_vector(e.track_external);
+  w.put_vector(e.assignment);
 }
 
 EvaluationRecord get_evaluation(ByteReader& r) {
@@ -62,6 +70,7 @@ EvaluationRecord get_evaluation(ByteReader& r) {
   e.conditioned = r.get<std::int64_t>();
   e.external = r.get_vector<double>();
   e.track_external = r.get_vector<double>();
+  e.assignment = r.get_vector<std::int64_t>();
   return e;
 }
 
@@ -281,8 +290,10 @@ void decode(const std::string& bytes, std::vector<UnitRecord>& units, std::vecto
 
 std::string encode_unit(const UnitRecord& unit, const std::vector<EvaluationRecord>& evaluations) {
   ByteWriter w;
-  std::size_t estimate = 512 + unit.message.size() + unit.kl_per_dim.size();  // one allocation, not ten doublings
-  for (const auto& e : evaluations) estimate += 256 + 8 * (e.external.size() + e.track_external.size());
+  std::size_t estimate = 512 + unit.message.size() + unit.kl_per_dim.size() + unit.reconstructions.size() +
+                         8 * unit.latent.size();  // one allocation, not ten doublings
+  for (const auto& e : evaluations)
+    estimate += 256 + 8 * (e.external.size() + e.track_external.size() + e.assignment.size());
   w.reserve(estimate);
   w.put(kUnitRecordVersion);
   put_unit(w, unit);
@@ -316,6 +327,10 @@ data::ColumnTable units_table(const std::vector<UnitRecord>& u) {
   add_fields(t, u, unit_fields());
   return t;
 }
+
+std::string latents_path(std::int64_t unit) { return "/latents/" + std::to_string(unit); }
+std::string assignments_path(std::int64_t unit) { return "/assignments/" + std::to_string(unit); }
+std::string assignment_column(const EvaluationRecord& e) { return e.method + "_k" + std::to_string(e.k); }
 
 data::ColumnTable evaluations_table(const std::vector<EvaluationRecord>& e,
                                     const std::vector<std::string>& label_sets) {

@@ -40,6 +40,12 @@ struct UnitRecord {
   // separated by ";", values with 9 significant digits (the model computes in float32); x is
   // the row as the model saw it (standardised), x̂ its reconstruction from the posterior mean.
   std::string reconstructions;
+  // evaluation.store_latents: the space the unit clustered (latent means, PCA components, the
+  // features for raw; its UMAP projection under cluster.projection = "umap"), row-major,
+  // latent_rows x latent_cols, rows in the order of the feature table. Empty when not stored.
+  // Kept apart from the /units table: in the results file it is the dataset /latents/<unit>.
+  std::vector<double> latent;
+  std::int64_t latent_rows = 0, latent_cols = 0;
 };
 
 struct EvaluationRecord {
@@ -60,6 +66,10 @@ struct EvaluationRecord {
   // 1: the external scores include the label set the model was conditioned on (computed under
   // evaluation.allow_conditioned_scoring); such scores are not honest and are flagged as such.
   std::int64_t conditioned = 0;
+  // evaluation.store_assignments: every row's cluster (-1: DBSCAN noise), in the order of the
+  // feature table; empty when not stored. In the results file: column <method>_k<k> of
+  // /assignments/<unit>.
+  std::vector<std::int64_t> assignment;
 };
 
 inline const std::vector<std::string>& external_metric_names() {
@@ -83,6 +93,11 @@ std::string encode_unit(const UnitRecord& unit, const std::vector<EvaluationReco
 void decode_unit(std::string_view bytes, UnitRecord& unit, std::vector<EvaluationRecord>& evaluations);
 
 data::ColumnTable units_table(const std::vector<UnitRecord>& units);
+// "/latents/17", "/assignments/17": where a unit's stored arrays live in the results file.
+std::string latents_path(std::int64_t unit);
+std::string assignments_path(std::int64_t unit);
+// "kmeans_k4", "dbscan_k0": an evaluation's column in /assignments/<unit>.
+std::string assignment_column(const EvaluationRecord& evaluation);
 // External metric columns are named "<metric>_<label set>", e.g. "nmi_genre"; per-track ones
 // "<metric>_<label set>_track", present when some row has them. UserError when a row has scores
 // for another number of label sets.

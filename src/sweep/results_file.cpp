@@ -12,6 +12,22 @@ void refuse_existing_results(const fs::path& out, bool overwrite) {
                          "pass --overwrite to replace it or --out to write elsewhere");
 }
 
+namespace {
+
+void write_extra(data::Hdf5File& file, const ExtraDataset& d) {
+  if (const auto* m = std::get_if<StoredMatrix>(&d.values)) {
+    // One matrix at a time: the copy lives only while it is written.
+    file.write_matrix(d.path, Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
+                                  m->row_major.data(), m->rows, m->cols));
+  } else {
+    file.write_table(d.path, std::get<data::ColumnTable>(d.values));
+  }
+  for (const auto& [name, value] : d.text_attributes) file.set_attribute(d.path, name, value);
+  for (const auto& [name, value] : d.int_attributes) file.set_attribute(d.path, name, value);
+}
+
+}  // namespace
+
 void write_results_file(const fs::path& out, const ResultsContent& content, bool overwrite) {
   refuse_existing_results(out, overwrite);
   write_atomically(out, [&](const fs::path& tmp) {
@@ -23,6 +39,7 @@ void write_results_file(const fs::path& out, const ResultsContent& content, bool
     file.write_table("/features", content.features);
     if (content.skipped_files.cols() > 0) file.write_table("/skipped_files", content.skipped_files);
     if (content.runs.cols() > 0) file.write_table("/runs", content.runs);
+    for (const ExtraDataset& d : content.extra) write_extra(file, d);
     file.close();  // surfaces a failed close here, before the rename makes the file visible
   });
 }

@@ -6,11 +6,25 @@
 #include <filesystem>
 #include <string>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "data/column_table.hpp"
 
 namespace vaesweep::sweep {
+
+// An optional dataset beside the tables: /latents/<unit> (a matrix), /assignments/<unit> and
+// /rows/<feature hash> (tables), with scalar attributes that say what it belongs to.
+struct StoredMatrix {
+  std::vector<double> row_major;
+  std::int64_t rows = 0, cols = 0;
+};
+struct ExtraDataset {
+  std::string path;
+  std::variant<StoredMatrix, data::ColumnTable> values;
+  std::vector<std::pair<std::string, std::string>> text_attributes;
+  std::vector<std::pair<std::string, std::int64_t>> int_attributes;
+};
 
 struct ResultsContent {
   data::ColumnTable units;
@@ -20,6 +34,7 @@ struct ResultsContent {
   data::ColumnTable runs;           // one row per run that contributed units (sweep/run_history.hpp)
   std::vector<std::pair<std::string, std::string>> text_attributes;
   std::vector<std::pair<std::string, std::int64_t>> int_attributes;
+  std::vector<ExtraDataset> extra;  // evaluation.store_latents / store_assignments
 };
 
 // UserError when `out` exists and overwriting was not asked for (checked before any work).

@@ -21,6 +21,7 @@
 #include "sweep/results_file.hpp"
 #include "sweep/run_lock.hpp"
 #include "sweep/shard_journal.hpp"
+#include "sweep/stored_arrays.hpp"
 #include "sweep/unit_runner.hpp"
 
 namespace vaesweep::sweep {
@@ -194,6 +195,7 @@ RunSummary merge_results(const RunOptions& options, const Study& study, const Gr
   content.features = features_table(tables, grid);
   content.skipped_files = skipped_files_table(tables);
   content.runs = runs_table(all.runs);
+  move_stored_arrays(units, evaluations, tables, content);
   content.text_attributes = {
       {"vaesweep_version", version()},
       {"git_commit", git_commit()},

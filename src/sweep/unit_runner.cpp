@@ -225,6 +225,17 @@ std::vector<double> external_row(const WorkUnit& unit, const data::FeatureTable&
   return out;
 }
 
+bool stores(const WorkUnit& unit, const std::string& key) { return unit.settings.at(key).value.as_bool(); }
+
+// Row-major, as the results file and numpy lay matrices out.
+void keep_latent(const Eigen::MatrixXd& Z, UnitRecord& r) {
+  r.latent_rows = Z.rows();
+  r.latent_cols = Z.cols();
+  r.latent.resize(static_cast<std::size_t>(Z.size()));
+  Eigen::Map<Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(r.latent.data(), Z.rows(),
+                                                                                      Z.cols()) = Z;
+}
+
 EvaluationRecord evaluate(const WorkUnit& unit, const data::FeatureTable& features, const LatentSpace& space,
                           Partitioner& partitioner, ClusterMethod method, int k) {
   EvaluationRecord e = empty_evaluation(unit, to_string(method), k, space.name, "ok");
@@ -232,6 +243,7 @@ EvaluationRecord evaluate(const WorkUnit& unit, const data::FeatureTable& featur
   e.inertia = part.inertia;
   e.noise_fraction = part.noise_fraction;
   e.trustworthiness = space.trustworthiness;
+  if (stores(unit, "evaluation.store_assignments")) e.assignment.assign(part.labels.begin(), part.labels.end());
   // DBSCAN noise is left out of every score; noise_fraction says how much was left out.
   std::vector<std::size_t> rows;
   std::vector<int> labels;
@@ -390,6 +402,7 @@ UnitOutcome run_unit(const WorkUnit& unit, const data::FeatureTable& features, c
   }
   std::optional<Partitioner> partitioner;
   if (r.status == "ok") partitioner.emplace(space.Z, unit.cluster, unit.seed);
+  if (r.status == "ok" && stores(unit, "evaluation.store_latents")) keep_latent(space.Z, r);
   for (ClusterMethod method : unit.cluster.methods) {
     for (int k : evaluated_ks(method, unit.cluster.ks)) {
       if (r.status != "ok") {
