@@ -21,11 +21,13 @@ int exit_code(const sweep::RunSummary& s) {
 
 void print_summary(const sweep::RunOptions& run, const sweep::RunSummary& s) {
   if (!s.wrote) {
-    std::cout << "nothing to run: all " << s.grid_units << " units of the study have records in " << run.out.string()
+    std::cout << "nothing to run: all " << s.grid_units << " units of the "
+              << (run.slice.whole() ? "study" : "slice " + run.slice.text()) << " have records in " << run.out.string()
               << " (" << s.failed << " not ok; --retry-failed runs them again)\n";
     return;
   }
-  std::cout << "wrote " << run.out.string() << ": " << s.units << "/" << s.grid_units << " units (" << s.ok << " ok, "
+  std::cout << "wrote " << run.out.string() << ": " << s.units << "/" << s.grid_units << " units"
+            << (run.slice.whole() ? "" : " of slice " + run.slice.text()) << " (" << s.ok << " ok, "
             << s.diverged << " diverged, " << s.failed << " failed), " << s.evaluations << " evaluations; this run finished "
             << s.ran << "\n";
   if (s.reason == sweep::StopReason::signal)
@@ -35,11 +37,28 @@ void print_summary(const sweep::RunOptions& run, const sweep::RunSummary& s) {
               << " pending: see `vaesweep status " << run.out.string() << "`\n";
 }
 
+// "I/N" with 0 <= I < N.
+sweep::Slice parse_slice(const std::string& text) {
+  const auto slash = text.find('/');
+  const auto number = [&](const std::string& part) -> long long {
+    if (part.empty() || part.find_first_not_of("0123456789") != std::string::npos || part.size() > 12) return -1;
+    return std::stoll(part);
+  };
+  const long long index = slash == std::string::npos ? -1 : number(text.substr(0, slash));
+  const long long count = slash == std::string::npos ? -1 : number(text.substr(slash + 1));
+  if (index < 0 || count < 1 || index >= count)
+    throw po::error("--slice expects I/N with 0 <= I < N (e.g. --slice 0/3), got \"" + text + "\"");
+  sweep::Slice slice;
+  slice.index = static_cast<std::size_t>(index);
+  slice.count = static_cast<std::size_t>(count);
+  return slice;
+}
+
 }  // namespace
 
 int command_run(const std::vector<std::string>& args, int* argc, char*** argv) {
   sweep::RunOptions run;
-  std::string study, out;
+  std::string study, out, slice;
   double progress_seconds = 10;
   po::options_description options("vaesweep run options");
   options.add_options()
@@ -56,12 +75,16 @@ int command_run(const std::vector<std::string>& args, int* argc, char*** argv) {
       ("sync-every", po::value(&run.sync_seconds)->default_value(1),
        "fdatasync each rank's shard at most every so many seconds (0: after every unit)")
       ("progress-every", po::value(&progress_seconds)->default_value(10), "seconds between progress lines")
+      ("slice", po::value(&slice),
+       "I/N: run only the grid units whose index is I modulo N (one task of a job array); "
+       "`vaesweep merge` joins the N results files")
       ("quiet,q", "print only warnings and errors");
   po::positional_options_description positional;
   positional.add("study", 1);
   po::variables_map vm;
   const std::string usage =
-      "usage: [mpirun -n N] vaesweep run STUDY.toml [--out results.h5] [--resume [--retry-failed]] [--set key=value ...]";
+      "usage: [mpirun -n N] vaesweep run STUDY.toml [--out results.h5] [--resume [--retry-failed]] [--slice I/N] "
+      "[--set key=value ...]";
   if (!parse_options(usage, args, options, positional, vm)) return kExitOk;
   run.study_file = study;
   run.out = out.empty() ? std::filesystem::path(std::filesystem::path(study).stem().string() + ".h5") : std::filesystem::path(out);
@@ -72,6 +95,7 @@ int command_run(const std::vector<std::string>& args, int* argc, char*** argv) {
   if (run.retry_failed && !run.resume) throw po::error("--retry-failed needs --resume");
   if (run.grace_seconds < 0 || run.sync_seconds < 0 || progress_seconds <= 0)
     throw po::error("--grace and --sync-every must be >= 0 and --progress-every > 0");
+  if (!slice.empty()) run.slice = parse_slice(slice);
   run.progress_interval = std::chrono::milliseconds(static_cast<long long>(progress_seconds * 1000));
 
   sweep::MpiSession mpi(argc, argv);

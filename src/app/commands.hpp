@@ -6,7 +6,7 @@
 namespace vaesweep::app {
 
 // Exit codes (documented in README): 0 success, 1 a user error (bad study, data, flag),
-// 2 bad command line, 3 the sweep finished but some units failed, 4 the sweep stopped because
+// 2 bad command line, 3 the sweep finished but some units failed (merge: or some are missing), 4 the sweep stopped because
 // --max-failures units failed, 70 an internal error, 75 (EX_TEMPFAIL) the sweep stopped on a
 // signal (preemption, time limit) and is resumable: requeue with --resume.
 inline constexpr int kExitOk = 0;
@@ -25,5 +25,7 @@ int command_features(const std::vector<std::string>& args);
 int command_cluster(const std::vector<std::string>& args);
 int command_score(const std::vector<std::string>& args);
 int command_encode(const std::vector<std::string>& args);
+int command_merge(const std::vector<std::string>& args);
+int command_slurm(const std::vector<std::string>& args);
 
 }  // namespace vaesweep::app

@@ -24,6 +24,8 @@ const char* kUsage =
     "  cluster   cluster the rows of a feature CSV into a labels CSV (kmeans, agglomerative, dbscan, ...)\n"
     "  score     internal and external metrics of a labels CSV\n"
     "  encode    latent means of a feature table under a model a sweep saved (model.checkpoints)\n"
+    "  merge     join results files of one study (the slices of a job array, run --slice I/N) into one\n"
+    "  slurm     render a Slurm job script for a study (one MPI job, or a job array of slices + a merge)\n"
     "\n"
     "  vaesweep <command> --help   options of a command\n"
     "  vaesweep --version          version and git commit\n";
@@ -56,7 +58,9 @@ int main(int argc, char** argv) {
     if (command == "cluster") return command_cluster(args);
     if (command == "score") return command_score(args);
     if (command == "encode") return command_encode(args);
-    std::cerr << "vaesweep: unknown command \"" << command << "\"; the commands are: synth, features, run, status, rank, cluster, score, encode\n";
+    if (command == "merge") return command_merge(args);
+    if (command == "slurm") return command_slurm(args);
+    std::cerr << "vaesweep: unknown command \"" << command << "\"; the commands are: synth, features, run, status, rank, cluster, score, encode, merge, slurm\n";
     return kExitUsage;
   } catch (const boost::program_options::error& e) {
     std::cerr << "vaesweep " << command << ": " << e.what() << " (see vaesweep " << command << " --help)\n";

@@ -22,7 +22,7 @@ namespace {
 bool is_descriptive(const std::string& key) {
   return key == "study.name" || key == "study.description" || key == "data.cache_dir" ||
          key == "data.feature_cache" || key == "model.checkpoints" || key == "model.reconstruction_examples" ||
-         key == "evaluation.store_latents" || key == "evaluation.store_assignments";
+         key == "evaluation.store_latents" || key == "evaluation.store_assignments" || key.rfind("slurm.", 0) == 0;
 }
 
 bool holds(const Value& list, const char* name) {

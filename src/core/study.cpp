@@ -67,6 +67,9 @@ std::string resolve_axis_key(const std::string& name, const std::string& origin)
   }
   if (key.rfind("study.", 0) == 0 && key != "study.seed")
     fail(origin, "grid." + name, key + " names the study and cannot be an axis");
+  if (key.rfind("slurm.", 0) == 0)
+    fail(origin, "grid." + name, key + " says where the study runs, not what it computes, and cannot be an axis "
+                                       "(set it in [slurm] or pass a flag to vaesweep slurm)");
   return key;
 }
 

@@ -155,6 +155,32 @@ std::vector<KeySpec> make_keys() {
        "keep each unit's latent means (the space clustered) in /latents/<unit> of the results, for plots", true},
       {"evaluation.store_assignments", T::boolean, false, {}, -inf, inf,
        "keep each (method, k)'s cluster of every row in /assignments/<unit> of the results, for plots", true},
+
+      // Defaults of `vaesweep slurm` (its flags override them). Never part of a unit's hash,
+      // never a grid axis: where a study runs does not change its results.
+      {"slurm.partition", T::string, "", {}, -inf, inf, "sbatch --partition (empty: the cluster's default)", true},
+      {"slurm.account", T::string, "", {}, -inf, inf, "sbatch --account (empty: the user's default)", true},
+      {"slurm.qos", T::string, "", {}, -inf, inf, "sbatch --qos (empty: the default)", true},
+      {"slurm.time", T::string, "01:00:00", {}, -inf, inf,
+       "time limit of a job (or of each array task): \"M\", \"M:S\", \"H:M:S\", \"D-H\", \"D-H:M\" or \"D-H:M:S\"", true},
+      {"slurm.nodes", T::integer, 1, {}, 1, 1.0e6, "nodes of the job (of each array task)", true},
+      {"slurm.ntasks_per_node", T::integer, 1, {}, 1, 1.0e5, "MPI ranks per node", true},
+      {"slurm.cpus_per_task", T::integer, 1, {}, 1, 1.0e5, "CPUs per rank (OMP_NUM_THREADS follows)", true},
+      {"slurm.gpus_per_node", T::integer, 0, {}, 0, 1024,
+       "GPUs per node; rank i of a node takes GPU i mod gpus (0: CPU only)", true},
+      {"slurm.mem_per_cpu", T::string, "", {}, -inf, inf, "sbatch --mem-per-cpu, e.g. \"4G\" (empty: the default)", true},
+      {"slurm.array", T::integer, 0, {}, 0, 1.0e9,
+       "0: one MPI job for the whole grid; N: a job array of N slices (grid index mod N), merged at the end", true},
+      {"slurm.max_array_size", T::integer, 1001, {}, 1, 4.0e6,
+       "the cluster's MaxArraySize: a larger array is submitted in several chunks with offsets", true},
+      {"slurm.signal_seconds", T::integer, 120, {}, 0, 65535,
+       "SIGUSR1 this many seconds before the time limit; a unit in progress gets half of it (0: no signal)", true},
+      {"slurm.requeue", T::boolean, true, {}, -inf, inf,
+       "a job stopped by the signal or by preemption is requeued and resumes", true},
+      {"slurm.setup", T::string_list, Value(Value::List{}), {}, -inf, inf,
+       "shell lines run before vaesweep in every job, e.g. [\"module load openmpi\"]", true},
+      {"slurm.vaesweep", T::string, "", {}, -inf, inf,
+       "the vaesweep binary jobs run (empty: the one that renders the script)", true},
   };
 }
 
@@ -192,8 +218,8 @@ std::optional<std::string> check_choice(const KeySpec& spec, const std::string& 
 }  // namespace
 
 const std::vector<std::string>& study_sections() {
-  static const std::vector<std::string> sections = {"study",   "data",    "features",   "text",
-                                                    "model",   "cluster", "evaluation", "grid"};
+  static const std::vector<std::string> sections = {"study",   "data",    "features",   "text", "model",
+                                                    "cluster", "evaluation", "grid",   "slurm"};
   return sections;
 }
 

@@ -845,4 +845,46 @@ std::vector<std::string> Hdf5File::attribute_names(const std::string& object_pat
   return names;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Groups and copies.
+
+namespace {
+
+herr_t collect_link_name(hid_t /*group*/, const char* name, const H5L_info_t* /*info*/, void* data) {
+  try {
+    static_cast<std::vector<std::string>*>(data)->emplace_back(name);
+  } catch (...) {
+    return -1;  // an exception must not cross the C library
+  }
+  return 0;
+}
+
+}  // namespace
+
+std::vector<std::string> Hdf5File::children(const std::string& group) const {
+  const hid_t file = open_id();
+  const Where w{path_, group};
+  if (!exists(group)) fail(w, "no such group");
+  const Handle object = own_object(H5Oopen(file, is_root(group) ? "/" : group.c_str(), H5P_DEFAULT), w,
+                                   "opening the group");
+  if (H5Iget_type(object.get()) != H5I_GROUP) fail(w, "is not a group");
+  std::vector<std::string> names;
+  hsize_t position = 0;
+  check(H5Literate(object.get(), H5_INDEX_NAME, H5_ITER_INC, &position, collect_link_name, &names), w,
+        "listing the group");
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+void Hdf5File::copy_from(const Hdf5File& source, const std::string& object_path) {
+  const hid_t file = open_id();
+  const Where w{path_, object_path};
+  if (is_root(object_path)) fail(w, "cannot copy the root group");
+  if (!source.exists(object_path)) fail(Where{source.path_, object_path}, "cannot copy: no such object");
+  if (exists(object_path)) fail(w, "cannot copy: an object of that name exists");
+  const Handle lcpl = intermediate_groups_lcpl(w);
+  check(H5Ocopy(source.open_id(), object_path.c_str(), file, object_path.c_str(), H5P_DEFAULT, lcpl.get()), w,
+        ("copying from " + source.path_.string()).c_str());
+}
+
 }  // namespace vaesweep::data

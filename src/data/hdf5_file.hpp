@@ -83,6 +83,14 @@ class Hdf5File {
   // Names in ascending order.
   std::vector<std::string> attribute_names(const std::string& object_path) const;
 
+  // Names of the links in group `group` (not their paths), in ascending order. UserError when
+  // `group` is missing or not a group.
+  std::vector<std::string> children(const std::string& group) const;
+  // Copies the object at `object_path` of `source` (a dataset, or a group with everything in
+  // it, attributes included) to the same path in this file, creating missing parent groups.
+  // UserError when this file already has an object there or `source` lacks it.
+  void copy_from(const Hdf5File& source, const std::string& object_path);
+
   // Makes everything written so far durable (H5Fflush), e.g. after each finished unit.
   void flush();
   // Closes the file, throwing if HDF5 reports a failure; the object is then empty.

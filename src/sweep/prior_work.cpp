@@ -29,6 +29,10 @@ void read_results(const fs::path& path, PriorWork& prior) {
   const auto names = file.attribute_names("/");
   if (std::find(names.begin(), names.end(), "units_in_grid") != names.end())
     prior.grid_units = file.int_attribute("/", "units_in_grid");
+  if (std::find(names.begin(), names.end(), "slice_count") != names.end()) {
+    prior.slice_count = file.int_attribute("/", "slice_count");
+    prior.slice_index = file.int_attribute("/", "slice_index");
+  }
   std::vector<UnitRecord> units;
   std::vector<EvaluationRecord> evaluations;
   records_from_tables(file.read_table("/units"), file.read_table("/evaluations"), prior.label_sets, units, evaluations);

@@ -30,6 +30,7 @@ struct PriorWork {
   bool results_file = false;        // whether the results file existed
   std::string study_name;           // of the results file ("" without one)
   std::int64_t grid_units = 0;      // units in the grid when the results file was written
+  std::int64_t slice_index = 0, slice_count = 0;  // a file of `run --slice I/N`; count 0: the whole grid
 };
 
 // Reads the results file (when present) and every journal beside it. UserError naming a file

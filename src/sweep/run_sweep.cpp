@@ -13,6 +13,7 @@
 #include "core/strings.hpp"
 #include "core/study.hpp"
 #include "core/version.hpp"
+#include "data/hdf5_file.hpp"
 #include "models/vae.hpp"
 #include "sweep/bytes.hpp"
 #include "sweep/feature_sharing.hpp"
@@ -79,6 +80,41 @@ void discard_earlier_output(const fs::path& out) {
   fs::remove(out, ec);
 }
 
+// The slice a results file was written by: its slice_index / slice_count attributes (absent: the
+// whole grid).
+Slice stored_slice(const fs::path& results) {
+  const data::Hdf5File file = data::Hdf5File::open_read(results);
+  const auto names = file.attribute_names("/");
+  const auto has = [&](const char* name) { return std::find(names.begin(), names.end(), name) != names.end(); };
+  Slice slice;
+  if (has("slice_count") && has("slice_index")) {
+    slice.count = static_cast<std::size_t>(std::max<std::int64_t>(1, file.int_attribute("/", "slice_count")));
+    slice.index = static_cast<std::size_t>(std::max<std::int64_t>(0, file.int_attribute("/", "slice_index")));
+  }
+  return slice;
+}
+
+// --resume continues the slice the output was written by, never another one: the units of two
+// slices in one file would make its counts (and a later merge) wrong.
+void refuse_other_slice(const RunOptions& options, const PriorWork& prior, const HashIndex& index) {
+  const fs::path& out = options.out;
+  const std::string wanted = options.slice.whole() ? "the whole grid" : "slice " + options.slice.text();
+  if (prior.results_file) {
+    const Slice before = stored_slice(out);
+    if (before.count != options.slice.count || before.index != options.slice.index)
+      throw UserError(out.string() + ": --resume refused: the results file was written by " +
+                      (before.whole() ? std::string("the whole grid") : "--slice " + before.text()) + ", this run is " +
+                      wanted + "; resume with the same --slice, or write another --out (nothing was changed)");
+  }
+  for (const ShardUnit& u : prior.units) {
+    const auto it = index.find(u.unit.config_hash);
+    if (it != index.end() && !options.slice.holds(it->second))
+      throw UserError(out.string() + ": --resume refused: its journals hold unit " + std::to_string(it->second) +
+                      " (" + unit_label(u.unit) + "), which is not in " + wanted +
+                      "; resume with the --slice it ran under, or write another --out (nothing was changed)");
+  }
+}
+
 // The root's checks and plan: which units this run does. UserError leaves everything as it was.
 SchedulePlan plan_run(const RunOptions& options, const Study& study, const Grid& grid, const HashIndex& index,
                       bool& has_shards, std::size_t& failed_before) {
@@ -100,6 +136,7 @@ SchedulePlan plan_run(const RunOptions& options, const Study& study, const Grid&
   if (options.resume) {
     prior = read_prior_work(out);
     refuse_changed_study(prior, study, index, out);
+    refuse_other_slice(options, prior, index);
     for (const Shard& s : prior.shards)
       if (!s.damage.empty()) log_warn(s.path.string() + ": " + s.damage + " (those units run again)");
   }
@@ -108,6 +145,13 @@ SchedulePlan plan_run(const RunOptions& options, const Study& study, const Grid&
   SchedulePlan plan;
   plan.order = std::move(to_run.order);
   plan.done_before = to_run.done_before;
+  if (!options.slice.whole()) {  // the records of a slice's file are all in the slice (refuse_other_slice)
+    if (options.slice.size(grid.size()) == 0)
+      throw UserError("--slice " + options.slice.text() + ": the grid has only " + std::to_string(grid.size()) +
+                      " units, so this slice has none; use at most " + std::to_string(grid.size()) + " slices");
+    std::erase_if(plan.order, [&](std::size_t i) { return !options.slice.holds(i); });
+    plan.done_before = options.slice.size(grid.size()) - plan.order.size();
+  }
   plan.max_failures = options.max_failures;
   plan.progress_interval = options.progress_interval;
   remove_stale_temporaries(out);
@@ -155,7 +199,7 @@ RunSummary merge_results(const RunOptions& options, const Study& study, const Gr
   std::vector<ShardUnit> merged = latest_records(std::move(all.units), index);
 
   RunSummary summary;
-  summary.grid_units = grid.size();
+  summary.grid_units = options.slice.size(grid.size());
   summary.reason = outcome.reason;
   summary.ran = outcome.done;
   std::vector<UnitRecord> units;
@@ -176,7 +220,7 @@ RunSummary merge_results(const RunOptions& options, const Study& study, const Gr
   }
   merged = {};
   summary.evaluations = evaluations.size();
-  summary.pending = grid.size() - summary.units;
+  summary.pending = summary.grid_units - summary.units;  // of the slice under --slice
 
   std::set<std::string> hosts;
   for (RunRecord& run : all.runs) {
@@ -221,6 +265,10 @@ RunSummary merge_results(const RunOptions& options, const Study& study, const Gr
                             {"units_ok", static_cast<std::int64_t>(summary.ok)},
                             {"units_pending", static_cast<std::int64_t>(summary.pending)},
                             {"complete", summary.pending == 0 ? 1 : 0}};
+  if (!options.slice.whole()) {  // units_pending and complete above count this slice's units
+    content.int_attributes.emplace_back("slice_index", static_cast<std::int64_t>(options.slice.index));
+    content.int_attributes.emplace_back("slice_count", static_cast<std::int64_t>(options.slice.count));
+  }
   write_results_file(options.out, content, true);
   remove_shards(options.out, all.shards);
   summary.wrote = true;
@@ -289,7 +337,7 @@ RunSummary run_sweep(const RunOptions& options, const MpiSession& mpi) {
   if (!decision.refusal.empty()) throw UserError(decision.refusal);
   if (decision.nothing_to_do) {
     RunSummary s;  // every unit has a record that stays: the results file is left as it is
-    s.grid_units = s.units = grid.size();
+    s.grid_units = s.units = options.slice.size(grid.size());
     s.failed = decision.failed_before;
     s.ok = s.units - s.failed;
     return s;

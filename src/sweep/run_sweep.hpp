@@ -14,6 +14,20 @@
 
 namespace vaesweep::sweep {
 
+// `--slice I/N`: the grid units whose index (WorkUnit::index, grid order) is I modulo N, so
+// that a job array of N tasks covers the grid once; `vaesweep merge` joins the N results
+// files. count 1 is the whole grid.
+struct Slice {
+  std::size_t index = 0, count = 1;
+  bool whole() const { return count == 1; }
+  bool holds(std::size_t unit_index) const { return unit_index % count == index; }
+  // Units of a grid of `grid_units` in this slice.
+  std::size_t size(std::size_t grid_units) const {
+    return grid_units > index ? (grid_units - index - 1) / count + 1 : 0;
+  }
+  std::string text() const { return std::to_string(index) + "/" + std::to_string(count); }
+};
+
 struct RunOptions {
   std::filesystem::path study_file;
   std::vector<std::string> overrides;  // --set section.key=value
@@ -25,10 +39,11 @@ struct RunOptions {
   double grace_seconds = 60;           // after a stop signal, how long a unit in progress may go on
   double sync_seconds = 1;             // fdatasync a shard at most this often (0: every unit)
   std::chrono::milliseconds progress_interval{10000};
+  Slice slice;                         // --slice I/N: only these units; recorded in the results file
 };
 
 struct RunSummary {
-  std::size_t grid_units = 0;          // units in the study
+  std::size_t grid_units = 0;          // units in the study (in its slice under --slice)
   std::size_t units = 0, ok = 0, failed = 0, diverged = 0;  // in the results file now
   std::size_t evaluations = 0;
   std::size_t ran = 0;                 // finished by this run

@@ -40,6 +40,12 @@ SweepStatus read_sweep_status(const fs::path& results) {
   }
   s.study_name = prior.study_name;
   s.grid_units = std::max<std::size_t>(s.grid_units, static_cast<std::size_t>(prior.grid_units));
+  if (prior.slice_count > 0 && prior.slice_index < static_cast<std::int64_t>(s.grid_units)) {
+    // A slice's file: its units are the grid indices == slice_index (mod slice_count).
+    s.slice = std::to_string(prior.slice_index) + "/" + std::to_string(prior.slice_count);
+    s.grid_units = (s.grid_units - static_cast<std::size_t>(prior.slice_index) + static_cast<std::size_t>(prior.slice_count) - 1) /
+                   static_cast<std::size_t>(prior.slice_count);
+  }
   // The results file's study when there is one, else the latest run's.
   if (!prior.studies.empty()) s.study_sha256 = (prior.results_file ? prior.studies.front() : prior.studies.back()).sha256;
 
@@ -87,7 +93,7 @@ SweepStatus read_sweep_status(const fs::path& results) {
 
 std::string format_sweep_status(const SweepStatus& s, std::size_t max_failures) {
   std::string out = s.results.string() + ": study \"" + s.study_name + "\" (" + s.study_sha256.substr(0, 12) + "), " +
-                    std::to_string(s.grid_units) + " units in the grid\n";
+                    std::to_string(s.grid_units) + " units in the grid" + (s.slice.empty() ? "" : " slice " + s.slice) + "\n";
   const std::size_t pending = s.grid_units - s.done;
   const double percent = s.grid_units ? 100.0 * static_cast<double>(s.done) / static_cast<double>(s.grid_units) : 100.0;
   out += "  done " + std::to_string(s.done) + "/" + std::to_string(s.grid_units) + " (" + fixed(percent, 1) + "%): " +

@@ -25,7 +25,8 @@ struct SweepStatus {
   bool results_file = false;      // whether the merged file exists
   std::size_t journals = 0;       // shards not merged yet
   std::string study_name, study_sha256;
-  std::size_t grid_units = 0;
+  std::size_t grid_units = 0;   // of the slice, for a file of `run --slice`
+  std::string slice;            // "I/N" for such a file, else empty
   std::size_t done = 0, ok = 0, failed = 0, diverged = 0;
   std::vector<RunRecord> runs;
   std::optional<std::string> running;  // the lock holder while a run is in progress
