@@ -26,6 +26,7 @@ const char* kUsage =
     "  encode    latent means of a feature table under a model a sweep saved (model.checkpoints)\n"
     "  merge     join results files of one study (the slices of a job array, run --slice I/N) into one\n"
     "  slurm     render a Slurm job script for a study (one MPI job, or a job array of slices + a merge)\n"
+    "  audit     which columns of a table (or a study's data), alone, predict a label set: confounds\n"
     "\n"
     "  vaesweep <command> --help   options of a command\n"
     "  vaesweep --version          version and git commit\n";
@@ -60,7 +61,8 @@ int main(int argc, char** argv) {
     if (command == "encode") return command_encode(args);
     if (command == "merge") return command_merge(args);
     if (command == "slurm") return command_slurm(args);
-    std::cerr << "vaesweep: unknown command \"" << command << "\"; the commands are: synth, features, run, status, rank, cluster, score, encode, merge, slurm\n";
+    if (command == "audit") return command_audit(args);
+    std::cerr << "vaesweep: unknown command \"" << command << "\"; the commands are: synth, features, run, status, rank, cluster, score, encode, merge, slurm, audit\n";
     return kExitUsage;
   } catch (const boost::program_options::error& e) {
     std::cerr << "vaesweep " << command << ": " << e.what() << " (see vaesweep " << command << " --help)\n";
