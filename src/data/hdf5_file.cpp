@@ -748,7 +748,10 @@ const char* type_class_name(H5T_class_t c) {
   }
 }
 
-herr_t collect_attribute_name(hid_t /*location*/, const char* name, const H5A_info_t* /*info*/, void* data) {
+// The callback of H5Aiterate2 (Info = H5A_info_t) and H5Literate (Info = H5L_info_t): appends
+// each name to the std::vector<std::string> behind `data`.
+template <typename Info>
+herr_t collect_name(hid_t /*location*/, const char* name, const Info* /*info*/, void* data) {
   try {
     static_cast<std::vector<std::string>*>(data)->emplace_back(name);
   } catch (...) {
@@ -839,7 +842,7 @@ std::vector<std::string> Hdf5File::attribute_names(const std::string& object_pat
   const Handle object = own_object(H5Oopen(file, is_root(object_path) ? "/" : object_path.c_str(), H5P_DEFAULT), w,
                                    "opening the object");
   std::vector<std::string> names;
-  check(H5Aiterate2(object.get(), H5_INDEX_NAME, H5_ITER_INC, nullptr, collect_attribute_name, &names), w,
+  check(H5Aiterate2(object.get(), H5_INDEX_NAME, H5_ITER_INC, nullptr, collect_name<H5A_info_t>, &names), w,
         "listing attributes");
   std::sort(names.begin(), names.end());
   return names;
@@ -847,19 +850,6 @@ std::vector<std::string> Hdf5File::attribute_names(const std::string& object_pat
 
 // ---------------------------------------------------------------------------------------------
 // Groups and copies.
-
-namespace {
-
-herr_t collect_link_name(hid_t /*group*/, const char* name, const H5L_info_t* /*info*/, void* data) {
-  try {
-    static_cast<std::vector<std::string>*>(data)->emplace_back(name);
-  } catch (...) {
-    return -1;  // an exception must not cross the C library
-  }
-  return 0;
-}
-
-}  // namespace
 
 std::vector<std::string> Hdf5File::children(const std::string& group) const {
   const hid_t file = open_id();
@@ -870,7 +860,7 @@ std::vector<std::string> Hdf5File::children(const std::string& group) const {
   if (H5Iget_type(object.get()) != H5I_GROUP) fail(w, "is not a group");
   std::vector<std::string> names;
   hsize_t position = 0;
-  check(H5Literate(object.get(), H5_INDEX_NAME, H5_ITER_INC, &position, collect_link_name, &names), w,
+  check(H5Literate(object.get(), H5_INDEX_NAME, H5_ITER_INC, &position, collect_name<H5L_info_t>, &names), w,
         "listing the group");
   std::sort(names.begin(), names.end());
   return names;
