@@ -5,8 +5,10 @@
 
 namespace vaesweep::models {
 
-void use_single_thread() {
-  torch::set_num_threads(1);
+void use_single_thread() { use_threads(1); }
+
+void use_threads(int intra_op) {
+  torch::set_num_threads(intra_op);
   static bool interop_set = false;  // inter-op threads can be set once per process only
   if (!interop_set) {
     try {

@@ -97,6 +97,9 @@ inline constexpr double kActiveUnitThreshold = 0.01;
 
 // One intra-op and one inter-op thread: ranks are the parallelism (see PERFORMANCE.md).
 void use_single_thread();
+// `intra_op` threads per rank (a Slurm task with several CPUs), one inter-op thread. Results are
+// bit-identical for a given thread count; another count may change the last bits of a sum.
+void use_threads(int intra_op);
 // The device a rank should use: "cuda:<local_rank mod count>" when CUDA is there, else "cpu".
 std::string choose_device(int local_rank);
 std::string torch_version();

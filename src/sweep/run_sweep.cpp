@@ -181,6 +181,17 @@ ShardHeader shard_header(const Study& study, const Grid& grid, const Decision& d
   return h;
 }
 
+// Torch threads per rank: OMP_NUM_THREADS when it is set (the Slurm scripts set it to the task's
+// CPUs), else one: ranks are the parallelism, and oversubscribed threads are much slower.
+int threads_per_rank() {
+  const std::string text = env_or_empty("OMP_NUM_THREADS");
+  char* end = nullptr;
+  const long n = text.empty() ? 1 : std::strtol(text.c_str(), &end, 10);
+  if (!text.empty() && (end != text.c_str() + text.size() || n < 1 || n > 4096))
+    throw UserError("OMP_NUM_THREADS=\"" + text + "\": expected a whole number of threads per rank, 1 to 4096");
+  return static_cast<int>(n);
+}
+
 std::string outcome_text(StopReason reason) {
   switch (reason) {
     case StopReason::finished: return "complete";
@@ -350,7 +361,7 @@ RunSummary run_sweep(const RunOptions& options, const MpiSession& mpi) {
   context.device = models::choose_device(node_local_rank());
   context.checkpoint_dir = options.out.string() + ".checkpoints";
   context.results_folder = std::filesystem::absolute(options.out).parent_path();
-  models::use_single_thread();
+  models::use_threads(threads_per_rank());
 
   ScheduleOutcome outcome;
   {

@@ -42,4 +42,7 @@ expect_failure "unknown command" 2 "unknown command \"frobnicate\"" -- "$V" frob
 expect_failure "unknown option" 2 "unrecognised option '--bogus'" -- "$V" run base.toml --bogus
 expect_failure "missing argument" 2 "study.*required" -- "$V" run
 expect_failure "unknown format" 1 "valid formats are: md, csv" -- "$V" rank good.h5 --format xml
+expect_failure "threads per rank" 1 "OMP_NUM_THREADS=\"many\": expected a whole number" -- \
+  env OMP_NUM_THREADS=many "$V" run base.toml --out threads.h5
+[ ! -e threads.h5 ] && pass "a bad thread count writes nothing" || fail "threads.h5 was written"
 finish
