@@ -26,13 +26,23 @@ inline void refuse_existing_output(const std::filesystem::path& out, bool overwr
     throw UserError(out.string() + ": the folder " + folder.string() + " does not exist");
 }
 
-// Calls write(temporary_path), then renames the temporary to `target`. Exceptions from write
-// propagate (after the temporary is removed); a failed rename is a UserError naming target.
+// fsync of a file, and of the folder that holds a file's name (a new or renamed file is only
+// durable once its folder is; a folder the file system cannot fsync, EINVAL, is accepted).
+// UserError naming the path and the reason otherwise.
+void sync_file(const std::filesystem::path& file);
+void sync_folder_of(const std::filesystem::path& file);
+
+// Calls write(temporary_path), makes the temporary durable, then renames it to `target` and
+// makes the rename durable: after a crash `target` is the old file or the complete new one,
+// never an empty one (callers delete what the new file replaces, such as shard journals, only
+// after this returns). Exceptions from write propagate (after the temporary is removed); a
+// failed sync or rename is a UserError naming the file.
 template <typename Write>
 void write_atomically(const std::filesystem::path& target, Write write) {
   const std::filesystem::path tmp = target.string() + ".tmp-" + std::to_string(::getpid());
   try {
     write(tmp);
+    sync_file(tmp);
   } catch (...) {
     std::error_code ignored;
     std::filesystem::remove(tmp, ignored);
@@ -44,6 +54,7 @@ void write_atomically(const std::filesystem::path& target, Write write) {
     std::filesystem::remove(tmp, ec);
     throw UserError(target.string() + ": cannot move the finished file into place: " + ec.message());
   }
+  sync_folder_of(target);
 }
 
 }  // namespace vaesweep

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "core/atomic_write.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
 
@@ -62,18 +63,6 @@ int data_sync(int fd) {
     if (errno != EINTR) return errno;
   }
   return 0;
-}
-
-// A new file's name lives in its folder: without syncing the folder a crash can lose the file.
-void sync_folder(const fs::path& file) {
-  const fs::path folder = file.has_parent_path() ? file.parent_path() : fs::path(".");
-  const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) throw UserError(failure(folder, "cannot open the folder of a new shard journal to sync it", errno));
-  const int error = ::fsync(fd) == 0 ? 0 : errno;
-  ::close(fd);
-  // Some file systems cannot fsync a folder (EINVAL); their names are durable some other way.
-  if (error != 0 && error != EINVAL)
-    throw UserError(failure(folder, "cannot sync the folder of a new shard journal", error));
 }
 
 // Sequential reads through a buffer: a journal is many small frames.
@@ -172,7 +161,7 @@ JournalWriter::JournalWriter(const fs::path& path, std::string_view header, doub
     if (const int error = write_all(fd_, frame_))
       throw UserError(failure(path_, "cannot write the journal header", error));
     if (const int error = data_sync(fd_)) throw UserError(failure(path_, "cannot sync the journal header", error));
-    sync_folder(path_);
+    sync_folder_of(path_);  // a new file's name lives in its folder: without it a crash can lose the file
   } catch (...) {
     // Ours since O_EXCL: remove it rather than leave a journal without a header behind.
     ::close(fd_);
