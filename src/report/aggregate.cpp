@@ -1,16 +1,13 @@
 #include "report/aggregate.hpp"
 
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
-#include <ctime>
 #include <system_error>
 
 #include "core/atomic_write.hpp"
+#include "core/clock.hpp"
 #include "core/error.hpp"
 #include "core/strings.hpp"
 #include "data/hdf5_file.hpp"
@@ -22,15 +19,6 @@ namespace fs = std::filesystem;
 namespace {
 
 const char* const kNothingChanged = " (nothing was changed)";
-
-std::string utc_now() {
-  const std::time_t now = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
-}
 
 std::vector<std::string> key_column_names(const Ranking& r, const std::vector<std::string>& taken) {
   std::vector<std::string> names;
@@ -72,16 +60,6 @@ bool read_only(const fs::path& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return false;  // missing: the reader reports it
   return ::access(path.c_str(), W_OK) != 0 || (st.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH)) == 0;
-}
-
-void fsync_path(const fs::path& path, int flags, const std::string& what) {
-  const int fd = ::open(path.c_str(), flags | O_CLOEXEC);
-  if (fd < 0) throw UserError(path.string() + ": cannot open " + what + " to sync it: " + std::strerror(errno));
-  const int error = ::fsync(fd) == 0 ? 0 : errno;
-  ::close(fd);
-  // Some file systems cannot fsync a folder (EINVAL); their names are durable some other way.
-  if (error != 0 && error != EINVAL)
-    throw UserError(path.string() + ": cannot sync " + what + ": " + std::strerror(error));
 }
 
 }  // namespace
@@ -173,7 +151,7 @@ void write_aggregate(const fs::path& results, const std::string& name, const Ran
   check_results_writable(results);
   const std::string table = "/aggregate/" + name;
   const std::string pareto = r.pareto_metrics.empty() ? std::string() : table + "__pareto";
-  const std::string created_at = utc_now();
+  const std::string created_at = utc_text(unix_now());
   write_atomically(results, [&](const fs::path& tmp) {
     std::error_code ec;
     fs::copy_file(results, tmp, fs::copy_options::overwrite_existing, ec);
@@ -209,10 +187,7 @@ void write_aggregate(const fs::path& results, const std::string& name, const Ran
       file.set_attribute(pareto, "ranking", table);
     }
     file.close();
-    fsync_path(tmp, O_RDONLY, "the new results file");
   });
-  const fs::path folder = results.has_parent_path() ? results.parent_path() : fs::path(".");
-  fsync_path(folder, O_RDONLY | O_DIRECTORY, "the results folder");
 }
 
 }  // namespace vaesweep::report
