@@ -32,6 +32,14 @@ data::ColumnTable rows_table(const data::FeatureTable& t) {
 
 }  // namespace
 
+void keep_latent(const Eigen::MatrixXd& Z, UnitRecord& unit) {
+  unit.latent_rows = Z.rows();
+  unit.latent_cols = Z.cols();
+  unit.latent.resize(static_cast<std::size_t>(Z.size()));
+  Eigen::Map<Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(unit.latent.data(), Z.rows(),
+                                                                                      Z.cols()) = Z;
+}
+
 void move_stored_arrays(std::vector<UnitRecord>& units, std::vector<EvaluationRecord>& evaluations,
                         const std::map<std::string, data::FeatureTable>& tables, ResultsContent& content) {
   std::unordered_map<std::int64_t, std::size_t> unit_position;
@@ -82,14 +90,7 @@ void read_stored_arrays(const data::Hdf5File& file, std::vector<UnitRecord>& uni
   std::unordered_map<std::int64_t, data::ColumnTable> assignments;
   for (UnitRecord& u : units) {
     const std::string latents = latents_path(u.unit);
-    if (file.exists(latents)) {
-      const Eigen::MatrixXd Z = file.read_matrix(latents);
-      u.latent_rows = Z.rows();
-      u.latent_cols = Z.cols();
-      u.latent.resize(static_cast<std::size_t>(Z.size()));
-      Eigen::Map<Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(u.latent.data(), Z.rows(),
-                                                                                          Z.cols()) = Z;
-    }
+    if (file.exists(latents)) keep_latent(file.read_matrix(latents), u);
     if (!file.exists(assignments_path(u.unit))) continue;
     data::ColumnTable table = file.read_table(assignments_path(u.unit));
     if (u.latent_rows > 0 && table.rows() != static_cast<std::size_t>(u.latent_rows))

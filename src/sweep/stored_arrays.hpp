@@ -15,6 +15,9 @@
 
 namespace vaesweep::sweep {
 
+// Keeps `Z` (rows x dimensions) as the unit's stored latent, row-major as on disk and in numpy.
+void keep_latent(const Eigen::MatrixXd& Z, UnitRecord& unit);
+
 // Moves the units' latents and the evaluations' assignments into `content.extra`, with a /rows
 // table for every feature table a stored array refers to. Records without arrays add nothing.
 void move_stored_arrays(std::vector<UnitRecord>& units, std::vector<EvaluationRecord>& evaluations,

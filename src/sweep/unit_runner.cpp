@@ -21,6 +21,7 @@
 #include "metrics/trustworthiness.hpp"
 #include "data/modalities.hpp"
 #include "sweep/partition.hpp"
+#include "sweep/stored_arrays.hpp"
 #include "models/vae.hpp"
 
 namespace vaesweep::sweep {
@@ -226,15 +227,6 @@ std::vector<double> external_row(const WorkUnit& unit, const data::FeatureTable&
 }
 
 bool stores(const WorkUnit& unit, const std::string& key) { return unit.settings.at(key).value.as_bool(); }
-
-// Row-major, as the results file and numpy lay matrices out.
-void keep_latent(const Eigen::MatrixXd& Z, UnitRecord& r) {
-  r.latent_rows = Z.rows();
-  r.latent_cols = Z.cols();
-  r.latent.resize(static_cast<std::size_t>(Z.size()));
-  Eigen::Map<Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(r.latent.data(), Z.rows(),
-                                                                                      Z.cols()) = Z;
-}
 
 EvaluationRecord evaluate(const WorkUnit& unit, const data::FeatureTable& features, const LatentSpace& space,
                           Partitioner& partitioner, ClusterMethod method, int k) {
