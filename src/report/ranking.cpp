@@ -30,6 +30,13 @@ std::size_t index_of(const std::vector<std::string>& names, const std::string& n
   return static_cast<std::size_t>(it - names.begin());
 }
 
+// The external metric a column scores ("nmi" of "nmi_genre", "nmi_genre_track"), or nullptr.
+const std::string* external_metric_of(const std::string& name) {
+  for (const std::string& external : sweep::external_metric_names())
+    if (name.rfind(external + "_", 0) == 0) return &external;
+  return nullptr;
+}
+
 std::string number(double v) {
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%.4g", v);
@@ -141,10 +148,13 @@ struct Group {
   std::vector<std::size_t> rows;
 };
 
-RankedGroup summarise(const RankInput& in, const Group& group, std::size_t metric, const RankOptions& o) {
+// `max_rows_per_seed` grows to the most rows the group pools for one seed.
+RankedGroup summarise(const RankInput& in, const Group& group, std::size_t metric, const RankOptions& o,
+                      std::size_t& max_rows_per_seed) {
   RankedGroup g;
   g.key_values = group.key;
   SeedSeries s = per_seed(in, group.rows, metric);
+  max_rows_per_seed = std::max(max_rows_per_seed, s.max_rows_per_seed);
   g.n = s.values.size();
   g.n_rows = s.rows;
   g.n_missing = s.missing;
@@ -285,8 +295,7 @@ const char* to_string(Verdict v) {
 }
 
 MetricKind metric_kind(const std::string& metric) {
-  for (const std::string& external : sweep::external_metric_names())
-    if (metric.rfind(external + "_", 0) == 0) return MetricKind::oracle;
+  if (external_metric_of(metric)) return MetricKind::oracle;
   if (metric == "kl" || metric == "active_units" || metric == "noise_fraction") return MetricKind::diagnostic;
   return MetricKind::label_free;
 }
@@ -303,11 +312,10 @@ bool higher_is_better(const std::string& metric) {
 std::vector<std::string> label_sets(const std::vector<std::string>& metric_names) {
   std::vector<std::string> sets;
   for (const std::string& name : metric_names)
-    for (const std::string& external : sweep::external_metric_names())
-      if (name.rfind(external + "_", 0) == 0) {
-        const std::string set = name.substr(external.size() + 1);
-        if (std::find(sets.begin(), sets.end(), set) == sets.end()) sets.push_back(set);
-      }
+    if (const std::string* external = external_metric_of(name)) {
+      const std::string set = name.substr(external->size() + 1);
+      if (std::find(sets.begin(), sets.end(), set) == sets.end()) sets.push_back(set);
+    }
   return sets;
 }
 
@@ -373,11 +381,10 @@ Ranking rank_groups(const RankInput& input, const RankOptions& options) {
     if (noise >= 0 && input.metrics[r][static_cast<std::size_t>(noise)] > 0.0) ranking.any_noise = true;
   }
   for (const auto& [key, group] : groups) {
-    RankedGroup g = summarise(input, group, metric, options);
+    RankedGroup g = summarise(input, group, metric, options, ranking.max_rows_per_seed);
     for (std::size_t c : also_columns) g.also.push_back(summarise_metric(input, group.rows, c, options));
     g.noise_fraction = noise >= 0 ? row_mean(input, group.rows, static_cast<std::size_t>(noise)) : kNaN;
     g.active_units = active >= 0 ? row_mean(input, group.rows, static_cast<std::size_t>(active)) : kNaN;
-    ranking.max_rows_per_seed = std::max(ranking.max_rows_per_seed, per_seed(input, group.rows, metric).max_rows_per_seed);
     ranking.groups.push_back(std::move(g));
   }
   // Pareto means are computed per group before sorting, through the same per-seed averaging.
