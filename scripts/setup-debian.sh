@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config ccache git
   libtorch-dev libopenblas0-openmp          # without the OpenMP OpenBLAS, LibTorch uses the reference BLAS (~16x slower)
+  libblas-dev                               # cblas.h and libblas.so (OpenBLAS through alternatives): the batched engine
   libopenmpi-dev openmpi-bin
   libhdf5-dev
   libeigen3-dev libtomlplusplus-dev libboost-program-options-dev

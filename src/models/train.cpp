@@ -8,9 +8,11 @@
 
 #include "core/error.hpp"
 #include "core/rng.hpp"
+#include "models/batched_training.hpp"
 #include "models/checkpoint.hpp"
 #include "models/networks.hpp"
 #include "models/tensors.hpp"
+#include "models/training_schedule.hpp"
 #include "models/vae.hpp"
 
 namespace vaesweep::models {
@@ -26,33 +28,9 @@ void validate(const Eigen::MatrixXd& X, const VaeParams& p, const NetSpec& spec)
   check_input_shape(spec);
 }
 
-// The KL weight of epoch `epoch` (0-based): linear warmup reaches beta after warmup_epochs.
-double kl_weight(const VaeParams& p, int epoch) {
-  if (p.kl_schedule != KlSchedule::linear || p.warmup_epochs <= 0) return p.beta;
-  return p.beta * std::min(1.0, static_cast<double>(epoch + 1) / p.warmup_epochs);
-}
-
-// Fisher-Yates with our own generator: the order depends only on the seed and the epoch.
+// The data order of an epoch as a tensor; the law is the one every engine shares.
 torch::Tensor epoch_order(std::int64_t n, std::uint64_t seed, int epoch) {
-  std::vector<std::int64_t> order(static_cast<std::size_t>(n));
-  for (std::int64_t i = 0; i < n; ++i) order[static_cast<std::size_t>(i)] = i;
-  Rng rng(derive_seed(seed, {0x5eed0f0d, static_cast<std::uint64_t>(epoch)}));
-  for (std::int64_t i = n - 1; i > 0; --i) {
-    const auto j = static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(i + 1));
-    std::swap(order[static_cast<std::size_t>(i)], order[static_cast<std::size_t>(j)]);
-  }
-  return torch::tensor(order, torch::kInt64);
-}
-
-// m rows evenly spaced over 0..n-1, first and last included (rounded to the nearest row);
-// every row when m >= n.
-std::vector<std::int64_t> example_rows(std::int64_t n, std::int64_t m) {
-  std::vector<std::int64_t> rows;
-  if (m <= 0) return rows;
-  if (m >= n) m = n;
-  if (m == 1) return {0};
-  for (std::int64_t i = 0; i < m; ++i) rows.push_back((i * (n - 1) + (m - 1) / 2) / (m - 1));
-  return rows;
+  return torch::tensor(schedule::epoch_order(n, seed, epoch), torch::kInt64);
 }
 
 torch::Tensor squared_error(const torch::Tensor& x, const torch::Tensor& x_hat) { return (x_hat - x).pow(2).sum(1); }
@@ -91,7 +69,7 @@ void evaluate(VaeNet& model, const torch::Tensor& data, const torch::Tensor& con
       (result.latent_mean.rowwise() - result.latent_mean.colwise().mean()).array().square().colwise().mean();
   result.active_units = static_cast<int>((variance.array() > kActiveUnitThreshold).count());
 
-  result.example_rows = example_rows(X.rows(), p.reconstruction_examples);
+  result.example_rows = schedule::example_rows(X.rows(), p.reconstruction_examples);
   if (!result.example_rows.empty()) {
     const auto m = static_cast<Eigen::Index>(result.example_rows.size());
     result.example_input.resize(m, X.cols());
@@ -104,6 +82,7 @@ void evaluate(VaeNet& model, const torch::Tensor& data, const torch::Tensor& con
 }  // namespace
 
 TrainResult train_vae(const Eigen::MatrixXd& X, const VaeParams& p) {
+  if (p.engine == Engine::batched) return train_batched(X, {&p}, p.should_abandon).front();
   const NetSpec spec = net_spec(p, X.cols(), p.condition.cols());
   validate(X, p, spec);
   const auto start = std::chrono::steady_clock::now();
@@ -121,7 +100,7 @@ TrainResult train_vae(const Eigen::MatrixXd& X, const VaeParams& p) {
   TrainResult result;
   model->train();
   for (int epoch = 0; epoch < p.epochs; ++epoch) {
-    const double weight = kl_weight(p, epoch);
+    const double weight = schedule::kl_weight(p, epoch);
     // Gather the epoch once; batches are then views, not copies.
     const torch::Tensor order = epoch_order(n, p.seed, epoch).to(device);
     const torch::Tensor shuffled = data.index_select(0, order);

@@ -21,6 +21,13 @@ enum class Architecture { mlp, conv1d, conv2d };
 // The weight of the KL term per epoch: beta throughout, or rising linearly from beta / warmup
 // in the first epoch to beta at epoch `warmup_epochs` (and beta after).
 enum class KlSchedule { constant, linear };
+// Who trains the model. torch: LibTorch modules, autograd and torch::optim::Adam (every
+// architecture, any device). batched: the MLP family (vae, ae, cvae) with a hand-written
+// backward pass, float32 GEMMs through CBLAS and one-pass Adam, several models at once
+// (see batched_mlp.hpp); CPU only, whatever `device` says. The two use different random
+// streams and arithmetic, so their results differ (each is reproducible): the engine is part
+// of a unit's identity.
+enum class Engine { torch, batched };
 
 struct VaeParams {
   Architecture architecture = Architecture::mlp;
@@ -36,6 +43,7 @@ struct VaeParams {
   double learning_rate = 1e-3;         // Adam
   std::uint64_t seed = 0;              // weights, data order and reparameterisation noise
   std::string device = "cpu";          // a torch device string: "cpu", "cuda:0", ...
+  Engine engine = Engine::torch;
   // n x c condition (one-hot rows) of the conditional VAE, concatenated to the encoder's input
   // and to the decoder's latent input; empty (0 columns): unconditional.
   Eigen::MatrixXd condition;
@@ -74,6 +82,22 @@ struct TrainResult {
 // std::invalid_argument when the parameters do not fit X (a conv shape that is not X's width,
 // a condition with another number of rows).
 TrainResult train_vae(const Eigen::MatrixXd& X, const VaeParams& params);
+
+// True when the batched engine can train `p`: the MLP architecture (variational or not,
+// conditional or not).
+bool batched_engine_supports(const VaeParams& p);
+// True when `a` and `b` can train in one batch of the batched engine: both supported, same
+// layer sizes (hidden, latent_dim, variational, condition width), epochs and batch size. They
+// may differ in seed, beta, KL schedule, learning rate, checkpoint and reconstruction examples.
+bool can_train_together(const VaeParams& a, const VaeParams& b);
+// Trains every member on the same X (and, for cvae, the same condition) and returns their
+// results in order. Members with engine batched must all be able to train together; they then
+// train as one batched model, and each member's result is bit-identical to training it alone
+// (train_vae with the same params) but for `seconds`, its share of the group's wall time;
+// std::invalid_argument when they cannot train together or their conditions differ. Torch
+// members are trained one after another. The first member's should_abandon is asked after
+// every epoch; an abandon marks every member abandoned.
+std::vector<TrainResult> train_vae_group(const Eigen::MatrixXd& X, const std::vector<VaeParams>& members);
 
 // A checkpoint read back: the parameters it was trained with and the caller's notes.
 struct Checkpoint {

@@ -1,0 +1,54 @@
+#include "models/batched_checkpoint.hpp"
+
+#include <torch/torch.h>
+
+#include <cstring>
+
+#include "core/error.hpp"
+#include "models/checkpoint.hpp"
+#include "models/networks.hpp"
+
+namespace vaesweep::models {
+namespace {
+
+// A float32 CPU tensor of `like`'s shape holding the next numel values from `from`.
+torch::Tensor tensor_from(const float* from, const torch::Tensor& like) {
+  torch::Tensor t = torch::empty(like.sizes(), torch::kFloat32);
+  std::memcpy(t.data_ptr<float>(), from, static_cast<std::size_t>(t.numel()) * sizeof(float));
+  return t;
+}
+
+}  // namespace
+
+void save_batched_checkpoint(const std::filesystem::path& file, const VaeParams& p, const MlpLayout& layout,
+                             const float* parameters, const AdamMoments& adam) {
+  VaeParams trained = p;
+  trained.device = "cpu";  // where the batched engine trains
+  const NetSpec spec = net_spec(trained, layout.shape.input_dim, layout.shape.condition_dim);
+  VaeNet model(spec);
+  torch::optim::Adam optimizer(model->parameters(), torch::optim::AdamOptions(p.learning_rate));
+  std::size_t at = 0;
+  {
+    torch::NoGradGuard no_grad;
+    for (auto& param : model->parameters()) {
+      const auto n = static_cast<std::size_t>(param.numel());
+      VAESWEEP_ASSERT(at + n <= layout.parameters, "VaeNet has more parameters than the batched layout");
+      param.copy_(tensor_from(parameters + at, param));
+      if (adam.steps > 0) {
+        // torch::optim::Adam keys its per-parameter state by the tensor's impl address
+        // (adam.cpp, 1.13), and creates it on the first step: a state put there is what a
+        // resumed step() finds.
+        auto state = std::make_unique<torch::optim::AdamParamState>();
+        state->step(adam.steps);
+        state->exp_avg(tensor_from(adam.first + at, param));
+        state->exp_avg_sq(tensor_from(adam.second + at, param));
+        optimizer.state()[c10::guts::to_string(param.unsafeGetTensorImpl())] = std::move(state);
+      }
+      at += n;
+    }
+  }
+  VAESWEEP_ASSERT(at == layout.parameters, "the batched layout has parameters VaeNet does not");
+  save_checkpoint(file, model, optimizer, trained, spec);
+}
+
+}  // namespace vaesweep::models

@@ -1,0 +1,35 @@
+#include "models/training_schedule.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include "core/rng.hpp"
+
+namespace vaesweep::models::schedule {
+
+std::vector<std::int64_t> epoch_order(std::int64_t n, std::uint64_t seed, int epoch) {
+  std::vector<std::int64_t> order(static_cast<std::size_t>(n));
+  for (std::int64_t i = 0; i < n; ++i) order[static_cast<std::size_t>(i)] = i;
+  Rng rng(derive_seed(seed, {0x5eed0f0d, static_cast<std::uint64_t>(epoch)}));
+  for (std::int64_t i = n - 1; i > 0; --i) {
+    const auto j = static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(i + 1));
+    std::swap(order[static_cast<std::size_t>(i)], order[static_cast<std::size_t>(j)]);
+  }
+  return order;
+}
+
+double kl_weight(const VaeParams& p, int epoch) {
+  if (p.kl_schedule != KlSchedule::linear || p.warmup_epochs <= 0) return p.beta;
+  return p.beta * std::min(1.0, static_cast<double>(epoch + 1) / p.warmup_epochs);
+}
+
+std::vector<std::int64_t> example_rows(std::int64_t n, std::int64_t m) {
+  std::vector<std::int64_t> rows;
+  if (m <= 0) return rows;
+  if (m >= n) m = n;
+  if (m == 1) return {0};
+  for (std::int64_t i = 0; i < m; ++i) rows.push_back((i * (n - 1) + (m - 1) / 2) / (m - 1));
+  return rows;
+}
+
+}  // namespace vaesweep::models::schedule

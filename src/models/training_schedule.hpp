@@ -1,0 +1,24 @@
+#pragma once
+// What every training engine of the model family must agree on, torch-free: the data order of
+// an epoch, the KL weight of an epoch and the rows kept as reconstruction examples. The
+// torch engine (train.cpp) and the batched engine both use these.
+#include <cstdint>
+#include <vector>
+
+#include "models/vae.hpp"
+
+namespace vaesweep::models::schedule {
+
+// The order in which epoch `epoch` (0-based) visits the n rows: Fisher-Yates with
+// Rng(derive_seed(seed, {0x5eed0f0d, epoch})), so it depends only on the seed and the epoch.
+std::vector<std::int64_t> epoch_order(std::int64_t n, std::uint64_t seed, int epoch);
+
+// The KL weight of epoch `epoch` (0-based): beta, or with the linear schedule
+// beta * min(1, (epoch + 1) / warmup_epochs) (warmup_epochs <= 0: beta throughout).
+double kl_weight(const VaeParams& p, int epoch);
+
+// m rows evenly spaced over 0..n-1, first and last included (rounded to the nearest row);
+// every row when m >= n; none when m <= 0.
+std::vector<std::int64_t> example_rows(std::int64_t n, std::int64_t m);
+
+}  // namespace vaesweep::models::schedule
