@@ -57,6 +57,7 @@ bool irrelevant_model_key(const std::string& key, const Settings& s) {
   if (key == "model.kl_schedule") return !variational;
   if (key == "model.warmup_epochs") return !variational || s.at("model.kl_schedule").value.as_string() != "linear";
   if (key == "model.beta") return !variational;
+  if (key == "model.engine") return kind != "vae" && kind != "ae" && kind != "cvae";
   return false;
 }
 
@@ -160,6 +161,10 @@ bool is_cost_key(const std::string& key) {
 std::string line(const std::string& key, const Value& value) {
   const KeySpec* spec = find_key(key);
   if (spec != nullptr && !hashed_value(*spec, value)) return {};
+  // Every model was trained by torch before model.engine existed: that engine leaves no line, so
+  // those results files resume under model.engine = "torch", while the default engine (batched,
+  // other numbers) gives new hashes.
+  if (key == "model.engine" && value.as_string() == "torch") return {};
   return key + "=" + value.canonical() + "\n";
 }
 

@@ -492,6 +492,7 @@ ModelSpec model_spec(const Settings& s) {
   m.warmup_epochs = integer(s, "model.warmup_epochs");
   m.checkpoints = s.at("model.checkpoints").value.as_bool();
   m.reconstruction_examples = integer(s, "model.reconstruction_examples");
+  m.batched_engine = text(s, "model.engine") == "batched";
   m.allow_conditioned_scoring = s.at("evaluation.allow_conditioned_scoring").value.as_bool();
   return m;
 }

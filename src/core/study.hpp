@@ -139,6 +139,7 @@ struct ModelSpec {
   int warmup_epochs = 10;
   bool checkpoints = false;
   int reconstruction_examples = 0;
+  bool batched_engine = true;         // model.engine = "batched" (vae, ae, cvae)
   bool allow_conditioned_scoring = false;  // evaluation.allow_conditioned_scoring
 
   // A model trained by gradient descent (vae, conv_vae, cvae, ae).

@@ -21,6 +21,8 @@ struct UnitRecord {
   std::string status;             // ok | failed | diverged (collapsed units are ok: see `collapsed`)
   std::string message;            // why, when not ok
   std::int64_t epochs_run = 0;
+  // Training seconds: the model's own; for a model trained in a batch with others, the batch's
+  // wall time divided by `trained_with`.
   double train_seconds = 0, eval_seconds = 0;
   double loss = 0, reconstruction = 0, kl = 0;  // per sample, on the whole data after training
   std::int64_t active_units = 0;
@@ -35,6 +37,8 @@ struct UnitRecord {
   // Label sets whose external scores were withheld because the model saw them (cvae without
   // evaluation.allow_conditioned_scoring); their columns are NaN in this unit's evaluations.
   std::string withheld;
+  std::string engine;             // who trained the model: "batched" or "torch"; empty: not trained
+  std::int64_t trained_with = 0;  // models trained together in one batch, this one included (0: not trained)
   std::string checkpoint;         // the saved model, relative to the results file's folder; empty: none
   // model.reconstruction_examples: per example "<row id>:<x_1> ... <x_d>|<x̂_1> ... <x̂_d>", examples
   // separated by ";", values with 9 significant digits (the model computes in float32); x is

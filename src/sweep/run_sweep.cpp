@@ -23,6 +23,7 @@
 #include "sweep/run_lock.hpp"
 #include "sweep/shard_journal.hpp"
 #include "sweep/stored_arrays.hpp"
+#include "sweep/training_batches.hpp"
 #include "sweep/unit_runner.hpp"
 
 namespace vaesweep::sweep {
@@ -117,7 +118,7 @@ void refuse_other_slice(const RunOptions& options, const PriorWork& prior, const
 
 // The root's checks and plan: which units this run does. UserError leaves everything as it was.
 SchedulePlan plan_run(const RunOptions& options, const Study& study, const Grid& grid, const HashIndex& index,
-                      bool& has_shards, std::size_t& failed_before) {
+                      int ranks, bool& has_shards, std::size_t& failed_before) {
   const fs::path& out = options.out;
   std::error_code ec;
   const bool results_exist = fs::exists(out, ec);
@@ -152,6 +153,9 @@ SchedulePlan plan_run(const RunOptions& options, const Study& study, const Grid&
     std::erase_if(plan.order, [&](std::size_t i) { return !options.slice.holds(i); });
     plan.done_before = options.slice.size(grid.size()) - plan.order.size();
   }
+  BatchedOrder batched = batch_for_training(study, grid, plan.order, ranks, options.models_per_batch);
+  plan.order = std::move(batched.order);
+  plan.joins_previous = std::move(batched.joins_previous);
   plan.max_failures = options.max_failures;
   plan.progress_interval = options.progress_interval;
   remove_stale_temporaries(out);
@@ -327,7 +331,7 @@ RunSummary run_sweep(const RunOptions& options, const MpiSession& mpi) {
       lock.emplace(options.out);
       std::size_t failed_before = 0;
       index = index_grid(grid);
-      plan = plan_run(options, study, grid, index, has_shards, failed_before);
+      plan = plan_run(options, study, grid, index, mpi.size(), has_shards, failed_before);
       decision.done_before = plan.done_before;
       decision.failed_before = failed_before;
       decision.run_id = new_run_id(started_at);
@@ -368,26 +372,35 @@ RunSummary run_sweep(const RunOptions& options, const MpiSession& mpi) {
     JournalWriter journal(shard_path(options.out, decision.run_id, mpi.rank()),
                           encode_shard_header(shard_header(study, grid, decision, mpi, started_at)),
                           options.sync_seconds);
-    const UnitWork work = [&](std::size_t grid_index, const std::function<bool()>& abandon) {
-      const double unit_start = unix_now();
-      const WorkUnit unit = grid.unit(grid_index);
-      RunContext unit_context = context;
-      unit_context.abandon = abandon;
-      UnitOutcome result = run_unit(unit, tables.at(unit.feature_hash), unit_context);
+    // Records a finished unit (not an abandoned one) in this rank's journal before the next
+    // batch starts: a killed process loses nothing of it; a node that loses power loses at most
+    // the last --sync-every seconds of units.
+    const auto record = [&](const WorkUnit& unit, UnitOutcome& result, double unit_start, double wall_seconds) {
       if (result.unit.status == "abandoned") {
         log_warn("unit " + std::to_string(unit.index) + " (" + unit.label() + ") abandoned: " + result.unit.message);
         return UnitResult::abandoned;
       }
       result.unit.run_id = decision.run_id;
       result.unit.started_at = unit_start;
-      result.unit.wall_seconds = unix_now() - unit_start;
+      result.unit.wall_seconds = wall_seconds;
       if (result.unit.status != "ok")
         log_warn("unit " + std::to_string(unit.index) + " (" + unit.label() + ", " + unit.config_hash.substr(0, 12) +
                  ") " + result.unit.status + ": " + result.unit.message);
-      // Written before the next unit starts: a killed process loses nothing of this unit; a
-      // node that loses power loses at most the last --sync-every seconds of units.
       journal.append(encode_unit(result.unit, result.evaluations));
       return result.unit.status == "ok" ? UnitResult::ok : UnitResult::failed;
+    };
+    const BatchWork work = [&](const std::vector<std::size_t>& indices, const std::function<bool()>& abandon) {
+      const double batch_start = unix_now();
+      std::vector<WorkUnit> units;
+      for (std::size_t i : indices) units.push_back(grid.unit(i));
+      RunContext unit_context = context;
+      unit_context.abandon = abandon;
+      std::vector<UnitOutcome> outcomes = run_units_together(units, tables.at(units.front().feature_hash), unit_context);
+      // A batch's units share its wall time; their train_seconds say the same.
+      const double wall = (unix_now() - batch_start) / static_cast<double>(units.size());
+      std::vector<UnitResult> results;
+      for (std::size_t u = 0; u < units.size(); ++u) results.push_back(record(units[u], outcomes[u], batch_start, wall));
+      return results;
     };
     outcome = schedule_units(plan, mpi, work);
     journal.sync();

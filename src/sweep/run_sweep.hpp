@@ -11,6 +11,7 @@
 
 #include "sweep/mpi_context.hpp"
 #include "sweep/scheduler.hpp"
+#include "sweep/training_batches.hpp"
 
 namespace vaesweep::sweep {
 
@@ -40,6 +41,9 @@ struct RunOptions {
   double sync_seconds = 1;             // fdatasync a shard at most this often (0: every unit)
   std::chrono::milliseconds progress_interval{10000};
   Slice slice;                         // --slice I/N: only these units; recorded in the results file
+  // At most this many models of one architecture train together on a rank (the batched engine;
+  // 1: every model alone). Speed only: a model's numbers are the same in any batch.
+  std::size_t models_per_batch = kMaxModelsPerBatch;
 };
 
 struct RunSummary {

@@ -58,6 +58,7 @@ Report decode_report(const std::string& bytes) {
 
 struct Assignment {
   std::vector<std::uint64_t> units;  // empty: no more work for this rank
+  std::vector<std::uint8_t> joins_previous;  // per unit, as SchedulePlan's (empty: no batches)
   bool notice_sent = false;          // a stop notice precedes this message: receive it too
 };
 
@@ -65,6 +66,7 @@ std::string encode_assignment(const Assignment& a) {
   ByteWriter w;
   w.put<std::uint8_t>(a.notice_sent ? 1 : 0);
   w.put_vector(a.units);
+  w.put_vector(a.joins_previous);
   return w.bytes();
 }
 
@@ -73,6 +75,7 @@ Assignment decode_assignment(const std::string& bytes) {
   Assignment a;
   a.notice_sent = r.get<std::uint8_t>() != 0;
   a.units = r.get_vector<std::uint64_t>();
+  a.joins_previous = r.get_vector<std::uint8_t>();
   return a;
 }
 
@@ -82,18 +85,26 @@ class Coordinator {
   Coordinator(const SchedulePlan& plan, int ranks)
       : plan_(plan), ranks_(static_cast<std::size_t>(ranks)), progress_("units", plan.order.size(), plan.progress_interval) {}
 
-  // Adds a worker's report and hands out up to `want` units (none when stopping or done).
-  std::vector<std::uint64_t> hand_out(const Report& report) {
+  // Adds a worker's report and hands out up to `want` units, rounded up to whole batches (none
+  // when stopping or done).
+  Assignment hand_out(const Report& report) {
     std::lock_guard lock(mutex_);
     account(report);
     if (stopping_locked() || next_ >= plan_.order.size() || report.want == 0) return {};
     // Guided: never more than a share of what is left, so the last units still spread out.
     const std::size_t left = plan_.order.size() - next_;
-    const std::size_t give = std::min<std::size_t>(report.want, std::max<std::size_t>(1, left / (2 * ranks_)));
-    std::vector<std::uint64_t> units(plan_.order.begin() + static_cast<std::ptrdiff_t>(next_),
-                                     plan_.order.begin() + static_cast<std::ptrdiff_t>(next_ + give));
+    std::size_t give = std::min<std::size_t>(report.want, std::max<std::size_t>(1, left / (2 * ranks_)));
+    const auto& joins = plan_.joins_previous;
+    while (!joins.empty() && next_ + give < joins.size() && joins[next_ + give]) ++give;
+    const auto begin = static_cast<std::ptrdiff_t>(next_), end = static_cast<std::ptrdiff_t>(next_ + give);
+    Assignment a;
+    a.units.assign(plan_.order.begin() + begin, plan_.order.begin() + end);
+    if (!joins.empty()) {
+      a.joins_previous.assign(joins.begin() + begin, joins.begin() + end);
+      a.joins_previous.front() = 0;  // the first unit handed out starts a batch
+    }
     next_ += give;
-    return units;
+    return a;
   }
 
   // True (once) when a stop signal was seen: the caller then notifies the other ranks.
@@ -175,8 +186,7 @@ void serve_workers(Coordinator& coordinator, const MpiSession& mpi, const Tags& 
     idle = std::chrono::microseconds(20);
     const auto r = static_cast<std::size_t>(*source);
     const Report report = decode_report(mpi.receive(*source, tags.request));
-    Assignment assignment;
-    assignment.units = coordinator.hand_out(report);
+    Assignment assignment = coordinator.hand_out(report);
     assignment.notice_sent = noticed[r];
     // Every request is answered, a leaving worker's too, so that it learns of a notice it has
     // not received yet and no message is left unreceived at MPI_Finalize.
@@ -194,7 +204,8 @@ class Worker {
   using Ask = std::function<Assignment(const Report&)>;
   explicit Worker(Ask ask) : ask_(std::move(ask)) {}
 
-  std::optional<std::size_t> next() {
+  // The next batch of units (one unit when the plan has no batches).
+  std::optional<std::vector<std::size_t>> next() {
     if (stop_requested()) return leave();
     if (pos_ == batch_.size()) {
       // One unit until this rank has timed one; then as many as fill kBatchSeconds.
@@ -205,13 +216,16 @@ class Worker {
       Assignment a = ask_(pending_);
       pending_ = {};
       batch_ = std::move(a.units);
+      joins_ = std::move(a.joins_previous);
       pos_ = 0;
       if (batch_.empty()) {
         left_ = true;
         return std::nullopt;
       }
     }
-    return static_cast<std::size_t>(batch_[pos_++]);
+    std::vector<std::size_t> units{static_cast<std::size_t>(batch_[pos_++])};
+    while (pos_ < batch_.size() && !joins_.empty() && joins_[pos_]) units.push_back(static_cast<std::size_t>(batch_[pos_++]));
+    return units;
   }
 
   void finished(UnitResult result, double seconds) {
@@ -236,26 +250,48 @@ class Worker {
   Ask ask_;
   Report pending_;
   std::vector<std::uint64_t> batch_;
+  std::vector<std::uint8_t> joins_;
   std::size_t pos_ = 0;
   double seconds_per_unit_ = -1;
   bool left_ = false;
 };
 
-void work_loop(Worker& worker, const UnitWork& work, const std::function<bool()>& abandon) {
-  while (const auto index = worker.next()) {
+void work_loop(Worker& worker, const BatchWork& work, const std::function<bool()>& abandon) {
+  while (const auto units = worker.next()) {
     const auto start = std::chrono::steady_clock::now();
-    const UnitResult result = work(*index, abandon);
-    if (result == UnitResult::abandoned) {
+    const std::vector<UnitResult> results = work(*units, abandon);
+    VAESWEEP_ASSERT(results.size() == units->size(), "a batch's work must give one result per unit");
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() /
+                           static_cast<double>(results.size());
+    bool abandoned = false;
+    for (UnitResult result : results) {
+      if (result == UnitResult::abandoned)
+        abandoned = true;
+      else
+        worker.finished(result, seconds);
+    }
+    if (abandoned) {
       worker.leave();
       return;
     }
-    worker.finished(result, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   }
 }
 
 }  // namespace
 
 ScheduleOutcome schedule_units(const SchedulePlan& plan, const MpiSession& mpi, const UnitWork& work) {
+  return schedule_units(plan, mpi, BatchWork([&](const std::vector<std::size_t>& units, const std::function<bool()>& abandon) {
+                          std::vector<UnitResult> results;
+                          for (std::size_t index : units) {
+                            results.push_back(work(index, abandon));
+                            if (results.back() == UnitResult::abandoned) break;
+                          }
+                          results.resize(units.size(), UnitResult::abandoned);
+                          return results;
+                        }));
+}
+
+ScheduleOutcome schedule_units(const SchedulePlan& plan, const MpiSession& mpi, const BatchWork& work) {
   const Tags tags = next_tags();
   if (!mpi.is_root()) {
     // A stop notice from the coordinator becomes this rank's own stop request.
@@ -299,7 +335,7 @@ ScheduleOutcome schedule_units(const SchedulePlan& plan, const MpiSession& mpi, 
       }
     });
   }
-  Worker worker([&](const Report& report) { return Assignment{coordinator.hand_out(report), false}; });
+  Worker worker([&](const Report& report) { return coordinator.hand_out(report); });
   const std::function<bool()> abandon = [] { return stop_grace_expired(); };
   try {
     work_loop(worker, work, abandon);

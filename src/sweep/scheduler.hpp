@@ -11,6 +11,7 @@
 // Results never travel through the scheduler: each rank makes its own durable (shard journal).
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <vector>
 
@@ -20,6 +21,10 @@ namespace vaesweep::sweep {
 
 struct SchedulePlan {
   std::vector<std::size_t> order;   // grid indices to run, in hand-out order (rank 0's plan counts)
+  // Empty, or one flag per entry of `order`: 1 when the unit belongs to the same batch as the one
+  // before it (their models train together). A batch is never split: it goes to one rank, and
+  // that rank's work function receives it in one call.
+  std::vector<std::uint8_t> joins_previous;
   std::size_t max_failures = 0;     // stop handing out units once this many failed (0: never)
   std::chrono::milliseconds progress_interval{10000};
   std::size_t done_before = 0;      // units that earlier runs finished, for the progress line
@@ -38,9 +43,15 @@ enum class UnitResult { ok, failed, abandoned };
 // Runs `grid index -> result`. `abandon()` turns true when the unit in progress should be given
 // up (a stop was requested and its grace period is over); the function then returns abandoned.
 using UnitWork = std::function<UnitResult(std::size_t index, const std::function<bool()>& abandon)>;
+// Runs one batch of grid indices (see SchedulePlan::joins_previous; a single unit when the plan
+// has no batches) and returns one result per index, in order.
+using BatchWork =
+    std::function<std::vector<UnitResult>(const std::vector<std::size_t>& indices, const std::function<bool()>& abandon)>;
 
 // Collective: every rank calls it; rank 0's `plan` is the one used. Returns when this rank has
 // no more work. Throws (on rank 0) what the coordinator thread threw.
+ScheduleOutcome schedule_units(const SchedulePlan& plan, const MpiSession& mpi, const BatchWork& work);
+// The same, one unit per call (a plan without batches).
 ScheduleOutcome schedule_units(const SchedulePlan& plan, const MpiSession& mpi, const UnitWork& work);
 
 }  // namespace vaesweep::sweep

@@ -14,6 +14,7 @@
 #include "cluster/umap.hpp"
 #include "core/error.hpp"
 #include "core/hash.hpp"
+#include "core/log.hpp"
 #include "core/rng.hpp"
 #include "metrics/external.hpp"
 #include "metrics/internal.hpp"
@@ -100,8 +101,17 @@ std::string reconstruction_text(const models::TrainResult& t, const data::Featur
   return out;
 }
 
-LatentSpace train_model(const WorkUnit& unit, const data::FeatureTable& features, const Eigen::MatrixXd& X,
-                        const RunContext& context, UnitRecord& record) {
+bool trains_batched(const WorkUnit& unit) {
+  return unit.model.batched_engine && unit.model.trained() && architecture(unit) == models::Architecture::mlp;
+}
+
+// What the model of a trained unit sees: the audio block under late fusion (its latent space is
+// joined with the text vectors afterwards), else the whole feature matrix.
+Eigen::MatrixXd training_input(const WorkUnit& unit, const data::FeatureTable& features) {
+  return unit.features.fuses_late() ? data::block_columns(features, "audio") : features.X;
+}
+
+models::VaeParams training_params(const WorkUnit& unit, const data::FeatureTable& features, const RunContext& context) {
   const ModelSpec& m = unit.model;
   models::VaeParams params;
   params.architecture = architecture(unit);
@@ -116,12 +126,12 @@ LatentSpace train_model(const WorkUnit& unit, const data::FeatureTable& features
   params.batch_size = m.batch_size;
   params.learning_rate = m.learning_rate;
   params.seed = unit.seed;
-  params.device = context.device;
+  params.engine = trains_batched(unit) ? models::Engine::batched : models::Engine::torch;
+  params.device = params.engine == models::Engine::batched ? "cpu" : context.device;
   params.should_abandon = context.abandon;
   if (m.kind == ModelKind::cvae) {
     const data::LabelSet& condition = features.label(m.condition_on);
     params.condition = data::one_hot(condition, condition.classes, features.ids, unit.label());
-    record.condition_on = m.condition_on;
   }
   if (m.checkpoints && !context.checkpoint_dir.empty()) {
     std::filesystem::create_directories(context.checkpoint_dir);
@@ -129,7 +139,16 @@ LatentSpace train_model(const WorkUnit& unit, const data::FeatureTable& features
     params.checkpoint_notes = checkpoint_notes(unit, features);
   }
   params.reconstruction_examples = m.reconstruction_examples;
-  models::TrainResult t = models::train_vae(X, params);
+  return params;
+}
+
+// The unit's record and latent space from its training result.
+LatentSpace take_trained(const WorkUnit& unit, const data::FeatureTable& features, const RunContext& context,
+                         const models::VaeParams& params, models::TrainResult t, UnitRecord& record) {
+  const ModelSpec& m = unit.model;
+  if (m.kind == ModelKind::cvae) record.condition_on = m.condition_on;
+  record.engine = params.engine == models::Engine::batched ? "batched" : "torch";
+  record.device = params.device;
   record.epochs_run = t.epochs_run;
   record.train_seconds = t.seconds;
   record.loss = t.loss;
@@ -154,8 +173,17 @@ LatentSpace train_model(const WorkUnit& unit, const data::FeatureTable& features
   return {std::move(t.latent_mean), to_string(m.kind) + "_latent"};
 }
 
+// Trains the unit's model, or takes `trained`: its result from a batch trained with others.
+LatentSpace train_model(const WorkUnit& unit, const data::FeatureTable& features, const Eigen::MatrixXd& X,
+                        const RunContext& context, models::TrainResult* trained, UnitRecord& record) {
+  const models::VaeParams params = training_params(unit, features, context);
+  record.trained_with = 1;
+  if (trained) return take_trained(unit, features, context, params, std::move(*trained), record);
+  return take_trained(unit, features, context, params, models::train_vae(X, params), record);
+}
+
 LatentSpace fit_model(const WorkUnit& unit, const data::FeatureTable& features, const RunContext& context,
-                      UnitRecord& record) {
+                      models::TrainResult* trained, UnitRecord& record) {
   const ModelSpec& m = unit.model;
   if (m.kind == ModelKind::raw) return {features.X, "features"};  // direct feature clustering
   // Late fusion: the model sees the audio columns; the text vectors join its latent space.
@@ -171,7 +199,7 @@ LatentSpace fit_model(const WorkUnit& unit, const data::FeatureTable& features, 
     record.active_units = (variance.array() > models::kActiveUnitThreshold).count();
     space = {std::move(p.transformed), "pca"};
   } else {
-    space = train_model(unit, features, X, context, record);
+    space = train_model(unit, features, X, context, trained, record);
     if (record.status != "ok") return space;
   }
   if (!late) return space;
@@ -350,7 +378,11 @@ std::string conditioning_notice(const Study& study) {
          "them, flagged";
 }
 
-UnitOutcome run_unit(const WorkUnit& unit, const data::FeatureTable& features, const RunContext& context) {
+namespace {
+
+// run_unit, with the model already trained when `trained` is given.
+UnitOutcome run_unit_with(const WorkUnit& unit, const data::FeatureTable& features, const RunContext& context,
+                          models::TrainResult* trained) {
   UnitOutcome out;
   UnitRecord& r = out.unit;
   r.unit = unit.index;
@@ -377,7 +409,7 @@ UnitOutcome run_unit(const WorkUnit& unit, const data::FeatureTable& features, c
 
   LatentSpace space;
   try {
-    space = fit_model(unit, features, context, r);
+    space = fit_model(unit, features, context, trained, r);
   } catch (const std::exception& e) {
     r.status = "failed";
     r.message = e.what();
@@ -415,6 +447,54 @@ UnitOutcome run_unit(const WorkUnit& unit, const data::FeatureTable& features, c
     }
   }
   r.eval_seconds = seconds_since(eval_start);
+  return out;
+}
+
+}  // namespace
+
+UnitOutcome run_unit(const WorkUnit& unit, const data::FeatureTable& features, const RunContext& context) {
+  return run_unit_with(unit, features, context, nullptr);
+}
+
+std::string training_batch_key(const WorkUnit& unit) {
+  if (!trains_batched(unit)) return {};
+  const ModelSpec& m = unit.model;
+  std::string key = unit.feature_hash + "|" + to_string(m.kind) + "|" + m.condition_on + "|" +
+                    (unit.features.fuses_late() ? "late" : "early");
+  for (int width : m.hidden) key += "|" + std::to_string(width);
+  for (int size : {m.latent_dim, m.epochs, m.batch_size}) key += "|" + std::to_string(size);
+  return key;
+}
+
+std::vector<UnitOutcome> run_units_together(const std::vector<WorkUnit>& units, const data::FeatureTable& features,
+                                            const RunContext& context) {
+  if (units.size() == 1) return {run_unit(units.front(), features, context)};
+  std::vector<models::TrainResult> trained;
+  try {
+    for (const WorkUnit& unit : units)
+      VAESWEEP_ASSERT(!training_batch_key(unit).empty() && training_batch_key(unit) == training_batch_key(units.front()),
+                      "run_units_together: units that cannot train in one batch");
+    std::vector<models::VaeParams> params;
+    for (const WorkUnit& unit : units) params.push_back(training_params(unit, features, context));
+    const auto start = std::chrono::steady_clock::now();
+    trained = models::train_vae_group(training_input(units.front(), features), params);
+    // The batch's wall time, shared: what the sweep paid per model.
+    const double seconds = seconds_since(start) / static_cast<double>(units.size());
+    for (auto& t : trained) t.seconds = seconds;
+  } catch (const std::exception& e) {
+    // Whatever stopped the batch (a bad condition table, say) is found again and recorded by
+    // each unit on its own.
+    log_warn(std::string("a batch of ") + std::to_string(units.size()) + " models could not train together (" +
+             e.what() + "); training them one by one");
+    std::vector<UnitOutcome> alone;
+    for (const WorkUnit& unit : units) alone.push_back(run_unit(unit, features, context));
+    return alone;
+  }
+  std::vector<UnitOutcome> out;
+  for (std::size_t i = 0; i < units.size(); ++i) {
+    out.push_back(run_unit_with(units[i], features, context, &trained[i]));
+    out.back().unit.trained_with = static_cast<std::int64_t>(units.size());
+  }
   return out;
 }
 

@@ -35,6 +35,20 @@ struct UnitOutcome {
 // clustering is recorded in the outcome's status and message.
 UnitOutcome run_unit(const WorkUnit& unit, const data::FeatureTable& features, const RunContext& context);
 
+// Units with the same non-empty key can train their models in one batch of the batched engine
+// (model.engine = "batched": vae, ae, cvae): same feature table and fusion, model kind, condition,
+// layer sizes, epochs and batch size; they may differ in seed, beta, KL schedule and learning
+// rate. Empty: the unit trains alone.
+std::string training_batch_key(const WorkUnit& unit);
+
+// Units of one training batch key: their models train together, then each unit is clustered and
+// scored as run_unit does. Outcomes in the order of `units`, each the same as run_unit's for that
+// unit (the batched engine trains a member bit-identically alone or in a batch), except that
+// train_seconds is the batch's time divided by its size and trained_with is the batch's size.
+// A batch that cannot train together (an exception) falls back to one unit at a time.
+std::vector<UnitOutcome> run_units_together(const std::vector<WorkUnit>& units, const data::FeatureTable& features,
+                                            const RunContext& context);
+
 // What the log says once per run when cvae units are conditioned on a label set that is also
 // scored: that those scores are withheld, or (evaluation.allow_conditioned_scoring) computed and
 // flagged. Empty when no unit is conditioned.

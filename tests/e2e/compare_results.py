@@ -9,7 +9,8 @@ import sys
 import h5py
 import numpy as np
 
-WHERE_AND_WHEN = {"rank", "host", "device", "train_seconds", "eval_seconds", "run_id", "started_at", "wall_seconds"}
+WHERE_AND_WHEN = {"rank", "host", "device", "train_seconds", "eval_seconds", "run_id", "started_at", "wall_seconds",
+                  "trained_with"}
 
 
 def load(path):

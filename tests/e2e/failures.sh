@@ -47,12 +47,13 @@ with h5py.File("broken.h5") as f:
     sys.exit(0 if 3 <= n < 12 and f.attrs["complete"] == 0 else 1)
 PY
 
-# One run at a time per results file.
-"$VAESWEEP" run "$study" --set model.epochs=600 --out busy.h5 -q >/dev/null 2>&1 &
+# One run at a time per results file (the torch engine: slow enough to still be running).
+busy=(--set model.epochs=600 --set 'model.engine="torch"')
+"$VAESWEEP" run "$study" "${busy[@]}" --out busy.h5 -q >/dev/null 2>&1 &
 first=$!
 for _ in $(seq 1 100); do [ -e busy.h5.shards/lock ] && break; sleep 0.1; done
 expect_failure "a second run on results in progress is refused" 1 "another vaesweep run is writing" -- \
-  "$VAESWEEP" run "$study" --set model.epochs=600 --out busy.h5 --resume -q
+  "$VAESWEEP" run "$study" "${busy[@]}" --out busy.h5 --resume -q
 "$VAESWEEP" status busy.h5 >busy.txt 2>&1 && grep -q "running (pid" busy.txt &&
   pass "status of a running sweep: $(grep running busy.txt)" || fail "status while running: $(cat busy.txt)"
 kill -INT "$first"

@@ -85,6 +85,35 @@ TEST(Scheduler, SlowUnitsGoOneAtATimeInPlanOrder) {
   }
 }
 
+TEST(Scheduler, ABatchGoesWholeToOneRankInOneCall) {
+  // 30 units in batches of 3 (the models of a batch train together): however the coordinator
+  // slices its hand-outs, a work call gets exactly one batch, and every unit runs once.
+  SchedulePlan plan = plan_of(30);
+  plan.joins_previous.assign(30, 1);
+  for (std::size_t i = 0; i < 30; i += 3) plan.joins_previous[i] = 0;
+  std::vector<std::uint64_t> ran;
+  std::vector<std::uint64_t> bad_calls;
+  const ScheduleOutcome outcome = schedule_units(plan, *g_mpi, BatchWork([&](const std::vector<std::size_t>& units, const auto&) {
+    const bool whole = units.size() == 3 && units[0] % 3 == 0 && units[1] == units[0] + 1 && units[2] == units[0] + 2;
+    if (!whole) bad_calls.push_back(units.front());
+    ran.insert(ran.end(), units.begin(), units.end());
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    return std::vector<UnitResult>(units.size(), UnitResult::ok);
+  }));
+  const auto all = gather_ran(ran);
+  const auto bad = gather_ran(bad_calls);
+  if (!g_mpi->is_root()) return;
+  for (const auto& part : bad) EXPECT_TRUE(part.empty()) << "a work call got a split batch, from unit " << part.front();
+  std::vector<int> count(30, 0);
+  for (const auto& part : all)
+    for (auto i : part) ++count[i];
+  for (std::size_t i = 0; i < 30; ++i) EXPECT_EQ(count[i], 1) << "unit " << i;
+  EXPECT_EQ(outcome.done, 30u);
+  std::size_t ranks_with_work = 0;
+  for (const auto& part : all) ranks_with_work += part.empty() ? 0 : 1;
+  EXPECT_GT(ranks_with_work, 1u);
+}
+
 TEST(Scheduler, MoreRanksThanUnits) {
   std::vector<std::uint64_t> ran;
   const ScheduleOutcome outcome = schedule_units(plan_of(1), *g_mpi, [&](std::size_t i, const auto&) {

@@ -16,9 +16,11 @@ Grid grid_of(const std::string& text, const std::vector<std::string>& overrides 
 }
 
 // The config hashes vaesweep 48ac779 (before the model family and text keys existed) wrote for
-// this study: results files of that version must resume with this one.
+// this study: results files of that version must resume with this one. Its models were trained
+// by torch: with model.engine = "torch" they keep their hashes, with the batched engine (the
+// default, other numbers) the trained units get new ones and PCA and noop units keep theirs.
 TEST(GridModelFamily, HashesOfEarlierStudiesAreUnchanged) {
-  const Grid g = grid_of(R"(
+  const std::string text = R"(
 [model]
 kind = "noop"
 [grid]
@@ -27,13 +29,20 @@ beta = [1.0, 4.0]
 latent_dim = [4, 8]
 k = [2, 4]
 seed = [1, 2]
-)");
+)";
+  const Grid g = grid_of(text, {"model.engine=\"torch\""});
   ASSERT_EQ(g.size(), 14u);
   EXPECT_EQ(g.config_hash(0), "d4236821e9382bf44b3285cd182a14034d4693c81e126cc8a773bf53912986a7");  // vae beta=1 latent 4 seed 1
   EXPECT_EQ(g.config_hash(7), "9789c24d46ae985b55998a7ba88cdbf8cf45424337d51287424cd2977385b620");  // vae beta=4 latent 8 seed 2
   EXPECT_EQ(g.config_hash(8), "1d9c2e0effaf53ca022d800deef524517a411b3346b1dc83eef473f94bef1844");  // pca latent 4 seed 1
   EXPECT_EQ(g.config_hash(13), "898b0bb4475f28778715f4b28576ae5dcc37016c86ce5ed9856fd76ec078dc57");  // noop seed 2
   EXPECT_EQ(g.feature_hash(0).substr(0, 16), "d9cb1a67ddf89e29");
+  const Grid batched = grid_of(text);
+  EXPECT_NE(batched.config_hash(0), g.config_hash(0));
+  EXPECT_NE(batched.config_hash(7), g.config_hash(7));
+  EXPECT_EQ(batched.config_hash(8), g.config_hash(8));
+  EXPECT_EQ(batched.config_hash(13), g.config_hash(13));
+  EXPECT_NE(batched.unit(0).canonical.find("model.engine=\"batched\"\n"), std::string::npos);
   // Setting a later key to its default changes nothing; away from it, the hash.
   const Grid same = grid_of("[model]\nkind = \"vae\"\nkl_schedule = \"constant\"\n[features]\nmodalities = [\"audio\"]\n");
   const Grid plain = grid_of("[model]\nkind = \"vae\"\n");

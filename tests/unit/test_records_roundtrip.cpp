@@ -51,6 +51,8 @@ UnitRecord unit_record(std::int64_t i) {
   u.withheld = i % 2 ? "genre" : "";
   u.checkpoint = i % 2 ? "" : "results.checkpoints/cfg" + std::to_string(i) + ".pt";
   u.reconstructions = i % 2 ? "" : "t1:0.5 -1.25|0.49 -1.2;t7:2 0|1.9 0.1";
+  u.engine = i % 2 ? "torch" : "batched";
+  u.trained_with = i % 2 ? 1 : 8;
   return u;
 }
 
@@ -117,6 +119,8 @@ void expect_same(const UnitRecord& a, const UnitRecord& b) {
   EXPECT_EQ(a.withheld, b.withheld);
   EXPECT_EQ(a.checkpoint, b.checkpoint);
   EXPECT_EQ(a.reconstructions, b.reconstructions);
+  EXPECT_EQ(a.engine, b.engine);
+  EXPECT_EQ(a.trained_with, b.trained_with);
   EXPECT_TRUE(same_bits(a.latent, b.latent)) << a.unit;
   EXPECT_EQ(a.latent_rows, b.latent_rows);
   EXPECT_EQ(a.latent_cols, b.latent_cols);
@@ -206,8 +210,8 @@ TEST(RecordsFromTables, AppendsAndAcceptsEmptyTables) {
   EXPECT_EQ(out.units.size(), 4u);
 }
 
-// A results file written before run_id, started_at, wall_seconds and the model-family columns
-// existed.
+// A results file written before run_id, started_at, wall_seconds, the model-family and the
+// engine columns existed.
 TEST(RecordsFromTables, ColumnsAddedLaterDefaultWhenAbsent) {
   const Records in = sample(3, 1, false);
   const data::ColumnTable full = units_table(in.units);
@@ -215,7 +219,7 @@ TEST(RecordsFromTables, ColumnsAddedLaterDefaultWhenAbsent) {
   for (const auto& c : full.columns())
     if (c.name != "run_id" && c.name != "started_at" && c.name != "wall_seconds" && c.name != "collapsed" &&
         c.name != "condition_on" && c.name != "withheld" && c.name != "checkpoint" &&
-        c.name != "reconstructions")
+        c.name != "reconstructions" && c.name != "engine" && c.name != "trained_with")
       old.add_column(c.name, c.values);
   std::vector<UnitRecord> units;
   std::vector<EvaluationRecord> evaluations;
@@ -225,7 +229,7 @@ TEST(RecordsFromTables, ColumnsAddedLaterDefaultWhenAbsent) {
     UnitRecord expected = in.units[i];
     expected.run_id = "", expected.started_at = 0, expected.wall_seconds = 0;
     expected.collapsed = 0, expected.condition_on = "", expected.withheld = "", expected.checkpoint = "";
-    expected.reconstructions = "";
+    expected.reconstructions = "", expected.engine = "", expected.trained_with = 0;
     expect_same(units[i], expected);
   }
 }

@@ -1,0 +1,68 @@
+#include "sweep/training_batches.hpp"
+
+#include <algorithm>
+#include <map>
+#include <string>
+
+#include "sweep/unit_runner.hpp"
+
+namespace vaesweep::sweep {
+namespace {
+
+// Whether any unit of the study can be trained by the batched engine: a vae, ae or cvae kind
+// with model.engine = "batched", in the settings or on an axis.
+bool may_batch(const Study& study) {
+  const auto any_of_key = [&](const std::string& key, const auto& accept) {
+    if (accept(study.settings.at(key).value.as_string())) return true;
+    for (const auto& axis : study.axes)
+      if (axis.key == key)
+        for (const auto& v : axis.values)
+          if (accept(v.as_string())) return true;
+    return false;
+  };
+  const bool batchable_kind =
+      any_of_key("model.kind", [](const std::string& k) { return k == "vae" || k == "ae" || k == "cvae"; });
+  return batchable_kind && any_of_key("model.engine", [](const std::string& e) { return e == "batched"; });
+}
+
+}  // namespace
+
+BatchedOrder batch_for_training(const Study& study, const Grid& grid, const std::vector<std::size_t>& order, int ranks,
+                                std::size_t max_models) {
+  BatchedOrder out;
+  if (!may_batch(study) || max_models < 2) {
+    out.order = order;
+    return out;
+  }
+  std::vector<std::string> keys;
+  std::map<std::string, std::vector<std::size_t>> groups;
+  keys.reserve(order.size());
+  for (std::size_t index : order) {
+    keys.push_back(training_batch_key(grid.unit(index)));
+    if (!keys.back().empty()) groups[keys.back()].push_back(index);
+  }
+  out.order.reserve(order.size());
+  out.joins_previous.reserve(order.size());
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    const std::string& key = keys[i];
+    if (key.empty()) {
+      out.order.push_back(order[i]);
+      out.joins_previous.push_back(0);
+      continue;
+    }
+    auto group = groups.find(key);
+    if (group == groups.end()) continue;  // emitted with its first unit
+    const std::vector<std::size_t>& members = group->second;
+    const std::size_t per_rank = (members.size() + static_cast<std::size_t>(std::max(ranks, 1)) - 1) /
+                                 static_cast<std::size_t>(std::max(ranks, 1));
+    const std::size_t size = std::clamp<std::size_t>(per_rank, 1, max_models);
+    for (std::size_t m = 0; m < members.size(); ++m) {
+      out.order.push_back(members[m]);
+      out.joins_previous.push_back(m % size != 0 ? 1 : 0);
+    }
+    groups.erase(group);
+  }
+  return out;
+}
+
+}  // namespace vaesweep::sweep
