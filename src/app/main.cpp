@@ -1,6 +1,9 @@
 // vaesweep: git-style subcommands. Each subcommand lives in its own file.
 #include <boost/program_options/errors.hpp>
 
+#include <unistd.h>
+
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <string>
@@ -9,6 +12,7 @@
 #include "app/commands.hpp"
 #include "core/error.hpp"
 #include "core/version.hpp"
+#include "models/blas_core.hpp"
 
 namespace {
 
@@ -31,10 +35,25 @@ const char* kUsage =
     "  vaesweep <command> --help   options of a command\n"
     "  vaesweep --version          version and git commit\n";
 
+// Debian 12's OpenBLAS 0.3.21 does not know recent Intel CPUs and falls back to its SSE3
+// kernels, which makes training 2.5x slower (src/models/blas_core.hpp, bench/README.md). The
+// kernels are chosen when the library loads, before main, so the fix is to set
+// OPENBLAS_CORETYPE and start again: execv keeps the process (and its MPI launcher's view of
+// it). A user's own OPENBLAS_CORETYPE is never overridden.
+void restart_with_right_blas_kernels(char** argv) {
+  if (std::getenv("OPENBLAS_CORETYPE") != nullptr) return;
+  const std::string fix = vaesweep::models::openblas_coretype_fix();
+  if (fix.empty()) return;
+  setenv("OPENBLAS_CORETYPE", fix.c_str(), 1);
+  execv("/proc/self/exe", argv);
+  // execv failed (no /proc): go on with the slow kernels; the results file names them.
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   using namespace vaesweep::app;
+  restart_with_right_blas_kernels(argv);
   if (argc < 2) {
     std::cerr << kUsage;
     return kExitUsage;
