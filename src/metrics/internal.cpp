@@ -16,11 +16,17 @@ using Eigen::Index;
 
 using Coded = LabelCodes;
 
-Coded check_inputs(const Eigen::MatrixXd& X, const std::vector<int>& labels, const char* who) {
-  const std::string w(who);
-  if (static_cast<Index>(labels.size()) != X.rows())
-    throw UserError(w + ": labels has " + std::to_string(labels.size()) + " entries but X has " +
-                    std::to_string(X.rows()) + " rows; expected one label per row");
+// sklearn's check_number_of_labels: 2 to n - 1 distinct labels.
+Coded check_label_count(const std::vector<int>& labels, const char* who) {
+  Coded c = encode_label_codes(labels);
+  const auto n = static_cast<Index>(labels.size());
+  if (!(c.n_labels > 1 && c.n_labels < n))
+    throw UserError(std::string(who) + ": number of distinct labels is " + std::to_string(c.n_labels) +
+                    "; expected 2 to n_samples - 1 = " + std::to_string(n - 1) + " (inclusive)");
+  return c;
+}
+
+void check_finite(const Eigen::MatrixXd& X, const std::string& w) {
   if (X.cols() < 1) throw UserError(w + ": X has 0 features; expected at least 1");
   if (!X.allFinite()) {
     for (Index j = 0; j < X.cols(); ++j)
@@ -29,12 +35,15 @@ Coded check_inputs(const Eigen::MatrixXd& X, const std::vector<int>& labels, con
           throw UserError(w + ": X(" + std::to_string(i) + ", " + std::to_string(j) + ") = " +
                           std::to_string(X(i, j)) + "; expected finite values");
   }
-  Coded c = encode_label_codes(labels);
-  const Index n = X.rows();
-  if (!(c.n_labels > 1 && c.n_labels < n))
-    throw UserError(w + ": number of distinct labels is " + std::to_string(c.n_labels) +
-                    "; expected 2 to n_samples - 1 = " + std::to_string(n - 1) + " (inclusive)");
-  return c;
+}
+
+Coded check_inputs(const Eigen::MatrixXd& X, const std::vector<int>& labels, const char* who) {
+  const std::string w(who);
+  if (static_cast<Index>(labels.size()) != X.rows())
+    throw UserError(w + ": labels has " + std::to_string(labels.size()) + " entries but X has " +
+                    std::to_string(X.rows()) + " rows; expected one label per row");
+  check_finite(X, w);
+  return check_label_count(labels, who);
 }
 
 // L x d cluster means. Walks X column by column so that reads are contiguous.
@@ -59,59 +68,118 @@ Eigen::VectorXd sq_dist_to_centroid(const Eigen::MatrixXd& X, const Eigen::Matri
 
 }  // namespace
 
+namespace {
+
+// Distances come from |x|^2 + |y|^2 - 2 x.y (one GEMM per tile), which loses precision when
+// two points are close compared with their norms. Centring shrinks the norms; pairs whose
+// squared distance is below kRecompute * (|x|^2 + |y|^2) are recomputed exactly, which
+// bounds the relative error of every distance near 1e-12 and makes duplicates exactly 0.
+constexpr double kRecompute = 1e-3;
+constexpr Index kTileRows = 256;
+constexpr Index kTileCols = 2048;
+
+// X centred, one sample per column, and each sample's squared norm.
+struct Centred {
+  Eigen::MatrixXd XT;
+  Eigen::VectorXd sq;
+  explicit Centred(const Eigen::MatrixXd& X) {
+    const Eigen::RowVectorXd mu = X.colwise().mean();
+    XT = (X.rowwise() - mu).transpose();
+    sq = XT.colwise().squaredNorm().transpose();
+  }
+};
+
+// Calls visit(i, j, distance) for every row i of [rs, rs + rb) and every column j, column by
+// column, through tiles of one GEMM each.
+template <typename Visit>
+void distances_of_rows(const Centred& c, Index rs, Index rb, Eigen::MatrixXd& G, const Visit& visit) {
+  const Index n = c.XT.cols();
+  for (Index cs = 0; cs < n; cs += kTileCols) {
+    const Index cb = std::min(kTileCols, n - cs);
+    G.topLeftCorner(rb, cb).noalias() = c.XT.middleCols(rs, rb).transpose() * c.XT.middleCols(cs, cb);
+    for (Index j = 0; j < cb; ++j) {
+      const Index col = cs + j;
+      const double nj = c.sq(col);
+      const double* g = &G(0, j);
+      for (Index i = 0; i < rb; ++i) {
+        const double norms = c.sq(rs + i) + nj;
+        double d2 = norms - 2.0 * g[i];
+        if (d2 < kRecompute * norms) d2 = (c.XT.col(rs + i) - c.XT.col(col)).squaredNorm();
+        visit(i, col, std::sqrt(std::max(d2, 0.0)));
+      }
+    }
+  }
+}
+
+// The summed silhouettes of points first .. first + count - 1, from each one's summed distance
+// to every cluster (point p's in clust(p - first, :)).
+double silhouette_terms(const Coded& c, Index first, Index count, const Eigen::MatrixXd& clust) {
+  const int L = c.n_labels;
+  double total = 0.0;
+  for (Index i = 0; i < count; ++i) {
+    const int own = c.code[static_cast<std::size_t>(first + i)];
+    const Index own_size = c.count[static_cast<std::size_t>(own)];
+    if (own_size == 1) continue;  // singleton cluster: s = 0 by definition
+    const double a = clust(i, own) / static_cast<double>(own_size - 1);
+    double b = std::numeric_limits<double>::infinity();
+    for (int l = 0; l < L; ++l)
+      if (l != own) b = std::min(b, clust(i, l) / static_cast<double>(c.count[static_cast<std::size_t>(l)]));
+    const double den = std::max(a, b);
+    if (den > 0.0) total += (b - a) / den;  // a == b == 0 is 0/0, which sklearn maps to 0
+  }
+  return total;
+}
+
+}  // namespace
+
 double silhouette(const Eigen::MatrixXd& X, const std::vector<int>& labels) {
   const Coded c = check_inputs(X, labels, "silhouette");
   const Index n = X.rows();
-  const int L = c.n_labels;
-
-  // Distances come from |x|^2 + |y|^2 - 2 x.y (one GEMM per tile), which loses precision when
-  // two points are close compared with their norms. Centring shrinks the norms; pairs whose
-  // squared distance is below kRecompute * (|x|^2 + |y|^2) are recomputed exactly, which
-  // bounds the relative error of every distance near 1e-12 and makes duplicates exactly 0.
-  constexpr double kRecompute = 1e-3;
-  constexpr Index kRows = 256;
-  constexpr Index kCols = 2048;
-
-  const Eigen::RowVectorXd mu = X.colwise().mean();
-  const Eigen::MatrixXd XT = (X.rowwise() - mu).transpose();  // d x n: one sample per column
-  const Eigen::VectorXd sq = XT.colwise().squaredNorm().transpose();
-
-  Eigen::MatrixXd G(std::min(kRows, n), std::min(kCols, n));
-  Eigen::MatrixXd clust(std::min(kRows, n), L);  // summed distance from each row to each cluster
+  const Centred centred(X);
+  Eigen::MatrixXd G(std::min(kTileRows, n), std::min(kTileCols, n));
+  Eigen::MatrixXd clust(std::min(kTileRows, n), c.n_labels);  // summed distance from each row to each cluster
   double total = 0.0;
-
-  for (Index rs = 0; rs < n; rs += kRows) {
-    const Index rb = std::min(kRows, n - rs);
+  for (Index rs = 0; rs < n; rs += kTileRows) {
+    const Index rb = std::min(kTileRows, n - rs);
     clust.topRows(rb).setZero();
-    for (Index cs = 0; cs < n; cs += kCols) {
-      const Index cb = std::min(kCols, n - cs);
-      G.topLeftCorner(rb, cb).noalias() = XT.middleCols(rs, rb).transpose() * XT.middleCols(cs, cb);
-      for (Index j = 0; j < cb; ++j) {
-        const Index col = cs + j;
-        const double nj = sq(col);
-        double* out = &clust(0, c.code[static_cast<std::size_t>(col)]);
-        const double* g = &G(0, j);
-        for (Index i = 0; i < rb; ++i) {
-          const double norms = sq(rs + i) + nj;
-          double d2 = norms - 2.0 * g[i];
-          if (d2 < kRecompute * norms) d2 = (XT.col(rs + i) - XT.col(col)).squaredNorm();
-          out[i] += std::sqrt(std::max(d2, 0.0));
-        }
-      }
-    }
-    for (Index i = 0; i < rb; ++i) {
-      const int own = c.code[static_cast<std::size_t>(rs + i)];
-      const Index own_size = c.count[static_cast<std::size_t>(own)];
-      if (own_size == 1) continue;  // singleton cluster: s = 0 by definition
-      const double a = clust(i, own) / static_cast<double>(own_size - 1);
-      double b = std::numeric_limits<double>::infinity();
-      for (int l = 0; l < L; ++l)
-        if (l != own) b = std::min(b, clust(i, l) / static_cast<double>(c.count[static_cast<std::size_t>(l)]));
-      const double den = std::max(a, b);
-      if (den > 0.0) total += (b - a) / den;  // a == b == 0 is 0/0, which sklearn maps to 0
-    }
+    distances_of_rows(centred, rs, rb, G, [&](Index i, Index col, double d) {
+      clust(i, c.code[static_cast<std::size_t>(col)]) += d;
+    });
+    total += silhouette_terms(c, rs, rb, clust);
   }
   return total / static_cast<double>(n);
+}
+
+PairwiseDistances::PairwiseDistances(const Eigen::MatrixXd& X) {
+  check_finite(X, "pairwise distances");
+  const Index n = X.rows();
+  const Centred centred(X);
+  D_.resize(n, n);
+  Eigen::MatrixXd G(std::min(kTileRows, n), std::min(kTileCols, n));
+  for (Index rs = 0; rs < n; rs += kTileRows) {
+    const Index rb = std::min(kTileRows, n - rs);
+    distances_of_rows(centred, rs, rb, G, [&](Index i, Index col, double d) { D_(rs + i, col) = d; });
+  }
+}
+
+bool PairwiseDistances::affordable(Eigen::Index n) { return n <= 5792; }
+
+double silhouette(const PairwiseDistances& D, const std::vector<std::size_t>& rows, const std::vector<int>& labels) {
+  if (rows.size() != labels.size())
+    throw UserError("silhouette: labels has " + std::to_string(labels.size()) + " entries but " +
+                    std::to_string(rows.size()) + " rows were given; expected one label per row");
+  for (std::size_t r : rows)
+    if (static_cast<Index>(r) >= D.size())
+      throw UserError("silhouette: row " + std::to_string(r) + " of " + std::to_string(D.size()) + " points");
+  const Coded c = check_label_count(labels, "silhouette");
+  const auto m = static_cast<Index>(rows.size());
+  Eigen::MatrixXd clust = Eigen::MatrixXd::Zero(m, c.n_labels);
+  for (Index j = 0; j < m; ++j) {  // column by column, as the streaming silhouette sums
+    const auto col = static_cast<Index>(rows[static_cast<std::size_t>(j)]);
+    double* out = &clust(0, c.code[static_cast<std::size_t>(j)]);
+    for (Index i = 0; i < m; ++i) out[i] += D(static_cast<Index>(rows[static_cast<std::size_t>(i)]), col);
+  }
+  return silhouette_terms(c, 0, m, clust) / static_cast<double>(m);
 }
 
 double calinski_harabasz(const Eigen::MatrixXd& X, const std::vector<int>& labels) {

@@ -16,6 +16,27 @@ namespace vaesweep::metrics {
 // for L clusters: distances are computed tile by tile, never as an n x n matrix.
 double silhouette(const Eigen::MatrixXd& X, const std::vector<int>& labels);
 
+// Every pairwise distance of X's rows, kept: a sweep unit scores several partitions of one
+// space (each method and k), and their silhouettes then share one distance computation instead
+// of one each. n x n doubles, so only for spaces where that is affordable.
+class PairwiseDistances {
+ public:
+  // UserError for a non-finite X or one without columns.
+  explicit PairwiseDistances(const Eigen::MatrixXd& X);
+  Eigen::Index size() const { return D_.rows(); }
+  double operator()(Eigen::Index i, Eigen::Index j) const { return D_(i, j); }
+  // An n x n matrix of doubles of at most 256 MB (n <= 5792).
+  static bool affordable(Eigen::Index n);
+
+ private:
+  Eigen::MatrixXd D_;
+};
+
+// The silhouette of `labels` given to the points `rows` (labels[i] is row rows[i]'s; the other
+// points take no part, as DBSCAN noise): silhouette(X(rows, :), labels) to rounding (the
+// distances are computed once, with X centred on all its rows), with the same input rules.
+double silhouette(const PairwiseDistances& D, const std::vector<std::size_t>& rows, const std::vector<int>& labels);
+
 // Calinski-Harabasz index, as sklearn.metrics.calinski_harabasz_score (1.0 when the
 // within-cluster dispersion is exactly 0).
 double calinski_harabasz(const Eigen::MatrixXd& X, const std::vector<int>& labels);

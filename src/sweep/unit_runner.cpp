@@ -256,8 +256,10 @@ std::vector<double> external_row(const WorkUnit& unit, const data::FeatureTable&
 
 bool stores(const WorkUnit& unit, const std::string& key) { return unit.settings.at(key).value.as_bool(); }
 
+// `distances`: the space's pairwise distances when the unit keeps them (several evaluations).
 EvaluationRecord evaluate(const WorkUnit& unit, const data::FeatureTable& features, const LatentSpace& space,
-                          Partitioner& partitioner, ClusterMethod method, int k) {
+                          Partitioner& partitioner, const metrics::PairwiseDistances* distances, ClusterMethod method,
+                          int k) {
   EvaluationRecord e = empty_evaluation(unit, to_string(method), k, space.name, "ok");
   const Partition part = partitioner.run(method, k);
   e.inertia = part.inertia;
@@ -281,7 +283,7 @@ EvaluationRecord evaluate(const WorkUnit& unit, const data::FeatureTable& featur
   // Internal metrics in the space that was clustered (DESIGN.md, evaluation integrity 3); they
   // need at least two clusters, which a degenerate latent space may not give.
   if (e.clusters_found >= 2 && e.clusters_found < static_cast<std::int64_t>(rows.size())) {
-    e.silhouette = metrics::silhouette(Z, labels);
+    e.silhouette = distances ? metrics::silhouette(*distances, rows, labels) : metrics::silhouette(Z, labels);
     e.calinski_harabasz = metrics::calinski_harabasz(Z, labels);
     e.davies_bouldin = metrics::davies_bouldin(Z, labels);
   }
@@ -427,6 +429,12 @@ UnitOutcome run_unit_with(const WorkUnit& unit, const data::FeatureTable& featur
   std::optional<Partitioner> partitioner;
   if (r.status == "ok") partitioner.emplace(space.Z, unit.cluster, unit.seed);
   if (r.status == "ok" && stores(unit, "evaluation.store_latents")) keep_latent(space.Z, r);
+  // Every (method, k) is scored in the same space: their silhouettes share one distance matrix.
+  std::size_t evaluations = 0;
+  for (ClusterMethod method : unit.cluster.methods) evaluations += evaluated_ks(method, unit.cluster.ks).size();
+  std::optional<metrics::PairwiseDistances> distances;
+  if (r.status == "ok" && evaluations > 1 && metrics::PairwiseDistances::affordable(space.Z.rows()))
+    distances.emplace(space.Z);
   for (ClusterMethod method : unit.cluster.methods) {
     for (int k : evaluated_ks(method, unit.cluster.ks)) {
       if (r.status != "ok") {
@@ -438,7 +446,8 @@ UnitOutcome run_unit_with(const WorkUnit& unit, const data::FeatureTable& featur
         return out;
       }
       try {
-        out.evaluations.push_back(evaluate(unit, features, space, *partitioner, method, k));
+        out.evaluations.push_back(
+            evaluate(unit, features, space, *partitioner, distances ? &*distances : nullptr, method, k));
       } catch (const std::exception& e) {
         // A bad clustering fails its own row, not the unit's other rows.
         out.evaluations.push_back(empty_evaluation(unit, to_string(method), k, space.name, "failed"));

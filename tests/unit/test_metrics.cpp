@@ -99,6 +99,42 @@ TEST(InternalMetrics, SilhouetteAcrossTilesMatchesTheDefinition) {
   EXPECT_NEAR(vm::silhouette(X, lab), naive_silhouette(X, lab, L), 1e-12);
 }
 
+TEST(InternalMetrics, SilhouetteFromKeptDistancesMatchesTheDefinition) {
+  // A unit keeps its space's distances for the silhouettes of every (method, k): on all rows
+  // and on a subset (DBSCAN noise left out), the textbook definition on those rows alone.
+  std::mt19937_64 gen(11);
+  std::normal_distribution<double> noise(0.0, 1.0);
+  const int n = 2600, L = 4;
+  Eigen::MatrixXd X(n, 3);
+  std::vector<int> lab(n);
+  for (int i = 0; i < n; ++i) {
+    lab[static_cast<std::size_t>(i)] = (i * 5) % L;
+    for (int j = 0; j < 3; ++j) X(i, j) = 1000.0 + 2.0 * lab[static_cast<std::size_t>(i)] * (j + 1) + noise(gen);
+  }
+  const vm::PairwiseDistances D(X);
+  std::vector<std::size_t> all(n);
+  for (int i = 0; i < n; ++i) all[static_cast<std::size_t>(i)] = static_cast<std::size_t>(i);
+  EXPECT_NEAR(vm::silhouette(D, all, lab), naive_silhouette(X, lab, L), 1e-12);
+  std::vector<std::size_t> kept;
+  std::vector<int> kept_labels;
+  for (int i = 0; i < n; i += 3) {
+    kept.push_back(static_cast<std::size_t>(i));
+    kept_labels.push_back(lab[static_cast<std::size_t>(i)]);
+  }
+  Eigen::MatrixXd X_kept(static_cast<Eigen::Index>(kept.size()), 3);
+  for (std::size_t r = 0; r < kept.size(); ++r) X_kept.row(static_cast<Eigen::Index>(r)) = X.row(static_cast<Eigen::Index>(kept[r]));
+  EXPECT_NEAR(vm::silhouette(D, kept, kept_labels), naive_silhouette(X_kept, kept_labels, L), 1e-12);
+  // The line case, analytic; and the same input rules as the streaming silhouette.
+  const vm::PairwiseDistances line(line4());
+  EXPECT_NEAR(vm::silhouette(line, {0, 1, 2, 3}, {3, 3, -1, -1}), (9.5 / 10.5 + 8.5 / 9.5) / 2.0, 1e-15);
+  EXPECT_THROW(vm::silhouette(line, {0, 1, 2, 3}, {0, 0, 0, 0}), vaesweep::UserError);
+  EXPECT_THROW(vm::silhouette(line, {0, 1, 2}, {0, 1}), vaesweep::UserError);
+  EXPECT_THROW(vm::silhouette(line, {0, 1, 7}, {0, 1, 1}), vaesweep::UserError);
+  Eigen::MatrixXd bad = line4();
+  bad(2, 0) = std::numeric_limits<double>::quiet_NaN();
+  EXPECT_THROW(vm::PairwiseDistances{bad}, vaesweep::UserError);
+}
+
 TEST(InternalMetrics, AnalyticLineCase) {
   // {0, 1} vs {10, 11}. Silhouette: outer points a = 1, b = 10.5; inner points a = 1, b = 9.5.
   // CH: between = 2 * 5^2 * 2 = 100, within = 4 * 0.25 = 1, CH = 100 * (4 - 2) / (1 * 1).
