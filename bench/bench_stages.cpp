@@ -1,0 +1,275 @@
+// Benchmark: one stage of a work unit (standardise, VAE training, PCA, a clusterer, a metric)
+// with vaesweep's library, on ONE thread, with its peak memory. The peer is
+// bench/stages_python_peer.py (PyTorch 1.13 / scikit-learn 1.2, the same settings); both run
+// side by side in bench/run_growth_bench.sh, one process per (n, stage, implementation), on the
+// files `stages_python_peer.py generate` writes for each n:
+//   rows_<n>.csv    the feature table (57 feature columns, filename, length, label, language)
+//   latent_<n>.csv  the 16-D space the clustering stages run on (f0..f15)
+//   pred_<n>.csv    a k-means partition of it (column label): what the metric stages score
+//   truth_<n>.csv   the genre codes (column label): the reference of the external scores
+//
+//   bench_stages --dir DIR --n N --stage S [--epochs 10] [--engine batched|torch]
+//                [--min-seconds 0.5]
+//
+//   standardise      data::standardize of the n x 57 raw features (a fresh copy per call)
+//   vae              models::train_vae on the standardised rows: MLP 57-64-32-z16, beta 1,
+//                    batch 64, Adam 1e-3, seed 0, --epochs epochs (default 10), --engine
+//   pca              cluster::pca of the standardised rows, 16 components
+//   kmeans           cluster::kmeans of the latent space, k = 10, n_init = 10, seed 0
+//   ward             cluster::agglomerative (ward) of the latent space, cut at k = 10
+//   dbscan           cluster::dbscan of the latent space, eps "auto" (the knee of the 5-NN
+//                    distances, the k-NN search included), min_samples = 5
+//   spectral         cluster::spectral_clustering, nearest_neighbors (10), k = 10, n_init 10
+//   silhouette, calinski_harabasz, davies_bouldin
+//                    metrics::* of the latent space and pred's partition
+//   external         metrics::external_scores(truth, pred): ARI, NMI, AMI, purity,
+//                    homogeneity, completeness, V-measure, Fowlkes-Mallows in one pass
+//   trustworthiness  metrics::trustworthiness(latent, its first 2 columns, 15 neighbours): a
+//                    16-D space against a 2-D projection of it, as the unit runner scores a
+//                    UMAP projection of its latent space
+//
+// The call is repeated until --min-seconds of CPU time have passed (at most 20 times, at least
+// once; vae once) and the fastest repetition counts, as the peer does. Peak memory: the growth
+// of the peak resident set (VmHWM, reset through /proc/self/clear_refs after loading) over the
+// resident set once the inputs are loaded and the heap trimmed (malloc_trim). Last line:
+//   RESULT impl=vaesweep stage=... n=... cpu_s=... wall_s=... reps=... peak_mb=... value=...
+// value: a number to set beside the peer's (the metric; the k-means inertia; the largest
+// cluster's size for ward and spectral; clusters found by dbscan; the final loss of the VAE;
+// the explained variance of the 16 components; the first standardised entry).
+#include <Eigen/Dense>
+
+#include <malloc.h>
+#include <time.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <fstream>
+#include <functional>
+#include <limits>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "cluster/agglomerative.hpp"
+#include "cluster/dbscan.hpp"
+#include "cluster/kmeans.hpp"
+#include "cluster/pca.hpp"
+#include "cluster/spectral.hpp"
+#include "data/csv.hpp"
+#include "data/feature_table.hpp"
+#include "metrics/external.hpp"
+#include "metrics/internal.hpp"
+#include "metrics/trustworthiness.hpp"
+#include "models/vae.hpp"
+
+namespace {
+
+namespace cluster = vaesweep::cluster;
+namespace metrics = vaesweep::metrics;
+namespace data = vaesweep::data;
+namespace models = vaesweep::models;
+
+struct Options {
+  std::string dir, stage, engine = "batched";
+  long n = 0;
+  int epochs = 10;
+  double min_seconds = 0.5;
+};
+
+[[noreturn]] void usage(const std::string& problem) {
+  std::fprintf(stderr,
+               "bench_stages: %s\nusage: bench_stages --dir DIR --n N --stage standardise|vae|pca|kmeans|ward|dbscan|"
+               "spectral|silhouette|calinski_harabasz|davies_bouldin|external|trustworthiness [--epochs 10] "
+               "[--engine batched|torch] [--min-seconds 0.5]\n",
+               problem.c_str());
+  std::exit(2);
+}
+
+Options parse(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    auto next = [&]() -> std::string {
+      if (i + 1 >= argc) usage("missing value after " + a);
+      return argv[++i];
+    };
+    if (a == "--dir") o.dir = next();
+    else if (a == "--n") o.n = std::atol(next().c_str());
+    else if (a == "--stage") o.stage = next();
+    else if (a == "--epochs") o.epochs = std::atoi(next().c_str());
+    else if (a == "--engine") o.engine = next();
+    else if (a == "--min-seconds") o.min_seconds = std::atof(next().c_str());
+    else usage("unknown argument " + a);
+  }
+  if (o.dir.empty() || o.n <= 0 || o.stage.empty()) usage("--dir, --n and --stage are required");
+  if (o.epochs < 1) usage("--epochs must be >= 1");
+  if (o.engine != "batched" && o.engine != "torch") usage("--engine must be batched or torch, got " + o.engine);
+  return o;
+}
+
+double cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
+double wall_seconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+long status_kb(const std::string& field) {
+  std::ifstream f("/proc/self/status");
+  std::string line;
+  while (std::getline(f, line))
+    if (line.rfind(field + ":", 0) == 0) return std::atol(line.c_str() + field.size() + 1);
+  return -1;
+}
+
+bool reset_peak() {
+  std::ofstream f("/proc/self/clear_refs");
+  f << "5";
+  f.flush();
+  return static_cast<bool>(f);
+}
+
+std::string file(const Options& o, const std::string& stem) { return o.dir + "/" + stem + "_" + std::to_string(o.n) + ".csv"; }
+
+std::vector<int> read_labels(const std::string& path) {
+  const data::CsvTable csv = data::read_csv(path);
+  const std::size_t c = csv.column_index("label");
+  std::vector<int> out;
+  out.reserve(csv.rows.size());
+  for (const auto& row : csv.rows) out.push_back(std::atoi(row[c].c_str()));
+  return out;
+}
+
+double largest_cluster(const std::vector<int>& labels) {
+  std::map<int, long> size;
+  for (int l : labels) ++size[l];
+  long best = 0;
+  for (const auto& [label, count] : size) best = std::max(best, count);
+  return static_cast<double>(best);
+}
+
+bool needs_rows(const std::string& stage) { return stage == "standardise" || stage == "vae" || stage == "pca"; }
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    const Options o = parse(argc, argv);
+    models::use_single_thread();
+    // The inputs of the stage, loaded (and, for the model stages, standardised) before timing.
+    Eigen::MatrixXd raw, X, Z, Z2;
+    std::vector<int> pred, truth;
+    if (needs_rows(o.stage)) {
+      raw = data::table_from_csv(data::read_csv(file(o, "rows")), {{"label", "language"}, {}, ""}).X;
+      X = raw;
+      data::standardize(X);
+    } else if (o.stage != "external") {
+      Z = data::table_from_csv(data::read_csv(file(o, "latent")), {}).X;
+      Z2 = Z.leftCols(2);
+    }
+    if (o.stage == "silhouette" || o.stage == "calinski_harabasz" || o.stage == "davies_bouldin" ||
+        o.stage == "external")
+      pred = read_labels(file(o, "pred"));
+    if (o.stage == "external") truth = read_labels(file(o, "truth"));
+
+    std::function<double()> call;
+    bool repeat = true;
+    if (o.stage == "standardise") {
+      call = [&] {
+        Eigen::MatrixXd copy = raw;
+        data::standardize(copy);
+        return copy(0, 0);
+      };
+    } else if (o.stage == "vae") {
+      repeat = false;
+      call = [&] {
+        models::VaeParams p;
+        p.hidden = {64, 32};
+        p.latent_dim = 16;
+        p.beta = 1.0;
+        p.epochs = o.epochs;
+        p.batch_size = 64;
+        p.learning_rate = 1e-3;
+        p.seed = 0;
+        p.engine = o.engine == "torch" ? models::Engine::torch : models::Engine::batched;
+        return models::train_vae(X, p).loss;
+      };
+    } else if (o.stage == "pca") {
+      call = [&] { return cluster::pca(X, 16).explained_variance.sum(); };
+    } else if (o.stage == "kmeans") {
+      call = [&] {
+        cluster::KMeansParams p;
+        p.k = 10;
+        p.n_init = 10;
+        p.seed = 0;
+        return cluster::kmeans(Z, p).inertia;
+      };
+    } else if (o.stage == "ward") {
+      call = [&] { return largest_cluster(cluster::cut(cluster::agglomerative(Z, {cluster::Linkage::ward}), 10)); };
+    } else if (o.stage == "dbscan") {
+      call = [&] {
+        cluster::DbscanParams p;
+        p.eps = std::nullopt;
+        p.min_samples = 5;
+        return static_cast<double>(cluster::dbscan(Z, p).n_clusters);
+      };
+    } else if (o.stage == "spectral") {
+      call = [&] {
+        cluster::SpectralParams p;
+        p.k = 10;
+        p.affinity = cluster::SpectralAffinity::nearest_neighbors;
+        p.n_neighbors = 10;
+        p.n_init = 10;
+        p.seed = 0;
+        return largest_cluster(cluster::spectral_clustering(Z, p).labels);
+      };
+    } else if (o.stage == "silhouette") {
+      call = [&] { return metrics::silhouette(Z, pred); };
+    } else if (o.stage == "calinski_harabasz") {
+      call = [&] { return metrics::calinski_harabasz(Z, pred); };
+    } else if (o.stage == "davies_bouldin") {
+      call = [&] { return metrics::davies_bouldin(Z, pred); };
+    } else if (o.stage == "external") {
+      call = [&] { return metrics::external_scores(truth, pred).nmi; };
+    } else if (o.stage == "trustworthiness") {
+      call = [&] { return metrics::trustworthiness(Z, Z2, 15); };
+    } else {
+      usage("unknown stage " + o.stage);
+    }
+
+    // Heap pages freed while loading (the parsed CSV strings) would otherwise be reused by the
+    // stage without raising the resident set, hiding part of its peak.
+    malloc_trim(0);
+    const long baseline_kb = status_kb("VmRSS");
+    const bool can_reset = reset_peak();
+    double best_cpu = std::numeric_limits<double>::infinity(), best_wall = best_cpu, total = 0, value = 0;
+    int reps = 0;
+    while (reps == 0 || (repeat && total < o.min_seconds && reps < 20)) {
+      const double c0 = cpu_seconds(), w0 = wall_seconds();
+      value = call();
+      const double c1 = cpu_seconds(), w1 = wall_seconds();
+      best_cpu = std::min(best_cpu, c1 - c0);
+      best_wall = std::min(best_wall, w1 - w0);
+      total += c1 - c0;
+      ++reps;
+    }
+    const double peak_mb =
+        can_reset ? static_cast<double>(status_kb("VmHWM") - baseline_kb) / 1024.0 : std::nan("");
+    const long rows = needs_rows(o.stage) ? static_cast<long>(X.rows())
+                      : o.stage == "external" ? static_cast<long>(truth.size())
+                                              : static_cast<long>(Z.rows());
+    std::printf("RESULT impl=vaesweep stage=%s n=%ld cpu_s=%.6f wall_s=%.6f reps=%d peak_mb=%.1f value=%.17g\n",
+                o.stage.c_str(), rows, best_cpu, best_wall, reps, peak_mb, value);
+    return 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bench_stages: %s\n", e.what());
+    return 1;
+  }
+}

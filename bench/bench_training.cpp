@@ -1,0 +1,161 @@
+// Benchmark: training the D-64-32-z16 MLP VAE (Adam 1e-3, batch 64, 50 epochs, the final
+// evaluation on all rows included) on a feature table, on ONE thread, with vaesweep's torch
+// engine (models one after another) or the batched engine (M models in one group). The peer
+// is bench/train_python_peer.py; bench/run_training_bench.sh runs both and prints the table.
+//
+//   bench_training --data TABLE.csv --engine torch|batched [--members M] [--repeats R]
+//                  [--epochs 50] [--check]
+//
+// Data: every numeric column but `filename`, `length` and the label sets `label` and
+// `language`, z-scored. Member i (0-based) has seed i + 1 and beta 1 or 4 (alternating): units
+// of one study that differ in seed and beta. A repetition trains all M models; its seconds per
+// model are its wall time / M; the median (and min, max) over R repetitions is reported:
+//   RESULT engine=batched members=8 repeats=5 s_per_model=0.170 min=... max=... loss=...
+// --check also prints, without asserting anything: whether member 0 of the group is
+// bit-identical to member 0 trained alone, and the float32 engine's drift from the same
+// training in float64 (max |latent mean difference| / max |latent mean|).
+#include <Eigen/Dense>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "data/csv.hpp"
+#include "data/feature_table.hpp"
+#include "models/batched_mlp.hpp"
+#include "models/batched_training.hpp"
+#include "models/blas_core.hpp"
+#include "models/vae.hpp"
+
+namespace {
+
+namespace data = vaesweep::data;
+namespace models = vaesweep::models;
+
+struct Options {
+  std::string data, engine;
+  int members = 1, repeats = 3, epochs = 50;
+  bool check = false;
+};
+
+[[noreturn]] void usage(const std::string& problem) {
+  std::fprintf(stderr,
+               "bench_training: %s\nusage: bench_training --data TABLE.csv --engine torch|batched [--members M] "
+               "[--repeats R] [--epochs 50] [--check]\n",
+               problem.c_str());
+  std::exit(2);
+}
+
+Options parse(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    auto next = [&]() -> std::string {
+      if (i + 1 >= argc) usage("missing value after " + a);
+      return argv[++i];
+    };
+    if (a == "--data") o.data = next();
+    else if (a == "--engine") o.engine = next();
+    else if (a == "--members") o.members = std::atoi(next().c_str());
+    else if (a == "--repeats") o.repeats = std::atoi(next().c_str());
+    else if (a == "--epochs") o.epochs = std::atoi(next().c_str());
+    else if (a == "--check") o.check = true;
+    else usage("unknown argument " + a);
+  }
+  if (o.data.empty() || (o.engine != "torch" && o.engine != "batched")) usage("--data and --engine torch|batched");
+  if (o.members < 1 || o.repeats < 1 || o.epochs < 1) usage("--members, --repeats and --epochs must be positive");
+  return o;
+}
+
+std::vector<models::VaeParams> members(const Options& o) {
+  std::vector<models::VaeParams> out;
+  for (int i = 0; i < o.members; ++i) {
+    models::VaeParams p;
+    p.hidden = {64, 32};
+    p.latent_dim = 16;
+    p.epochs = o.epochs;
+    p.batch_size = 64;
+    p.learning_rate = 1e-3;
+    p.seed = static_cast<std::uint64_t>(i + 1);
+    p.beta = i % 2 == 0 ? 1.0 : 4.0;
+    p.engine = o.engine == "batched" ? models::Engine::batched : models::Engine::torch;
+    out.push_back(p);
+  }
+  return out;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// The float32 engine's latent means against the same member trained in float64.
+double float_drift(const Eigen::MatrixXd& X, const models::VaeParams& p, const Eigen::MatrixXd& latent_float) {
+  const models::MlpShape shape = models::mlp_shape(p, static_cast<int>(X.cols()), 0);
+  models::BatchedMlp<double> engine(shape, 1, p.batch_size);
+  engine.initialise(0, p.seed);
+  const std::vector<double> rows = models::training_rows<double>(X, p.condition);
+  std::vector<models::TrainResult> results(1);
+  models::run_epochs(engine, rows, {&p}, {}, results);
+  const auto pass = engine.posterior_pass(0, rows.data(), static_cast<int>(X.rows()));
+  const Eigen::MatrixXd Z = Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
+      pass.mean.data(), X.rows(), shape.latent_dim);
+  return (Z - latent_float).cwiseAbs().maxCoeff() / Z.cwiseAbs().maxCoeff();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    const Options o = parse(argc, argv);
+    data::TableOptions table_options;
+    table_options.labels = {"label", "language"};
+    Eigen::MatrixXd X = data::table_from_csv(data::read_csv(o.data), table_options).X;
+    data::standardize(X);
+    models::use_single_thread();
+    const std::vector<models::VaeParams> group = members(o);
+
+    std::vector<double> per_model;
+    std::vector<models::TrainResult> last;
+    for (int r = 0; r < o.repeats; ++r) {
+      const auto start = std::chrono::steady_clock::now();
+      if (o.engine == "batched") {
+        last = models::train_vae_group(X, group);
+      } else {
+        last.clear();
+        for (const auto& p : group) last.push_back(models::train_vae(X, p));
+      }
+      per_model.push_back(seconds_since(start) / o.members);
+    }
+    std::sort(per_model.begin(), per_model.end());
+    const double median = per_model.size() % 2 == 1
+                              ? per_model[per_model.size() / 2]
+                              : 0.5 * (per_model[per_model.size() / 2 - 1] + per_model[per_model.size() / 2]);
+    int diverged = 0;
+    for (const auto& t : last) diverged += t.diverged;
+    const std::string fix = models::openblas_coretype_fix();
+    std::printf("table: %lld rows x %lld features; %d epochs; one thread; OpenBLAS kernels %s%s\n",
+                static_cast<long long>(X.rows()), static_cast<long long>(X.cols()), o.epochs,
+                models::openblas_core().c_str(),
+                fix.empty() ? "" : (" (a fallback: OPENBLAS_CORETYPE=" + fix + " selects the right ones)").c_str());
+    std::printf(
+        "RESULT engine=%s members=%d repeats=%d s_per_model=%.4f min=%.4f max=%.4f loss=%.4f diverged=%d blas=%s\n",
+        o.engine.c_str(), o.members, o.repeats, median, per_model.front(), per_model.back(), last[0].loss, diverged,
+        models::openblas_core().c_str());
+
+    if (o.check && o.engine == "batched") {
+      const models::TrainResult alone = models::train_vae(X, group[0]);
+      const bool identical = alone.latent_mean == last[0].latent_mean && alone.loss_history == last[0].loss_history;
+      std::printf("CHECK member 0 of %d bit-identical to training alone: %s\n", o.members, identical ? "yes" : "NO");
+      std::printf("CHECK float32 vs float64 latent means after %d epochs: %.2e relative\n", o.epochs,
+                  float_drift(X, group[0], alone.latent_mean));
+    }
+    return 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bench_training: %s\n", e.what());
+    return 1;
+  }
+}
