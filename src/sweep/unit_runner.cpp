@@ -433,8 +433,13 @@ UnitOutcome run_unit_with(const WorkUnit& unit, const data::FeatureTable& featur
   std::size_t evaluations = 0;
   for (ClusterMethod method : unit.cluster.methods) evaluations += evaluated_ks(method, unit.cluster.ks).size();
   std::optional<metrics::PairwiseDistances> distances;
-  if (r.status == "ok" && evaluations > 1 && metrics::PairwiseDistances::affordable(space.Z.rows()))
-    distances.emplace(space.Z);
+  if (r.status == "ok" && evaluations > 1 && metrics::PairwiseDistances::affordable(space.Z.rows())) {
+    try {
+      distances.emplace(space.Z);
+    } catch (const std::exception&) {
+      // A space the distances refuse (a non-finite value) fails each evaluation on its own below.
+    }
+  }
   for (ClusterMethod method : unit.cluster.methods) {
     for (int k : evaluated_ks(method, unit.cluster.ks)) {
       if (r.status != "ok") {
