@@ -14,30 +14,16 @@
 namespace vaesweep::models {
 namespace {
 
-std::string architecture_name(Architecture a) {
-  switch (a) {
-    case Architecture::mlp: return "mlp";
-    case Architecture::conv1d: return "conv1d";
-    case Architecture::conv2d: return "conv2d";
-  }
-  return "?";
-}
-
-// The same checks, and errors, as train.cpp's validate, plus what batching needs.
+// The torch engine's checks (check_training_input), plus what batching needs.
 void validate(const Eigen::MatrixXd& X, const std::vector<const VaeParams*>& members) {
   VAESWEEP_ASSERT(!members.empty(), "train_batched without members");
-  VAESWEEP_ASSERT(X.rows() > 0 && X.cols() > 0, "empty training data");
   const VaeParams& first = *members.front();
   for (std::size_t i = 0; i < members.size(); ++i) {
     const VaeParams& p = *members[i];
     if (!batched_engine_supports(p))
       throw std::invalid_argument("the batched engine trains the mlp architecture only, not " +
                                   architecture_name(p.architecture));
-    VAESWEEP_ASSERT(!p.hidden.empty() && p.latent_dim > 0 && p.epochs > 0 && p.batch_size > 0, "VaeParams");
-    VAESWEEP_ASSERT(std::all_of(p.hidden.begin(), p.hidden.end(), [](int h) { return h > 0; }), "VaeParams.hidden");
-    if (p.condition.cols() > 0 && p.condition.rows() != X.rows())
-      throw std::invalid_argument("condition has " + std::to_string(p.condition.rows()) + " rows, X has " +
-                                  std::to_string(X.rows()));
+    check_training_input(X, p);
     if (!can_train_together(first, p))
       throw std::invalid_argument("member " + std::to_string(i) +
                                   " cannot train with member 0 in one batch: layer sizes, epochs or batch size differ");
@@ -79,9 +65,7 @@ void evaluate(const BatchedMlp<float>& net, int m, const std::vector<float>& row
     }
   }
   result.loss = result.reconstruction + (p.variational ? p.beta * result.kl : 0.0);
-  const Eigen::RowVectorXd variance =
-      (result.latent_mean.rowwise() - result.latent_mean.colwise().mean()).array().square().colwise().mean();
-  result.active_units = static_cast<int>((variance.array() > kActiveUnitThreshold).count());
+  result.active_units = active_units(result.latent_mean);
 
   result.example_rows = schedule::example_rows(n, p.reconstruction_examples);
   if (!result.example_rows.empty()) {

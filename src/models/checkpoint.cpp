@@ -17,20 +17,13 @@
 
 #include "core/error.hpp"
 #include "models/tensors.hpp"
+#include "models/training_schedule.hpp"
 
 namespace vaesweep::models {
 namespace {
 
 constexpr const char* kFormat = "vaesweep-checkpoint-v1";
 
-std::string architecture_name(Architecture a) {
-  switch (a) {
-    case Architecture::mlp: return "mlp";
-    case Architecture::conv1d: return "conv1d";
-    case Architecture::conv2d: return "conv2d";
-  }
-  return "?";
-}
 Architecture architecture_from(const std::string& name) {
   if (name == "mlp") return Architecture::mlp;
   if (name == "conv1d") return Architecture::conv1d;

@@ -19,12 +19,7 @@ namespace vaesweep::models {
 namespace {
 
 void validate(const Eigen::MatrixXd& X, const VaeParams& p, const NetSpec& spec) {
-  VAESWEEP_ASSERT(!p.hidden.empty() && p.latent_dim > 0 && p.epochs > 0 && p.batch_size > 0, "VaeParams");
-  VAESWEEP_ASSERT(std::all_of(p.hidden.begin(), p.hidden.end(), [](int h) { return h > 0; }), "VaeParams.hidden");
-  VAESWEEP_ASSERT(X.rows() > 0 && X.cols() > 0, "empty training data");
-  if (p.condition.cols() > 0 && p.condition.rows() != X.rows())
-    throw std::invalid_argument("condition has " + std::to_string(p.condition.rows()) + " rows, X has " +
-                                std::to_string(X.rows()));
+  check_training_input(X, p);
   check_input_shape(spec);
 }
 
@@ -65,9 +60,7 @@ void evaluate(VaeNet& model, const torch::Tensor& data, const torch::Tensor& con
     result.kl_per_dim.assign(static_cast<std::size_t>(p.latent_dim), 0.0);
     result.loss = result.reconstruction;
   }
-  const Eigen::RowVectorXd variance =
-      (result.latent_mean.rowwise() - result.latent_mean.colwise().mean()).array().square().colwise().mean();
-  result.active_units = static_cast<int>((variance.array() > kActiveUnitThreshold).count());
+  result.active_units = active_units(result.latent_mean);
 
   result.example_rows = schedule::example_rows(X.rows(), p.reconstruction_examples);
   if (!result.example_rows.empty()) {

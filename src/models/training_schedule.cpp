@@ -1,9 +1,39 @@
 #include "models/training_schedule.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 #include <utility>
 
+#include "core/error.hpp"
 #include "core/rng.hpp"
+
+namespace vaesweep::models {
+
+void check_training_input(const Eigen::MatrixXd& X, const VaeParams& p) {
+  VAESWEEP_ASSERT(!p.hidden.empty() && p.latent_dim > 0 && p.epochs > 0 && p.batch_size > 0, "VaeParams");
+  VAESWEEP_ASSERT(std::all_of(p.hidden.begin(), p.hidden.end(), [](int h) { return h > 0; }), "VaeParams.hidden");
+  VAESWEEP_ASSERT(X.rows() > 0 && X.cols() > 0, "empty training data");
+  if (p.condition.cols() > 0 && p.condition.rows() != X.rows())
+    throw std::invalid_argument("condition has " + std::to_string(p.condition.rows()) + " rows, X has " +
+                                std::to_string(X.rows()));
+}
+
+std::string architecture_name(Architecture a) {
+  switch (a) {
+    case Architecture::mlp: return "mlp";
+    case Architecture::conv1d: return "conv1d";
+    case Architecture::conv2d: return "conv2d";
+  }
+  return "?";
+}
+
+int active_units(const Eigen::MatrixXd& latent_mean) {
+  const Eigen::RowVectorXd variance =
+      (latent_mean.rowwise() - latent_mean.colwise().mean()).array().square().colwise().mean();
+  return static_cast<int>((variance.array() > kActiveUnitThreshold).count());
+}
+
+}  // namespace vaesweep::models
 
 namespace vaesweep::models::schedule {
 

@@ -1,11 +1,28 @@
 #pragma once
-// What every training engine of the model family must agree on, torch-free: the data order of
-// an epoch, the KL weight of an epoch and the rows kept as reconstruction examples. The
-// torch engine (train.cpp) and the batched engine both use these.
+// What every training engine of the model family must agree on, torch-free: the checks of
+// their input, the data order of an epoch, the KL weight of an epoch, the rows kept as
+// reconstruction examples and the count of active units. The torch engine (train.cpp) and the
+// batched engine both use these.
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "models/vae.hpp"
+
+namespace vaesweep::models {
+
+// The checks every engine makes of its parameters and data: VAESWEEP_ASSERT for impossible
+// sizes (the study schema rules them out), std::invalid_argument for a condition whose number
+// of rows is not X's.
+void check_training_input(const Eigen::MatrixXd& X, const VaeParams& p);
+
+// "mlp", "conv1d", "conv2d": the names in checkpoints and errors.
+std::string architecture_name(Architecture a);
+
+// Latent dimensions whose posterior mean varies across the rows (variance > kActiveUnitThreshold).
+int active_units(const Eigen::MatrixXd& latent_mean);
+
+}  // namespace vaesweep::models
 
 namespace vaesweep::models::schedule {
 
