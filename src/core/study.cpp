@@ -287,6 +287,12 @@ void check_consistency(const Settings& s, const std::vector<Axis>& axes) {
 
 }  // namespace
 
+std::vector<Value> values_in_grid(const Study& study, const std::string& key) {
+  std::vector<Value> out;
+  for (auto& [value, origin] : values_of(study.settings, study.axes, key)) out.push_back(std::move(value));
+  return out;
+}
+
 Study parse_study(const std::string& text, const std::filesystem::path& file,
                   const std::vector<std::string>& overrides) {
   Study study;

@@ -43,6 +43,9 @@ Study load_study(const std::filesystem::path& file, const std::vector<std::strin
 Study parse_study(const std::string& text, const std::filesystem::path& file,
                   const std::vector<std::string>& overrides = {});
 
+// Every value `key` takes in the study's units: an axis's values, or else its one setting.
+std::vector<Value> values_in_grid(const Study& study, const std::string& key);
+
 // Typed views of a settings map (after grid values are applied). Every value was validated
 // when the study was loaded, so these do not fail.
 enum class DataSource { synthetic, audio, table };

@@ -13,12 +13,8 @@ namespace {
 // with model.engine = "batched", in the settings or on an axis.
 bool may_batch(const Study& study) {
   const auto any_of_key = [&](const std::string& key, const auto& accept) {
-    if (accept(study.settings.at(key).value.as_string())) return true;
-    for (const auto& axis : study.axes)
-      if (axis.key == key)
-        for (const auto& v : axis.values)
-          if (accept(v.as_string())) return true;
-    return false;
+    const std::vector<Value> values = values_in_grid(study, key);
+    return std::any_of(values.begin(), values.end(), [&](const Value& v) { return accept(v.as_string()); });
   };
   const bool batchable_kind =
       any_of_key("model.kind", [](const std::string& k) { return k == "vae" || k == "ae" || k == "cvae"; });

@@ -364,10 +364,8 @@ std::uint64_t clustering_seed(std::uint64_t unit_seed, const std::string& method
 }
 
 std::string conditioning_notice(const Study& study) {
-  bool cvae = study.settings.at("model.kind").value.as_string() == "cvae";
-  for (const auto& axis : study.axes)
-    if (axis.key == "model.kind")
-      for (const auto& v : axis.values) cvae = cvae || v.as_string() == "cvae";
+  const std::vector<Value> kinds = values_in_grid(study, "model.kind");
+  const bool cvae = std::any_of(kinds.begin(), kinds.end(), [](const Value& v) { return v.as_string() == "cvae"; });
   const std::string condition = study.settings.at("model.condition_on").value.as_string();
   const auto sets = label_sets(study.settings);
   if (!cvae || std::find(sets.begin(), sets.end(), condition) == sets.end()) return {};
@@ -485,9 +483,9 @@ std::vector<UnitOutcome> run_units_together(const std::vector<WorkUnit>& units, 
   if (units.size() == 1) return {run_unit(units.front(), features, context)};
   std::vector<models::TrainResult> trained;
   try {
+    const std::string key = training_batch_key(units.front());
     for (const WorkUnit& unit : units)
-      VAESWEEP_ASSERT(!training_batch_key(unit).empty() && training_batch_key(unit) == training_batch_key(units.front()),
-                      "run_units_together: units that cannot train in one batch");
+      VAESWEEP_ASSERT(!key.empty() && training_batch_key(unit) == key, "run_units_together: units that cannot train in one batch");
     std::vector<models::VaeParams> params;
     for (const WorkUnit& unit : units) params.push_back(training_params(unit, features, context));
     const auto start = std::chrono::steady_clock::now();
