@@ -24,21 +24,19 @@
 // the last repetition as a CSV with one column, label (noise = -1).
 #include <Eigen/Dense>
 
-#include <time.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
 #include <fstream>
 #include <functional>
-#include <limits>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "bench_measure.hpp"
 #include "cluster/agglomerative.hpp"
 #include "cluster/dbscan.hpp"
 #include "cluster/kmeans.hpp"
@@ -52,6 +50,7 @@ namespace {
 namespace cluster = vaesweep::cluster;
 namespace metrics = vaesweep::metrics;
 namespace data = vaesweep::data;
+namespace bench = vaesweep::bench;
 
 struct Options {
   std::string data, truth, algorithm, labels_out;
@@ -85,31 +84,6 @@ Options parse(int argc, char** argv) {
   }
   if (o.data.empty() || o.truth.empty() || o.algorithm.empty()) usage("--data, --truth and --algorithm are required");
   return o;
-}
-
-double cpu_seconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
-}
-
-double wall_seconds() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-
-long status_kb(const std::string& field) {
-  std::ifstream f("/proc/self/status");
-  std::string line;
-  while (std::getline(f, line))
-    if (line.rfind(field + ":", 0) == 0) return std::atol(line.c_str() + field.size() + 1);
-  return -1;
-}
-
-bool reset_peak() {
-  std::ofstream f("/proc/self/clear_refs");
-  f << "5";
-  f.flush();
-  return static_cast<bool>(f);
 }
 
 }  // namespace
@@ -174,22 +148,8 @@ int main(int argc, char** argv) {
       usage("unknown algorithm " + o.algorithm);
     }
 
-    const long baseline_kb = status_kb("VmRSS");
-    const bool can_reset = reset_peak();
-    double best_cpu = std::numeric_limits<double>::infinity(), best_wall = best_cpu, total = 0, value = 0;
-    int reps = 0;
     std::vector<int> labels;
-    while (reps == 0 || (total < o.min_seconds && reps < 20)) {
-      const double c0 = cpu_seconds(), w0 = wall_seconds();
-      value = call(labels);
-      const double c1 = cpu_seconds(), w1 = wall_seconds();
-      best_cpu = std::min(best_cpu, c1 - c0);
-      best_wall = std::min(best_wall, w1 - w0);
-      total += c1 - c0;
-      ++reps;
-    }
-    const double peak_mb =
-        can_reset ? static_cast<double>(status_kb("VmHWM") - baseline_kb) / 1024.0 : std::nan("");
+    const bench::Measurement m = bench::measure([&] { return call(labels); }, o.min_seconds);
 
     if (!o.labels_out.empty() && o.algorithm != "silhouette") {
       std::ofstream out(o.labels_out);
@@ -198,7 +158,8 @@ int main(int argc, char** argv) {
       if (!out) throw std::runtime_error("cannot write " + o.labels_out);
     }
     std::printf("RESULT impl=vaesweep algorithm=%s n=%lld cpu_s=%.6f wall_s=%.6f reps=%d peak_mb=%.1f value=%.17g\n",
-                o.algorithm.c_str(), static_cast<long long>(X.rows()), best_cpu, best_wall, reps, peak_mb, value);
+                o.algorithm.c_str(), static_cast<long long>(X.rows()), m.best_cpu, m.best_wall, m.reps, m.peak_mb,
+                m.value);
     return 0;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench_cluster: %s\n", e.what());

@@ -39,21 +39,19 @@
 #include <Eigen/Dense>
 
 #include <malloc.h>
-#include <time.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
 #include <fstream>
 #include <functional>
-#include <limits>
 #include <map>
 #include <string>
 #include <vector>
 
+#include "bench_measure.hpp"
 #include "cluster/agglomerative.hpp"
 #include "cluster/dbscan.hpp"
 #include "cluster/kmeans.hpp"
@@ -71,6 +69,7 @@ namespace {
 namespace cluster = vaesweep::cluster;
 namespace metrics = vaesweep::metrics;
 namespace data = vaesweep::data;
+namespace bench = vaesweep::bench;
 namespace models = vaesweep::models;
 
 struct Options {
@@ -109,31 +108,6 @@ Options parse(int argc, char** argv) {
   if (o.epochs < 1) usage("--epochs must be >= 1");
   if (o.engine != "batched" && o.engine != "torch") usage("--engine must be batched or torch, got " + o.engine);
   return o;
-}
-
-double cpu_seconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
-}
-
-double wall_seconds() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-
-long status_kb(const std::string& field) {
-  std::ifstream f("/proc/self/status");
-  std::string line;
-  while (std::getline(f, line))
-    if (line.rfind(field + ":", 0) == 0) return std::atol(line.c_str() + field.size() + 1);
-  return -1;
-}
-
-bool reset_peak() {
-  std::ofstream f("/proc/self/clear_refs");
-  f << "5";
-  f.flush();
-  return static_cast<bool>(f);
 }
 
 std::string file(const Options& o, const std::string& stem) { return o.dir + "/" + stem + "_" + std::to_string(o.n) + ".csv"; }
@@ -247,26 +221,12 @@ int main(int argc, char** argv) {
     // Heap pages freed while loading (the parsed CSV strings) would otherwise be reused by the
     // stage without raising the resident set, hiding part of its peak.
     malloc_trim(0);
-    const long baseline_kb = status_kb("VmRSS");
-    const bool can_reset = reset_peak();
-    double best_cpu = std::numeric_limits<double>::infinity(), best_wall = best_cpu, total = 0, value = 0;
-    int reps = 0;
-    while (reps == 0 || (repeat && total < o.min_seconds && reps < 20)) {
-      const double c0 = cpu_seconds(), w0 = wall_seconds();
-      value = call();
-      const double c1 = cpu_seconds(), w1 = wall_seconds();
-      best_cpu = std::min(best_cpu, c1 - c0);
-      best_wall = std::min(best_wall, w1 - w0);
-      total += c1 - c0;
-      ++reps;
-    }
-    const double peak_mb =
-        can_reset ? static_cast<double>(status_kb("VmHWM") - baseline_kb) / 1024.0 : std::nan("");
+    const bench::Measurement m = bench::measure(call, o.min_seconds, repeat);
     const long rows = needs_rows(o.stage) ? static_cast<long>(X.rows())
                       : o.stage == "external" ? static_cast<long>(truth.size())
                                               : static_cast<long>(Z.rows());
     std::printf("RESULT impl=vaesweep stage=%s n=%ld cpu_s=%.6f wall_s=%.6f reps=%d peak_mb=%.1f value=%.17g\n",
-                o.stage.c_str(), rows, best_cpu, best_wall, reps, peak_mb, value);
+                o.stage.c_str(), rows, m.best_cpu, m.best_wall, m.reps, m.peak_mb, m.value);
     return 0;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench_stages: %s\n", e.what());

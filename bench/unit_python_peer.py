@@ -63,33 +63,6 @@ def load_table(path):
     return X, labels
 
 
-def make_vae(d, hidden, latent_dim):
-    import torch.nn as nn
-
-    class VAE(nn.Module):
-        def __init__(self):
-            super().__init__()
-            layers, width = [], d
-            for h in hidden:
-                layers += [nn.Linear(width, h), nn.ReLU()]
-                width = h
-            self.encoder = nn.Sequential(*layers)
-            self.to_mean = nn.Linear(width, latent_dim)
-            self.to_logvar = nn.Linear(width, latent_dim)
-            layers, width = [], latent_dim
-            for h in reversed(hidden):
-                layers += [nn.Linear(width, h), nn.ReLU()]
-                width = h
-            layers.append(nn.Linear(width, d))
-            self.decoder = nn.Sequential(*layers)
-
-        def encode(self, x):
-            h = self.encoder(x)
-            return self.to_mean(h), self.to_logvar(h)
-
-    return VAE()
-
-
 def train_vae(X, beta, seed, epochs, hidden=(64, 32), latent_dim=16, batch_size=64, learning_rate=1e-3):
     """Trains one VAE on X (float64, standardised) in float32; returns the posterior means and
     the whole-data diagnostics vaesweep records."""
@@ -97,7 +70,8 @@ def train_vae(X, beta, seed, epochs, hidden=(64, 32), latent_dim=16, batch_size=
     torch.manual_seed(seed)
     data = torch.from_numpy(X.astype(np.float32))
     n = data.shape[0]
-    model = make_vae(data.shape[1], hidden, latent_dim)
+    from train_python_peer import VAE  # the same network as the training bench's peer (bench/)
+    model = VAE(data.shape[1], hidden, latent_dim)
     optimizer = torch.optim.Adam(model.parameters(), lr=learning_rate)
     model.train()
     history = []
