@@ -34,16 +34,8 @@ void save_batched_checkpoint(const std::filesystem::path& file, const VaeParams&
       const auto n = static_cast<std::size_t>(param.numel());
       VAESWEEP_ASSERT(at + n <= layout.parameters, "VaeNet has more parameters than the batched layout");
       param.copy_(tensor_from(parameters + at, param));
-      if (adam.steps > 0) {
-        // torch::optim::Adam keys its per-parameter state by the tensor's impl address
-        // (adam.cpp, 1.13), and creates it on the first step: a state put there is what a
-        // resumed step() finds.
-        auto state = std::make_unique<torch::optim::AdamParamState>();
-        state->step(adam.steps);
-        state->exp_avg(tensor_from(adam.first + at, param));
-        state->exp_avg_sq(tensor_from(adam.second + at, param));
-        optimizer.state()[c10::guts::to_string(param.unsafeGetTensorImpl())] = std::move(state);
-      }
+      adopt_adam_state(optimizer, param, adam.steps, tensor_from(adam.first + at, param),
+                       tensor_from(adam.second + at, param));
       at += n;
     }
   }

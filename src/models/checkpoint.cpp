@@ -140,6 +140,19 @@ Checkpoint open_checkpoint(const std::filesystem::path& file, torch::serialize::
 
 }  // namespace
 
+void adopt_adam_state(torch::optim::Adam& optimizer, const torch::Tensor& param, std::int64_t steps,
+                      const torch::Tensor& exp_avg, const torch::Tensor& exp_avg_sq) {
+  if (steps <= 0) return;
+  // torch::optim::Adam keys its per-parameter state by the tensor's impl address (adam.cpp,
+  // 1.13 and 2.x), and creates it on the first step: a state put there is what a resumed
+  // step() finds.
+  auto state = std::make_unique<torch::optim::AdamParamState>();
+  state->step(steps);
+  state->exp_avg(exp_avg);
+  state->exp_avg_sq(exp_avg_sq);
+  optimizer.state()[c10::guts::to_string(param.unsafeGetTensorImpl())] = std::move(state);
+}
+
 void save_checkpoint(const std::filesystem::path& file, VaeNet& model, torch::optim::Optimizer& optimizer,
                      const VaeParams& params, const NetSpec& spec) {
   // Same folder, so the rename cannot cross file systems; the pid keeps concurrent writers apart.

@@ -1,4 +1,4 @@
-// train_vae: the one training loop of the model family, and the evaluation after it.
+// train_torch: the torch engine's training loop, and the evaluation after it (fill_evaluation, which the stacked engine shares).
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -8,10 +8,10 @@
 
 #include "core/error.hpp"
 #include "core/rng.hpp"
-#include "models/batched_training.hpp"
 #include "models/checkpoint.hpp"
 #include "models/networks.hpp"
 #include "models/tensors.hpp"
+#include "models/torch_training.hpp"
 #include "models/training_schedule.hpp"
 #include "models/vae.hpp"
 
@@ -39,14 +39,19 @@ torch::Tensor rows_of(const torch::Tensor& t, std::int64_t begin, std::int64_t c
   return t.defined() ? t.narrow(0, begin, count) : t;
 }
 
-// The final evaluation on all of X with the posterior means (no sampling), filling the loss
-// terms, the latent means, active units and the reconstruction examples.
+// The final evaluation on all of X with the posterior means (no sampling).
 void evaluate(VaeNet& model, const torch::Tensor& data, const torch::Tensor& condition, const Eigen::MatrixXd& X,
               const VaeParams& p, TrainResult& result) {
   torch::NoGradGuard no_grad;
   model->eval();
   auto [mean, logvar] = model->encode(data, condition);
-  const torch::Tensor x_hat = model->decode(mean, condition);
+  fill_evaluation(data, mean, logvar, model->decode(mean, condition), X, p, result);
+}
+
+}  // namespace
+
+void fill_evaluation(const torch::Tensor& data, const torch::Tensor& mean, const torch::Tensor& logvar,
+                     const torch::Tensor& x_hat, const Eigen::MatrixXd& X, const VaeParams& p, TrainResult& result) {
   result.latent_mean = to_matrix(mean);
   result.reconstruction = squared_error(data, x_hat).mean().item<double>();
   if (p.variational) {
@@ -70,12 +75,13 @@ void evaluate(VaeNet& model, const torch::Tensor& data, const torch::Tensor& con
     const torch::Tensor index = torch::tensor(result.example_rows, torch::kInt64).to(x_hat.device());
     result.example_output = to_matrix(x_hat.index_select(0, index));
   }
+  if (!result.diverged && !result.latent_mean.allFinite()) {
+    result.diverged = true;
+    result.message = "the encoder produced non-finite latent means";
+  }
 }
 
-}  // namespace
-
-TrainResult train_vae(const Eigen::MatrixXd& X, const VaeParams& p) {
-  if (p.engine == Engine::batched) return train_batched(X, {&p}, p.should_abandon).front();
+TrainResult train_torch(const Eigen::MatrixXd& X, const VaeParams& p, const TorchLoopSeams& seams) {
   const NetSpec spec = net_spec(p, X.cols(), p.condition.cols());
   validate(X, p, spec);
   const auto start = std::chrono::steady_clock::now();
@@ -83,10 +89,11 @@ TrainResult train_vae(const Eigen::MatrixXd& X, const VaeParams& p) {
 
   torch::manual_seed(p.seed);
   VaeNet model(spec);
-  model->to(device);
+  model->to(device, seams.dtype);
   torch::optim::Adam optimizer(model->parameters(), torch::optim::AdamOptions(p.learning_rate));
-  const torch::Tensor data = to_tensor(X).to(device);
-  const torch::Tensor condition = condition_tensor(p.condition, device);
+  const torch::Tensor data = to_tensor(X).to(device, seams.dtype);
+  const torch::Tensor condition = p.condition.cols() > 0 ? condition_tensor(p.condition, device).to(seams.dtype)
+                                                         : torch::Tensor();
   const std::int64_t n = data.size(0);
   const std::int64_t batch = std::min<std::int64_t>(p.batch_size, n);
 
@@ -98,7 +105,7 @@ TrainResult train_vae(const Eigen::MatrixXd& X, const VaeParams& p) {
     const torch::Tensor order = epoch_order(n, p.seed, epoch).to(device);
     const torch::Tensor shuffled = data.index_select(0, order);
     const torch::Tensor shuffled_condition = condition.defined() ? condition.index_select(0, order) : condition;
-    torch::Tensor epoch_loss = torch::zeros({}, torch::TensorOptions().device(device));
+    torch::Tensor epoch_loss = torch::zeros({}, torch::TensorOptions().device(device).dtype(seams.dtype));
     for (std::int64_t begin = 0; begin < n; begin += batch) {
       const std::int64_t count = std::min(batch, n - begin);
       const torch::Tensor x = shuffled.narrow(0, begin, count);
@@ -106,7 +113,8 @@ TrainResult train_vae(const Eigen::MatrixXd& X, const VaeParams& p) {
       auto [mean, logvar] = model->encode(x, c);
       torch::Tensor loss;
       if (p.variational) {
-        const torch::Tensor z = mean + torch::randn_like(mean) * (0.5 * logvar).exp();
+        const torch::Tensor noise = seams.noise ? seams.noise(epoch, begin, mean) : torch::randn_like(mean);
+        const torch::Tensor z = mean + noise * (0.5 * logvar).exp();
         loss = squared_error(x, model->decode(z, c)).mean() + weight * kl_per_dim(mean, logvar).sum(1).mean();
       } else {
         loss = squared_error(x, model->decode(mean, c)).mean();
@@ -133,10 +141,6 @@ TrainResult train_vae(const Eigen::MatrixXd& X, const VaeParams& p) {
   }
 
   evaluate(model, data, condition, X, p, result);
-  if (!result.diverged && !result.latent_mean.allFinite()) {
-    result.diverged = true;
-    result.message = "the encoder produced non-finite latent means";
-  }
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   // A diverged model is not worth keeping; the result says why and the caller records it.
   if (!result.diverged && !p.checkpoint.empty()) save_checkpoint(p.checkpoint, model, optimizer, p, spec);

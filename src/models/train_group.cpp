@@ -1,8 +1,11 @@
-// train_vae_group: which members the batched engine can take, and a group's training.
+// train_vae and train_vae_group: which engine trains a model, which members the batched engine
+// can take, and a group's training.
 #include <stdexcept>
 #include <string>
 
 #include "models/batched_training.hpp"
+#include "models/stacked_training.hpp"
+#include "models/torch_training.hpp"
 #include "models/vae.hpp"
 
 namespace vaesweep::models {
@@ -15,28 +18,38 @@ bool can_train_together(const VaeParams& a, const VaeParams& b) {
          a.epochs == b.epochs && a.batch_size == b.batch_size;
 }
 
+TrainResult train_vae(const Eigen::MatrixXd& X, const VaeParams& p) {
+  if (p.engine == Engine::batched) return train_batched(X, {&p}, p.should_abandon).front();
+  if (p.engine == Engine::stacked) return train_stacked(X, {&p}, p.should_abandon).front();
+  return train_torch(X, p);
+}
+
 std::vector<TrainResult> train_vae_group(const Eigen::MatrixXd& X, const std::vector<VaeParams>& members) {
   std::vector<TrainResult> results(members.size());
   if (members.empty()) return results;
   const std::function<bool()>& should_abandon = members.front().should_abandon;
 
-  std::vector<const VaeParams*> batched;
-  std::vector<std::size_t> batched_at;
-  for (std::size_t i = 0; i < members.size(); ++i)
-    if (members[i].engine == Engine::batched) {
-      batched.push_back(&members[i]);
-      batched_at.push_back(i);
-    }
   bool abandoned = false;
-  if (!batched.empty()) {
-    std::vector<TrainResult> trained = train_batched(X, batched, should_abandon);
+  // The members of one multi-model engine, trained together.
+  const auto train_together = [&](Engine engine, const auto& train) {
+    std::vector<const VaeParams*> chosen;
+    std::vector<std::size_t> at;
+    for (std::size_t i = 0; i < members.size(); ++i)
+      if (members[i].engine == engine) {
+        chosen.push_back(&members[i]);
+        at.push_back(i);
+      }
+    if (chosen.empty() || abandoned) return;
+    std::vector<TrainResult> trained = train(X, chosen, should_abandon);
     for (std::size_t j = 0; j < trained.size(); ++j) {
       abandoned = abandoned || trained[j].abandoned;
-      results[batched_at[j]] = std::move(trained[j]);
+      results[at[j]] = std::move(trained[j]);
     }
-  }
+  };
+  train_together(Engine::batched, train_batched);
+  train_together(Engine::stacked, train_stacked);
   for (std::size_t i = 0; i < members.size() && !abandoned; ++i) {
-    if (members[i].engine == Engine::batched) continue;
+    if (members[i].engine != Engine::torch) continue;
     VaeParams p = members[i];
     p.should_abandon = should_abandon;
     results[i] = train_vae(X, p);

@@ -26,8 +26,11 @@ enum class KlSchedule { constant, linear };
 // backward pass, float32 GEMMs through CBLAS and one-pass Adam, several models at once
 // (see batched_mlp.hpp); CPU only, whatever `device` says. The two use different random
 // streams and arithmetic, so their results differ (each is reproducible): the engine is part
-// of a unit's identity.
-enum class Engine { torch, batched };
+// of a unit's identity. stacked: M models of one architecture (every architecture) as one
+// LibTorch network with a leading member axis, on any device (stacked_training.hpp); a member
+// equals the torch engine's loop given the same noise, which is the stacked engine's own
+// position noise (the same on every device).
+enum class Engine { torch, batched, stacked };
 
 struct VaeParams {
   Architecture architecture = Architecture::mlp;
@@ -90,11 +93,15 @@ bool batched_engine_supports(const VaeParams& p);
 // layer sizes (hidden, latent_dim, variational, condition width), epochs and batch size. They
 // may differ in seed, beta, KL schedule, learning rate, checkpoint and reconstruction examples.
 bool can_train_together(const VaeParams& a, const VaeParams& b);
+// True when `a` and `b` can train in one stack of the stacked engine: same architecture, layer
+// sizes, input shape, latent_dim, variational, condition width, epochs, batch size and device.
+bool can_stack_together(const VaeParams& a, const VaeParams& b);
 // Trains every member on the same X (and, for cvae, the same condition) and returns their
 // results in order. Members with engine batched must all be able to train together; they then
 // train as one batched model, and each member's result is bit-identical to training it alone
 // (train_vae with the same params) but for `seconds`, its share of the group's wall time;
-// std::invalid_argument when they cannot train together or their conditions differ. Torch
+// std::invalid_argument when they cannot train together or their conditions differ. Members
+// with engine stacked train as one stack (can_stack_together), seconds likewise shared. Torch
 // members are trained one after another. The first member's should_abandon is asked after
 // every epoch; an abandon marks every member abandoned.
 std::vector<TrainResult> train_vae_group(const Eigen::MatrixXd& X, const std::vector<VaeParams>& members);

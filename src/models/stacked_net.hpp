@@ -1,0 +1,85 @@
+#pragma once
+// M networks of one NetSpec as one: every parameter has a leading member axis, and one call
+// runs all members (internal to src/models: includes torch). Built by walking a VaeNet, so the
+// architecture is written once (networks.cpp):
+//   Linear           batched GEMM, baddbmm(bias [M, 1, out], x [M, B, in], weight [M, in, out])
+//   Conv, ConvT      grouped convolution (groups = M) over member-stacked channels
+//                    [B, M * channels, spatial...]: weights [M, out, in, k...] / [M, in, out, k...]
+//                    viewed as [M * out, in, k...] / [M * in, out, k...]
+//   Unflatten        rows [M, B, F] -> member-stacked channels; Flatten: back to rows
+// All parameters live in one flat tensor, parameter by parameter and member-major inside each
+// (slot i holds [M, size_i] values), so that the optimizer runs over one tensor and every
+// parameter is a contiguous view. A member's numbers depend only on its own slices: batched
+// GEMMs and grouped convolutions never mix members.
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+#include "models/networks.hpp"
+
+namespace vaesweep::models {
+
+class StackedNet {
+ public:
+  // The members' initial values are those of VaeNet(spec) built right after
+  // torch::manual_seed(seed) (train_vae's initialisation), converted to `options`' dtype and
+  // placed on its device.
+  StackedNet(const NetSpec& spec, const std::vector<std::uint64_t>& seeds, const torch::TensorOptions& options);
+
+  std::int64_t members() const { return members_; }
+  const NetSpec& spec() const { return spec_; }
+  // The flat parameter tensor (a leaf that requires grad; its grad is the members' gradients).
+  torch::Tensor& flat() { return flat_; }
+  // The flat layout's index of member m's values of every slot, for the per-member masks of the
+  // optimizer: a tensor like flat() holding `per_member[m]` at member m's places.
+  torch::Tensor spread(const std::vector<double>& per_member) const;
+  // Zeros member m's values in `t` (flat()'s layout).
+  void zero_member(torch::Tensor& t, std::int64_t m) const;
+
+  // Members [first, first + count) (all by default) on inputs stacked by member: x [count, B, D],
+  // condition [count, B, C] or undefined. {mean, logvar}: [count, B, z]; logvar undefined for
+  // the autoencoder. decode: [count, B, D].
+  std::pair<torch::Tensor, torch::Tensor> encode(const torch::Tensor& x, const torch::Tensor& condition,
+                                                 std::int64_t first = 0, std::int64_t count = -1);
+  torch::Tensor decode(const torch::Tensor& z, const torch::Tensor& condition, std::int64_t first = 0,
+                       std::int64_t count = -1);
+
+  // Member m's values of `source` (flat()'s layout: the parameters or an optimizer moment) in
+  // VaeNet::parameters() order and shapes, float32 on the CPU.
+  std::vector<torch::Tensor> member_tensors(const torch::Tensor& source, std::int64_t m) const;
+
+ private:
+  enum class OpKind { linear, relu, conv, conv_transpose, unflatten, flatten };
+  struct Op {
+    explicit Op(OpKind k = OpKind::relu) : kind(k) {}
+    OpKind kind;
+    int weight = -1, bias = -1;          // slots
+    std::vector<std::int64_t> stride, padding, output_padding, sizes;  // conv options; unflatten: {C, spatial...}
+  };
+  struct Slot {
+    std::int64_t offset = 0, size = 0;   // in values per member: slot i is flat[M * offset, M * (offset + size))
+    std::vector<std::int64_t> shape;     // VaeNet's shape of the parameter
+    bool linear_weight = false;          // stored transposed ([in, out]) for baddbmm
+    bool linear_bias = false;            // stored [1, out] to broadcast over rows
+  };
+
+  void add_slot(const torch::Tensor& like, bool linear_weight, bool linear_bias);
+  std::vector<Op> translate(torch::nn::Sequential& seq);
+  Op linear_op(torch::nn::LinearImpl& layer);
+  torch::Tensor view(int slot, std::int64_t first, std::int64_t count) const;
+  torch::Tensor run(const std::vector<Op>& ops, torch::Tensor t, std::int64_t first, std::int64_t count) const;
+  torch::Tensor apply(const Op& op, const torch::Tensor& t, std::int64_t first, std::int64_t count) const;
+  std::int64_t resolve(std::int64_t count) const { return count < 0 ? members_ : count; }
+
+  NetSpec spec_;
+  std::int64_t members_ = 0;
+  std::vector<Slot> slots_;
+  std::vector<Op> encoder_, decoder_;
+  Op to_mean_, to_logvar_;
+  std::int64_t per_member_ = 0;        // values per member over all slots
+  torch::Tensor flat_;
+};
+
+}  // namespace vaesweep::models
