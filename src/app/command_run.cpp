@@ -75,9 +75,10 @@ int command_run(const std::vector<std::string>& args, int* argc, char*** argv) {
       ("sync-every", po::value(&run.sync_seconds)->default_value(1),
        "fdatasync each rank's shard at most every so many seconds (0: after every unit)")
       ("progress-every", po::value(&progress_seconds)->default_value(10), "seconds between progress lines")
-      ("models-per-batch", po::value(&run.models_per_batch)->default_value(sweep::kMaxModelsPerBatch),
-       "at most this many models of one architecture (vae, ae, cvae with model.engine = \"batched\") train "
-       "together on a rank; 1: one at a time. Speed only: every model's numbers are the same")
+      ("models-per-batch", po::value(&run.models_per_batch),
+       "at most this many models of one architecture train together on a rank (model.engine = \"batched\": vae, "
+       "ae, cvae; \"stacked\": every trained kind); 1: one at a time. Default: 8, or 1024 stacked models when the "
+       "first rank has a GPU (a stack larger than the device's memory budget trains in parts)")
       ("slice", po::value(&slice),
        "I/N: run only the grid units whose index is I modulo N (one task of a job array); "
        "`vaesweep merge` joins the N results files")
@@ -99,8 +100,9 @@ int command_run(const std::vector<std::string>& args, int* argc, char*** argv) {
   if (run.grace_seconds < 0 || run.sync_seconds < 0 || progress_seconds <= 0)
     throw po::error("--grace and --sync-every must be >= 0 and --progress-every > 0");
   if (!slice.empty()) run.slice = parse_slice(slice);
-  if (run.models_per_batch < 1 || run.models_per_batch > 4096)
-    throw po::error("--models-per-batch must be between 1 and 4096, got " + std::to_string(run.models_per_batch));
+  if (vm.count("models-per-batch") && (run.models_per_batch < 1 || run.models_per_batch > sweep::kModelsPerBatchLimit))
+    throw po::error("--models-per-batch must be between 1 and " + std::to_string(sweep::kModelsPerBatchLimit) +
+                    ", got " + std::to_string(run.models_per_batch));
   run.progress_interval = std::chrono::milliseconds(static_cast<long long>(progress_seconds * 1000));
 
   sweep::MpiSession mpi(argc, argv);

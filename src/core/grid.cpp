@@ -57,6 +57,9 @@ bool irrelevant_model_key(const std::string& key, const Settings& s) {
   if (key == "model.kl_schedule") return !variational;
   if (key == "model.warmup_epochs") return !variational || s.at("model.kl_schedule").value.as_string() != "linear";
   if (key == "model.beta") return !variational;
+  // conv_vae trained with torch whatever model.engine said before the stacked engine: only
+  // stacked is part of its identity.
+  if (key == "model.engine" && kind == "conv_vae") return s.at("model.engine").value.as_string() != "stacked";
   if (key == "model.engine") return kind != "vae" && kind != "ae" && kind != "cvae";
   return false;
 }
@@ -96,10 +99,11 @@ bool irrelevant_cluster_key(const std::string& key, const Settings& s) {
 
 // The keys is_irrelevant reads. It is called with a settings map holding only these, once per
 // distinct combination of their values, so a rule that reads another key fails loudly.
-const std::array<const char*, 12> kDeciders = {
+const std::array<const char*, 13> kDeciders = {
     "data.source",        "features.kind",    "features.segment", "features.modalities",
     "features.fusion",    "text.source",      "text.join",        "cluster.methods",
-    "cluster.projection", "cluster.affinity", "model.kind",       "model.kl_schedule"};
+    "cluster.projection", "cluster.affinity", "model.kind",       "model.kl_schedule",
+    "model.engine"};
 
 // Keys a unit's results do not depend on, given the rest of its settings; leaving them out of
 // the hash makes e.g. PCA units that differ only in beta one unit.
@@ -165,6 +169,8 @@ std::string line(const std::string& key, const Value& value) {
   // those results files resume under model.engine = "torch", while the default engine (batched,
   // other numbers) gives new hashes.
   if (key == "model.engine" && value.as_string() == "torch") return {};
+  // auto that was never resolved (a study read outside a run) means batched, its CPU meaning.
+  if (key == "model.engine" && value.as_string() == "auto") return key + "=" + Value(std::string("batched")).canonical() + "\n";
   return key + "=" + value.canonical() + "\n";
 }
 

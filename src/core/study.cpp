@@ -287,6 +287,22 @@ void check_consistency(const Settings& s, const std::vector<Axis>& axes) {
 
 }  // namespace
 
+std::string resolve_auto_engine(Study& study, bool gpu) {
+  const std::string resolved = gpu ? "stacked" : "batched";
+  bool any = false;
+  const auto resolve = [&](Value& v) {
+    if (v.is_string() && v.as_string() == "auto") {
+      v = Value(resolved);
+      any = true;
+    }
+  };
+  resolve(study.settings.at("model.engine").value);
+  for (Axis& axis : study.axes)
+    if (axis.key == "model.engine")
+      for (Value& v : axis.values) resolve(v);
+  return any ? resolved : "";
+}
+
 std::vector<Value> values_in_grid(const Study& study, const std::string& key) {
   std::vector<Value> out;
   for (auto& [value, origin] : values_of(study.settings, study.axes, key)) out.push_back(std::move(value));
@@ -498,7 +514,7 @@ ModelSpec model_spec(const Settings& s) {
   m.warmup_epochs = integer(s, "model.warmup_epochs");
   m.checkpoints = s.at("model.checkpoints").value.as_bool();
   m.reconstruction_examples = integer(s, "model.reconstruction_examples");
-  m.batched_engine = text(s, "model.engine") == "batched";
+  m.engine = text(s, "model.engine") == "auto" ? "batched" : text(s, "model.engine");
   m.allow_conditioned_scoring = s.at("evaluation.allow_conditioned_scoring").value.as_bool();
   return m;
 }

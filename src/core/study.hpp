@@ -43,6 +43,11 @@ Study load_study(const std::filesystem::path& file, const std::vector<std::strin
 Study parse_study(const std::string& text, const std::filesystem::path& file,
                   const std::vector<std::string>& overrides = {});
 
+// model.engine = "auto" (setting or axis value) becomes "stacked" when `gpu` (the run's first
+// rank has a GPU), else "batched", so that the engine that trains is what a unit's hash names.
+// Returns the engine auto became, or "" when no unit of the study says auto.
+std::string resolve_auto_engine(Study& study, bool gpu);
+
 // Every value `key` takes in the study's units: an axis's values, or else its one setting.
 std::vector<Value> values_in_grid(const Study& study, const std::string& key);
 
@@ -142,7 +147,7 @@ struct ModelSpec {
   int warmup_epochs = 10;
   bool checkpoints = false;
   int reconstruction_examples = 0;
-  bool batched_engine = true;         // model.engine = "batched" (vae, ae, cvae)
+  std::string engine = "batched";     // model.engine, auto resolved (resolve_auto_engine; unresolved: batched)
   bool allow_conditioned_scoring = false;  // evaluation.allow_conditioned_scoring
 
   // A model trained by gradient descent (vae, conv_vae, cvae, ae).

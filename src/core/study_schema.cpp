@@ -117,11 +117,14 @@ std::vector<KeySpec> make_keys() {
        "save each trained model and its optimizer in <results>.checkpoints/<config hash>.pt (vaesweep encode reads them)", true},
       {"model.reconstruction_examples", T::integer, 0, {}, 0, 10000,
        "rows kept with their reconstructions per unit in /reconstructions of the results", true},
-      // Not `later`: the engines give different numbers, so the default engine's name is in every
-      // MLP unit's hash; torch, the only engine before, is not (see grid.cpp's line()).
-      {"model.engine", T::string, "batched", {"batched", "torch"}, -inf, inf,
-       "vae / ae / cvae: batched (hand-written backward, CBLAS, several models trained at once; CPU) or torch "
-       "(LibTorch autograd; any device, e.g. a GPU); conv_vae always trains with torch"},
+      // Not `later`: the engines give different numbers, so the engine's name is in every MLP
+      // unit's hash; torch, the only engine before, is not, and auto hashes as the engine it
+      // resolves to (see grid.cpp's line() and resolve_auto_engine).
+      {"model.engine", T::string, "auto", {"auto", "batched", "stacked", "torch"}, -inf, inf,
+       "auto: stacked when the run's first rank has a GPU, else batched; batched: vae / ae / cvae with a "
+       "hand-written backward and CBLAS, several models at once on the CPU (conv_vae: torch); stacked: many "
+       "models of one architecture (any kind, conv_vae too) as one LibTorch network on the rank's device; torch: "
+       "LibTorch autograd, one model at a time"},
       {"model.latent_dim", T::integer, 8, {}, 1, 65536, "latent dimension (PCA: components)"},
       {"model.beta", T::real, 1.0, {}, 0, 1.0e6, "weight of the KL term"},
       {"model.epochs", T::integer, 50, {}, 1, 1.0e6, "training epochs"},

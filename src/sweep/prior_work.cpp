@@ -138,7 +138,8 @@ HashIndex index_grid(const Grid& grid) {
   return index;
 }
 
-void refuse_changed_study(const PriorWork& prior, const Study& study, const HashIndex& index, const fs::path& results) {
+void refuse_changed_study(const PriorWork& prior, const Study& study, const HashIndex& index, const fs::path& results,
+                          const std::string& auto_engine) {
   std::vector<const UnitRecord*> missing;
   for (const auto& u : prior.units)
     if (!index.count(u.unit.config_hash)) missing.push_back(&u.unit);
@@ -146,6 +147,18 @@ void refuse_changed_study(const PriorWork& prior, const Study& study, const Hash
   std::string examples;
   for (std::size_t i = 0; i < std::min<std::size_t>(3, missing.size()); ++i)
     examples += (i ? "; " : "") + unit_label(*missing[i]);
+  // model.engine = "auto" resolved to another engine on this hardware than when they ran.
+  std::set<std::string> other_engines;
+  for (const UnitRecord* u : missing)
+    if (!auto_engine.empty() && !u->engine.empty() && u->engine != auto_engine) other_engines.insert(u->engine);
+  if (!other_engines.empty())
+    throw UserError(results.string() + ": --resume cannot reuse " + std::to_string(missing.size()) +
+                    " finished unit(s) (" + examples + "): they were trained by the " +
+                    join(std::vector<std::string>(other_engines.begin(), other_engines.end()), ", ") +
+                    " engine, and model.engine = \"auto\" means " + auto_engine + " on this hardware (" +
+                    (auto_engine == "stacked" ? "the first rank has a GPU" : "the first rank has no GPU") +
+                    "), whose numbers differ. To continue them here, pin their engine: --set model.engine=\"" +
+                    *other_engines.begin() + "\"; or write a new --out (nothing was changed)");
   std::string why;
   for (const PriorStudy& before : prior.studies) {
     if (before.text.empty()) continue;

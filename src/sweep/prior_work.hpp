@@ -42,8 +42,10 @@ HashIndex index_grid(const Grid& grid);
 
 // UserError (for --resume) when a finished unit is not a unit of `grid`: names how many, a few
 // of them, and the study keys whose values differ from the study they ran under.
+// `auto_engine`: what model.engine = "auto" resolved to in this run ("" when no unit said auto);
+// finished units trained by another engine are then named with that reason and the way out.
 void refuse_changed_study(const PriorWork& prior, const Study& study, const HashIndex& index,
-                          const std::filesystem::path& results);
+                          const std::filesystem::path& results, const std::string& auto_engine = "");
 
 struct ToRun {
   std::vector<std::size_t> order;  // grid indices, longest expected first (Grid::cost_hint), ties by index

@@ -12,13 +12,13 @@ namespace {
 
 // Bumped whenever put_unit or put_evaluation change, so that decode_unit refuses a journal
 // record of another build instead of misreading it.
-constexpr std::uint8_t kUnitRecordVersion = 4;
+constexpr std::uint8_t kUnitRecordVersion = 5;
 
 void put_unit(ByteWriter& w, const UnitRecord& u) {
   w.put(u.unit);
   for (const auto* s : {&u.config_hash, &u.group_hash, &u.feature_hash, &u.model, &u.axes, &u.status, &u.message,
                         &u.kl_per_dim, &u.host, &u.device, &u.run_id, &u.condition_on, &u.withheld, &u.checkpoint,
-                        &u.reconstructions, &u.engine})
+                        &u.reconstructions, &u.engine, &u.precision})
     w.put_string(*s);
   w.put(u.collapsed);
   w.put(u.beta), w.put(u.latent_dim), w.put(u.seed), w.put(u.epochs_run), w.put(u.train_seconds);
@@ -32,7 +32,7 @@ UnitRecord get_unit(ByteReader& r) {
   u.unit = r.get<std::int64_t>();
   for (auto* s : {&u.config_hash, &u.group_hash, &u.feature_hash, &u.model, &u.axes, &u.status, &u.message,
                   &u.kl_per_dim, &u.host, &u.device, &u.run_id, &u.condition_on, &u.withheld, &u.checkpoint,
-                  &u.reconstructions, &u.engine})
+                  &u.reconstructions, &u.engine, &u.precision})
     *s = r.get_string();
   u.collapsed = r.get<std::int64_t>();
   u.beta = r.get<double>(), u.latent_dim = r.get<std::int64_t>(), u.seed = r.get<std::int64_t>();
@@ -118,6 +118,7 @@ const std::vector<Field<UnitRecord>>& unit_fields() {
       {"reconstructions", &U::reconstructions, true},
       {"engine", &U::engine, true},
       {"trained_with", &U::trained_with, true},
+      {"precision", &U::precision, true},
   };
   return fields;
 }

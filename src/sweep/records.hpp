@@ -37,7 +37,8 @@ struct UnitRecord {
   // Label sets whose external scores were withheld because the model saw them (cvae without
   // evaluation.allow_conditioned_scoring); their columns are NaN in this unit's evaluations.
   std::string withheld;
-  std::string engine;             // who trained the model: "batched" or "torch"; empty: not trained
+  std::string engine;             // who trained the model: "batched", "stacked" or "torch"; empty: not trained
+  std::string precision;          // the trained model's arithmetic: "float32"; empty: not trained
   std::int64_t trained_with = 0;  // models trained together in one batch, this one included (0: not trained)
   std::string checkpoint;         // the saved model, relative to the results file's folder; empty: none
   // model.reconstruction_examples: per example "<row id>:<x_1> ... <x_d>|<x̂_1> ... <x̂_d>", examples

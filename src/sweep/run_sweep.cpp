@@ -118,7 +118,8 @@ void refuse_other_slice(const RunOptions& options, const PriorWork& prior, const
 
 // The root's checks and plan: which units this run does. UserError leaves everything as it was.
 SchedulePlan plan_run(const RunOptions& options, const Study& study, const Grid& grid, const HashIndex& index,
-                      int ranks, bool& has_shards, std::size_t& failed_before) {
+                      int ranks, const std::string& auto_engine, bool gpu, bool& has_shards,
+                      std::size_t& failed_before) {
   const fs::path& out = options.out;
   std::error_code ec;
   const bool results_exist = fs::exists(out, ec);
@@ -136,7 +137,7 @@ SchedulePlan plan_run(const RunOptions& options, const Study& study, const Grid&
   PriorWork prior;
   if (options.resume) {
     prior = read_prior_work(out);
-    refuse_changed_study(prior, study, index, out);
+    refuse_changed_study(prior, study, index, out, auto_engine);
     refuse_other_slice(options, prior, index);
     for (const Shard& s : prior.shards)
       if (!s.damage.empty()) log_warn(s.path.string() + ": " + s.damage + " (those units run again)");
@@ -153,7 +154,11 @@ SchedulePlan plan_run(const RunOptions& options, const Study& study, const Grid&
     std::erase_if(plan.order, [&](std::size_t i) { return !options.slice.holds(i); });
     plan.done_before = options.slice.size(grid.size()) - plan.order.size();
   }
-  BatchedOrder batched = batch_for_training(study, grid, plan.order, ranks, options.models_per_batch);
+  // --models-per-batch, or else 8 on a CPU and up to 1024 stacked models on a GPU.
+  const std::size_t max_models = options.models_per_batch ? options.models_per_batch : kMaxModelsPerBatch;
+  const std::size_t max_stacked =
+      options.models_per_batch ? options.models_per_batch : gpu ? kMaxModelsPerStackOnGpu : kMaxModelsPerBatch;
+  BatchedOrder batched = batch_for_training(study, grid, plan.order, ranks, max_models, max_stacked);
   plan.order = std::move(batched.order);
   plan.joins_previous = std::move(batched.joins_previous);
   plan.max_failures = options.max_failures;
@@ -314,7 +319,14 @@ RunSummary run_sweep(const RunOptions& options, const MpiSession& mpi) {
   const double started_at = unix_now();
   install_stop_handlers();
   set_stop_grace(options.grace_seconds);
-  const Study study = load_study(options.study_file, options.overrides);
+  Study study = load_study(options.study_file, options.overrides);
+  // model.engine = "auto" resolves on the first rank, so that every rank hashes units alike.
+  const std::string device = models::choose_device(node_local_rank());
+  const bool gpu = mpi.broadcast(device.rfind("cuda", 0) == 0 ? "1" : "0") == "1";
+  const std::string auto_engine = resolve_auto_engine(study, gpu);
+  if (!auto_engine.empty() && mpi.is_root())
+    log_info("model.engine = \"auto\" trains with the " + auto_engine + " engine (" +
+             (gpu ? "the first rank has " + device : std::string("no GPU on the first rank")) + ")");
   const Grid grid = expand_grid(study);
   if (grid.size() == 0) throw UserError(study.file.string() + ": the grid has no units");
 
@@ -331,7 +343,7 @@ RunSummary run_sweep(const RunOptions& options, const MpiSession& mpi) {
       lock.emplace(options.out);
       std::size_t failed_before = 0;
       index = index_grid(grid);
-      plan = plan_run(options, study, grid, index, mpi.size(), has_shards, failed_before);
+      plan = plan_run(options, study, grid, index, mpi.size(), auto_engine, gpu, has_shards, failed_before);
       decision.done_before = plan.done_before;
       decision.failed_before = failed_before;
       decision.run_id = new_run_id(started_at);
@@ -362,7 +374,7 @@ RunSummary run_sweep(const RunOptions& options, const MpiSession& mpi) {
   RunContext context;
   context.rank = mpi.rank();
   context.host = mpi.processor_name();
-  context.device = models::choose_device(node_local_rank());
+  context.device = device;
   context.checkpoint_dir = options.out.string() + ".checkpoints";
   context.results_folder = std::filesystem::absolute(options.out).parent_path();
   models::use_threads(threads_per_rank());

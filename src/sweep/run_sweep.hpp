@@ -41,9 +41,10 @@ struct RunOptions {
   double sync_seconds = 1;             // fdatasync a shard at most this often (0: every unit)
   std::chrono::milliseconds progress_interval{10000};
   Slice slice;                         // --slice I/N: only these units; recorded in the results file
-  // At most this many models of one architecture train together on a rank (the batched engine;
-  // 1: every model alone). Speed only: a model's numbers are the same in any batch.
-  std::size_t models_per_batch = kMaxModelsPerBatch;
+  // At most this many models of one architecture train together on a rank (the batched and
+  // stacked engines; 1: every model alone; 0: 8, or 1024 stacked models when the first rank
+  // has a GPU). Speed only for the batched engine: a model's numbers are the same in any batch.
+  std::size_t models_per_batch = 0;
 };
 
 struct RunSummary {

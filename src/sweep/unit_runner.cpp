@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <limits>
 #include <map>
 #include <optional>
@@ -23,6 +24,7 @@
 #include "data/modalities.hpp"
 #include "sweep/partition.hpp"
 #include "sweep/stored_arrays.hpp"
+#include "models/stacked_training.hpp"
 #include "models/vae.hpp"
 
 namespace vaesweep::sweep {
@@ -101,8 +103,22 @@ std::string reconstruction_text(const models::TrainResult& t, const data::Featur
   return out;
 }
 
-bool trains_batched(const WorkUnit& unit) {
-  return unit.model.batched_engine && unit.model.trained() && architecture(unit) == models::Architecture::mlp;
+// Who trains the unit's model: stacked as asked (every architecture); batched as asked for the
+// MLP family; torch otherwise (conv_vae under batched, as before the stacked engine).
+models::Engine engine_of(const WorkUnit& unit) {
+  if (!unit.model.trained()) return models::Engine::torch;
+  if (unit.model.engine == "stacked") return models::Engine::stacked;
+  if (unit.model.engine == "batched" && architecture(unit) == models::Architecture::mlp) return models::Engine::batched;
+  return models::Engine::torch;
+}
+
+std::string engine_name(models::Engine engine) {
+  switch (engine) {
+    case models::Engine::batched: return "batched";
+    case models::Engine::stacked: return "stacked";
+    case models::Engine::torch: break;
+  }
+  return "torch";
 }
 
 // What the model of a trained unit sees: the audio block under late fusion (its latent space is
@@ -126,7 +142,7 @@ models::VaeParams training_params(const WorkUnit& unit, const data::FeatureTable
   params.batch_size = m.batch_size;
   params.learning_rate = m.learning_rate;
   params.seed = unit.seed;
-  params.engine = trains_batched(unit) ? models::Engine::batched : models::Engine::torch;
+  params.engine = engine_of(unit);
   params.device = params.engine == models::Engine::batched ? "cpu" : context.device;
   params.should_abandon = context.abandon;
   if (m.kind == ModelKind::cvae) {
@@ -147,7 +163,8 @@ LatentSpace take_trained(const WorkUnit& unit, const data::FeatureTable& feature
                          const models::VaeParams& params, models::TrainResult t, UnitRecord& record) {
   const ModelSpec& m = unit.model;
   if (m.kind == ModelKind::cvae) record.condition_on = m.condition_on;
-  record.engine = params.engine == models::Engine::batched ? "batched" : "torch";
+  record.engine = engine_name(params.engine);
+  record.precision = "float32";  // every engine trains in float32
   record.device = params.device;
   record.epochs_run = t.epochs_run;
   record.train_seconds = t.seconds;
@@ -171,6 +188,19 @@ LatentSpace take_trained(const WorkUnit& unit, const data::FeatureTable& feature
   if (!params.checkpoint.empty() && std::filesystem::exists(params.checkpoint))
     record.checkpoint = std::filesystem::relative(params.checkpoint, context.results_folder).string();
   return {std::move(t.latent_mean), to_string(m.kind) + "_latent"};
+}
+
+// How many members of a stack train at once on a GPU: what fits VAESWEEP_DEVICE_MEMORY_GB
+// (default 8 GiB per rank, so that several ranks can share one GPU) by the stacked engine's
+// estimate; every member at once on the CPU and for the other engines.
+std::size_t members_per_part(const std::vector<models::VaeParams>& params, const Eigen::MatrixXd& X) {
+  const models::VaeParams& first = params.front();
+  if (first.engine != models::Engine::stacked || first.device.rfind("cuda", 0) != 0) return params.size();
+  double gigabytes = 8.0;
+  if (const char* text = std::getenv("VAESWEEP_DEVICE_MEMORY_GB"); text != nullptr && std::atof(text) > 0)
+    gigabytes = std::atof(text);
+  const double per_member = static_cast<double>(models::stacked_bytes_per_member(first, X.rows(), X.cols()));
+  return std::clamp<std::size_t>(static_cast<std::size_t>(gigabytes * 1073741824.0 / per_member), 1, params.size());
 }
 
 // Trains the unit's model, or takes `trained`: its result from a batch trained with others.
@@ -469,10 +499,11 @@ UnitOutcome run_unit(const WorkUnit& unit, const data::FeatureTable& features, c
 }
 
 std::string training_batch_key(const WorkUnit& unit) {
-  if (!trains_batched(unit)) return {};
+  const models::Engine engine = engine_of(unit);
+  if (engine == models::Engine::torch) return {};
   const ModelSpec& m = unit.model;
   std::string key = unit.feature_hash + "|" + to_string(m.kind) + "|" + m.condition_on + "|" +
-                    (unit.features.fuses_late() ? "late" : "early");
+                    (unit.features.fuses_late() ? "late" : "early") + "|" + engine_name(engine) + "|" + m.convolution;
   for (int width : m.hidden) key += "|" + std::to_string(width);
   for (int size : {m.latent_dim, m.epochs, m.batch_size}) key += "|" + std::to_string(size);
   return key;
@@ -489,7 +520,13 @@ std::vector<UnitOutcome> run_units_together(const std::vector<WorkUnit>& units, 
     std::vector<models::VaeParams> params;
     for (const WorkUnit& unit : units) params.push_back(training_params(unit, features, context));
     const auto start = std::chrono::steady_clock::now();
-    trained = models::train_vae_group(training_input(units.front(), features), params);
+    const Eigen::MatrixXd X = training_input(units.front(), features);
+    const std::size_t part = members_per_part(params, X);
+    for (std::size_t first = 0; first < params.size(); first += part) {
+      const std::vector<models::VaeParams> members(params.begin() + static_cast<std::ptrdiff_t>(first),
+                                                   params.begin() + static_cast<std::ptrdiff_t>(std::min(first + part, params.size())));
+      for (auto& t : models::train_vae_group(X, members)) trained.push_back(std::move(t));
+    }
     // The batch's wall time, shared: what the sweep paid per model.
     const double seconds = seconds_since(start) / static_cast<double>(units.size());
     for (auto& t : trained) t.seconds = seconds;
