@@ -1,4 +1,5 @@
-// train_torch: the torch engine's training loop, and the evaluation after it (fill_evaluation, which the stacked engine shares).
+// train_torch: the torch engine's training loop, and the evaluation after it (fill_evaluation,
+// which the stacked engine shares).
 #include <torch/torch.h>
 
 #include <algorithm>

@@ -147,11 +147,24 @@ void refuse_changed_study(const PriorWork& prior, const Study& study, const Hash
   std::string examples;
   for (std::size_t i = 0; i < std::min<std::size_t>(3, missing.size()); ++i)
     examples += (i ? "; " : "") + unit_label(*missing[i]);
-  // model.engine = "auto" resolved to another engine on this hardware than when they ran.
+  std::string why;
+  for (const PriorStudy& before : prior.studies) {
+    if (before.text.empty()) continue;
+    try {
+      Study old = parse_study(before.text, before.file, split(before.overrides, '\n'));
+      // Compared as resolved on this hardware: a difference of hardware is no study change.
+      if (!auto_engine.empty()) resolve_auto_engine(old, auto_engine == "stacked");
+      const auto changes = changed_keys(old, study);
+      why += changes.empty() ? "" : (why.empty() ? "" : "; ") + join(changes, ", ");
+    } catch (const UserError& e) {
+      why += (why.empty() ? "" : "; ") + std::string("the earlier study no longer loads: ") + e.what();
+    }
+  }
+  // The same study, but model.engine = "auto" resolved to another engine than when they ran.
   std::set<std::string> other_engines;
   for (const UnitRecord* u : missing)
     if (!auto_engine.empty() && !u->engine.empty() && u->engine != auto_engine) other_engines.insert(u->engine);
-  if (!other_engines.empty())
+  if (why.empty() && !other_engines.empty())
     throw UserError(results.string() + ": --resume cannot reuse " + std::to_string(missing.size()) +
                     " finished unit(s) (" + examples + "): they were trained by the " +
                     join(std::vector<std::string>(other_engines.begin(), other_engines.end()), ", ") +
@@ -159,17 +172,6 @@ void refuse_changed_study(const PriorWork& prior, const Study& study, const Hash
                     (auto_engine == "stacked" ? "the first rank has a GPU" : "the first rank has no GPU") +
                     "), whose numbers differ. To continue them here, pin their engine: --set model.engine=\"" +
                     *other_engines.begin() + "\"; or write a new --out (nothing was changed)");
-  std::string why;
-  for (const PriorStudy& before : prior.studies) {
-    if (before.text.empty()) continue;
-    try {
-      const Study old = parse_study(before.text, before.file, split(before.overrides, '\n'));
-      const auto changes = changed_keys(old, study);
-      why += changes.empty() ? "" : (why.empty() ? "" : "; ") + join(changes, ", ");
-    } catch (const UserError& e) {
-      why += (why.empty() ? "" : "; ") + std::string("the earlier study no longer loads: ") + e.what();
-    }
-  }
   if (why.empty())
     why = "no study key differs: the units were identified by another version of vaesweep";
   throw UserError(results.string() + ": --resume refused: the study changed in a way that changes " +

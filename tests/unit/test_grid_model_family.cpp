@@ -150,3 +150,34 @@ TEST(GridModelFamily, ImpossibleCombinationsAreRefusedNamingTheKeys) {
 
 }  // namespace
 }  // namespace vaesweep
+
+namespace vaesweep {
+namespace {
+
+// model.engine = "auto" hashes as the engine it resolves to: batched on a CPU (the default
+// before auto existed, so those results files resume), stacked on a GPU (other numbers, other
+// hashes). conv_vae trained with torch under every engine but stacked: only stacked changes it.
+TEST(GridModelFamily, AutoHashesAsTheEngineItResolvesTo) {
+  const std::string text = "[features]\nkind = \"logmel\"\n[grid]\nmodel = [\"vae\", \"conv_vae\", \"pca\"]\n";
+  const auto hashes = [&](const std::vector<std::string>& overrides, int gpu) {
+    Study study = parse_study(text, "s.toml", overrides);
+    if (gpu >= 0) resolve_auto_engine(study, gpu == 1);
+    const Grid g = expand_grid(study);
+    return std::vector<std::string>{g.config_hash(0), g.config_hash(1), g.config_hash(2)};
+  };
+  const auto unresolved = hashes({}, -1), on_cpu = hashes({}, 0), on_gpu = hashes({}, 1);
+  const auto batched = hashes({"model.engine=\"batched\""}, -1), stacked = hashes({"model.engine=\"stacked\""}, -1);
+  const auto torch = hashes({"model.engine=\"torch\""}, -1);
+  EXPECT_EQ(unresolved, batched);
+  EXPECT_EQ(on_cpu, batched);
+  EXPECT_EQ(on_gpu, stacked);
+  EXPECT_NE(on_gpu[0], batched[0]);                    // vae: stacked is another unit
+  EXPECT_EQ(batched[1], torch[1]);                     // conv_vae: batched meant torch
+  EXPECT_NE(stacked[1], torch[1]);                     // conv_vae: stacked is another unit
+  EXPECT_EQ(stacked[2], torch[2]);                     // pca: no engine at all
+  Study study = parse_study(text, "s.toml", {"model.engine=\"torch\""});
+  EXPECT_EQ(resolve_auto_engine(study, true), "");     // nothing said auto
+}
+
+}  // namespace
+}  // namespace vaesweep

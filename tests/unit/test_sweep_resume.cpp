@@ -183,3 +183,40 @@ TEST(StopRequest, ASignalIsRecordedAndTheGraceExpires) {
 
 }  // namespace
 }  // namespace vaesweep::sweep
+
+namespace vaesweep::sweep {
+namespace {
+
+// model.engine = "auto" resolved to the stacked engine (a GPU) on a results file whose units
+// the batched engine trained (auto on a CPU): the refusal names the units, the two engines and
+// the --set that continues them on this hardware.
+TEST(RefuseChangedStudy, NamesTheEngineThatAutoResolvedToElsewhere) {
+  Study on_cpu = parse_study(kStudy, "resume.toml");
+  ASSERT_EQ(resolve_auto_engine(on_cpu, false), "batched");
+  const Grid cpu_grid = expand_grid(on_cpu);
+  PriorWork prior;
+  prior.studies.push_back({on_cpu.sha256, on_cpu.text, "resume.toml", ""});
+  for (std::size_t i = 0; i < cpu_grid.size(); ++i) {
+    prior.units.push_back(record(cpu_grid.config_hash(i), "ok", "r1"));
+    prior.units.back().unit.engine = "batched";
+  }
+  Study on_gpu = parse_study(kStudy, "resume.toml");
+  ASSERT_EQ(resolve_auto_engine(on_gpu, true), "stacked");
+  try {
+    refuse_changed_study(prior, on_gpu, index_grid(expand_grid(on_gpu)), "r.h5", "stacked");
+    FAIL() << "units of another engine were accepted";
+  } catch (const UserError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("cannot reuse 6 finished unit"), std::string::npos) << what;
+    EXPECT_NE(what.find("trained by the batched engine"), std::string::npos) << what;
+    EXPECT_NE(what.find("means stacked on this hardware (the first rank has a GPU)"), std::string::npos) << what;
+    EXPECT_NE(what.find("--set model.engine=\"batched\""), std::string::npos) << what;
+  }
+  // Resolved on the same hardware again: every unit is reused.
+  Study again = parse_study(kStudy, "resume.toml");
+  resolve_auto_engine(again, false);
+  EXPECT_NO_THROW(refuse_changed_study(prior, again, index_grid(expand_grid(again)), "r.h5", "batched"));
+}
+
+}  // namespace
+}  // namespace vaesweep::sweep
