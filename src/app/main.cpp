@@ -11,6 +11,7 @@
 
 #include "app/commands.hpp"
 #include "core/error.hpp"
+#include "core/heap.hpp"
 #include "core/version.hpp"
 #include "models/blas_core.hpp"
 
@@ -54,6 +55,7 @@ void restart_with_right_blas_kernels(char** argv) {
 int main(int argc, char** argv) {
   using namespace vaesweep::app;
   restart_with_right_blas_kernels(argv);
+  vaesweep::keep_freed_memory_for_reuse();
   if (argc < 2) {
     std::cerr << kUsage;
     return kExitUsage;
