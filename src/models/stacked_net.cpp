@@ -51,7 +51,24 @@ StackedNet::StackedNet(const NetSpec& spec, const std::vector<std::uint64_t>& se
       host.narrow(0, members_ * s.offset + m * s.size, s.size).copy_((s.linear_weight ? p.t() : p).reshape(-1));
     }
   }
-  flat_ = host.to(options.device(), options.dtype().toScalarType()).detach().requires_grad_(true);
+  flat_ = host.to(options.device(), options.dtype().toScalarType());
+  flat_grad_ = torch::zeros_like(flat_);
+  for (const Slot& s : slots_) {
+    const std::vector<std::int64_t> shape = stacked_shape(s, members_);
+    params_.push_back(flat_.narrow(0, members_ * s.offset, members_ * s.size).view(shape).detach().requires_grad_(true));
+    grads_.push_back(flat_grad_.narrow(0, members_ * s.offset, members_ * s.size).view(shape));
+    params_.back().mutable_grad() = grads_.back();
+  }
+}
+
+void StackedNet::collect_grad() {
+  for (std::size_t i = 0; i < params_.size(); ++i) {
+    const torch::Tensor& grad = params_[i].grad();
+    if (grad.is_same(grads_[i])) continue;
+    torch::NoGradGuard no_grad;
+    if (grad.defined()) grads_[i].copy_(grad);
+    params_[i].mutable_grad() = grads_[i];
+  }
 }
 
 void StackedNet::add_slot(const torch::Tensor& like, bool linear_weight, bool linear_bias) {
@@ -119,8 +136,7 @@ std::vector<StackedNet::Op> StackedNet::translate(torch::nn::Sequential& seq) {
   return ops;
 }
 
-torch::Tensor StackedNet::view(int slot, std::int64_t first, std::int64_t count) const {
-  const Slot& s = slots_[static_cast<std::size_t>(slot)];
+std::vector<std::int64_t> StackedNet::stacked_shape(const Slot& s, std::int64_t count) const {
   std::vector<std::int64_t> shape{count};
   if (s.linear_weight) {
     shape.push_back(s.shape[1]);
@@ -129,7 +145,12 @@ torch::Tensor StackedNet::view(int slot, std::int64_t first, std::int64_t count)
     if (s.linear_bias) shape.push_back(1);
     shape.insert(shape.end(), s.shape.begin(), s.shape.end());
   }
-  return flat_.narrow(0, members_ * s.offset + first * s.size, count * s.size).view(shape);
+  return shape;
+}
+
+torch::Tensor StackedNet::view(int slot, std::int64_t first, std::int64_t count) const {
+  const torch::Tensor& param = params_[static_cast<std::size_t>(slot)];
+  return first == 0 && count == members_ ? param : param.narrow(0, first, count);
 }
 
 torch::Tensor StackedNet::apply(const Op& op, const torch::Tensor& t, std::int64_t first, std::int64_t count) const {
@@ -150,7 +171,20 @@ torch::Tensor StackedNet::apply(const Op& op, const torch::Tensor& t, std::int64
     case OpKind::conv:
     case OpKind::conv_transpose: break;
   }
-  // Grouped convolutions: member m's channels see only member m's weights.
+  // On the CPU a grouped convolution costs about twice as much per member as the member's own
+  // (oneDNN, LibTorch 1.13; bench/README.md): there each member convolves its own channels.
+  if (t.device().is_cpu() && count > 1) {
+    const std::vector<torch::Tensor> inputs = t.chunk(count, 1);
+    std::vector<torch::Tensor> outputs;
+    for (std::int64_t j = 0; j < count; ++j)
+      outputs.push_back(convolve(op, inputs[static_cast<std::size_t>(j)], first + j, 1));
+    return torch::cat(outputs, 1);
+  }
+  return convolve(op, t, first, count);
+}
+
+// Grouped convolutions (groups = count): member m's channels see only member m's weights.
+torch::Tensor StackedNet::convolve(const Op& op, const torch::Tensor& t, std::int64_t first, std::int64_t count) const {
   torch::Tensor weight = view(op.weight, first, count);
   std::vector<std::int64_t> shape = weight.sizes().vec();
   shape[1] *= count;

@@ -3,14 +3,17 @@
 // runs all members (internal to src/models: includes torch). Built by walking a VaeNet, so the
 // architecture is written once (networks.cpp):
 //   Linear           batched GEMM, baddbmm(bias [M, 1, out], x [M, B, in], weight [M, in, out])
-//   Conv, ConvT      grouped convolution (groups = M) over member-stacked channels
+//   Conv, ConvT      grouped convolution (groups = M; on the CPU one per member) over member-stacked channels
 //                    [B, M * channels, spatial...]: weights [M, out, in, k...] / [M, in, out, k...]
 //                    viewed as [M * out, in, k...] / [M * in, out, k...]
 //   Unflatten        rows [M, B, F] -> member-stacked channels; Flatten: back to rows
 // All parameters live in one flat tensor, parameter by parameter and member-major inside each
-// (slot i holds [M, size_i] values), so that the optimizer runs over one tensor and every
-// parameter is a contiguous view. A member's numbers depend only on its own slices: batched
-// GEMMs and grouped convolutions never mix members.
+// (slot i holds [M, size_i] values), so that the optimizer runs over one tensor. Each slot is a
+// leaf tensor aliasing its part of the flat storage, and its .grad aliases the same part of a
+// flat gradient, into which autograd accumulates in place: no per-step slicing of a flat
+// tensor in the graph (whose backward would allocate and add a zero tensor of every parameter
+// per slot and step). A member's numbers depend only on its own slices: batched GEMMs and
+// grouped convolutions never mix members.
 #include <torch/torch.h>
 
 #include <cstdint>
@@ -30,8 +33,14 @@ class StackedNet {
 
   std::int64_t members() const { return members_; }
   const NetSpec& spec() const { return spec_; }
-  // The flat parameter tensor (a leaf that requires grad; its grad is the members' gradients).
+  // The flat parameters and their gradient (the slots' storage; update them in place).
   torch::Tensor& flat() { return flat_; }
+  const torch::Tensor& flat_grad() const { return flat_grad_; }
+  // Zeros the gradient before a backward pass.
+  void zero_grad() { flat_grad_.zero_(); }
+  // After a backward pass: makes sure every slot's gradient is in flat_grad() (autograd
+  // accumulates into an existing .grad in place; this copies back if a LibTorch did not).
+  void collect_grad();
   // The flat layout's index of member m's values of every slot, for the per-member masks of the
   // optimizer: a tensor like flat() holding `per_member[m]` at member m's places.
   torch::Tensor spread(const std::vector<double>& per_member) const;
@@ -68,9 +77,11 @@ class StackedNet {
   void add_slot(const torch::Tensor& like, bool linear_weight, bool linear_bias);
   std::vector<Op> translate(torch::nn::Sequential& seq);
   Op linear_op(torch::nn::LinearImpl& layer);
+  std::vector<std::int64_t> stacked_shape(const Slot& s, std::int64_t count) const;
   torch::Tensor view(int slot, std::int64_t first, std::int64_t count) const;
   torch::Tensor run(const std::vector<Op>& ops, torch::Tensor t, std::int64_t first, std::int64_t count) const;
   torch::Tensor apply(const Op& op, const torch::Tensor& t, std::int64_t first, std::int64_t count) const;
+  torch::Tensor convolve(const Op& op, const torch::Tensor& t, std::int64_t first, std::int64_t count) const;
   std::int64_t resolve(std::int64_t count) const { return count < 0 ? members_ : count; }
 
   NetSpec spec_;
@@ -79,7 +90,8 @@ class StackedNet {
   std::vector<Op> encoder_, decoder_;
   Op to_mean_, to_logvar_;
   std::int64_t per_member_ = 0;        // values per member over all slots
-  torch::Tensor flat_;
+  torch::Tensor flat_, flat_grad_;
+  std::vector<torch::Tensor> params_, grads_;  // per slot: [M, stacked shape...] views of the flat tensors
 };
 
 }  // namespace vaesweep::models

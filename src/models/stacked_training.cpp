@@ -99,8 +99,8 @@ StackedTrainer::StackedTrainer(const Eigen::MatrixXd& X, const std::vector<const
   data_ = to_tensor(X).to(device, dtype);
   const Eigen::MatrixXd& condition = members.front()->condition;
   if (condition.cols() > 0) data_ = torch::cat({data_, to_tensor(condition).to(device, dtype)}, 1);
-  exp_avg_ = torch::zeros_like(net_.flat()).detach();
-  exp_avg_sq_ = torch::zeros_like(net_.flat()).detach();
+  exp_avg_ = torch::zeros_like(net_.flat());
+  exp_avg_sq_ = torch::zeros_like(net_.flat());
   for (const VaeParams* p : members) member_rates_.push_back(p->learning_rate);
   learning_rates_ = net_.spread(member_rates_);
 }
@@ -143,11 +143,11 @@ void StackedTrainer::step(std::int64_t begin) {
   } else {
     loss = (net_.decode(mean, c) - x).pow(2).sum(2).mean(1);
   }
-  torch::Tensor& flat = net_.flat();
-  if (flat.grad().defined()) flat.grad().zero_();
+  net_.zero_grad();
   // Each member's loss depends on its own parameters only, so the sum's gradient is every
   // member's own gradient.
   loss.sum().backward();
+  net_.collect_grad();
   adam_step();
   epoch_loss_ += loss.detach() * static_cast<double>(count);
 }
@@ -158,7 +158,7 @@ void StackedTrainer::adam_step() {
   ++steps_;
   const double correction1 = 1.0 - std::pow(kBeta1, static_cast<double>(steps_));
   const double correction2 = 1.0 - std::pow(kBeta2, static_cast<double>(steps_));
-  const torch::Tensor& grad = net_.flat().grad();
+  const torch::Tensor& grad = net_.flat_grad();
   exp_avg_.mul_(kBeta1).add_(grad, 1.0 - kBeta1);
   exp_avg_sq_.mul_(kBeta2).addcmul_(grad, grad, 1.0 - kBeta2);
   const torch::Tensor denom = (exp_avg_sq_.sqrt() / std::sqrt(correction2)).add_(kEps);

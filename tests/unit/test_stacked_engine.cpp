@@ -208,7 +208,7 @@ TEST_P(StackedFamilyTest, ATrainingStepStaysOnTheMetaDevice) {
   trainer.step(0);
   trainer.step(64);  // the partial last batch
   EXPECT_TRUE(trainer.net().flat().device().is_meta());
-  EXPECT_TRUE(trainer.net().flat().grad().device().is_meta());
+  EXPECT_TRUE(trainer.net().flat_grad().device().is_meta());
 }
 
 TEST(PositionNoise, TensorOpsEqualTheCpuLoop) {
