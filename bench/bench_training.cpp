@@ -1,10 +1,13 @@
 // Benchmark: training the D-64-32-z16 MLP VAE (Adam 1e-3, batch 64, 50 epochs, the final
 // evaluation on all rows included) on a feature table, on ONE thread, with vaesweep's torch
-// engine (models one after another) or the batched engine (M models in one group). The peer
-// is bench/train_python_peer.py; bench/run_training_bench.sh runs both and prints the table.
+// engine (models one after another), the batched engine (M models in one group) or the
+// stacked engine (M models as one LibTorch network); or, with --conv-rows, the conv 2-D VAE
+// (channels 16-32, z16) on that many random --conv-bands x --conv-frames images. The peer is
+// bench/train_python_peer.py; bench/run_training_bench.sh and run_stacked_bench.sh run both.
 //
-//   bench_training --data TABLE.csv --engine torch|batched [--members M] [--repeats R]
+//   bench_training --data TABLE.csv --engine torch|batched|stacked [--members M] [--repeats R]
 //                  [--epochs 50] [--check]
+//   bench_training --conv-rows N [--conv-bands 32 --conv-frames 64] --engine torch|stacked ...
 //
 // Data: every numeric column but `filename`, `length` and the label sets `label` and
 // `language`, z-scored. Member i (0-based) has seed i + 1 and beta 1 or 4 (alternating): units
@@ -21,6 +24,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -28,6 +32,7 @@
 #include "data/feature_table.hpp"
 #include "models/batched_mlp.hpp"
 #include "models/batched_training.hpp"
+#include "core/heap.hpp"
 #include "models/blas_core.hpp"
 #include "models/vae.hpp"
 
@@ -39,13 +44,14 @@ namespace models = vaesweep::models;
 struct Options {
   std::string data, engine;
   int members = 1, repeats = 3, epochs = 50;
+  int conv_rows = 0, conv_bands = 32, conv_frames = 64;
   bool check = false;
 };
 
 [[noreturn]] void usage(const std::string& problem) {
   std::fprintf(stderr,
-               "bench_training: %s\nusage: bench_training --data TABLE.csv --engine torch|batched [--members M] "
-               "[--repeats R] [--epochs 50] [--check]\n",
+               "bench_training: %s\nusage: bench_training --data TABLE.csv | --conv-rows N [--conv-bands B] "
+               "[--conv-frames F] --engine torch|batched|stacked [--members M] [--repeats R] [--epochs 50] [--check]\n",
                problem.c_str());
   std::exit(2);
 }
@@ -63,10 +69,15 @@ Options parse(int argc, char** argv) {
     else if (a == "--members") o.members = std::atoi(next().c_str());
     else if (a == "--repeats") o.repeats = std::atoi(next().c_str());
     else if (a == "--epochs") o.epochs = std::atoi(next().c_str());
+    else if (a == "--conv-rows") o.conv_rows = std::atoi(next().c_str());
+    else if (a == "--conv-bands") o.conv_bands = std::atoi(next().c_str());
+    else if (a == "--conv-frames") o.conv_frames = std::atoi(next().c_str());
     else if (a == "--check") o.check = true;
     else usage("unknown argument " + a);
   }
-  if (o.data.empty() || (o.engine != "torch" && o.engine != "batched")) usage("--data and --engine torch|batched");
+  if ((o.data.empty() && o.conv_rows <= 0) || (o.engine != "torch" && o.engine != "batched" && o.engine != "stacked"))
+    usage("--data or --conv-rows, and --engine torch|batched|stacked");
+  if (o.conv_rows > 0 && o.engine == "batched") usage("the batched engine trains MLPs only");
   if (o.members < 1 || o.repeats < 1 || o.epochs < 1) usage("--members, --repeats and --epochs must be positive");
   return o;
 }
@@ -82,7 +93,14 @@ std::vector<models::VaeParams> members(const Options& o) {
     p.learning_rate = 1e-3;
     p.seed = static_cast<std::uint64_t>(i + 1);
     p.beta = i % 2 == 0 ? 1.0 : 4.0;
-    p.engine = o.engine == "batched" ? models::Engine::batched : models::Engine::torch;
+    p.engine = o.engine == "batched"   ? models::Engine::batched
+               : o.engine == "stacked" ? models::Engine::stacked
+                                       : models::Engine::torch;
+    if (o.conv_rows > 0) {
+      p.architecture = models::Architecture::conv2d;
+      p.input_shape = {o.conv_bands, o.conv_frames};
+      p.hidden = {16, 32};
+    }
     out.push_back(p);
   }
   return out;
@@ -111,10 +129,20 @@ double float_drift(const Eigen::MatrixXd& X, const models::VaeParams& p, const E
 int main(int argc, char** argv) {
   try {
     const Options o = parse(argc, argv);
-    data::TableOptions table_options;
-    table_options.labels = {"label", "language"};
-    Eigen::MatrixXd X = data::table_from_csv(data::read_csv(o.data), table_options).X;
-    data::standardize(X);
+    vaesweep::keep_freed_memory_for_reuse();  // as vaesweep's main
+    Eigen::MatrixXd X;
+    if (o.conv_rows > 0) {
+      // Random images: training costs the same whatever the pixels hold.
+      std::mt19937_64 rng(7);
+      std::normal_distribution<double> normal;
+      X.resize(o.conv_rows, static_cast<Eigen::Index>(o.conv_bands) * o.conv_frames);
+      for (Eigen::Index i = 0; i < X.size(); ++i) X.data()[i] = normal(rng);
+    } else {
+      data::TableOptions table_options;
+      table_options.labels = {"label", "language"};
+      X = data::table_from_csv(data::read_csv(o.data), table_options).X;
+      data::standardize(X);
+    }
     models::use_single_thread();
     const std::vector<models::VaeParams> group = members(o);
 
@@ -122,7 +150,7 @@ int main(int argc, char** argv) {
     std::vector<models::TrainResult> last;
     for (int r = 0; r < o.repeats; ++r) {
       const auto start = std::chrono::steady_clock::now();
-      if (o.engine == "batched") {
+      if (o.engine != "torch") {
         last = models::train_vae_group(X, group);
       } else {
         last.clear();

@@ -70,7 +70,7 @@ def train_vae(X, beta, seed, epochs, hidden=(64, 32), latent_dim=16, batch_size=
     torch.manual_seed(seed)
     data = torch.from_numpy(X.astype(np.float32))
     n = data.shape[0]
-    from train_python_peer import VAE  # the same network as the training bench's peer (bench/)
+    from vae_peer_models import VAE  # the same network as the training bench's peer (bench/)
     model = VAE(data.shape[1], hidden, latent_dim)
     optimizer = torch.optim.Adam(model.parameters(), lr=learning_rate)
     model.train()
