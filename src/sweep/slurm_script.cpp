@@ -109,6 +109,9 @@ std::string render_mpi_job(const SlurmJob& job) {
                                    std::to_string(s.gpus_per_node) + ")"
                              : "")
     << ".\n"
+    << (s.gpus_per_node > 0 ? "# On the GPUs, model.engine = \"auto\" (the default) trains stacks of models (the stacked "
+                              "engine); clustering and scoring run on each rank's CPUs.\n"
+                            : "")
     << "# Rendered by `vaesweep slurm`; submit with: sbatch THIS_FILE\n"
     << "# Results: " << out << " (log: " << out << ".slurm-<job id>.log).\n"
     << "# Every attempt runs with --resume: a requeued or resubmitted job runs only the units without a record.\n";

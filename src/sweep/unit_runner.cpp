@@ -190,15 +190,16 @@ LatentSpace take_trained(const WorkUnit& unit, const data::FeatureTable& feature
   return {std::move(t.latent_mean), to_string(m.kind) + "_latent"};
 }
 
-// How many members of a stack train at once on a GPU: what fits VAESWEEP_DEVICE_MEMORY_GB
-// (default 8 GiB per rank, so that several ranks can share one GPU) by the stacked engine's
-// estimate; every member at once on the CPU and for the other engines.
+// How many members of a stack train at once: what fits VAESWEEP_DEVICE_MEMORY_GB by the
+// stacked engine's estimate (on a GPU 8 GiB per rank when unset, so that several ranks can
+// share one; on the CPU no limit when unset); every member at once for the other engines.
 std::size_t members_per_part(const std::vector<models::VaeParams>& params, const Eigen::MatrixXd& X) {
   const models::VaeParams& first = params.front();
-  if (first.engine != models::Engine::stacked || first.device.rfind("cuda", 0) != 0) return params.size();
-  double gigabytes = 8.0;
+  if (first.engine != models::Engine::stacked) return params.size();
+  double gigabytes = first.device.rfind("cuda", 0) == 0 ? 8.0 : 0.0;
   if (const char* text = std::getenv("VAESWEEP_DEVICE_MEMORY_GB"); text != nullptr && std::atof(text) > 0)
     gigabytes = std::atof(text);
+  if (gigabytes <= 0) return params.size();
   const double per_member = static_cast<double>(models::stacked_bytes_per_member(first, X.rows(), X.cols()));
   return std::clamp<std::size_t>(static_cast<std::size_t>(gigabytes * 1073741824.0 / per_member), 1, params.size());
 }
@@ -513,6 +514,7 @@ std::vector<UnitOutcome> run_units_together(const std::vector<WorkUnit>& units, 
                                             const RunContext& context) {
   if (units.size() == 1) return {run_unit(units.front(), features, context)};
   std::vector<models::TrainResult> trained;
+  std::vector<std::int64_t> together;  // per unit: the models that trained at once with it
   try {
     const std::string key = training_batch_key(units.front());
     for (const WorkUnit& unit : units)
@@ -523,9 +525,11 @@ std::vector<UnitOutcome> run_units_together(const std::vector<WorkUnit>& units, 
     const Eigen::MatrixXd X = training_input(units.front(), features);
     const std::size_t part = members_per_part(params, X);
     for (std::size_t first = 0; first < params.size(); first += part) {
+      const std::size_t last = std::min(first + part, params.size());
       const std::vector<models::VaeParams> members(params.begin() + static_cast<std::ptrdiff_t>(first),
-                                                   params.begin() + static_cast<std::ptrdiff_t>(std::min(first + part, params.size())));
+                                                   params.begin() + static_cast<std::ptrdiff_t>(last));
       for (auto& t : models::train_vae_group(X, members)) trained.push_back(std::move(t));
+      together.insert(together.end(), last - first, static_cast<std::int64_t>(last - first));
     }
     // The batch's wall time, shared: what the sweep paid per model.
     const double seconds = seconds_since(start) / static_cast<double>(units.size());
@@ -542,7 +546,7 @@ std::vector<UnitOutcome> run_units_together(const std::vector<WorkUnit>& units, 
   std::vector<UnitOutcome> out;
   for (std::size_t i = 0; i < units.size(); ++i) {
     out.push_back(run_unit_with(units[i], features, context, &trained[i]));
-    out.back().unit.trained_with = static_cast<std::int64_t>(units.size());
+    out.back().unit.trained_with = together[i];
   }
   return out;
 }

@@ -44,7 +44,8 @@ std::string training_batch_key(const WorkUnit& unit);
 // Units of one training batch key: their models train together, then each unit is clustered and
 // scored as run_unit does. Outcomes in the order of `units`, each the same as run_unit's for that
 // unit (the batched engine trains a member bit-identically alone or in a batch), except that
-// train_seconds is the batch's time divided by its size and trained_with is the batch's size.
+// train_seconds is the batch's time divided by its size and trained_with is the number of models
+// that trained at once (the batch, or the part of a stack that fits VAESWEEP_DEVICE_MEMORY_GB).
 // A batch that cannot train together (an exception) falls back to one unit at a time.
 std::vector<UnitOutcome> run_units_together(const std::vector<WorkUnit>& units, const data::FeatureTable& features,
                                             const RunContext& context);

@@ -54,6 +54,14 @@ sys.exit(0 if engines == {"stacked"} and precision == {"float32"} and sizes == {
          and models == ["conv_vae", "cvae", "vae"] else 1)
 PY
 
+# A memory budget too small for two members: every stack trains in parts of one, with the same
+# numbers (members never mix), and /units says so.
+VAESWEEP_DEVICE_MEMORY_GB=0.000001 "$VAESWEEP" run stacked.toml --out parts.h5 -q || fail "stacked run in parts"
+python_h5 "$PROJECT/tests/e2e/compare_results.py" one.h5 parts.h5 && pass "stacks in parts of one == whole stacks" ||
+  fail "stacks in parts differ"
+python_h5 -c 'import h5py, sys; sys.exit(0 if set(h5py.File("parts.h5")["units"]["trained_with"].tolist()) == {1} else 1)' &&
+  pass "parts: trained_with 1" || fail "parts: trained_with"
+
 "$VAESWEEP" rank one.h5 --metric nmi_genre --no-write >rank.md 2>rank.err && grep -q "conv_vae" rank.md &&
   pass "rank: $(grep -c '^|' rank.md) table lines" || fail "rank of a stacked study: $(cat rank.err)"
 

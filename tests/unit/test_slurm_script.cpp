@@ -142,6 +142,8 @@ TEST(SlurmScript, MpiJob) {
   const std::string gpu = render_slurm_script(
       job_of(study, {{"gpus_per_node", Value(4), "--gpus-per-node"}, {"requeue", Value(false), "--no-requeue"}}));
   EXPECT_TRUE(contains(gpu, "#SBATCH --gpus-per-node=4\n"));
+  EXPECT_TRUE(contains(gpu, "model.engine = \"auto\" (the default) trains stacks of models"));
+  EXPECT_FALSE(contains(script, "trains stacks of models")) << "no GPU, no stacked engine by default";
   EXPECT_TRUE(contains(gpu, "#SBATCH --no-requeue\n"));
   EXPECT_FALSE(contains(gpu, "scontrol requeue"));
 }
