@@ -136,21 +136,12 @@ bool run_epochs(BatchedMlp<Scalar>& net, const std::vector<Scalar>& rows, const 
         epoch_loss += net.loss_and_gradients(m, batch_rows.data(), count, noise.data(), weight) * count;
         net.adam_step(m, p.learning_rate);
       }
-      const double mean_loss = epoch_loss / static_cast<double>(n);
-      result.loss_history.push_back(mean_loss);
-      result.epochs_run = epoch + 1;
-      if (!std::isfinite(mean_loss)) {
-        result.diverged = true;
-        result.message = "training loss became " + std::to_string(mean_loss) + " in epoch " + std::to_string(epoch + 1);
+      if (!record_epoch_loss(result, epoch, epoch_loss / static_cast<double>(n)))
         training[static_cast<std::size_t>(m)] = false;
-      }
     }
     if (std::none_of(training.begin(), training.end(), [](bool t) { return t; })) break;
     if (should_abandon && should_abandon()) {
-      for (auto& result : results) {
-        result.abandoned = true;
-        result.message = "abandoned after epoch " + std::to_string(epoch + 1) + " of " + std::to_string(first.epochs);
-      }
+      mark_abandoned(results, epoch, first.epochs);
       return true;
     }
   }

@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <sstream>
+#include <type_traits>
 #include <stdexcept>
 #include <string>
 
@@ -140,17 +142,34 @@ Checkpoint open_checkpoint(const std::filesystem::path& file, torch::serialize::
 
 }  // namespace
 
+namespace {
+
+// torch::optim keys its per-parameter state by the tensor's impl: its address printed as text
+// in LibTorch 1.13 (c10::guts::to_string, an ostringstream), the address itself in 2.x.
+template <typename Key>
+Key state_key(c10::TensorImpl* impl) {
+  if constexpr (std::is_same_v<Key, std::string>) {
+    std::ostringstream text;
+    text << impl;
+    return text.str();
+  } else {
+    return impl;
+  }
+}
+
+}  // namespace
+
 void adopt_adam_state(torch::optim::Adam& optimizer, const torch::Tensor& param, std::int64_t steps,
                       const torch::Tensor& exp_avg, const torch::Tensor& exp_avg_sq) {
   if (steps <= 0) return;
-  // torch::optim::Adam keys its per-parameter state by the tensor's impl address (adam.cpp,
-  // 1.13 and 2.x), and creates it on the first step: a state put there is what a resumed
-  // step() finds.
+  // Adam creates a parameter's state on its first step (adam.cpp): a state put under the
+  // parameter's key is what a resumed step() finds.
   auto state = std::make_unique<torch::optim::AdamParamState>();
   state->step(steps);
   state->exp_avg(exp_avg);
   state->exp_avg_sq(exp_avg_sq);
-  optimizer.state()[c10::guts::to_string(param.unsafeGetTensorImpl())] = std::move(state);
+  using Key = typename std::remove_reference_t<decltype(optimizer.state())>::key_type;
+  optimizer.state()[state_key<Key>(param.unsafeGetTensorImpl())] = std::move(state);
 }
 
 void save_checkpoint(const std::filesystem::path& file, VaeNet& model, torch::optim::Optimizer& optimizer,

@@ -26,8 +26,12 @@ torch::Tensor with_condition(const torch::Tensor& t, const torch::Tensor& condit
 
 }  // namespace
 
-StackedNet::StackedNet(const NetSpec& spec, const std::vector<std::uint64_t>& seeds, const torch::TensorOptions& options)
-    : spec_(spec), members_(static_cast<std::int64_t>(seeds.size())) {
+StackedNet::StackedNet(const NetSpec& spec, const std::vector<std::uint64_t>& seeds, const torch::TensorOptions& options,
+                       ConvolutionPath path)
+    : spec_(spec),
+      members_(static_cast<std::int64_t>(seeds.size())),
+      per_member_convolutions_(path == ConvolutionPath::per_member ||
+                               (path == ConvolutionPath::by_device && options.device().is_cpu())) {
   VAESWEEP_ASSERT(members_ > 0, "a stack without members");
   std::vector<VaeNet> nets;
   nets.reserve(seeds.size());
@@ -171,9 +175,7 @@ torch::Tensor StackedNet::apply(const Op& op, const torch::Tensor& t, std::int64
     case OpKind::conv:
     case OpKind::conv_transpose: break;
   }
-  // On the CPU a grouped convolution costs about twice as much per member as the member's own
-  // (oneDNN, LibTorch 1.13; bench/README.md): there each member convolves its own channels.
-  if (t.device().is_cpu() && count > 1) {
+  if (per_member_convolutions_ && count > 1) {
     const std::vector<torch::Tensor> inputs = t.chunk(count, 1);
     std::vector<torch::Tensor> outputs;
     for (std::int64_t j = 0; j < count; ++j)

@@ -24,12 +24,18 @@
 
 namespace vaesweep::models {
 
+// How a stack's convolutions run: grouped (groups = M, one call for the stack) or member by
+// member; by_device picks per member on the CPU (where oneDNN's grouped convolutions cost twice
+// as much per member) and grouped elsewhere. The tests run both on the CPU.
+enum class ConvolutionPath { by_device, grouped, per_member };
+
 class StackedNet {
  public:
   // The members' initial values are those of VaeNet(spec) built right after
   // torch::manual_seed(seed) (train_vae's initialisation), converted to `options`' dtype and
   // placed on its device.
-  StackedNet(const NetSpec& spec, const std::vector<std::uint64_t>& seeds, const torch::TensorOptions& options);
+  StackedNet(const NetSpec& spec, const std::vector<std::uint64_t>& seeds, const torch::TensorOptions& options,
+             ConvolutionPath path = ConvolutionPath::by_device);
 
   std::int64_t members() const { return members_; }
   const NetSpec& spec() const { return spec_; }
@@ -86,6 +92,7 @@ class StackedNet {
 
   NetSpec spec_;
   std::int64_t members_ = 0;
+  bool per_member_convolutions_ = false;
   std::vector<Slot> slots_;
   std::vector<Op> encoder_, decoder_;
   Op to_mean_, to_logvar_;

@@ -16,7 +16,7 @@ class StackedTrainer {
  public:
   // Puts X (and the members' common condition) on `device` in `dtype` and initialises the stack.
   StackedTrainer(const Eigen::MatrixXd& X, const std::vector<const VaeParams*>& members, const torch::Device& device,
-                 torch::Dtype dtype);
+                 torch::Dtype dtype, ConvolutionPath path = ConvolutionPath::by_device);
 
   std::int64_t rows() const { return rows_; }
   std::int64_t batch() const { return batch_; }
@@ -54,8 +54,10 @@ class StackedTrainer {
   torch::Tensor order_, noise_, kl_weight_, epoch_loss_;
 };
 
-// train_stacked in `dtype` (members checked by the caller): float32 there, float64 in the tests.
+// train_stacked in `dtype` (members checked by the caller): float32 there, float64 in the tests,
+// which also choose the convolution path.
 std::vector<TrainResult> run_stack(const Eigen::MatrixXd& X, const std::vector<const VaeParams*>& members,
-                                   const std::function<bool()>& should_abandon, torch::Dtype dtype);
+                                   const std::function<bool()>& should_abandon, torch::Dtype dtype,
+                                   ConvolutionPath path = ConvolutionPath::by_device);
 
 }  // namespace vaesweep::models

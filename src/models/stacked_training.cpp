@@ -88,14 +88,14 @@ std::int64_t stacked_bytes_per_member(const VaeParams& p, std::int64_t rows, std
 }
 
 StackedTrainer::StackedTrainer(const Eigen::MatrixXd& X, const std::vector<const VaeParams*>& members,
-                               const torch::Device& device, torch::Dtype dtype)
+                               const torch::Device& device, torch::Dtype dtype, ConvolutionPath path)
     : members_(members),
       seeds_(seeds_of(members)),
       options_(torch::TensorOptions().device(device).dtype(dtype)),
       rows_(X.rows()),
       batch_(std::min<std::int64_t>(members.front()->batch_size, X.rows())),
       count_(static_cast<std::int64_t>(members.size())),
-      net_(net_spec(*members.front(), X.cols(), members.front()->condition.cols()), seeds_, options_) {
+      net_(net_spec(*members.front(), X.cols(), members.front()->condition.cols()), seeds_, options_, path) {
   data_ = to_tensor(X).to(device, dtype);
   const Eigen::MatrixXd& condition = members.front()->condition;
   if (condition.cols() > 0) data_ = torch::cat({data_, to_tensor(condition).to(device, dtype)}, 1);
@@ -227,10 +227,11 @@ std::vector<TrainResult> train_stacked(const Eigen::MatrixXd& X, const std::vect
 }
 
 std::vector<TrainResult> run_stack(const Eigen::MatrixXd& X, const std::vector<const VaeParams*>& members,
-                                   const std::function<bool()>& should_abandon, torch::Dtype dtype) {
+                                   const std::function<bool()>& should_abandon, torch::Dtype dtype,
+                                   ConvolutionPath path) {
   const auto start = std::chrono::steady_clock::now();
   const VaeParams& first = *members.front();
-  StackedTrainer trainer(X, members, torch::Device(first.device), dtype);
+  StackedTrainer trainer(X, members, torch::Device(first.device), dtype, path);
   std::vector<TrainResult> history(members.size());
   std::vector<bool> training(members.size(), true);
   for (int epoch = 0; epoch < first.epochs; ++epoch) {
@@ -239,22 +240,14 @@ std::vector<TrainResult> run_stack(const Eigen::MatrixXd& X, const std::vector<c
     const std::vector<double> losses = trainer.end_epoch();
     for (std::size_t m = 0; m < members.size(); ++m) {
       if (!training[m]) continue;
-      TrainResult& r = history[m];
-      r.loss_history.push_back(losses[m]);
-      r.epochs_run = epoch + 1;
-      if (!std::isfinite(losses[m])) {
-        r.diverged = true;
-        r.message = "training loss became " + std::to_string(losses[m]) + " in epoch " + std::to_string(epoch + 1);
+      if (!record_epoch_loss(history[m], epoch, losses[m])) {
         training[m] = false;
         trainer.freeze(static_cast<std::int64_t>(m));
       }
     }
     if (std::none_of(training.begin(), training.end(), [](bool t) { return t; })) break;
     if (should_abandon && should_abandon()) {
-      for (auto& r : history) {
-        r.abandoned = true;
-        r.message = "abandoned after epoch " + std::to_string(epoch + 1) + " of " + std::to_string(first.epochs);
-      }
+      mark_abandoned(history, epoch, first.epochs);
       return history;
     }
   }

@@ -126,18 +126,11 @@ TrainResult train_torch(const Eigen::MatrixXd& X, const VaeParams& p, const Torc
       epoch_loss += loss.detach() * static_cast<double>(count);
     }
     // One host synchronisation per epoch, not per batch.
-    const double mean_loss = epoch_loss.item<double>() / static_cast<double>(n);
-    result.loss_history.push_back(mean_loss);
-    result.epochs_run = epoch + 1;
-    if (!std::isfinite(mean_loss)) {
-      result.diverged = true;
-      result.message = "training loss became " + std::to_string(mean_loss) + " in epoch " + std::to_string(epoch + 1);
-      break;
-    }
+    if (!record_epoch_loss(result, epoch, epoch_loss.item<double>() / static_cast<double>(n))) break;
     if (p.should_abandon && p.should_abandon()) {
-      result.abandoned = true;
-      result.message = "abandoned after epoch " + std::to_string(epoch + 1) + " of " + std::to_string(p.epochs);
-      return result;
+      std::vector<TrainResult> one{std::move(result)};
+      mark_abandoned(one, epoch, p.epochs);
+      return std::move(one.front());
     }
   }
 

@@ -1,6 +1,8 @@
 #include "models/training_schedule.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <string>
 #include <stdexcept>
 #include <utility>
 
@@ -31,6 +33,22 @@ int active_units(const Eigen::MatrixXd& latent_mean) {
   const Eigen::RowVectorXd variance =
       (latent_mean.rowwise() - latent_mean.colwise().mean()).array().square().colwise().mean();
   return static_cast<int>((variance.array() > kActiveUnitThreshold).count());
+}
+
+bool record_epoch_loss(TrainResult& r, int epoch, double mean_loss) {
+  r.loss_history.push_back(mean_loss);
+  r.epochs_run = epoch + 1;
+  if (std::isfinite(mean_loss)) return true;
+  r.diverged = true;
+  r.message = "training loss became " + std::to_string(mean_loss) + " in epoch " + std::to_string(epoch + 1);
+  return false;
+}
+
+void mark_abandoned(std::vector<TrainResult>& results, int epoch, int epochs) {
+  for (auto& r : results) {
+    r.abandoned = true;
+    r.message = "abandoned after epoch " + std::to_string(epoch + 1) + " of " + std::to_string(epochs);
+  }
 }
 
 }  // namespace vaesweep::models

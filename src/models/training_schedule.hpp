@@ -22,6 +22,12 @@ std::string architecture_name(Architecture a);
 // Latent dimensions whose posterior mean varies across the rows (variance > kActiveUnitThreshold).
 int active_units(const Eigen::MatrixXd& latent_mean);
 
+// Appends epoch `epoch`'s (0-based) mean training loss to r's history; a non-finite loss marks r
+// diverged, with the message every engine writes, and returns false.
+bool record_epoch_loss(TrainResult& r, int epoch, double mean_loss);
+// Marks every result abandoned after epoch `epoch` (0-based) of `epochs`.
+void mark_abandoned(std::vector<TrainResult>& results, int epoch, int epochs);
+
 }  // namespace vaesweep::models
 
 namespace vaesweep::models::schedule {

@@ -128,6 +128,22 @@ TEST_P(StackedFamilyTest, MembersEqualTheTorchLoopAloneInFloat64) {
   }
 }
 
+// The grouped convolutions a GPU runs (groups = M), here on the CPU, where the engine would
+// convolve member by member: the same members.
+TEST_P(StackedFamilyTest, GroupedConvolutionsGiveTheSameMembers) {
+  if (GetParam() != Family::conv1d && GetParam() != Family::conv2d) GTEST_SKIP() << "no convolutions";
+  const Eigen::MatrixXd X = data_for(GetParam());
+  const std::vector<VaeParams> members{member_params(GetParam(), 0), member_params(GetParam(), 1),
+                                       member_params(GetParam(), 2)};
+  const auto grouped = run_stack(X, pointers(members), {}, torch::kFloat64, ConvolutionPath::grouped);
+  const auto per_member = run_stack(X, pointers(members), {}, torch::kFloat64, ConvolutionPath::per_member);
+  for (std::size_t m = 0; m < members.size(); ++m) {
+    SCOPED_TRACE("member " + std::to_string(m));
+    expect_same_model(grouped[m], trained_alone(X, members[m], torch::kFloat64), 1e-10);
+    expect_same_model(per_member[m], grouped[m], 1e-10);
+  }
+}
+
 // float32: rounding differences of the two orders of operations grow over the epochs.
 TEST_P(StackedFamilyTest, MembersEqualTheTorchLoopAloneInFloat32) {
   const Eigen::MatrixXd X = data_for(GetParam());
