@@ -8,6 +8,7 @@
 #include <toml++/toml.h>
 
 #include "core/error.hpp"
+#include "core/input_file.hpp"
 #include "core/hash.hpp"
 #include "core/study_schema.hpp"
 #include "core/strings.hpp"
@@ -338,10 +339,14 @@ Study parse_study(const std::string& text, const std::filesystem::path& file,
 }
 
 Study load_study(const std::filesystem::path& file, const std::vector<std::string>& overrides) {
+  require_regular_file(file, "the study file");
   std::ifstream in(file, std::ios::binary);
   if (!in) throw UserError(file.string() + ": cannot open the study file (does it exist?)");
   std::ostringstream text;
   text << in.rdbuf();
+  // An empty file would run the defaults (a synthetic study): more likely a failed copy.
+  if (text.str().find_first_not_of(" \t\r\n") == std::string::npos)
+    throw UserError(file.string() + ": the study file is empty; a study needs at least a [data] or [grid] table");
   return parse_study(text.str(), file, overrides);
 }
 

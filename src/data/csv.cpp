@@ -4,9 +4,12 @@
 
 #include <algorithm>
 #include <fstream>
+#include <istream>
 #include <set>
+#include <string>
 
 #include "core/error.hpp"
+#include "core/input_file.hpp"
 #include "core/strings.hpp"
 
 namespace vaesweep::data {
@@ -18,11 +21,13 @@ struct ParseState {
   std::vector<std::size_t> start_lines;
   std::size_t line = 1;            // line of the chunk being fed
   std::size_t next_start = 1;      // first line after the previous record
+  std::size_t unfinished = 0;      // bytes of lines fed since the last field ended: the open cell
 };
 
 void on_field(void* data, std::size_t length, void* state_ptr) {
   auto* state = static_cast<ParseState*>(state_ptr);
   state->record.emplace_back(static_cast<const char*>(data), length);
+  state->unfinished = 0;
 }
 
 void on_record(int, void* state_ptr) {
@@ -31,6 +36,26 @@ void on_record(int, void* state_ptr) {
   state->start_lines.push_back(state->next_start);
   state->record.clear();
   state->next_start = state->line + 1;
+  state->unfinished = 0;
+}
+
+// std::getline with a bound: a line longer than kMaxTextLineBytes (a hole of zero bytes, a
+// binary file) is a UserError naming the file and line, read no further.
+bool read_bounded_line(std::istream& in, std::string& line, const std::filesystem::path& file, std::size_t number) {
+  line.clear();
+  std::streambuf* buffer = in.rdbuf();
+  for (;;) {
+    const int c = buffer->sbumpc();
+    if (c == std::char_traits<char>::eof()) {
+      in.setstate(std::ios::eofbit);
+      return !line.empty();
+    }
+    if (c == '\n') return true;
+    if (line.size() == kMaxTextLineBytes)
+      throw UserError(file.string() + ":" + std::to_string(number) + ": the line is longer than " +
+                      std::to_string(kMaxTextLineBytes >> 20) + " MiB (not a CSV table, or damaged); read no further");
+    line.push_back(static_cast<char>(c));
+  }
 }
 
 class Parser {  // owns the libcsv parser; never throws from its destructor
@@ -65,19 +90,25 @@ bool CsvTable::has_column(const std::string& name) const {
 std::string CsvTable::where(std::size_t r) const { return file.string() + ":" + std::to_string(lines.at(r)); }
 
 CsvTable read_csv(const std::filesystem::path& file) {
+  require_regular_file(file, "the CSV file");
   std::ifstream in(file, std::ios::binary);
-  if (!in) throw UserError(file.string() + ": cannot open the CSV file (does it exist?)");
+  if (!in) throw UserError(file.string() + ": cannot open the CSV file");
   Parser parser;
   ParseState state;
   std::string line;
   bool first = true;
-  while (std::getline(in, line)) {
+  while (read_bounded_line(in, line, file, state.line)) {
     if (first && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);  // UTF-8 byte order mark
     first = false;
     line += '\n';
+    state.unfinished += line.size();  // reset whenever a field ends inside this line
     if (csv_parse(parser.get(), line.data(), line.size(), on_field, on_record, &state) != line.size())
       throw UserError(file.string() + ":" + std::to_string(state.line) +
                       ": malformed CSV: " + csv_strerror(csv_error(parser.get())));
+    if (state.unfinished > kMaxTextLineBytes)
+      throw UserError(file.string() + ":" + std::to_string(state.next_start) + ": a cell of the record starting here is " +
+                      "longer than " + std::to_string(kMaxTextLineBytes >> 20) +
+                      " MiB (an unterminated quote?); read no further");
     ++state.line;
   }
   if (csv_fini(parser.get(), on_field, on_record, &state) != 0)

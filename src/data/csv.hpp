@@ -21,8 +21,9 @@ struct CsvTable {
   std::string where(std::size_t r) const;
 };
 
-// Reads a CSV file with a header row. A missing file, a ragged row or a duplicate column name
-// is a UserError naming the file and line.
+// Reads a CSV file with a header row. A missing file or one that is not a regular file (a FIFO,
+// a device, a directory), a line or a cell longer than kMaxTextLineBytes, a ragged row or a
+// duplicate column name is a UserError naming the file and line.
 CsvTable read_csv(const std::filesystem::path& file);
 
 }  // namespace vaesweep::data

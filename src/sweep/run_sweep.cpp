@@ -7,6 +7,7 @@
 #include <set>
 
 #include "core/error.hpp"
+#include "core/input_file.hpp"
 #include "core/grid.hpp"
 #include "core/log.hpp"
 #include "core/stop_request.hpp"
@@ -113,6 +114,23 @@ void refuse_other_slice(const RunOptions& options, const PriorWork& prior, const
       throw UserError(out.string() + ": --resume refused: its journals hold unit " + std::to_string(it->second) +
                       " (" + unit_label(u.unit) + "), which is not in " + wanted +
                       "; resume with the --slice it ran under, or write another --out (nothing was changed)");
+  }
+}
+
+// --out must be absent or a regular file (a device or a FIFO would swallow the results), and none
+// of the study's own inputs (the study file, its data, its lyrics table).
+void refuse_unsafe_output(const fs::path& out, const Study& study) {
+  const std::string kind = kind_of_non_regular(out);
+  if (!kind.empty() && kind != "nothing")
+    throw UserError(out.string() + ": --out must name a results file; this is " + kind + " (nothing was written)");
+  const std::vector<std::pair<fs::path, std::string>> inputs = {
+      {study.file, "the study file itself"},
+      {data_spec(study.settings, study.file).path, "the study's data (data.path)"},
+      {text_spec(study.settings, study.file).path, "the study's lyrics table (text.path)"}};
+  for (const auto& [input, what] : inputs) {
+    std::error_code ec;
+    if (!input.empty() && fs::equivalent(out, input, ec))
+      throw UserError(out.string() + ": --out is " + what + "; choose another results file (nothing was written)");
   }
 }
 
@@ -324,7 +342,13 @@ RunSummary run_sweep(const RunOptions& options, const MpiSession& mpi) {
   const std::string device = models::choose_device(node_local_rank());
   const bool gpu = mpi.broadcast(device.rfind("cuda", 0) == 0 ? "1" : "0") == "1";
   const std::string auto_engine = resolve_auto_engine(study, gpu);
-  if (!auto_engine.empty() && mpi.is_root())
+  const std::vector<Value> kinds = values_in_grid(study, "model.kind");
+  const bool trains = std::any_of(kinds.begin(), kinds.end(), [](const Value& k) {
+    ModelSpec model;
+    model.kind = parse_model_kind(k.as_string());
+    return model.trained();
+  });
+  if (!auto_engine.empty() && trains && mpi.is_root())
     log_info("model.engine = \"auto\" trains with the " + auto_engine + " engine (" +
              (gpu ? "the first rank has " + device : std::string("no GPU on the first rank")) + ")");
   const Grid grid = expand_grid(study);
@@ -340,6 +364,7 @@ RunSummary run_sweep(const RunOptions& options, const MpiSession& mpi) {
     try {
       const fs::path folder = options.out.has_parent_path() ? options.out.parent_path() : fs::path(".");
       if (!fs::is_directory(folder)) throw UserError(options.out.string() + ": the folder " + folder.string() + " does not exist");
+      refuse_unsafe_output(options.out, study);
       lock.emplace(options.out);
       std::size_t failed_before = 0;
       index = index_grid(grid);

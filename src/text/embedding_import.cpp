@@ -9,6 +9,7 @@
 #include <variant>
 
 #include "core/error.hpp"
+#include "core/input_file.hpp"
 #include "core/strings.hpp"
 #include "data/csv.hpp"
 #include "data/hdf5_file.hpp"
@@ -121,6 +122,7 @@ Embeddings read_embeddings_npy(const std::filesystem::path& file, const std::fil
     check_finite(e.X, e.ids, [&](std::size_t r) { return file.string() + ": row " + std::to_string(r); });
     return e;
   }
+  require_regular_file(ids_file, "the ids file");
   std::ifstream in(ids_file, std::ios::binary);
   if (!in) throw UserError(ids_file.string() + ": cannot open the ids file");
   for (std::string line; std::getline(in, line);) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/input_file.hpp"
 
 namespace vaesweep::text {
 namespace {
@@ -126,6 +127,7 @@ T load(const unsigned char* p, bool swap) {
 
 Eigen::MatrixXd read_npy_matrix(const std::filesystem::path& file) {
   const std::string where = file.string();
+  require_regular_file(file, "the .npy file");
   std::ifstream in(file, std::ios::binary);
   if (!in) throw UserError(where + ": cannot open the .npy file");
   std::error_code ec;

@@ -23,6 +23,39 @@ expect_failure "NaN in a feature table" 1 "nan.csv:3: column \"f2\".*not a finit
 expect_failure "NaN under 2 ranks" 1 "nan.csv:3" -- "$MPIEXEC" -n 2 "$V" run nan.toml --out a.h5
 expect_failure "unknown --set key" 1 "did you mean \"beta\"" -- "$V" run base.toml --set model.betta=2 --out a.h5
 
+# Inputs that are not regular files are named for what they are, at once (a FIFO would block,
+# /dev/zero would never end); an empty study file is refused instead of running the defaults.
+mkfifo fifo.csv
+printf '[data]\nsource = "table"\npath = "fifo.csv"\n' > fifo.toml
+expect_failure "a FIFO as data" 1 "fifo.csv: cannot open the CSV file: it is a FIFO" -- timeout 20 "$V" run fifo.toml --out a.h5
+printf '[data]\nsource = "table"\npath = "/dev/zero"\n' > zero.toml
+expect_failure "/dev/zero as data" 1 "/dev/zero: cannot open the CSV file: it is a character device" -- timeout 20 "$V" run zero.toml --out a.h5
+mkdir folder.csv
+printf '[data]\nsource = "table"\npath = "folder.csv"\n' > folder.toml
+expect_failure "a directory as data" 1 "folder.csv: cannot open the CSV file: it is a directory" -- "$V" run folder.toml --out a.h5
+: > empty.toml
+expect_failure "an empty study file" 1 "empty.toml: the study file is empty" -- "$V" run empty.toml --out a.h5
+[ ! -e a.h5 ] && pass "nothing written for unreadable inputs" || fail "a.h5 was written"
+
+# --out that is not a results file: a device, the study itself, its data; nothing is touched.
+cp small.csv table_copy.csv
+printf '[data]\nsource = "table"\npath = "table_copy.csv"\nlabels = ["label"]\n[model]\nepochs = 2\n[cluster]\nk = 2\n' > table.toml
+study_before=$(sha256sum table.toml table_copy.csv)
+expect_failure "--out the study file" 1 "table.toml: --out is the study file itself" -- "$V" run table.toml --out table.toml --overwrite
+expect_failure "--out the data table" 1 "table_copy.csv: --out is the study's data \(data.path\)" -- \
+  "$V" run table.toml --out table_copy.csv --overwrite
+[ "$(sha256sum table.toml table_copy.csv)" = "$study_before" ] && pass "the study and its data untouched" ||
+  fail "the study or its data changed"
+if mknod device.h5 c 1 3 2>/dev/null; then
+  expect_failure "--out a character device" 1 "device.h5: --out must name a results file; this is a character device" -- \
+    "$V" run table.toml --out device.h5 --overwrite
+  [ -c device.h5 ] && pass "the device is left a device" || fail "device.h5 was replaced"
+else
+  pass "mknod not permitted here: the device case is covered by /dev/null below"
+fi
+expect_failure "--out /dev/null" 1 "/dev/null: --out must name a results file; this is a character device" -- \
+  "$V" run table.toml --out /dev/null --overwrite
+
 # An existing results file is refused and left exactly as it was.
 echo "precious" > exists.h5
 before=$(sha256sum exists.h5)

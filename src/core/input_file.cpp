@@ -1,0 +1,31 @@
+#include "core/input_file.hpp"
+
+#include "core/error.hpp"
+
+namespace vaesweep {
+
+std::string kind_of_non_regular(const std::filesystem::path& file) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::file_status status = fs::status(file, ec);
+  switch (status.type()) {
+    case fs::file_type::regular: return "";
+    case fs::file_type::not_found:
+    case fs::file_type::none: return "nothing";
+    case fs::file_type::directory: return "a directory";
+    case fs::file_type::fifo: return "a FIFO (named pipe)";
+    case fs::file_type::socket: return "a socket";
+    case fs::file_type::character: return "a character device";
+    case fs::file_type::block: return "a block device";
+    default: return "not a regular file";
+  }
+}
+
+void require_regular_file(const std::filesystem::path& file, const std::string& what) {
+  const std::string kind = kind_of_non_regular(file);
+  if (kind.empty()) return;
+  if (kind == "nothing") throw UserError(file.string() + ": cannot open " + what + ": it does not exist");
+  throw UserError(file.string() + ": cannot open " + what + ": it is " + kind + ", not a regular file");
+}
+
+}  // namespace vaesweep

@@ -1,0 +1,89 @@
+// Inputs that are not regular files, and unbounded lines: each is a UserError naming the file
+// and what it is, raised before anything blocks (a FIFO) or grows without end (/dev/zero, a
+// hole of zero bytes after a table, an unterminated quote).
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <fstream>
+#include <functional>
+#include <string>
+
+#include "core/error.hpp"
+#include "core/input_file.hpp"
+#include "core/study.hpp"
+#include "data/csv.hpp"
+#include "temp_dir.hpp"
+
+namespace vaesweep {
+namespace {
+
+std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const UserError& e) {
+    return e.what();
+  }
+  return "no UserError";
+}
+
+TEST(InputFile, NamesWhatIsThereInsteadOfAFile) {
+  test::TempDir dir;
+  const auto fifo = dir / "pipe.csv";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  std::filesystem::create_directory(dir / "folder.csv");
+  std::ofstream(dir / "table.csv") << "a,b\n1,2\n";
+  EXPECT_NE(error_of([&] { require_regular_file(fifo, "the CSV file"); }).find("pipe.csv: cannot open the CSV file: it is a FIFO (named pipe), not a regular file"), std::string::npos);
+  EXPECT_NE(error_of([&] { require_regular_file(dir / "folder.csv", "the CSV file"); }).find("it is a directory"), std::string::npos);
+  EXPECT_NE(error_of([&] { require_regular_file("/dev/zero", "the CSV file"); }).find("/dev/zero: cannot open the CSV file: it is a character device"), std::string::npos);
+  EXPECT_NE(error_of([&] { require_regular_file(dir / "none.csv", "the CSV file"); }).find("it does not exist"), std::string::npos);
+  EXPECT_NO_THROW(require_regular_file(dir / "table.csv", "the CSV file"));
+  // read_csv asks before opening: a FIFO with no writer would block an open() for ever.
+  EXPECT_NE(error_of([&] { data::read_csv(fifo); }).find("FIFO"), std::string::npos);
+  EXPECT_NE(error_of([&] { data::read_csv("/dev/zero"); }).find("character device"), std::string::npos);
+}
+
+// A table followed by a hole of zero bytes (no newline for ever): the line past 16 MiB stops.
+TEST(InputFile, ALineBeyondTheBoundStopsTheRead) {
+  test::TempDir dir;
+  const auto file = dir / "holed.csv";
+  {
+    std::ofstream out(file, std::ios::binary);
+    out << "a,b\n1,2\n";
+    out << std::string(kMaxTextLineBytes + 10, '\0');
+  }
+  const std::string what = error_of([&] { data::read_csv(file); });
+  EXPECT_NE(what.find("holed.csv:3: the line is longer than 16 MiB"), std::string::npos) << what;
+}
+
+// A quoted cell may span lines (lyrics), but not past the bound: an unterminated quote.
+TEST(InputFile, ACellBeyondTheBoundStopsTheRead) {
+  test::TempDir dir;
+  const auto file = dir / "quote.csv";
+  {
+    std::ofstream out(file, std::ios::binary);
+    out << "id,lyrics\n1,\"la la\n";
+    const std::string line(1 << 20, 'x');
+    for (int i = 0; i < 17; ++i) out << line << "\n";
+  }
+  const std::string what = error_of([&] { data::read_csv(file); });
+  EXPECT_NE(what.find("quote.csv:2: a cell of the record starting here is longer than 16 MiB"), std::string::npos) << what;
+  // Below the bound, a long multi-line cell reads whole.
+  {
+    std::ofstream out(file, std::ios::binary);
+    out << "id,lyrics\n1,\"" << std::string(1 << 20, 'y') << "\n" << std::string(1 << 20, 'z') << "\"\n";
+  }
+  const data::CsvTable table = data::read_csv(file);
+  ASSERT_EQ(table.rows.size(), 1u);
+  EXPECT_EQ(table.rows[0][1].size(), (std::size_t{2} << 20) + 1);
+}
+
+TEST(InputFile, AnEmptyStudyFileIsRefused) {
+  test::TempDir dir;
+  std::ofstream(dir / "empty.toml") << "\n  \n";
+  const std::string what = error_of([&] { load_study(dir / "empty.toml"); });
+  EXPECT_NE(what.find("empty.toml: the study file is empty"), std::string::npos) << what;
+  EXPECT_NE(error_of([&] { load_study(dir.path()); }).find("it is a directory"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace vaesweep
