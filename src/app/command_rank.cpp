@@ -16,6 +16,9 @@
 namespace vaesweep::app {
 namespace {
 
+// More resamples than this buy no precision a CI can show, and 1e10 of them exhausted memory.
+constexpr long long kMaxBootstrapSamples = 1000000;
+
 // "a,b,c" -> {a, b, c}; empty pieces (a trailing comma) are a mistake worth naming.
 std::vector<std::string> list_flag(const std::string& text, const char* flag) {
   std::vector<std::string> items = split(text, ',');
@@ -35,7 +38,7 @@ std::string command_line(const std::vector<std::string>& args) {
 
 int command_rank(const std::vector<std::string>& args) {
   std::string file, metric, format = "md", group_by, labels, ci = "t", test = "t", also, pareto, name;
-  std::size_t top = 0;
+  long long top = 0, bootstrap_samples = 10000;  // signed: "-1" must be refused, not wrapped
   report::RankOptions o;
   bool no_write = false;
   po::options_description options("vaesweep rank options");
@@ -51,7 +54,8 @@ int command_rank(const std::vector<std::string>& args) {
        "default: model,config,method,k,space,flags")
       ("ci", po::value(&ci)->default_value("t"), "interval of the mean over seeds: t or bootstrap")
       ("confidence", po::value(&o.confidence)->default_value(0.95), "confidence of the intervals")
-      ("bootstrap-samples", po::value(&o.bootstrap_samples)->default_value(10000), "resamples for --ci bootstrap")
+      ("bootstrap-samples", po::value(&bootstrap_samples)->default_value(10000),
+       "resamples for --ci bootstrap (1 to 1000000)")
       ("bootstrap-seed", po::value(&o.bootstrap_seed)->default_value(0), "seed of the bootstrap resampling")
       ("test", po::value(&test)->default_value("t"),
        "paired test of each group against the best across shared seeds: t or wilcoxon")
@@ -72,6 +76,12 @@ int command_rank(const std::vector<std::string>& args) {
       "Groups evaluations across seeds; reports mean, std, confidence interval, a paired test of every group\n"
       "against the best (Holm-corrected) and the seeds; writes the table to /aggregate/NAME in the results file.";
   if (!parse_options(usage, args, options, positional, vm)) return kExitOk;
+  if (top < 0) throw po::error("--top must be 0 (every group) or a positive count, got " + std::to_string(top));
+  if (bootstrap_samples < 1 || bootstrap_samples > kMaxBootstrapSamples)
+    throw po::error("--bootstrap-samples must be between 1 and " + std::to_string(kMaxBootstrapSamples) + ", got " +
+                    std::to_string(bootstrap_samples));
+  o.bootstrap_samples = static_cast<std::size_t>(bootstrap_samples);
+  if (vm.count("group-by") && group_by.empty()) throw po::error("--group-by needs at least one key");
   if (format != "md" && format != "csv" && format != "json")
     throw UserError("--format: unknown format \"" + format + "\"; valid formats are: md, csv, json");
   o.metric = metric;
@@ -103,7 +113,7 @@ int command_rank(const std::vector<std::string>& args) {
   } else {
     std::cout << "Study \"" << results.study_name << "\" (study sha256 " << results.study_sha256.substr(0, 12)
               << "), results " << file << (no_write ? "" : ", written to /aggregate/" + name) << "\n\n"
-              << report::format_markdown(ranking, top);
+              << report::format_markdown(ranking, static_cast<std::size_t>(top));
   }
   return kExitOk;
 }

@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -90,6 +91,12 @@ int main(int argc, char** argv) {
     return kExitUsage;
   } catch (const vaesweep::UserError& e) {
     std::cerr << "vaesweep " << command << ": error: " << e.what() << "\n";
+    return kExitUserError;
+  } catch (const std::filesystem::filesystem_error& e) {
+    // A path the user gave that the system refuses (too long, no permission, a full disk): the
+    // path and the system's reason, as any other bad input.
+    std::cerr << "vaesweep " << command << ": error: " << e.path1().string()
+              << (e.path2().empty() ? "" : " -> " + e.path2().string()) << ": " << e.code().message() << "\n";
     return kExitUserError;
   } catch (const std::exception& e) {
     std::cerr << "vaesweep " << command << ": internal error: " << e.what() << "\n";

@@ -69,6 +69,13 @@ head -c 2000 good.h5 > truncated.h5
 expect_failure "truncated results" 1 "truncated.h5" -- "$V" rank truncated.h5
 expect_failure "not HDF5" 1 "small.csv" -- "$V" rank small.csv
 expect_failure "unknown metric" 1 "nmi_mood.*silhouette" -- "$V" rank good.h5 --metric nmi_mood
+expect_failure "too many bootstrap samples" 2 "bootstrap-samples must be between 1 and 1000000, got 10000000000" -- \
+  "$V" rank good.h5 --ci bootstrap --bootstrap-samples 10000000000
+expect_failure "a negative --top" 2 "top must be 0 .* got -1" -- "$V" rank good.h5 --top -1
+expect_failure "an empty --group-by" 2 "group-by needs at least one key" -- "$V" rank good.h5 --group-by ""
+long_name=$(printf 'x%.0s' $(seq 1 300)).h5
+expect_failure "a results file name too long for the file system" 1 "${long_name}.*File name too long" -- \
+  "$V" run base.toml --out "$long_name"
 
 # The command line itself.
 expect_failure "unknown command" 2 "unknown command \"frobnicate\"" -- "$V" frobnicate
