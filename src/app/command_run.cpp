@@ -1,4 +1,7 @@
+#include <cmath>
 #include <iostream>
+#include <string>
+#include <utility>
 
 #include "app/commands.hpp"
 #include "app/options.hpp"
@@ -60,6 +63,7 @@ int command_run(const std::vector<std::string>& args, int* argc, char*** argv) {
   sweep::RunOptions run;
   std::string study, out, slice;
   double progress_seconds = 10;
+  long long max_failures = 0;  // signed: "-1" must be refused, not wrapped
   po::options_description options("vaesweep run options");
   options.add_options()
       ("study", po::value(&study)->required(), "study file (TOML)")
@@ -68,7 +72,7 @@ int command_run(const std::vector<std::string>& args, int* argc, char*** argv) {
       ("resume", "continue an interrupted or stopped sweep: run only the units without a record")
       ("retry-failed", "with --resume: also run again the units that failed or diverged")
       ("overwrite", "discard an earlier results file and its shards, and start over")
-      ("max-failures", po::value(&run.max_failures)->default_value(0),
+      ("max-failures", po::value(&max_failures)->default_value(0),
        "stop handing out units once this many failed or diverged (0: never); exit status 4")
       ("grace", po::value(&run.grace_seconds)->default_value(60),
        "seconds a unit in progress may go on after SIGTERM/SIGUSR1 before it is abandoned; exit status 75")
@@ -97,8 +101,16 @@ int command_run(const std::vector<std::string>& args, int* argc, char*** argv) {
   run.retry_failed = vm.count("retry-failed") > 0;
   if (run.resume && run.overwrite) throw po::error("--resume and --overwrite contradict each other");
   if (run.retry_failed && !run.resume) throw po::error("--retry-failed needs --resume");
-  if (run.grace_seconds < 0 || run.sync_seconds < 0 || progress_seconds <= 0)
-    throw po::error("--grace and --sync-every must be >= 0 and --progress-every > 0");
+  // Written so that NaN fails too (every comparison with NaN is false).
+  for (const auto& [flag, seconds] : {std::pair<const char*, double>{"--grace", run.grace_seconds},
+                                      {"--sync-every", run.sync_seconds}})
+    if (!(seconds >= 0) || !std::isfinite(seconds))
+      throw po::error(std::string(flag) + " must be a finite number of seconds >= 0, got " + std::to_string(seconds));
+  if (!(progress_seconds > 0) || !std::isfinite(progress_seconds))
+    throw po::error("--progress-every must be a finite number of seconds > 0, got " + std::to_string(progress_seconds));
+  if (max_failures < 0) throw po::error("--max-failures must be 0 (never stop) or a positive count, got " +
+                                        std::to_string(max_failures));
+  run.max_failures = static_cast<std::size_t>(max_failures);
   if (!slice.empty()) run.slice = parse_slice(slice);
   if (vm.count("models-per-batch") && (run.models_per_batch < 1 || run.models_per_batch > sweep::kModelsPerBatchLimit))
     throw po::error("--models-per-batch must be between 1 and " + std::to_string(sweep::kModelsPerBatchLimit) +

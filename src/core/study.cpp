@@ -183,12 +183,20 @@ void apply_override(const std::string& text, Settings& settings, std::vector<Axi
     throw UserError(origin + ": expected section.key=value");
   const std::string key = text.substr(0, eq);
   const std::string raw = text.substr(eq + 1);
+  // One key per --set: a newline would start another TOML key that nothing reads.
+  if (text.find_first_of("\n\r") != std::string::npos)
+    throw UserError(origin + ": a --set value cannot span lines; pass one --set per key");
   Value value;
   try {
     toml::table parsed = toml::parse("v = " + raw);
     value = to_value(*parsed.get("v"), origin, key);
-  } catch (const toml::parse_error&) {
-    value = Value(raw);  // a bare word: take it as a string
+  } catch (const toml::parse_error& e) {
+    // A bare word is taken as a string; anything with TOML's brackets, braces or quotes was
+    // meant as TOML and is a syntax error.
+    if (raw.find_first_of("[]{}\"'") != std::string::npos)
+      throw UserError(origin + ": not a TOML value (" + std::string(e.description()) +
+                      "); write lists as [1, 2] and strings as \"text\"");
+    value = Value(raw);
   }
   if (key.rfind("grid.", 0) == 0) {
     set_axis(axes, key.substr(5), std::move(value), "--set");

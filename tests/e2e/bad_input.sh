@@ -22,6 +22,14 @@ printf '[data]\nsource = "table"\npath = "nan.csv"\nlabels = ["label"]\n[cluster
 expect_failure "NaN in a feature table" 1 "nan.csv:3: column \"f2\".*not a finite number" -- "$V" run nan.toml --out a.h5
 expect_failure "NaN under 2 ranks" 1 "nan.csv:3" -- "$MPIEXEC" -n 2 "$V" run nan.toml --out a.h5
 expect_failure "unknown --set key" 1 "did you mean \"beta\"" -- "$V" run base.toml --set model.betta=2 --out a.h5
+expect_failure "a --set spanning lines" 1 "cannot span lines; pass one --set per key" -- \
+  "$V" run base.toml --set $'model.epochs=3\nlearning_rate=50' --out a.h5
+expect_failure "a --set that is broken TOML" 1 "grid.k=\[: not a TOML value" -- "$V" run base.toml --set 'grid.k=[' --out a.h5
+expect_failure "--grace nan" 2 "grace must be a finite number of seconds >= 0, got nan" -- "$V" run base.toml --grace nan --out a.h5
+expect_failure "--max-failures -1" 2 "max-failures must be 0 .* got -1" -- "$V" run base.toml --max-failures -1 --out a.h5
+expect_failure "--sync-every nan" 2 "sync-every must be a finite number" -- "$V" run base.toml --sync-every nan --out a.h5
+[ ! -e a.h5 ] && [ ! -e a.h5.shards ] && pass "refused options write nothing, not even the shard folder" ||
+  fail "a refused option left $(ls -d a.h5* 2>/dev/null)"
 
 # Inputs that are not regular files are named for what they are, at once (a FIFO would block,
 # /dev/zero would never end); an empty study file is refused instead of running the defaults.
