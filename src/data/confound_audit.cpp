@@ -6,6 +6,7 @@
 #include <numeric>
 #include <set>
 
+#include "core/decimal.hpp"
 #include "core/error.hpp"
 #include "core/rng.hpp"
 #include "data/feature_table.hpp"
@@ -20,12 +21,7 @@ struct Predictor {
   std::vector<std::string> texts;  // text
 };
 
-bool parse_finite(const std::string& text, double& out) {
-  if (text.empty()) return false;
-  char* end = nullptr;
-  out = std::strtod(text.c_str(), &end);
-  return end == text.c_str() + text.size() && std::isfinite(out);
-}
+bool parse_finite(const std::string& text, double& out) { return parse_decimal(text, out) && std::isfinite(out); }
 
 // "blues.00042.wav" -> "blues", "clips/rock_07.wav" -> "clips": what a name says before its
 // first separator or digit, where collections put the class.

@@ -51,6 +51,9 @@ bool read_bounded_line(std::istream& in, std::string& line, const std::filesyste
       return !line.empty();
     }
     if (c == '\n') return true;
+    if (c == '\0')
+      throw UserError(file.string() + ":" + std::to_string(number) +
+                      ": a NUL byte (binary data, or a hole after the table); read no further");
     if (line.size() == kMaxTextLineBytes)
       throw UserError(file.string() + ":" + std::to_string(number) + ": the line is longer than " +
                       std::to_string(kMaxTextLineBytes >> 20) + " MiB (not a CSV table, or damaged); read no further");

@@ -1,12 +1,12 @@
 #include "data/feature_table.hpp"
 
 #include <algorithm>
-#include <cerrno>
 #include <cmath>
 #include <cstdlib>
 #include <map>
 #include <set>
 
+#include "core/decimal.hpp"
 #include "core/error.hpp"
 #include "core/strings.hpp"
 
@@ -67,16 +67,6 @@ const std::vector<std::string>& default_excluded_columns() {
 
 namespace {
 
-bool parse_number(const std::string& text, double& out) {
-  if (text.empty()) return false;
-  const char* begin = text.c_str();
-  char* end = nullptr;
-  errno = 0;
-  out = std::strtod(begin, &end);
-  while (end && *end == ' ') ++end;
-  return end != begin && *end == '\0' && errno != ERANGE;
-}
-
 }  // namespace
 
 FeatureTable table_from_csv(const CsvTable& csv, const TableOptions& options) {
@@ -126,7 +116,7 @@ FeatureTable table_from_csv(const CsvTable& csv, const TableOptions& options) {
     for (std::size_t j = 0; j < feature_columns.size(); ++j) {
       const std::string& cell = csv.rows[r][feature_columns[j]];
       double x = 0;
-      if (!parse_number(cell, x))
+      if (!parse_decimal(cell, x))
         throw UserError(csv.where(r) + ": column \"" + csv.header[feature_columns[j]] + "\": \"" + cell +
                         "\" is not a number (declare the column in data.labels or data.exclude if it "
                         "is not a feature)");

@@ -4,10 +4,12 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <cmath>
 #include <fstream>
 #include <functional>
 #include <string>
 
+#include "core/decimal.hpp"
 #include "core/error.hpp"
 #include "core/input_file.hpp"
 #include "core/study.hpp"
@@ -42,17 +44,47 @@ TEST(InputFile, NamesWhatIsThereInsteadOfAFile) {
   EXPECT_NE(error_of([&] { data::read_csv("/dev/zero"); }).find("character device"), std::string::npos);
 }
 
-// A table followed by a hole of zero bytes (no newline for ever): the line past 16 MiB stops.
-TEST(InputFile, ALineBeyondTheBoundStopsTheRead) {
+// A table followed by a hole of zero bytes: the first NUL byte stops the read.
+TEST(InputFile, ANulByteStopsTheRead) {
   test::TempDir dir;
   const auto file = dir / "holed.csv";
   {
     std::ofstream out(file, std::ios::binary);
     out << "a,b\n1,2\n";
-    out << std::string(kMaxTextLineBytes + 10, '\0');
+    out << std::string(1 << 20, '\0');
   }
   const std::string what = error_of([&] { data::read_csv(file); });
-  EXPECT_NE(what.find("holed.csv:3: the line is longer than 16 MiB"), std::string::npos) << what;
+  EXPECT_NE(what.find("holed.csv:3: a NUL byte"), std::string::npos) << what;
+  // Inside a label too: a NUL is never text.
+  std::ofstream(file, std::ios::binary) << "x,label\n1,ro" << '\0' << "ck\n";
+  EXPECT_NE(error_of([&] { data::read_csv(file); }).find("holed.csv:2: a NUL byte"), std::string::npos);
+}
+
+// A line without end (binary data without NULs): the line past 16 MiB stops.
+TEST(InputFile, ALineBeyondTheBoundStopsTheRead) {
+  test::TempDir dir;
+  const auto file = dir / "long.csv";
+  {
+    std::ofstream out(file, std::ios::binary);
+    out << "a,b\n1,2\n";
+    out << std::string(kMaxTextLineBytes + 10, 'x');
+  }
+  const std::string what = error_of([&] { data::read_csv(file); });
+  EXPECT_NE(what.find("long.csv:3: the line is longer than 16 MiB"), std::string::npos) << what;
+}
+
+// Decimal notation only: strtod would read "0x1p3" as 8 and stop quietly at a NUL.
+TEST(Decimal, ReadsDecimalNumbersOnly) {
+  double x = 0;
+  EXPECT_TRUE(parse_decimal("8", x));
+  EXPECT_EQ(x, 8.0);
+  EXPECT_TRUE(parse_decimal(" -1.5e3 ", x));
+  EXPECT_EQ(x, -1500.0);
+  EXPECT_TRUE(parse_decimal("nan", x));
+  EXPECT_TRUE(std::isnan(x));
+  for (const std::string& bad : std::vector<std::string>{"0x1p3", "-0X10", "+0x8", "1e999", "", "  ", "1.5abc",
+                                                         std::string("1\0abc", 5)})
+    EXPECT_FALSE(parse_decimal(bad, x)) << "accepted \"" << bad << "\"";
 }
 
 // A quoted cell may span lines (lyrics), but not past the bound: an unterminated quote.
