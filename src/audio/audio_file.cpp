@@ -13,6 +13,7 @@
 #include <system_error>
 
 #include "core/error.hpp"
+#include "core/input_file.hpp"
 
 namespace vaesweep::audio {
 namespace {
@@ -137,15 +138,20 @@ sf_count_t truncation_slack(const SF_INFO& info) {
 
 Audio read_audio(const fs::path& path) {
   constexpr const char* what = "cannot read audio file";
+  const std::string kind = kind_of_non_regular(path);
+  if (kind == "nothing") fail(what, path, "no such file");
+  // A FIFO would block sf_open for ever; a device could stream without end.
+  if (!kind.empty()) fail(what, path, "it is " + kind + ", not a regular file");
   std::error_code ec;
-  const fs::file_status st = fs::status(path, ec);
-  if (ec || !fs::exists(st)) fail(what, path, "no such file");
-  if (fs::is_directory(st)) fail(what, path, "is a directory, not a file");
-  if (fs::is_regular_file(st) && fs::file_size(path, ec) == 0 && !ec) fail(what, path, "the file is empty (0 bytes)");
+  if (fs::file_size(path, ec) == 0 && !ec) fail(what, path, "the file is empty (0 bytes)");
 
   SF_INFO info{};
   SndFile file(sf_open(path.c_str(), SFM_READ, &info));
-  if (file.get() == nullptr) fail(what, path, std::string("libsndfile cannot decode it: ") + sf_strerror(nullptr));
+  // libsndfile says "File does not exist or is not a regular file (possibly a pipe?)" for any
+  // content it does not recognise; the checks above rule that out, so say what it means.
+  if (file.get() == nullptr)
+    fail(what, path, std::string("libsndfile cannot decode it: its content is no audio format libsndfile reads (") +
+                         sf_strerror(nullptr) + ")");
   if (info.channels < 1) fail(what, path, "the file declares " + std::to_string(info.channels) + " channels");
   if (info.samplerate <= 0) fail(what, path, "the file declares a sample rate of " + std::to_string(info.samplerate) + " Hz");
   // libsndfile never returns more than info.frames frames; the header may declare more.

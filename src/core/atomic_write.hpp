@@ -51,7 +51,8 @@ void write_atomically(const std::filesystem::path& target, Write write) {
   std::error_code ec;
   std::filesystem::rename(tmp, target, ec);
   if (ec) {
-    std::filesystem::remove(tmp, ec);
+    std::error_code ignored;  // not ec: the message must keep the rename's reason
+    std::filesystem::remove(tmp, ignored);
     throw UserError(target.string() + ": cannot move the finished file into place: " + ec.message());
   }
   sync_folder_of(target);

@@ -21,6 +21,7 @@
 // reported as truncated with the header's and the readable frame counts, never decoded in part
 // (libsndfile itself silently shortens a WAV, AU or AIFF data size to what the file holds).
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <sndfile.h>
 
 #include <algorithm>
@@ -276,12 +277,21 @@ TEST_F(AudioFormatsTest, RandomBytesNamedWavThrowNamingThePath) {
   for (int i = 0; i < 4096; ++i) out.put(static_cast<char>(gen() & 0xFF));
   out.close();
   expect_user_error(path, "libsndfile cannot decode it");
+  // Not libsndfile's own words for it ("does not exist or is not a regular file"): it exists.
+  expect_user_error(path, "its content is no audio format libsndfile reads");
 }
 
 TEST_F(AudioFormatsTest, MissingPathAndDirectoryThrowNamingThePath) {
   expect_user_error(temp_ / "no_such_file.wav", "no such file");
   expect_user_error(temp_ / "no_such_folder" / "x.wav", "no such file");
   expect_user_error(temp_.path(), "directory");
+}
+
+// A FIFO named like audio would block the decoder's open for ever: named at once instead.
+TEST_F(AudioFormatsTest, AFifoIsNamedNotOpened) {
+  const fs::path fifo = temp_ / "stream.wav";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  expect_user_error(fifo, "it is a FIFO (named pipe), not a regular file");
 }
 
 // A 16-bit mono WAV of n frames is a 44-byte header and 2n bytes of data. Cut to half its

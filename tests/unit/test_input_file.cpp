@@ -1,6 +1,7 @@
-// Inputs that are not regular files, and unbounded lines: each is a UserError naming the file
-// and what it is, raised before anything blocks (a FIFO) or grows without end (/dev/zero, a
-// hole of zero bytes after a table, an unterminated quote).
+// Inputs and outputs that are not what they seem: a path that is no regular file (a FIFO,
+// /dev/zero, a folder), a line or a cell without end, a number in other than decimal notation, a
+// NUL byte, an empty study file, and the rename of a finished file that fails. Each is a
+// UserError naming the file and what is wrong, raised before anything blocks or grows without end.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
@@ -9,6 +10,7 @@
 #include <functional>
 #include <string>
 
+#include "core/atomic_write.hpp"
 #include "core/decimal.hpp"
 #include "core/error.hpp"
 #include "core/input_file.hpp"
@@ -115,6 +117,30 @@ TEST(InputFile, AnEmptyStudyFileIsRefused) {
   const std::string what = error_of([&] { load_study(dir / "empty.toml"); });
   EXPECT_NE(what.find("empty.toml: the study file is empty"), std::string::npos) << what;
   EXPECT_NE(error_of([&] { load_study(dir.path()); }).find("it is a directory"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace vaesweep
+
+namespace vaesweep {
+namespace {
+
+// A rename that fails keeps its reason in the message (it said "Success": the clean-up's
+// error code overwrote the rename's), and the temporary is gone.
+TEST(WriteAtomically, AFailedRenameSaysWhy) {
+  test::TempDir dir;
+  const auto target = dir / "results.h5";
+  std::filesystem::create_directory(target);
+  std::ofstream(target / "inside") << "x";  // a non-empty folder cannot be replaced by a file
+  const std::string what = error_of([&] {
+    write_atomically(target, [](const std::filesystem::path& tmp) { std::ofstream(tmp) << "new"; });
+  });
+  EXPECT_NE(what.find("results.h5: cannot move the finished file into place: Is a directory"), std::string::npos)
+      << what;
+  EXPECT_EQ(what.find("Success"), std::string::npos) << what;
+  std::size_t left = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) left += entry.path() != target;
+  EXPECT_EQ(left, 0u) << "the temporary was left behind";
 }
 
 }  // namespace
