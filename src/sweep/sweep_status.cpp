@@ -6,6 +6,8 @@
 
 #include "core/error.hpp"
 #include "core/log.hpp"
+#include "core/strings.hpp"
+#include "core/study.hpp"
 #include "sweep/prior_work.hpp"
 #include "sweep/provenance.hpp"
 #include "sweep/run_lock.hpp"
@@ -18,6 +20,22 @@ std::string fixed(double v, int decimals) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
   return buf;
+}
+
+}  // namespace
+
+namespace {
+
+// Journals only (no results file yet): the name of the study the latest run ran, as the merge
+// will write it ([study] name, else the file's stem).
+std::string study_name_of_latest_run(const PriorWork& prior) {
+  if (prior.studies.empty()) return "";
+  const PriorStudy& latest = prior.studies.back();
+  try {
+    return parse_study(latest.text, latest.file, split(latest.overrides, '\n')).name;
+  } catch (const UserError&) {
+    return fs::path(latest.file).stem().string();
+  }
 }
 
 }  // namespace
@@ -38,8 +56,9 @@ SweepStatus read_sweep_status(const fs::path& results) {
     if (!shard.damage.empty()) s.damage.push_back(shard.path.string() + ": " + shard.damage);
     s.grid_units = std::max<std::size_t>(s.grid_units, static_cast<std::size_t>(shard.header.grid_units));
   }
-  s.study_name = prior.study_name;
+  s.study_name = prior.study_name.empty() ? study_name_of_latest_run(prior) : prior.study_name;
   s.grid_units = std::max<std::size_t>(s.grid_units, static_cast<std::size_t>(prior.grid_units));
+  s.grid_known = s.grid_units > 0;
   if (prior.slice_count > 0 && prior.slice_index < static_cast<std::int64_t>(s.grid_units)) {
     // A slice's file: its units are the grid indices == slice_index (mod slice_count).
     s.slice = std::to_string(prior.slice_index) + "/" + std::to_string(prior.slice_count);
@@ -92,13 +111,22 @@ SweepStatus read_sweep_status(const fs::path& results) {
 }
 
 std::string format_sweep_status(const SweepStatus& s, std::size_t max_failures) {
-  std::string out = s.results.string() + ": study \"" + s.study_name + "\" (" + s.study_sha256.substr(0, 12) + "), " +
-                    std::to_string(s.grid_units) + " units in the grid" + (s.slice.empty() ? "" : " slice " + s.slice) + "\n";
-  const std::size_t pending = s.grid_units - s.done;
-  const double percent = s.grid_units ? 100.0 * static_cast<double>(s.done) / static_cast<double>(s.grid_units) : 100.0;
-  out += "  done " + std::to_string(s.done) + "/" + std::to_string(s.grid_units) + " (" + fixed(percent, 1) + "%): " +
-         std::to_string(s.ok) + " ok, " + std::to_string(s.diverged) + " diverged, " + std::to_string(s.failed) +
-         " failed; " + std::to_string(pending) + " pending\n";
+  const std::string study = s.study_name.empty() && s.study_sha256.empty()
+                                ? "study unknown (no results file and no readable journal header)"
+                                : "study \"" + s.study_name + "\" (" + s.study_sha256.substr(0, 12) + ")";
+  std::string out = s.results.string() + ": " + study + ", " +
+                    (s.grid_known ? std::to_string(s.grid_units) : std::string("an unknown number of")) +
+                    " units in the grid" + (s.slice.empty() ? "" : " slice " + s.slice) + "\n";
+  const std::size_t pending = s.grid_known ? s.grid_units - s.done : 0;
+  out += "  done " + std::to_string(s.done);
+  if (s.grid_known) {
+    const double percent = s.grid_units ? 100.0 * static_cast<double>(s.done) / static_cast<double>(s.grid_units) : 100.0;
+    out += "/" + std::to_string(s.grid_units) + " (" + fixed(percent, 1) + "%)";
+  } else {
+    out += " of an unknown number";
+  }
+  out += ": " + std::to_string(s.ok) + " ok, " + std::to_string(s.diverged) + " diverged, " + std::to_string(s.failed) +
+         " failed; " + (s.grid_known ? std::to_string(pending) + " pending" : std::string("pending unknown")) + "\n";
   if (s.running) {
     out += "  running (" + *s.running + "): " + fixed(s.rate, 2) + " units/s, ETA " +
            (s.rate > 0 ? Progress::format_duration(static_cast<double>(pending) / s.rate) : std::string("?")) + "\n";

@@ -26,6 +26,7 @@ struct SweepStatus {
   std::size_t journals = 0;       // shards not merged yet
   std::string study_name, study_sha256;
   std::size_t grid_units = 0;   // of the slice, for a file of `run --slice`
+  bool grid_known = true;       // false: no results file and no readable journal header says it
   std::string slice;            // "I/N" for such a file, else empty
   std::size_t done = 0, ok = 0, failed = 0, diverged = 0;
   std::vector<RunRecord> runs;

@@ -42,6 +42,15 @@ fi
   fail "after the kill: unexpected files: $(ls)"
 "$VAESWEEP" status killed.h5 >status.txt 2>&1 && grep -q "not running" status.txt &&
   pass "status of the killed sweep: $(sed -n 2p status.txt)" || fail "status after the kill: $(cat status.txt)"
+# Journals only: the study's name comes from the journals' header, not "".
+head -1 status.txt | grep -q 'study "quickstart"' && pass "status names the study from the journals: $(head -1 status.txt)" ||
+  fail "status without a results file: $(head -1 status.txt)"
+# A journal cut to its first bytes says nothing of the grid: status says so (it said "done 0/0 (100.0%)").
+mkdir -p cut.h5.shards
+head -c 8 "$(ls killed.h5.shards/*.journal | head -1)" > cut.h5.shards/run-0.journal
+"$VAESWEEP" status cut.h5 >cut.txt 2>&1
+grep -q "an unknown number of units" cut.txt && grep -q "done 0 of an unknown number" cut.txt && ! grep -q "100.0%" cut.txt &&
+  pass "status of a cut journal: $(head -2 cut.txt | tr '\n' ' ')" || fail "status of a cut journal: $(cat cut.txt)"
 expect_failure "a plain run refuses the unfinished shards" 1 "unfinished run.*--resume" -- \
   "$VAESWEEP" run "$study" "${slow[@]}" --out killed.h5 -q
 "$MPIEXEC" -n 3 --oversubscribe "$VAESWEEP" run "$study" "${slow[@]}" --out killed.h5 --resume -q >resume.txt 2>&1 &&
