@@ -37,6 +37,7 @@ if [ -z "${Torch_DIR:-}" ]; then
   [ -n "$prefix" ] && export Torch_DIR=$prefix/Torch
 fi
 build=${VAESWEEP_GPU_BUILD:-$root/build-gpu-check}
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$root}  # as scripts/build.sh: clones share the cache
 generator=()
 command -v ninja >/dev/null && generator=(-G Ninja)
 cmake -S "$here" -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release ${Torch_DIR:+-DTorch_DIR="$Torch_DIR"} >"$out/configure.log" 2>&1 ||
