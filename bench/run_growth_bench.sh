@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Cost growth of each stage of a work unit with the dataset size (issue 8): bench_stages (C++,
+# Cost growth of each stage of a work unit with the dataset size: bench_stages (C++,
 # vaesweep's library) beside bench/stages_python_peer.py (PyTorch 1.13 / scikit-learn 1.2), one
 # thread each, one process per (n, stage, implementation). Builds nothing: build bench_stages
 # first (cmake -DVAESWEEP_BUILD_BENCH=ON, target bench_stages).

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# MPI scaling of real work units (issue 8): the unit study of bench/unit_bench.toml (real GTZAN +
+# MPI scaling of real work units: the unit study of bench/unit_bench.toml (real GTZAN +
 # BanglaBeats table, MLP VAE 57-64-32-z16, k-means + ward at k = 10, 18 and DBSCAN per unit)
 # under `mpirun -n 1`, `-n 2` and `-n 3 --oversubscribe`, then the scheduler's own overhead at 3
 # oversubscribed ranks with no-op units (bench/run_engine_bench.sh with NOOP_UNITS units).

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# vaesweep against the Python per-unit baseline (issue 8): the same work units on the real
+# vaesweep against the Python per-unit baseline: the same work units on the real
 # GTZAN + BanglaBeats table, run by `vaesweep run` and by bench/unit_python_peer.py (PyTorch
 # 1.13 + scikit-learn 1.2 from Debian, one thread per process), first on 1 rank / 1 process,
 # then on 2 ranks (mpirun -n 2) / 2 processes (multiprocessing.Pool(2)) on the same cores.
