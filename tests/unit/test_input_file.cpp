@@ -17,18 +17,12 @@
 #include "core/study.hpp"
 #include "data/csv.hpp"
 #include "temp_dir.hpp"
+#include "user_error_expect.hpp"
 
 namespace vaesweep {
 namespace {
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const UserError& e) {
-    return e.what();
-  }
-  return "no UserError";
-}
+using test::user_error;  // the message of the UserError an action throws
 
 TEST(InputFile, NamesWhatIsThereInsteadOfAFile) {
   test::TempDir dir;
@@ -36,14 +30,14 @@ TEST(InputFile, NamesWhatIsThereInsteadOfAFile) {
   ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
   std::filesystem::create_directory(dir / "folder.csv");
   std::ofstream(dir / "table.csv") << "a,b\n1,2\n";
-  EXPECT_NE(error_of([&] { require_regular_file(fifo, "the CSV file"); }).find("pipe.csv: cannot open the CSV file: it is a FIFO (named pipe), not a regular file"), std::string::npos);
-  EXPECT_NE(error_of([&] { require_regular_file(dir / "folder.csv", "the CSV file"); }).find("it is a directory"), std::string::npos);
-  EXPECT_NE(error_of([&] { require_regular_file("/dev/zero", "the CSV file"); }).find("/dev/zero: cannot open the CSV file: it is a character device"), std::string::npos);
-  EXPECT_NE(error_of([&] { require_regular_file(dir / "none.csv", "the CSV file"); }).find("it does not exist"), std::string::npos);
+  EXPECT_NE(user_error([&] { require_regular_file(fifo, "the CSV file"); }).find("pipe.csv: cannot open the CSV file: it is a FIFO (named pipe), not a regular file"), std::string::npos);
+  EXPECT_NE(user_error([&] { require_regular_file(dir / "folder.csv", "the CSV file"); }).find("it is a directory"), std::string::npos);
+  EXPECT_NE(user_error([&] { require_regular_file("/dev/zero", "the CSV file"); }).find("/dev/zero: cannot open the CSV file: it is a character device"), std::string::npos);
+  EXPECT_NE(user_error([&] { require_regular_file(dir / "none.csv", "the CSV file"); }).find("it does not exist"), std::string::npos);
   EXPECT_NO_THROW(require_regular_file(dir / "table.csv", "the CSV file"));
   // read_csv asks before opening: a FIFO with no writer would block an open() for ever.
-  EXPECT_NE(error_of([&] { data::read_csv(fifo); }).find("FIFO"), std::string::npos);
-  EXPECT_NE(error_of([&] { data::read_csv("/dev/zero"); }).find("character device"), std::string::npos);
+  EXPECT_NE(user_error([&] { data::read_csv(fifo); }).find("FIFO"), std::string::npos);
+  EXPECT_NE(user_error([&] { data::read_csv("/dev/zero"); }).find("character device"), std::string::npos);
 }
 
 // A table followed by a hole of zero bytes: the first NUL byte stops the read.
@@ -55,11 +49,11 @@ TEST(InputFile, ANulByteStopsTheRead) {
     out << "a,b\n1,2\n";
     out << std::string(1 << 20, '\0');
   }
-  const std::string what = error_of([&] { data::read_csv(file); });
+  const std::string what = user_error([&] { data::read_csv(file); });
   EXPECT_NE(what.find("holed.csv:3: a NUL byte"), std::string::npos) << what;
   // Inside a label too: a NUL is never text.
   std::ofstream(file, std::ios::binary) << "x,label\n1,ro" << '\0' << "ck\n";
-  EXPECT_NE(error_of([&] { data::read_csv(file); }).find("holed.csv:2: a NUL byte"), std::string::npos);
+  EXPECT_NE(user_error([&] { data::read_csv(file); }).find("holed.csv:2: a NUL byte"), std::string::npos);
 }
 
 // A line without end (binary data without NULs): the line past 16 MiB stops.
@@ -71,7 +65,7 @@ TEST(InputFile, ALineBeyondTheBoundStopsTheRead) {
     out << "a,b\n1,2\n";
     out << std::string(kMaxTextLineBytes + 10, 'x');
   }
-  const std::string what = error_of([&] { data::read_csv(file); });
+  const std::string what = user_error([&] { data::read_csv(file); });
   EXPECT_NE(what.find("long.csv:3: the line is longer than 16 MiB"), std::string::npos) << what;
 }
 
@@ -99,7 +93,7 @@ TEST(InputFile, ACellBeyondTheBoundStopsTheRead) {
     const std::string line(1 << 20, 'x');
     for (int i = 0; i < 17; ++i) out << line << "\n";
   }
-  const std::string what = error_of([&] { data::read_csv(file); });
+  const std::string what = user_error([&] { data::read_csv(file); });
   EXPECT_NE(what.find("quote.csv:2: a cell of the record starting here is longer than 16 MiB"), std::string::npos) << what;
   // Below the bound, a long multi-line cell reads whole.
   {
@@ -114,9 +108,9 @@ TEST(InputFile, ACellBeyondTheBoundStopsTheRead) {
 TEST(InputFile, AnEmptyStudyFileIsRefused) {
   test::TempDir dir;
   std::ofstream(dir / "empty.toml") << "\n  \n";
-  const std::string what = error_of([&] { load_study(dir / "empty.toml"); });
+  const std::string what = user_error([&] { load_study(dir / "empty.toml"); });
   EXPECT_NE(what.find("empty.toml: the study file is empty"), std::string::npos) << what;
-  EXPECT_NE(error_of([&] { load_study(dir.path()); }).find("it is a directory"), std::string::npos);
+  EXPECT_NE(user_error([&] { load_study(dir.path()); }).find("it is a directory"), std::string::npos);
 }
 
 }  // namespace
@@ -132,7 +126,7 @@ TEST(WriteAtomically, AFailedRenameSaysWhy) {
   const auto target = dir / "results.h5";
   std::filesystem::create_directory(target);
   std::ofstream(target / "inside") << "x";  // a non-empty folder cannot be replaced by a file
-  const std::string what = error_of([&] {
+  const std::string what = user_error([&] {
     write_atomically(target, [](const std::filesystem::path& tmp) { std::ofstream(tmp) << "new"; });
   });
   EXPECT_NE(what.find("results.h5: cannot move the finished file into place: Is a directory"), std::string::npos)
