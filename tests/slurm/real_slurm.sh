@@ -114,8 +114,11 @@ wait_job() {  # wait_job ID SECONDS: prints the final state
   for _ in $(seq 1 "$2"); do
     state=$(job_field "$1" JobState)
     # Slurm makes a requeued job wait (Reason=BeginTime, minutes here) before it may start
-    # again; the test does not need to wait for that.
-    if [ "$state" = PENDING ] && [ "$(job_field "$1" Reason)" = BeginTime ]; then
+    # again; the test does not need to wait for that, but it waits for the node to be idle: a
+    # start forced while the node still cleans up the first attempt can fail the launch (the
+    # job then ends FAILED without a second attempt: seen once in CI).
+    if [ "$state" = PENDING ] && [ "$(job_field "$1" Reason)" = BeginTime ] &&
+      [ "$(sinfo -h -N -o %T 2>/dev/null | head -1)" = idle ]; then
       scontrol update JobId="$1" StartTime=now >/dev/null 2>&1
     fi
     case "$state" in
@@ -132,6 +135,12 @@ wait_job() {  # wait_job ID SECONDS: prints the final state
 done_units() { "$VAESWEEP" status "$1" 2>/dev/null | sed -n 's/^  done \([0-9]*\)\/.*/\1/p'; }
 
 show_logs() { tail -n 20 "$@" 2>/dev/null | sed 's/^/    /'; }
+
+show_job() {  # what Slurm itself says about a job that ended unexpectedly
+  scontrol show job "$1" 2>/dev/null | sed 's/^/    scontrol: /'
+  grep -hE "JobId=$1([^0-9]|$)|job $1([^0-9]|$)|StepId=$1\\." "$S/log/slurmctld.log" "$S/log/slurmd.log" 2>/dev/null |
+    tail -n 30 | sed 's/^/    log: /'
+}
 
 # --- (a) one MPI job of 2 tasks -------------------------------------------------------------------
 "$VAESWEEP" slurm "$study" "${short[@]}" --ntasks-per-node 2 --time 10 --signal-seconds 30 --out "$WORK/mpi.h5" \
@@ -201,7 +210,7 @@ done
 state=$(wait_job "$job" 240)
 restarts=$(job_field "$job" Restarts)
 [ "$state" = COMPLETED ] && [ "${restarts:-0}" -ge 1 ] && pass "requeued job $job: $state after $restarts restart(s)" ||
-  { fail "requeued job $job: $state, restarts ${restarts:-?}"; show_logs "$WORK"/requeue.h5.slurm-*.log; }
+  { fail "requeued job $job: $state, restarts ${restarts:-?}"; show_logs "$WORK"/requeue.h5.slurm-*.log; show_job "$job"; }
 python_h5 - <<'PY' && pass "(c) after the requeue: every unit once, all ok, complete, two runs" ||
 import h5py, sys
 with h5py.File("requeue.h5") as f:
@@ -236,7 +245,7 @@ state=$(wait_job "$job" 240)
 restarts=$(job_field "$job" Restarts)
 [ "$state" = COMPLETED ] && [ "${restarts:-0}" -ge 1 ] && grep -q "requeueing job $job" "$WORK"/signal.h5.slurm-*.log &&
   pass "job $job requeued itself after exit 75 and completed ($restarts restart(s))" ||
-  { fail "signalled job $job: $state, restarts ${restarts:-?}"; show_logs "$WORK"/signal.h5.slurm-*.log; }
+  { fail "signalled job $job: $state, restarts ${restarts:-?}"; show_logs "$WORK"/signal.h5.slurm-*.log; show_job "$job"; }
 python_h5 - <<'PY' && pass "(d) after the self-requeue: every unit once, complete, runs: stopped (SIGUSR1) then complete" ||
 import h5py, sys
 with h5py.File("signal.h5") as f:
