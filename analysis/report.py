@@ -19,7 +19,8 @@ import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import report_data  # noqa: E402  (after the path above)
+import load_results  # noqa: E402  (after the path above)
+import report_data  # noqa: E402
 import summary_tables  # noqa: E402
 from report_document import Document  # noqa: E402
 
@@ -55,6 +56,24 @@ def parse_args(argv):
     return parser.parse_args(argv)
 
 
+def scored_rows(data):
+    """Per label set scored on fewer rows than the data has: "genre: 112 of 160 rows"."""
+    features = load_results.load_features(data.path)
+    if features is None or "rows" not in features.columns or not len(features):
+        return []
+    rows = int(features["rows"].max())
+    out = []
+    for label_set in data.label_sets:
+        column = f"scored_{label_set}"
+        if column not in data.evaluations.columns:
+            continue  # a results file written before the counts were recorded
+        counts = data.evaluations[column][data.evaluations[column] > 0]
+        if len(counts) and int(counts.min()) < rows:
+            out.append(f"{label_set}: {int(counts.min())} of {rows} rows" if counts.min() == counts.max()
+                       else f"{label_set}: {int(counts.min())} to {int(counts.max())} of {rows} rows")
+    return out
+
+
 def header(doc, data):
     a = data.attrs
     doc.bullets([
@@ -70,6 +89,10 @@ def header(doc, data):
         + (". It uses the labels: choosing a configuration or a unit by it is an oracle selection, not a "
            "label-free one" if data.uses_labels else ""),
     ])
+    scored = scored_rows(data)
+    if scored:
+        doc.paragraph("External scores compare only the rows labelled in their label set (DBSCAN noise left out): "
+                      + "; ".join(scored) + ". Each evaluation's count is in /evaluations, column scored_<label set>.")
     if data.dropped:
         doc.paragraph("Left out of every picture and table: "
                       + "; ".join(f"{n} evaluation rows because {why}" for why, n in data.dropped.items()) + ".")

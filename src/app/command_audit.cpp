@@ -36,7 +36,7 @@ data::CsvTable table_of(const data::FeatureTable& t, const std::string& source) 
       std::snprintf(buffer, sizeof buffer, "%.17g", t.X(static_cast<Eigen::Index>(r), c));
       row.push_back(buffer);
     }
-    for (const auto& set : t.labels) row.push_back(set.classes[static_cast<std::size_t>(set.codes[r])]);
+    for (const auto& set : t.labels) row.push_back(set.class_of(r));
     csv.rows.push_back(std::move(row));
     csv.lines.push_back(r + 2);
   }

@@ -6,7 +6,9 @@
 #include "app/options.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
+#include "core/strings.hpp"
 #include "core/study.hpp"
+#include "data/audio_collection.hpp"
 #include "data/audio_features.hpp"
 #include "data/features_output.hpp"
 
@@ -17,15 +19,16 @@ namespace {
 // validated (and named in errors) exactly as in a study file.
 std::vector<std::string> preset_overrides(const std::string& preset) {
   if (preset.empty()) return {};
-  // The published GTZAN table: librosa's defaults, 20 MFCCs, 22050 Hz.
-  if (preset == "librosa") return {"features.kind=\"librosa\"", "features.n_mfcc=20", "features.sample_rate=22050"};
+  // The published GTZAN table: librosa's defaults, 22050 Hz, and the kind's own 20 MFCCs (a
+  // study with features.kind = "librosa" gets the same columns).
+  if (preset == "librosa") return {"features.kind=\"librosa\"", "features.sample_rate=22050"};
   throw UserError("--preset: unknown preset \"" + preset + "\"; valid presets are: librosa");
 }
 
 }  // namespace
 
 int command_features(const std::vector<std::string>& args) {
-  std::string audio, out, preset, labels_text, on_bad_file = "skip", cache_dir = ".vaesweep-cache";
+  std::string audio, out, preset, labels_text, keep_text, on_bad_file = "skip", cache_dir = ".vaesweep-cache";
   std::vector<std::string> sets;
   unsigned threads = 0;
   po::options_description options("vaesweep features options");
@@ -34,7 +37,8 @@ int command_features(const std::vector<std::string>& args) {
       ("out,o", po::value(&out)->required(), "output table: .csv or .h5")
       ("preset", po::value(&preset), "librosa: the published GTZAN table's columns (librosa defaults, 20 MFCCs, 22050 Hz)")
       ("set", po::value(&sets)->composing(), "a [features] key, as in a study: --set features.segment=\"all\" (repeatable)")
-      ("labels", po::value(&labels_text), "label columns: of a manifest (default: all but path), or the folder label's name (default: label)")
+      ("labels", po::value(&labels_text), "label columns of a manifest (only the columns named are labels), or the folder label's name (default: label)")
+      ("keep-columns", po::value(&keep_text), "manifest columns copied into the table as they are (e.g. title,lyrics); never labels or features")
       ("on-bad-file", po::value(&on_bad_file), "skip (default: warn, list in <out>.skipped.csv or /skipped_files) or fail")
       ("cache-dir", po::value(&cache_dir), "feature cache folder (default: .vaesweep-cache)")
       ("no-cache", "neither read nor write the feature cache")
@@ -60,17 +64,19 @@ int command_features(const std::vector<std::string>& args) {
   const data::ExtractionParams params = data::extraction_params(feature_spec(settings.settings));
   const BadFilePolicy policy = parse_bad_file_policy(settings.settings.at("data.on_bad_file").value.as_string());
 
-  std::vector<std::string> labels;
-  for (std::size_t start = 0; !labels_text.empty() && start <= labels_text.size();) {
-    const std::size_t comma = std::min(labels_text.find(',', start), labels_text.size());
-    labels.push_back(labels_text.substr(start, comma - start));
-    start = comma + 1;
-  }
-  const data::AudioCollection collection = data::open_audio_collection(audio, labels);
+  const std::vector<std::string> labels = labels_text.empty() ? std::vector<std::string>{} : split(labels_text, ',');
+  const std::vector<std::string> keep = keep_text.empty() ? std::vector<std::string>{} : split(keep_text, ',');
+  const data::AudioCollection collection = data::open_audio_collection(audio, labels, false, keep);
+  if (std::filesystem::is_regular_file(audio))
+    if (const auto unused = data::unused_manifest_columns(audio, labels, keep); !unused.empty())
+      log_info("features: the manifest's columns " + join(unused) +
+               " are left out (--labels names label columns, --keep-columns copies others as they are)");
+
   std::optional<std::filesystem::path> cache;
   if (!vm.count("no-cache")) cache = cache_dir;
   const data::AudioFeatures features =
       data::build_audio_features(collection, params, policy, cache, data::thread_extractor(params, threads));
+  if (const std::string note = data::unlabelled_summary(features.table); !note.empty()) log_info("labels: " + note);
   data::FeaturesOutputInfo info;
   info.extraction = data::extraction_canonical(params);
   info.source = audio;

@@ -207,7 +207,16 @@ int command_score(const std::vector<std::string>& args) {
   if (!true_file.empty()) {
     const std::vector<std::string> truth_values = aligned_labels(true_file, true_column, table.ids, x_has_ids, in);
     const data::LabelSet truth = data::encode_labels(true_column, truth_values);
-    const metrics::ExternalScores s = metrics::external_scores(truth.codes, pred);
+    // A row without a true label is left out of the external scores only.
+    std::vector<int> labelled_truth, labelled_pred;
+    for (std::size_t r = 0; r < truth.codes.size(); ++r)
+      if (truth.codes[r] != data::LabelSet::kUnlabelled) {
+        labelled_truth.push_back(truth.codes[r]);
+        labelled_pred.push_back(pred[r]);
+      }
+    if (labelled_truth.empty()) throw UserError(true_file + ": column \"" + true_column + "\" labels none of the rows");
+    const metrics::ExternalScores s = metrics::external_scores(labelled_truth, labelled_pred);
+    report["scored"] = static_cast<long long>(labelled_truth.size());
     report["n_classes"] = static_cast<long long>(truth.classes.size());
     report["ari"] = s.ari;
     report["nmi"] = s.nmi;

@@ -20,7 +20,8 @@ namespace {
 
 // Keys that identify or describe but do not change results.
 bool is_descriptive(const std::string& key) {
-  return key == "study.name" || key == "study.description" || key == "data.cache_dir" ||
+  // data.require_labels only refuses data; the numbers of data it accepts are the same.
+  return key == "study.name" || key == "study.description" || key == "data.cache_dir" || key == "data.require_labels" ||
          key == "data.feature_cache" || key == "model.checkpoints" || key == "model.reconstruction_examples" ||
          key == "evaluation.store_latents" || key == "evaluation.store_assignments" || key.rfind("slurm.", 0) == 0;
 }
@@ -349,8 +350,12 @@ struct Grid::Data {
   }
   const Value& value(const std::uint32_t* p, const std::string& key) const {
     const auto it = axis_of.find(key);
-    return it == axis_of.end() ? base.at(key).value : axes[it->second].values[p[it->second]];
+    if (it != axis_of.end()) return axes[it->second].values[p[it->second]];
+    if (key == "features.n_mfcc" && n_mfcc_follows_kind(base.at(key), value(p, "features.kind").as_string()))
+      return librosa_n_mfcc;
+    return base.at(key).value;
   }
+  const Value librosa_n_mfcc{static_cast<std::int64_t>(kLibrosaTableMfcc)};
   static std::size_t index(const std::uint32_t* p, const std::vector<std::size_t>& stride) {
     std::size_t i = 0;
     for (std::size_t a = 0; a < stride.size(); ++a) i += p[a] * stride[a];
@@ -413,7 +418,7 @@ Combo Grid::Data::make_combo(const std::uint32_t* p) const {
     if (!relevant[k]) continue;
     if (is_feature_key(keys[k])) c.feature_keys.push_back(k);
     const bool seed = keys[k] == "study.seed";
-    const std::string text = key_axis[k] >= 0 ? "" : line(keys[k], base.at(keys[k]).value);
+    const std::string text = key_axis[k] >= 0 ? "" : line(keys[k], value(p, keys[k]));
     if (in_tail) {
       c.tail.push_back({key_axis[k], text, seed});
     } else {
@@ -480,6 +485,8 @@ WorkUnit Grid::unit(std::size_t index) const {
   u.index = static_cast<std::int64_t>(index);
   u.settings = d.base;
   for (std::size_t a = 0; a < d.axes.size(); ++a) u.settings[d.axes[a].key] = Setting{d.axes[a].values[p[a]], d.axes[a].origin};
+  if (n_mfcc_follows_kind(u.settings.at("features.n_mfcc"), u.settings.at("features.kind").value.as_string()))
+    u.settings["features.n_mfcc"] = Setting{d.librosa_n_mfcc, "default for features.kind = \"librosa\""};
   for (std::size_t a : c.relevant_axes) u.axis_values.emplace_back(d.axes[a].key, d.axes[a].values[p[a]]);
   u.canonical = c.head_text;
   d.append_tail(u.canonical, c, p, true);

@@ -453,6 +453,7 @@ DataSpec data_spec(const Settings& s, const std::filesystem::path& study_file) {
     d.path = p.is_absolute() ? p : (study_file.parent_path() / p).lexically_normal();
   }
   d.labels = string_list(s, "data.labels");
+  d.require_labels = s.at("data.require_labels").value.as_bool();
   d.exclude = string_list(s, "data.exclude");
   d.id_column = text(s, "data.id_column");
   d.clips = integer(s, "data.clips");
@@ -464,10 +465,15 @@ DataSpec data_spec(const Settings& s, const std::filesystem::path& study_file) {
   return d;
 }
 
+bool n_mfcc_follows_kind(const Setting& n_mfcc, const std::string& feature_kind) {
+  return feature_kind == "librosa" && n_mfcc.origin == "default";
+}
+
 FeatureSpec feature_spec(const Settings& s) {
   FeatureSpec f;
   f.kind = parse_feature_kind(text(s, "features.kind"));
-  f.n_mfcc = integer(s, "features.n_mfcc");
+  f.n_mfcc = n_mfcc_follows_kind(s.at("features.n_mfcc"), text(s, "features.kind")) ? kLibrosaTableMfcc
+                                                                                     : integer(s, "features.n_mfcc");
   f.statistics = string_list(s, "features.statistics");
   f.sample_rate = integer(s, "features.sample_rate");
   f.n_fft = integer(s, "features.n_fft");

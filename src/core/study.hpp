@@ -73,6 +73,7 @@ struct DataSpec {
   DataSource source = DataSource::synthetic;
   std::filesystem::path path;               // resolved against the study file's folder
   std::vector<std::string> labels;
+  bool require_labels = false;              // an empty label cell is an error, not an unlabelled row
   std::vector<std::string> exclude;
   std::string id_column;
   int clips = 160;
@@ -182,6 +183,13 @@ struct ClusterSpec {
 
 DataSpec data_spec(const Settings& s, const std::filesystem::path& study_file);
 FeatureSpec feature_spec(const Settings& s);
+
+// features.kind = "librosa" is the published GTZAN table's columns, whose MFCCs are 20: a study
+// that leaves features.n_mfcc at its default gets 20 there (exactly `vaesweep features --preset
+// librosa`'s table), the schema's 13 under the other kinds. True when `n_mfcc` (the unit's
+// setting of features.n_mfcc) takes that kind default under `feature_kind`.
+inline constexpr int kLibrosaTableMfcc = 20;
+bool n_mfcc_follows_kind(const Setting& n_mfcc, const std::string& feature_kind);
 TextSpec text_spec(const Settings& s, const std::filesystem::path& study_file);
 ModelSpec model_spec(const Settings& s);
 ClusterSpec cluster_spec(const Settings& s);

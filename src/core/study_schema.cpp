@@ -35,6 +35,10 @@ std::vector<KeySpec> make_keys() {
        "audio folder, manifest CSV or feature table CSV, relative to the study file"},
       {"data.labels", T::string_list, strings({"genre", "language"}), {}, -inf, inf,
        "label columns (never features)"},
+      {"data.require_labels", T::boolean, false, {}, -inf, inf,
+       "an empty label cell stops the run (default: the row is unlabelled for that label set and left out of "
+       "its external scores only)",
+       true},
       {"data.exclude", T::string_list, Value(Value::List{}), {}, -inf, inf,
        "further columns kept out of the features (identifiers and recording metadata always are)"},
       {"data.id_column", T::string, "", {}, -inf, inf, "track id column (default: path or filename)"},
@@ -51,7 +55,7 @@ std::vector<KeySpec> make_keys() {
 
       {"features.kind", T::string, "mfcc_stats", {"mfcc_stats", "librosa", "logmel", "mfcc_sequence"}, -inf, inf,
        "MFCC statistics, the GTZAN-table feature set, or fixed-size log-mel / MFCC sequences"},
-      {"features.n_mfcc", T::integer, 13, {}, 1, 128, "MFCC coefficients"},
+      {"features.n_mfcc", T::integer, 13, {}, 1, 128, "MFCC coefficients (left unset: 20 under features.kind = \"librosa\", the published table's)"},
       {"features.statistics", T::string_list, strings({"mean", "std", "skew", "kurtosis"}),
        {"mean", "var", "std", "skew", "kurtosis", "min", "max"}, -inf, inf,
        "statistics of each coefficient over frames"},

@@ -72,41 +72,59 @@ AudioCollection scan_audio_folder(const fs::path& folder, const std::string& lab
   return c;
 }
 
-AudioCollection read_audio_manifest(const fs::path& manifest, const std::vector<std::string>& labels) {
+AudioCollection read_audio_manifest(const fs::path& manifest, const std::vector<std::string>& labels,
+                                    const std::vector<std::string>& keep, bool require_labels) {
   const CsvTable csv = read_csv(manifest);
   const std::size_t path_column = csv.column_index("path");
   if (csv.rows.empty()) throw UserError(manifest.string() + ": the manifest lists no files");
   AudioCollection c;
   c.source = manifest;
   c.label_names = labels;
-  if (c.label_names.empty())
-    for (const auto& h : csv.header)
-      if (h != "path") c.label_names.push_back(h);
+  c.kept_names = keep;
+  for (const auto& name : keep)
+    if (std::find(labels.begin(), labels.end(), name) != labels.end())
+      throw UserError(manifest.string() + ": column \"" + name + "\" is asked for both as a label and as a kept column");
   // Checked before any audio is decoded: a bad label column is a cheap error to report early.
   std::vector<LabelSet> sets;
-  for (const auto& name : c.label_names) sets.push_back(read_label_column(csv, name));
+  for (const auto& name : c.label_names) sets.push_back(read_label_column(csv, name, require_labels));
+  std::vector<std::size_t> kept_columns;
+  for (const auto& name : keep) kept_columns.push_back(csv.column_index(name));
   for (std::size_t r = 0; r < csv.rows.size(); ++r) {
     const std::string& rel = csv.rows[r][path_column];
     if (rel.empty()) throw UserError(csv.where(r) + ": empty path");
     AudioItem item;
     item.path = fs::path(rel).is_absolute() ? fs::path(rel) : manifest.parent_path() / rel;
     item.id = rel;
-    for (const auto& set : sets) item.labels.push_back(set.classes[static_cast<std::size_t>(set.codes[r])]);
+    for (const auto& set : sets) item.labels.push_back(set.class_of(r));
+    for (std::size_t column : kept_columns) item.kept.push_back(csv.rows[r][column]);
     c.items.push_back(std::move(item));
   }
   return c;
 }
 
-AudioCollection open_audio_collection(const fs::path& path, const std::vector<std::string>& labels) {
+std::vector<std::string> unused_manifest_columns(const fs::path& manifest, const std::vector<std::string>& labels,
+                                                 const std::vector<std::string>& keep) {
+  std::vector<std::string> unused;
+  for (const auto& h : read_csv(manifest).header)
+    if (h != "path" && std::find(labels.begin(), labels.end(), h) == labels.end() &&
+        std::find(keep.begin(), keep.end(), h) == keep.end())
+      unused.push_back(h);
+  return unused;
+}
+
+AudioCollection open_audio_collection(const fs::path& path, const std::vector<std::string>& labels,
+                                      bool require_labels, const std::vector<std::string>& keep) {
   std::error_code ec;
   if (fs::is_directory(path, ec)) {
     if (labels.size() > 1)
       throw UserError(path.string() + ": a folder gives one label (its subfolders' names); " +
                       std::to_string(labels.size()) + " label sets were asked for (" + join(labels) + ")");
+    if (!keep.empty())
+      throw UserError(path.string() + ": a folder has no columns to keep (" + join(keep) + "); --keep-columns reads a manifest CSV");
     return scan_audio_folder(path, labels.empty() ? "label" : labels.front());
   }
   if (!fs::exists(path, ec)) throw UserError(path.string() + ": no such folder or manifest");
-  return read_audio_manifest(path, labels);
+  return read_audio_manifest(path, labels, keep, require_labels);
 }
 
 }  // namespace vaesweep::data

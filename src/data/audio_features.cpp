@@ -116,6 +116,8 @@ AudioFeatures build_audio_features(const AudioCollection& collection, const Extr
   table.X.resize(total, static_cast<Eigen::Index>(table.feature_names.size()));
   Eigen::Index row = 0;
   const bool segment_ids = params.segment == audio::SegmentPolicy::all;
+  result.kept_names = collection.kept_names;
+  result.kept_values.resize(collection.kept_names.size());
   for (std::size_t i = 0; i < n; ++i) {
     if (!clips[i].error.empty()) continue;
     const AudioItem& item = collection.items[i];
@@ -128,6 +130,7 @@ AudioFeatures build_audio_features(const AudioCollection& collection, const Extr
       result.lengths.push_back(clips[i].length);
       result.segments.push_back(static_cast<int>(s));
       for (std::size_t l = 0; l < label_values.size(); ++l) label_values[l].push_back(item.labels[l]);
+      for (std::size_t k = 0; k < item.kept.size(); ++k) result.kept_values[k].push_back(item.kept[k]);
     }
     row += rows.rows();
   }

@@ -26,6 +26,8 @@ struct AudioFeatures {
   FeatureTable table;                 // rows in collection order, segments in time order
   std::vector<std::int64_t> lengths;  // per row: samples of its clip at the feature rate
   std::vector<int> segments;          // per row: segment index within its clip
+  std::vector<std::string> kept_names;               // manifest columns copied as they are
+  std::vector<std::vector<std::string>> kept_values;  // per kept column: its value for each row
   std::size_t cached = 0;             // files whose rows came from the cache
   std::size_t computed = 0;           // files extracted now (bad ones included)
 };

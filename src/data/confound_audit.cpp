@@ -106,12 +106,15 @@ class Grouping {
 };
 
 ColumnAudit audit_one(const Predictor& p, const LabelSet& labels, const std::vector<int>& fold, const AuditOptions& o) {
-  const std::size_t n = labels.codes.size();
+  // Unlabelled rows say nothing about what a column gives away: they take no part.
+  std::size_t n = 0;
   const std::size_t classes = labels.classes.size();
   std::size_t correct = 0, baseline_correct = 0;
   for (int f = 0; f < o.folds; ++f) {
     std::vector<std::size_t> train, test;
-    for (std::size_t r = 0; r < n; ++r) (fold[r] == f ? test : train).push_back(r);
+    for (std::size_t r = 0; r < labels.codes.size(); ++r)
+      if (labels.codes[r] != LabelSet::kUnlabelled) (fold[r] == f ? test : train).push_back(r);
+    n += test.size();
     const Grouping grouping(p, train, o.bins);
     std::vector<std::vector<int>> counts(static_cast<std::size_t>(grouping.groups()), std::vector<int>(classes, 0));
     std::vector<int> overall(classes, 0);

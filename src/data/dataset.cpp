@@ -44,9 +44,9 @@ fs::path ensure_synthetic_corpus(const DataSpec& spec) {
 
 AudioCollection audio_collection(const DataSpec& data) {
   if (data.source == DataSource::synthetic)
-    return read_audio_manifest(ensure_synthetic_corpus(data) / "manifest.csv", data.labels);
+    return read_audio_manifest(ensure_synthetic_corpus(data) / "manifest.csv", data.labels, {}, data.require_labels);
   VAESWEEP_ASSERT(data.source == DataSource::audio, "audio_collection on an audio source");
-  return open_audio_collection(data.path, data.labels);
+  return open_audio_collection(data.path, data.labels, data.require_labels);
 }
 
 namespace {
@@ -95,7 +95,7 @@ FeatureTable load_features(const DataSpec& data, const FeatureSpec& features, co
       break;
     }
     case DataSource::table:
-      table = table_from_csv(read_csv(data.path), TableOptions{data.labels, data.exclude, data.id_column});
+      table = table_from_csv(read_csv(data.path), TableOptions{data.labels, data.exclude, data.id_column, data.require_labels});
       if (!features.audio) {
         table.X.resize(table.X.rows(), 0);
         table.feature_names.clear();

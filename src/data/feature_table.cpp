@@ -20,11 +20,30 @@ const LabelSet& FeatureTable::label(const std::string& name) const {
   throw UserError("no label set \"" + name + "\"; the data has: " + names);
 }
 
+const std::string& LabelSet::class_of(std::size_t r) const {
+  static const std::string none;
+  return codes[r] == kUnlabelled ? none : classes[static_cast<std::size_t>(codes[r])];
+}
+
+std::size_t LabelSet::unlabelled() const {
+  return static_cast<std::size_t>(std::count(codes.begin(), codes.end(), kUnlabelled));
+}
+
+std::string unlabelled_summary(const FeatureTable& table) {
+  std::string out;
+  for (const auto& set : table.labels)
+    if (const std::size_t n = set.unlabelled(); n > 0)
+      out += (out.empty() ? "" : "; ") + set.name + ": " + std::to_string(n) + " of " +
+             std::to_string(set.codes.size()) + " rows unlabelled, left out of its external scores";
+  return out;
+}
+
 Eigen::MatrixXd one_hot(const LabelSet& labels, const std::vector<std::string>& classes,
                         const std::vector<std::string>& row_ids, const std::string& source) {
   Eigen::MatrixXd C = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(labels.codes.size()),
                                             static_cast<Eigen::Index>(classes.size()));
   for (std::size_t r = 0; r < labels.codes.size(); ++r) {
+    if (labels.codes[r] == LabelSet::kUnlabelled) continue;
     const std::string& name = labels.classes[static_cast<std::size_t>(labels.codes[r])];
     const auto it = std::find(classes.begin(), classes.end(), name);
     if (it == classes.end())
@@ -39,21 +58,24 @@ LabelSet encode_labels(const std::string& name, const std::vector<std::string>& 
   LabelSet set;
   set.name = name;
   std::set<std::string> distinct(values.begin(), values.end());
+  distinct.erase("");
   set.classes.assign(distinct.begin(), distinct.end());
   std::map<std::string, int> code;
   for (std::size_t i = 0; i < set.classes.size(); ++i) code[set.classes[i]] = static_cast<int>(i);
   set.codes.reserve(values.size());
-  for (const auto& v : values) set.codes.push_back(code[v]);
+  for (const auto& v : values) set.codes.push_back(v.empty() ? LabelSet::kUnlabelled : code[v]);
   return set;
 }
 
-LabelSet read_label_column(const CsvTable& csv, const std::string& name) {
+LabelSet read_label_column(const CsvTable& csv, const std::string& name, bool require) {
   const std::size_t c = csv.column_index(name);
   std::vector<std::string> values;
   values.reserve(csv.rows.size());
   for (std::size_t r = 0; r < csv.rows.size(); ++r) {
-    if (csv.rows[r][c].empty())
-      throw UserError(csv.where(r) + ": label column \"" + name + "\" is empty in this row");
+    if (require && csv.rows[r][c].empty())
+      throw UserError(csv.where(r) + ": label column \"" + name +
+                      "\" is empty in this row (data.require_labels = true; without it the row is unlabelled "
+                      "for \"" + name + "\" and left out of its scores only)");
     values.push_back(csv.rows[r][c]);
   }
   return encode_labels(name, values);
@@ -76,7 +98,7 @@ FeatureTable table_from_csv(const CsvTable& csv, const TableOptions& options) {
   std::set<std::size_t> not_features;
   for (const auto& name : options.labels) {
     not_features.insert(csv.column_index(name));
-    table.labels.push_back(read_label_column(csv, name));
+    table.labels.push_back(read_label_column(csv, name, options.require_labels));
   }
   for (const auto& name : options.exclude) {
     not_features.insert(csv.column_index(name));

@@ -10,10 +10,17 @@
 
 namespace vaesweep::data {
 
+// Real metadata is incomplete: a row without a value for a label set is unlabelled there. It is
+// trained on and clustered like any other, and left out of that set's external scores only.
 struct LabelSet {
+  static constexpr int kUnlabelled = -1;
   std::string name;
   std::vector<std::string> classes;  // sorted class names; code c means classes[c]
-  std::vector<int> codes;            // one per row
+  std::vector<int> codes;            // one per row; kUnlabelled for a row without a value
+
+  // The class name of row r, "" when it is unlabelled.
+  const std::string& class_of(std::size_t r) const;
+  std::size_t unlabelled() const;
 };
 
 // An audio file left out under data.on_bad_file = "skip", and why.
@@ -43,16 +50,23 @@ struct FeatureTable {
   const LabelSet& label(const std::string& name) const;  // UserError listing the label sets
 };
 
-// Encodes string labels as codes over their sorted distinct values.
+// "genre: 48 of 160 rows unlabelled, left out of its external scores; ..." for the label sets
+// that have unlabelled rows; "" when every row is labelled.
+std::string unlabelled_summary(const FeatureTable& table);
+
+// Encodes string labels as codes over their sorted distinct values; an empty value is
+// unlabelled (kUnlabelled), not a class.
 LabelSet encode_labels(const std::string& name, const std::vector<std::string>& values);
 
-// One column per name of `classes` (in that order), 1 where a row of `labels` has that class.
-// UserError "<source>: row <id> has <set> = "<class>", ..." when a row's class is not among them.
+// One column per name of `classes` (in that order), 1 where a row of `labels` has that class;
+// an unlabelled row is all zeros (no condition). UserError "<source>: row <id> has <set> =
+// "<class>", ..." when a row's class is not among them.
 Eigen::MatrixXd one_hot(const LabelSet& labels, const std::vector<std::string>& classes,
                         const std::vector<std::string>& row_ids, const std::string& source);
 
-// Label set `name` from a CSV column; an empty cell is a UserError naming the file and line.
-LabelSet read_label_column(const CsvTable& csv, const std::string& name);
+// Label set `name` from a CSV column. An empty cell leaves its row unlabelled, or with
+// `require` (data.require_labels) is a UserError naming the file, line and column.
+LabelSet read_label_column(const CsvTable& csv, const std::string& name, bool require = false);
 
 // Columns that identify a file or describe the recording, never features unless a study
 // names them explicitly in its own feature list (not possible yet).
@@ -62,6 +76,7 @@ struct TableOptions {
   std::vector<std::string> labels;    // label columns (must exist)
   std::vector<std::string> exclude;   // further columns to keep out (must exist)
   std::string id_column;              // empty: "filename" or "path" when present, else row numbers
+  bool require_labels = false;        // an empty label cell is an error instead of unlabelled
 };
 
 // Every column that is not a label, an id or excluded must be numeric and finite; the error

@@ -1,6 +1,7 @@
 #include "data/features_output.hpp"
 
 #include <fstream>
+#include <set>
 #include <system_error>
 
 #include "core/atomic_write.hpp"
@@ -34,13 +35,15 @@ void write_csv(const fs::path& path, const AudioFeatures& f, const FeaturesOutpu
   if (info.segmented) csv << ",track_id,segment";
   for (const auto& name : t.feature_names) csv << "," << csv_field(name);
   for (const auto& l : t.labels) csv << "," << csv_field(l.name);
+  for (const auto& name : f.kept_names) csv << "," << csv_field(name);
   csv << "\n";
   const auto names = file_names(t);
   for (std::size_t r = 0; r < t.rows(); ++r) {
     csv << csv_field(names[r]) << "," << f.lengths[r];
     if (info.segmented) csv << "," << csv_field(t.track_ids[r]) << "," << f.segments[r];
     for (Eigen::Index c = 0; c < t.X.cols(); ++c) csv << "," << number_text(t.X(static_cast<Eigen::Index>(r), c));
-    for (const auto& l : t.labels) csv << "," << csv_field(l.classes[static_cast<std::size_t>(l.codes[r])]);
+    for (const auto& l : t.labels) csv << "," << csv_field(l.class_of(r));
+    for (const auto& values : f.kept_values) csv << "," << csv_field(values[r]);
     csv << "\n";
   }
   csv.close();
@@ -65,9 +68,10 @@ void write_h5(const fs::path& path, const AudioFeatures& f, const FeaturesOutput
   rows.add_column("length", f.lengths);
   for (const auto& l : t.labels) {
     std::vector<std::string> values;
-    for (int code : l.codes) values.push_back(l.classes[static_cast<std::size_t>(code)]);
+    for (std::size_t r = 0; r < l.codes.size(); ++r) values.push_back(l.class_of(r));
     rows.add_column(l.name, values);
   }
+  for (std::size_t k = 0; k < f.kept_names.size(); ++k) rows.add_column(f.kept_names[k], f.kept_values[k]);
   ColumnTable names;
   names.add_column("name", t.feature_names);
   std::vector<std::string> paths, reasons;
@@ -94,6 +98,17 @@ void write_h5(const fs::path& path, const AudioFeatures& f, const FeaturesOutput
   h5.close();
 }
 
+// A kept manifest column must not take the name of a column the table already has: a reader
+// would find two.
+void check_kept_names(const fs::path& out, const AudioFeatures& f) {
+  std::set<std::string> taken = {"filename", "length", "track_id", "segment"};
+  taken.insert(f.table.feature_names.begin(), f.table.feature_names.end());
+  for (const auto& l : f.table.labels) taken.insert(l.name);
+  for (const auto& name : f.kept_names)
+    if (!taken.insert(name).second)
+      throw UserError(out.string() + ": the kept column \"" + name + "\" has the name of another column of the table");
+}
+
 }  // namespace
 
 void check_features_output(const fs::path& out, bool overwrite) {
@@ -106,6 +121,7 @@ void check_features_output(const fs::path& out, bool overwrite) {
 void write_features_output(const fs::path& out, const AudioFeatures& features, const FeaturesOutputInfo& info,
                            bool overwrite) {
   check_features_output(out, overwrite);
+  check_kept_names(out, features);
   std::error_code ec;
   if (lower_extension(out) == ".csv") {
     write_atomically(out, [&](const fs::path& tmp) { write_csv(tmp, features, info); });

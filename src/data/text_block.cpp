@@ -79,8 +79,11 @@ std::vector<std::size_t> join_by_label(const FeatureTable& rows, const CsvTable&
     std::shuffle(per_class[c].begin(), per_class[c].end(), rng);
   }
   std::vector<std::size_t> next(labels.classes.size(), 0), out;
-  for (int code : labels.codes) {
-    const auto c = static_cast<std::size_t>(code);
+  for (std::size_t r = 0; r < labels.codes.size(); ++r) {
+    if (labels.codes[r] == LabelSet::kUnlabelled)
+      throw UserError("row " + rows.ids[r] + " has no " + spec.join_label + " to draw a text by (text.join = \"label\" with text.join_label = \"" +
+                      spec.join_label + "\" needs every row labelled there)");
+    const auto c = static_cast<std::size_t>(labels.codes[r]);
     out.push_back(per_class[c][next[c]++ % per_class[c].size()]);
   }
   note = "unpaired: each row drew a text with the same " + spec.join_label + " (";

@@ -59,6 +59,26 @@ std::vector<std::pair<std::string, std::string>> parse_axes(const std::string& a
   }
 }
 
+// Per label set with a "scored_<set>" column in /evaluations and the data's rows in /features.
+std::map<std::string, RankInput::ScoredRows> scored_rows(const sweep::ResultsFile& results) {
+  std::map<std::string, RankInput::ScoredRows> out;
+  const auto& f = results.features;
+  if (!f.has("rows") || f.rows() == 0) return out;
+  const auto& rows = f.ints("rows");
+  const std::int64_t most = *std::max_element(rows.begin(), rows.end());
+  const std::string prefix = "scored_";
+  for (const auto& column : results.evaluations.columns()) {
+    const std::string& name = column.name;
+    if (name.rfind(prefix, 0) != 0 || name.size() > 6 && name.compare(name.size() - 6, 6, "_track") == 0) continue;
+    const auto& counts = results.evaluations.ints(name);
+    std::int64_t fewest = most;
+    for (std::int64_t c : counts)
+      if (c > 0) fewest = std::min(fewest, c);  // 0: an evaluation that scored nothing (a failed unit)
+    out[name.substr(prefix.size())] = {fewest, most};
+  }
+  return out;
+}
+
 RankInput rank_input(const sweep::ResultsFile& results) {
   const auto& u = results.units;
   std::map<std::int64_t, std::size_t> unit_row;
@@ -67,6 +87,7 @@ RankInput rank_input(const sweep::ResultsFile& results) {
 
   const auto& e = results.evaluations;
   RankInput in;
+  in.scored = scored_rows(results);
   // `flags` keeps apart, and shows, rows that are not plain results: scores against a label set
   // the model was conditioned on, withheld scores, collapsed posteriors.
   in.key_names = base_keys();

@@ -258,6 +258,27 @@ void add_selection(Ranking& ranking) {
   }
 }
 
+// Label metrics computed on fewer rows than the data has (unlabelled rows, DBSCAN noise) say
+// so: a score on 60% of the rows is not comparable with one on all of them.
+void add_scored_rows_note(Ranking& ranking, const RankInput& input) {
+  std::vector<std::string> metrics = {ranking.metric};
+  metrics.insert(metrics.end(), ranking.also.begin(), ranking.also.end());
+  std::vector<std::string> seen;
+  for (const std::string& metric : metrics) {
+    const std::string* external = external_metric_of(metric);
+    if (!external) continue;
+    const std::string set = metric.substr(external->size() + 1);
+    const auto it = input.scored.find(set);
+    if (it == input.scored.end() || it->second.fewest >= it->second.rows) continue;
+    if (std::find(seen.begin(), seen.end(), set) != seen.end()) continue;
+    seen.push_back(set);
+    ranking.notes.push_back("Scores against " + set + " compare as few as " + std::to_string(it->second.fewest) +
+                            " of the " + std::to_string(it->second.rows) + " rows: rows unlabelled in " + set +
+                            " (and DBSCAN noise) are left out; /evaluations column scored_" + set +
+                            " has each evaluation's count.");
+  }
+}
+
 }  // namespace
 
 CiMethod parse_ci_method(const std::string& name) {
@@ -435,6 +456,7 @@ Ranking rank_groups(const RankInput& input, const RankOptions& options) {
                          "Groups pool up to " + std::to_string(ranking.max_rows_per_seed) +
                              " rows per seed (keys left out of the grouping); each group's rows are averaged per "
                              "seed first, so n, the intervals and the paired tests count seeds, not rows.");
+  add_scored_rows_note(ranking, input);
   if (ranking.kind == MetricKind::diagnostic)
     ranking.notes.push_back(ranking.metric + " is a diagnostic, not a sensible criterion to select a model by; "
                             "ranked as asked, for information.");

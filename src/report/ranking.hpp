@@ -11,6 +11,7 @@
 // interval and the paired tests count seeds, never rows that share a trained model.
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,13 @@ struct RankInput {
   std::vector<std::vector<double>> metrics;    // per row, in metric_names order; NaN = not available
   // The grouping when none is asked for; empty = every key name except "seed".
   std::vector<std::string> default_group_by;
+  // Per label set ("genre"): the fewest rows an evaluation's external scores compared (the
+  // rows labelled there, DBSCAN noise left out), and the rows of the data; absent when the
+  // results do not record it.
+  struct ScoredRows {
+    std::int64_t fewest = 0, rows = 0;
+  };
+  std::map<std::string, ScoredRows> scored;
 };
 
 // A closed set of choices, each parsed from its name by one function whose error lists them.

@@ -70,6 +70,7 @@ data::FeatureTable build_on_root(const WorkUnit& first, const Grid& grid, const 
   log_info("features: " + std::to_string(table.rows()) + " rows x " + std::to_string(table.X.cols()) + " columns" +
            (table.excluded.empty() ? "" : ", kept out: " + join(table.excluded)) +
            (table.skipped.empty() ? "" : ", " + std::to_string(table.skipped.size()) + " bad audio files skipped"));
+  if (const std::string note = data::unlabelled_summary(table); !note.empty()) log_info("labels: " + note);
   return table;
 }
 
@@ -106,6 +107,8 @@ std::map<std::string, data::FeatureTable> share_features(const Grid& grid, const
 data::ColumnTable features_table(const std::map<std::string, data::FeatureTable>& tables, const Grid& grid) {
   std::vector<std::string> hashes, sources, names, excluded, shapes;
   std::vector<std::int64_t> rows, cols, skipped;
+  // Per label set of the grid: the rows without a label there (scored by no external metric).
+  std::vector<std::vector<std::int64_t>> unlabelled(grid.label_sets().size());
   std::map<std::string, std::size_t> representative;
   for (std::size_t rep : grid.feature_representatives()) representative[grid.feature_hash(rep)] = rep;
   for (const auto& [hash, table] : tables) {
@@ -120,6 +123,8 @@ data::ColumnTable features_table(const std::map<std::string, data::FeatureTable>
     for (int extent : table.shape) shape += (shape.empty() ? "" : "x") + std::to_string(extent);
     shapes.push_back(shape);
     skipped.push_back(static_cast<std::int64_t>(table.skipped.size()));
+    for (std::size_t s = 0; s < unlabelled.size(); ++s)
+      unlabelled[s].push_back(static_cast<std::int64_t>(table.label(grid.label_sets()[s]).unlabelled()));
   }
   data::ColumnTable t;
   t.add_column("feature_hash", hashes);
@@ -130,6 +135,7 @@ data::ColumnTable features_table(const std::map<std::string, data::FeatureTable>
   t.add_column("feature_names", names);
   t.add_column("excluded_columns", excluded);
   t.add_column("skipped_files", skipped);
+  for (std::size_t s = 0; s < unlabelled.size(); ++s) t.add_column("unlabelled_" + grid.label_sets()[s], unlabelled[s]);
   return t;
 }
 

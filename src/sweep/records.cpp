@@ -12,7 +12,7 @@ namespace {
 
 // Bumped whenever put_unit or put_evaluation change, so that decode_unit refuses a journal
 // record of another build instead of misreading it.
-constexpr std::uint8_t kUnitRecordVersion = 5;
+constexpr std::uint8_t kUnitRecordVersion = 6;
 
 void put_unit(ByteWriter& w, const UnitRecord& u) {
   w.put(u.unit);
@@ -57,6 +57,8 @@ void put_evaluation(ByteWriter& w, const EvaluationRecord& e) {
   w.put_vector(e.external);
   w.put_vector(e.track_external);
   w.put_vector(e.assignment);
+  w.put_vector(e.scored);
+  w.put_vector(e.track_scored);
 }
 
 EvaluationRecord get_evaluation(ByteReader& r) {
@@ -71,6 +73,8 @@ EvaluationRecord get_evaluation(ByteReader& r) {
   e.external = r.get_vector<double>();
   e.track_external = r.get_vector<double>();
   e.assignment = r.get_vector<std::int64_t>();
+  e.scored = r.get_vector<std::int64_t>();
+  e.track_scored = r.get_vector<std::int64_t>();
   return e;
 }
 
@@ -238,7 +242,15 @@ std::vector<std::string> external_columns(const std::vector<std::string>& label_
   return names;
 }
 
-// Those columns into each row's external and track_external.
+// The "scored_<label set>[_track]" columns: how many rows (tracks) each set's scores compared.
+std::vector<std::string> scored_columns(const std::vector<std::string>& label_sets, bool track) {
+  std::vector<std::string> names;
+  for (const auto& set : label_sets) names.push_back("scored_" + set + (track ? "_track" : ""));
+  return names;
+}
+
+// Those columns into each row's external and track_external (and scored, track_scored: -1 in
+// a results file written before they existed).
 void get_external(const data::ColumnTable& t, const std::vector<std::string>& label_sets,
                   std::vector<EvaluationRecord>& e) {
   if (t.cols() == 0) return;
@@ -251,14 +263,31 @@ void get_external(const data::ColumnTable& t, const std::vector<std::string>& la
     if (per_track)
       for (const auto& n : track_names) track.push_back(&t.doubles(n));
   });
+  const auto counts = [&](bool track_columns) {
+    std::vector<const std::vector<std::int64_t>*> columns;
+    for (const auto& n : scored_columns(label_sets, track_columns)) {
+      const std::vector<std::int64_t>* column = nullptr;
+      if (t.has(n)) reading("/evaluations", [&] { column = &t.ints(n); });
+      columns.push_back(column);
+    }
+    return columns;
+  };
+  const auto scored = counts(false), track_scored = counts(true);
+  const auto count_of = [](const std::vector<std::int64_t>* column, std::size_t i) -> std::int64_t {
+    return column ? (*column)[i] : -1;
+  };
   for (std::size_t i = 0; i < e.size(); ++i) {
     auto& row = e[i];
     row.external.resize(external.size());
     for (std::size_t j = 0; j < external.size(); ++j) row.external[j] = (*external[j])[i];
+    row.scored.resize(scored.size());
+    for (std::size_t j = 0; j < scored.size(); ++j) row.scored[j] = count_of(scored[j], i);
     const bool has_track = std::any_of(track.begin(), track.end(), [&](const auto* v) { return !std::isnan((*v)[i]); });
     if (!has_track) continue;
     row.track_external.resize(track.size());
     for (std::size_t j = 0; j < track.size(); ++j) row.track_external[j] = (*track[j])[i];
+    row.track_scored.resize(track_scored.size());
+    for (std::size_t j = 0; j < track_scored.size(); ++j) row.track_scored[j] = count_of(track_scored[j], i);
   }
 }
 
@@ -354,13 +383,25 @@ data::ColumnTable evaluations_table(const std::vector<EvaluationRecord>& e,
     for (std::size_t j = 0; j < columns.size(); ++j)
       columns[j].push_back(row_values.empty() ? std::numeric_limits<double>::quiet_NaN() : row_values[j]);
   };
+  // Counts: 0 for a row without scores of that kind (a failed unit; no tracks).
+  std::vector<std::vector<std::int64_t>> scored(label_sets.size()), track_scored(per_track ? label_sets.size() : 0);
+  const auto add_counts = [&](std::vector<std::vector<std::int64_t>>& columns, const std::vector<std::int64_t>& counts) {
+    for (std::size_t j = 0; j < columns.size(); ++j) columns[j].push_back(j < counts.size() ? counts[j] : 0);
+  };
   for (const auto& row : e) {
     add(external, row.external, row);
-    if (per_track) add(track, row.track_external, row);
+    add_counts(scored, row.scored);
+    if (per_track) {
+      add(track, row.track_external, row);
+      add_counts(track_scored, row.track_scored);
+    }
   }
   const auto names = external_columns(label_sets, false), track_names = external_columns(label_sets, true);
   for (std::size_t j = 0; j < external.size(); ++j) t.add_column(names[j], std::move(external[j]));
   for (std::size_t j = 0; j < track.size(); ++j) t.add_column(track_names[j], std::move(track[j]));
+  const auto scored_names = scored_columns(label_sets, false), track_scored_names = scored_columns(label_sets, true);
+  for (std::size_t j = 0; j < scored.size(); ++j) t.add_column(scored_names[j], std::move(scored[j]));
+  for (std::size_t j = 0; j < track_scored.size(); ++j) t.add_column(track_scored_names[j], std::move(track_scored[j]));
   return t;
 }
 

@@ -68,6 +68,11 @@ struct EvaluationRecord {
   // The same per track when rows are segments of tracks (a track's prediction is the majority
   // cluster of its segments); empty when every row is its own track.
   std::vector<double> track_external;
+  // Per label set: the rows (scored) and tracks (track_scored, empty as track_external) whose
+  // labels the external scores compare with the partition: labelled, not DBSCAN noise. A row
+  // unlabelled in a set is clustered but left out of that set's scores. -1: not recorded (a
+  // results file written before the count existed).
+  std::vector<std::int64_t> scored, track_scored;
   // 1: the external scores include the label set the model was conditioned on (computed under
   // evaluation.allow_conditioned_scoring); such scores are not honest and are flagged as such.
   std::int64_t conditioned = 0;

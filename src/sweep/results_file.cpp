@@ -52,6 +52,7 @@ ResultsFile read_results_file(const fs::path& path) {
       throw UserError(path.string() + ": not a vaesweep results file (no " + std::string(table) + " table)");
   results.units = file.read_table("/units");
   results.evaluations = file.read_table("/evaluations");
+  if (file.exists("/features")) results.features = file.read_table("/features");
   results.study_name = file.string_attribute("/", "study_name");
   results.study_sha256 = file.string_attribute("/", "study_sha256");
   return results;

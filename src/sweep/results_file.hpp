@@ -45,6 +45,7 @@ void write_results_file(const std::filesystem::path& out, const ResultsContent& 
 struct ResultsFile {
   data::ColumnTable units;
   data::ColumnTable evaluations;
+  data::ColumnTable features;  // empty in a results file without /features
   std::string study_name;
   std::string study_sha256;
 };

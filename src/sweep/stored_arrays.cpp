@@ -24,7 +24,7 @@ data::ColumnTable rows_table(const data::FeatureTable& t) {
   for (const data::LabelSet& set : t.labels) {
     std::vector<std::string> names;
     names.reserve(set.codes.size());
-    for (int code : set.codes) names.push_back(set.classes[static_cast<std::size_t>(code)]);
+    for (std::size_t r = 0; r < set.codes.size(); ++r) names.push_back(set.class_of(r));  // "": unlabelled
     rows.add_column(set.name, std::move(names));
   }
   return rows;

@@ -251,6 +251,7 @@ EvaluationRecord empty_evaluation(const WorkUnit& unit, const std::string& metho
   e.status = status;
   e.inertia = e.silhouette = e.calinski_harabasz = e.davies_bouldin = e.trustworthiness = kNaN;
   e.external.assign(unit.label_sets.size() * external_metric_names().size(), kNaN);
+  e.scored.assign(unit.label_sets.size(), 0);
   return e;
 }
 
@@ -262,13 +263,16 @@ bool withheld(const WorkUnit& unit, const std::string& set_name) {
 }
 
 // The external scores of one labelling against every label set, in external_metric_names()
-// order per set; NaN for a withheld set.
-
+// order per set; NaN for a withheld set. `pred` holds the predictions of `rows` (of tracks
+// when `tracks` is given: one per track of those rows). A row (track) unlabelled in a set is
+// left out of that set's scores; `scored` gets how many were scored per set.
 std::vector<double> external_row(const WorkUnit& unit, const data::FeatureTable& features,
                                  const std::vector<std::size_t>& rows, const std::vector<int>& pred,
-                                 const metrics::TrackIndex* tracks) {
+                                 const metrics::TrackIndex* tracks, std::vector<std::int64_t>& scored) {
   std::vector<double> out;
-  for (const auto& set_name : unit.label_sets) {
+  scored.assign(unit.label_sets.size(), 0);
+  for (std::size_t s = 0; s < unit.label_sets.size(); ++s) {
+    const std::string& set_name = unit.label_sets[s];
     if (withheld(unit, set_name)) {
       out.insert(out.end(), external_metric_names().size(), kNaN);
       continue;
@@ -277,9 +281,20 @@ std::vector<double> external_row(const WorkUnit& unit, const data::FeatureTable&
     std::vector<int> truth;
     truth.reserve(rows.size());
     for (std::size_t r : rows) truth.push_back(codes[r]);
-    const metrics::ExternalScores s = tracks ? metrics::external_scores(metrics::track_labels(*tracks, truth), pred)
-                                             : metrics::external_scores(truth, pred);
-    for (double v : {s.ari, s.nmi, s.ami, s.purity, s.homogeneity, s.completeness, s.v_measure, s.fowlkes_mallows})
+    if (tracks) truth = metrics::track_labels(*tracks, truth);  // a track's rows share its labels
+    std::vector<int> labelled_truth, labelled_pred;
+    for (std::size_t i = 0; i < truth.size(); ++i)
+      if (truth[i] != data::LabelSet::kUnlabelled) {
+        labelled_truth.push_back(truth[i]);
+        labelled_pred.push_back(pred[i]);
+      }
+    scored[s] = static_cast<std::int64_t>(labelled_truth.size());
+    if (labelled_truth.empty()) {
+      out.insert(out.end(), external_metric_names().size(), kNaN);
+      continue;
+    }
+    const metrics::ExternalScores sc = metrics::external_scores(labelled_truth, labelled_pred);
+    for (double v : {sc.ari, sc.nmi, sc.ami, sc.purity, sc.homogeneity, sc.completeness, sc.v_measure, sc.fowlkes_mallows})
       out.push_back(v);
   }
   return out;
@@ -318,7 +333,7 @@ EvaluationRecord evaluate(const WorkUnit& unit, const data::FeatureTable& featur
     e.calinski_harabasz = metrics::calinski_harabasz(Z, labels);
     e.davies_bouldin = metrics::davies_bouldin(Z, labels);
   }
-  e.external = external_row(unit, features, rows, labels, nullptr);
+  e.external = external_row(unit, features, rows, labels, nullptr, e.scored);
   e.conditioned = unit.model.kind == ModelKind::cvae && unit.model.allow_conditioned_scoring &&
                   std::find(unit.label_sets.begin(), unit.label_sets.end(), unit.model.condition_on) !=
                       unit.label_sets.end();
@@ -327,7 +342,8 @@ EvaluationRecord evaluate(const WorkUnit& unit, const data::FeatureTable& featur
   for (std::size_t r : rows) track_ids.push_back(features.track_ids[r]);
   const metrics::TrackIndex tracks = metrics::track_index(track_ids);
   if (tracks.segmented())
-    e.track_external = external_row(unit, features, rows, metrics::track_majority(tracks, labels), &tracks);
+    e.track_external =
+        external_row(unit, features, rows, metrics::track_majority(tracks, labels), &tracks, e.track_scored);
   return e;
 }
 

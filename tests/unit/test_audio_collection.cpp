@@ -78,9 +78,34 @@ TEST(AudioCollection, ManifestPathsAndLabels) {
   EXPECT_EQ(c.items[0].path, dir / "clips/a.wav");
   EXPECT_EQ(c.items[1].path, fs::path("/abs/b.wav"));
   EXPECT_EQ(c.items[1].labels, std::vector<std::string>{"bn"});
-  c = vd::read_audio_manifest(dir / "m.csv", {});  // every column but path
-  EXPECT_EQ(c.label_names, (std::vector<std::string>{"genre", "language"}));
+  c = vd::read_audio_manifest(dir / "m.csv", {});  // only the columns named are labels
+  EXPECT_TRUE(c.label_names.empty());
+  EXPECT_TRUE(c.items[0].labels.empty());
+  EXPECT_EQ(vd::unused_manifest_columns(dir / "m.csv", {}, {}), (std::vector<std::string>{"genre", "language"}));
   const std::string e = error_of([&] { vd::read_audio_manifest(dir / "m.csv", {"mood"}); });
   EXPECT_NE(e.find("mood"), std::string::npos) << e;
   EXPECT_NE(e.find("m.csv"), std::string::npos) << e;
+}
+
+// Real metadata: a blank label cell leaves the file unlabelled there (or is refused when
+// labels are required); lyrics are a column to keep as it is, never a label.
+TEST(AudioCollection, ManifestBlankLabelsAndKeptColumns) {
+  vaesweep::test::TempDir dir;
+  touch(dir / "m.csv", "path,genre,lyrics,language\na.wav,rock,\"la, la\",en\nb.wav,,words,bn\nc.wav,folk,,en\n");
+  const auto c = vd::read_audio_manifest(dir / "m.csv", {"genre"}, {"lyrics"});
+  EXPECT_EQ(c.label_names, std::vector<std::string>{"genre"});
+  EXPECT_EQ(c.kept_names, std::vector<std::string>{"lyrics"});
+  ASSERT_EQ(c.items.size(), 3U);
+  EXPECT_EQ(c.items[0].labels, std::vector<std::string>{"rock"});
+  EXPECT_EQ(c.items[1].labels, std::vector<std::string>{""});
+  EXPECT_EQ(c.items[0].kept, std::vector<std::string>{"la, la"});
+  EXPECT_EQ(c.items[2].kept, std::vector<std::string>{""});
+  EXPECT_EQ(vd::unused_manifest_columns(dir / "m.csv", {"genre"}, {"lyrics"}), std::vector<std::string>{"language"});
+  const std::string required = error_of([&] { vd::read_audio_manifest(dir / "m.csv", {"genre"}, {}, true); });
+  EXPECT_NE(required.find("m.csv:3"), std::string::npos) << required;
+  EXPECT_NE(required.find("\"genre\" is empty"), std::string::npos) << required;
+  const std::string both = error_of([&] { vd::read_audio_manifest(dir / "m.csv", {"genre"}, {"genre"}); });
+  EXPECT_NE(both.find("both as a label and as a kept column"), std::string::npos) << both;
+  const std::string folder = error_of([&] { vd::open_audio_collection(dir.path(), {}, false, {"lyrics"}); });
+  EXPECT_NE(folder.find("no columns to keep"), std::string::npos) << folder;
 }

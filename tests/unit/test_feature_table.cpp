@@ -65,6 +65,27 @@ TEST(FeatureTable, LabelsAndIdentifiersAreNeverFeatures) {
   EXPECT_EQ(t.excluded, (std::vector<std::string>{"filename", "length"}));
 }
 
+// A blank label cell is an unlabelled row in that set only (not a class named ""); with
+// require_labels it is refused, naming file, line and column.
+TEST(FeatureTable, BlankLabelCellsAreUnlabelledRows) {
+  const auto p = write_temp("blank.csv", "filename,f1,genre,language\na.wav,1,rock,en\nb.wav,2,,bn\nc.wav,3,pop,\n");
+  const FeatureTable t = table_from_csv(read_csv(p), {{"genre", "language"}, {}, ""});
+  EXPECT_EQ(t.label("genre").classes, (std::vector<std::string>{"pop", "rock"}));
+  EXPECT_EQ(t.label("genre").codes, (std::vector<int>{1, LabelSet::kUnlabelled, 0}));
+  EXPECT_EQ(t.label("genre").unlabelled(), 1U);
+  EXPECT_EQ(t.label("genre").class_of(1), "");
+  EXPECT_EQ(t.label("language").class_of(0), "en");
+  EXPECT_EQ(unlabelled_summary(t), "genre: 1 of 3 rows unlabelled, left out of its external scores; "
+                                   "language: 1 of 3 rows unlabelled, left out of its external scores");
+  EXPECT_EQ(t.X.rows(), 3);  // every row is still data
+  const std::string e = error_of([&] { table_from_csv(read_csv(p), {{"genre"}, {"language"}, "", true}); });
+  EXPECT_NE(e.find("blank.csv:3: label column \"genre\" is empty"), std::string::npos) << e;
+  // An unlabelled row has no condition: its one-hot row is all zeros.
+  const Eigen::MatrixXd C = one_hot(t.label("genre"), {"pop", "rock"}, t.ids, "blank.csv");
+  EXPECT_EQ(C.row(1).sum(), 0.0);
+  EXPECT_EQ(C(0, 1), 1.0);
+}
+
 TEST(FeatureTable, NaNAndTextCellsNameLineAndColumn) {
   const auto nan = write_temp("nan.csv", "f1,f2,label\n1,2,a\n3,nan,b\n");
   std::string e = error_of([&] { table_from_csv(read_csv(nan), {{"label"}, {}, ""}); });

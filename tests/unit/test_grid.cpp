@@ -105,6 +105,24 @@ TEST(Grid, FeatureHashSeparatesDataSettingsOnly) {
   EXPECT_EQ(g.feature_representatives(), (std::vector<std::size_t>{0, 1}));
 }
 
+// features.kind = "librosa" is the published table, whose MFCCs are 20: left unset, n_mfcc
+// follows the kind (and the unit is the one that sets 20 explicitly); set, it is kept.
+TEST(Grid, LibrosaKindTakesTheTablesTwentyMfccsUnlessNMfccIsSet) {
+  const Grid kinds = grid_of("[grid]\n\"features.kind\" = [\"mfcc_stats\", \"librosa\"]\n");
+  ASSERT_EQ(kinds.size(), 2u);
+  EXPECT_EQ(kinds.unit(0).features.n_mfcc, 13);
+  EXPECT_EQ(kinds.unit(1).features.n_mfcc, kLibrosaTableMfcc);
+  EXPECT_EQ(kinds.unit(1).settings.at("features.n_mfcc").value.as_int(), kLibrosaTableMfcc);
+  const Grid twenty = grid_of("[features]\nkind = \"librosa\"\nn_mfcc = 20\n");
+  EXPECT_EQ(kinds.config_hash(1), twenty.config_hash(0));
+  EXPECT_EQ(kinds.feature_hash(1), twenty.feature_hash(0));
+  const Grid thirteen = grid_of("[features]\nkind = \"librosa\"\nn_mfcc = 13\n");
+  EXPECT_EQ(thirteen.unit(0).features.n_mfcc, 13);
+  EXPECT_NE(thirteen.config_hash(0), kinds.config_hash(1));
+  const Grid mfcc = grid_of("[features]\nn_mfcc = 13\n");  // the other kinds keep the schema's 13
+  EXPECT_EQ(mfcc.config_hash(0), grid_of("").config_hash(0));
+}
+
 TEST(Grid, KeysThatDoNotApplyMakeNoUnits) {
   // A feature table has no audio settings; a descriptive key changes nothing.
   const Grid table = grid_of("[data]\nsource = \"table\"\npath = \"t.csv\"\n"

@@ -76,6 +76,10 @@ EvaluationRecord evaluation_record(std::int64_t unit, std::int64_t k, std::size_
   for (std::size_t j = 0; j < width; ++j) e.external.push_back(j == 3 ? kNaN : 0.01 * static_cast<double>(j + unit));
   if (track)
     for (std::size_t j = 0; j < width; ++j) e.track_external.push_back(j == 0 ? -kNaN : 0.5 + static_cast<double>(j));
+  for (std::size_t set = 0; set < width / external_metric_names().size(); ++set) {
+    e.scored.push_back(300 - unit - static_cast<std::int64_t>(set));
+    if (track) e.track_scored.push_back(30 - static_cast<std::int64_t>(set));
+  }
   return e;
 }
 
@@ -142,6 +146,8 @@ void expect_same(const EvaluationRecord& a, const EvaluationRecord& b) {
   EXPECT_TRUE(same_bits(a.trustworthiness, b.trustworthiness)) << a.unit;
   EXPECT_TRUE(same_bits(a.external, b.external)) << a.unit;
   EXPECT_TRUE(same_bits(a.track_external, b.track_external)) << a.unit;
+  EXPECT_EQ(a.scored, b.scored) << a.unit;
+  EXPECT_EQ(a.track_scored, b.track_scored) << a.unit;
   EXPECT_EQ(a.conditioned, b.conditioned);
   EXPECT_EQ(a.assignment, b.assignment);
 }
