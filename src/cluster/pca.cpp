@@ -4,12 +4,15 @@
 #include <cmath>
 #include <string>
 
+#include "cluster/randomized_svd.hpp"
 #include "core/error.hpp"
 
 namespace vaesweep::cluster {
+namespace {
 
-PcaResult pca(const Eigen::MatrixXd& X, int n_components) {
-  using Eigen::Index;
+using Eigen::Index;
+
+void check_input(const Eigen::MatrixXd& X, int n_components) {
   const Index n = X.rows();
   const Index d = X.cols();
   if (n < 2) throw UserError("pca: X has " + std::to_string(n) + " samples; expected at least 2");
@@ -24,15 +27,45 @@ PcaResult pca(const Eigen::MatrixXd& X, int n_components) {
           throw UserError("pca: X(" + std::to_string(i) + ", " + std::to_string(j) + ") = " +
                           std::to_string(X(i, j)) + "; expected finite values");
   }
+}
 
+// The leading n_components singular triplets of the centred data, by the chosen solver.
+ThinSvd leading_svd(const Eigen::MatrixXd& Xc, int n_components, PcaSolver solver) {
+  if (solver == PcaSolver::randomized) {
+    RandomizedSvdParams params;
+    params.n_components = n_components;
+    return randomized_svd(Xc, params);
+  }
+  // Thin SVD like LAPACK's gesdd with full_matrices=False; BDCSVD scales to large n.
+  Eigen::BDCSVD<Eigen::MatrixXd> svd(Xc, Eigen::ComputeThinU | Eigen::ComputeThinV);
+  return {svd.matrixU().leftCols(n_components), svd.singularValues().head(n_components),
+          svd.matrixV().leftCols(n_components)};
+}
+
+}  // namespace
+
+PcaSolver parse_pca_solver(const std::string& name) {
+  if (name == "full") return PcaSolver::full;
+  if (name == "randomized") return PcaSolver::randomized;
+  throw UserError("unknown PCA solver \"" + name + "\"; valid names are: full, randomized");
+}
+
+std::string to_string(PcaSolver solver) { return solver == PcaSolver::randomized ? "randomized" : "full"; }
+
+PcaSolver auto_pca_solver(Index n, Index d, int n_components) {
+  if (std::max(n, d) <= 500) return PcaSolver::full;
+  return n_components < 0.8 * static_cast<double>(std::min(n, d)) ? PcaSolver::randomized : PcaSolver::full;
+}
+
+PcaResult pca(const Eigen::MatrixXd& X, int n_components, PcaSolver solver) {
+  check_input(X, n_components);
+  const Index n = X.rows();
   PcaResult out;
   out.mean = X.colwise().mean().transpose();
   const Eigen::MatrixXd Xc = X.rowwise() - out.mean.transpose();
-  // Thin SVD like LAPACK's gesdd with full_matrices=False; BDCSVD scales to large n.
-  Eigen::BDCSVD<Eigen::MatrixXd> svd(Xc, Eigen::ComputeThinU | Eigen::ComputeThinV);
-  Eigen::MatrixXd U = svd.matrixU().leftCols(n_components);
-  Eigen::MatrixXd V = svd.matrixV().leftCols(n_components);
-  const Eigen::VectorXd S = svd.singularValues().head(n_components);
+  ThinSvd svd = leading_svd(Xc, n_components, solver);
+  Eigen::MatrixXd& U = svd.U;
+  Eigen::MatrixXd& V = svd.V;
 
   // svd_flip(u_based_decision=True) decides on all n rows of U; only the kept columns matter.
   for (Index c = 0; c < n_components; ++c) {
@@ -46,8 +79,9 @@ PcaResult pca(const Eigen::MatrixXd& X, int n_components) {
   }
 
   out.components = V.transpose();
-  out.explained_variance = S.array().square() / static_cast<double>(n - 1);
-  out.transformed = U * S.asDiagonal();  // = Xc * V, as sklearn's fit_transform returns it
+  out.explained_variance = svd.S.array().square() / static_cast<double>(n - 1);
+  out.total_variance = Xc.squaredNorm() / static_cast<double>(n - 1);
+  out.transformed = U * svd.S.asDiagonal();  // = Xc * V, as sklearn's fit_transform returns it
   return out;
 }
 

@@ -54,6 +54,7 @@ bool irrelevant_model_key(const std::string& key, const Settings& s) {
   const std::string& kind = s.at("model.kind").value.as_string();
   const bool variational = kind == "vae" || kind == "conv_vae" || kind == "cvae";
   if (key == "model.convolution") return kind != "conv_vae";
+  if (key == "model.pca_solver") return kind != "pca";
   if (key == "model.condition_on" || key == "evaluation.allow_conditioned_scoring") return kind != "cvae";
   if (key == "model.kl_schedule") return !variational;
   if (key == "model.warmup_epochs") return !variational || s.at("model.kl_schedule").value.as_string() != "linear";

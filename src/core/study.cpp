@@ -534,6 +534,7 @@ ModelSpec model_spec(const Settings& s) {
   m.checkpoints = s.at("model.checkpoints").value.as_bool();
   m.reconstruction_examples = integer(s, "model.reconstruction_examples");
   m.engine = text(s, "model.engine") == "auto" ? "batched" : text(s, "model.engine");
+  m.pca_solver = text(s, "model.pca_solver");
   m.allow_conditioned_scoring = s.at("evaluation.allow_conditioned_scoring").value.as_bool();
   return m;
 }

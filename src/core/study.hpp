@@ -149,6 +149,7 @@ struct ModelSpec {
   bool checkpoints = false;
   int reconstruction_examples = 0;
   std::string engine = "batched";     // model.engine, auto resolved (resolve_auto_engine; unresolved: batched)
+  std::string pca_solver = "auto";    // pca: auto | full | randomized (auto resolves on the data's shape)
   bool allow_conditioned_scoring = false;  // evaluation.allow_conditioned_scoring
 
   // A model trained by gradient descent (vae, conv_vae, cvae, ae).

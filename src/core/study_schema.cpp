@@ -130,6 +130,12 @@ std::vector<KeySpec> make_keys() {
        "models of one architecture (any kind, conv_vae too) as one LibTorch network on the rank's device; torch: "
        "LibTorch autograd, one model at a time"},
       {"model.latent_dim", T::integer, 8, {}, 1, 65536, "latent dimension (PCA: components)"},
+      // Later, and auto leaves no line: pca units hash as before the key existed (their numbers
+      // come from full on tables up to 500 rows and columns); an explicit solver is a unit of
+      // its own. Which solver a unit ran is in its record (/units pca_solver).
+      {"model.pca_solver", T::string, "auto", {"auto", "full", "randomized"}, -inf, inf,
+       "pca: full (exact SVD), randomized (Halko et al., fixed seed), or auto as scikit-learn 1.2: randomized "
+       "when max(rows, columns) > 500 and latent_dim < 0.8 * min(rows, columns), else full", true},
       {"model.beta", T::real, 1.0, {}, 0, 1.0e6, "weight of the KL term"},
       {"model.epochs", T::integer, 50, {}, 1, 1.0e6, "training epochs"},
       {"model.batch_size", T::integer, 64, {}, 1, 1.0e7, "mini-batch size"},

@@ -18,12 +18,12 @@ void put_unit(ByteWriter& w, const UnitRecord& u) {
   w.put(u.unit);
   for (const auto* s : {&u.config_hash, &u.group_hash, &u.feature_hash, &u.model, &u.axes, &u.status, &u.message,
                         &u.kl_per_dim, &u.host, &u.device, &u.run_id, &u.condition_on, &u.withheld, &u.checkpoint,
-                        &u.reconstructions, &u.engine, &u.precision})
+                        &u.reconstructions, &u.engine, &u.precision, &u.pca_solver})
     w.put_string(*s);
   w.put(u.collapsed);
   w.put(u.beta), w.put(u.latent_dim), w.put(u.seed), w.put(u.epochs_run), w.put(u.train_seconds);
   w.put(u.eval_seconds), w.put(u.loss), w.put(u.reconstruction), w.put(u.kl), w.put(u.active_units), w.put(u.rank);
-  w.put(u.started_at), w.put(u.wall_seconds), w.put(u.trained_with);
+  w.put(u.started_at), w.put(u.wall_seconds), w.put(u.trained_with), w.put(u.reused_fit);
   w.put(u.latent_rows), w.put(u.latent_cols), w.put_vector(u.latent);
 }
 
@@ -32,7 +32,7 @@ UnitRecord get_unit(ByteReader& r) {
   u.unit = r.get<std::int64_t>();
   for (auto* s : {&u.config_hash, &u.group_hash, &u.feature_hash, &u.model, &u.axes, &u.status, &u.message,
                   &u.kl_per_dim, &u.host, &u.device, &u.run_id, &u.condition_on, &u.withheld, &u.checkpoint,
-                  &u.reconstructions, &u.engine, &u.precision})
+                  &u.reconstructions, &u.engine, &u.precision, &u.pca_solver})
     *s = r.get_string();
   u.collapsed = r.get<std::int64_t>();
   u.beta = r.get<double>(), u.latent_dim = r.get<std::int64_t>(), u.seed = r.get<std::int64_t>();
@@ -40,6 +40,7 @@ UnitRecord get_unit(ByteReader& r) {
   u.loss = r.get<double>(), u.reconstruction = r.get<double>(), u.kl = r.get<double>();
   u.active_units = r.get<std::int64_t>(), u.rank = r.get<std::int64_t>();
   u.started_at = r.get<double>(), u.wall_seconds = r.get<double>(), u.trained_with = r.get<std::int64_t>();
+  u.reused_fit = r.get<std::int64_t>();
   u.latent_rows = r.get<std::int64_t>(), u.latent_cols = r.get<std::int64_t>();
   u.latent = r.get_vector<double>();
   if (u.latent.size() != static_cast<std::size_t>(u.latent_rows * u.latent_cols))
@@ -123,6 +124,8 @@ const std::vector<Field<UnitRecord>>& unit_fields() {
       {"engine", &U::engine, true},
       {"trained_with", &U::trained_with, true},
       {"precision", &U::precision, true},
+      {"pca_solver", &U::pca_solver, true},
+      {"reused_fit", &U::reused_fit, true},
   };
   return fields;
 }

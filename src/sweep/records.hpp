@@ -41,6 +41,13 @@ struct UnitRecord {
   std::string precision;          // the trained model's arithmetic: "float32"; empty: not trained
   std::int64_t trained_with = 0;  // models trained together in one batch, this one included (0: not trained)
   std::string checkpoint;         // the saved model, relative to the results file's folder; empty: none
+  // pca: the solver that produced the unit's numbers, "full" or "randomized" (model.pca_solver
+  // with auto resolved on the table's shape); empty for other models. A results file written
+  // before the column existed ran every pca unit with full.
+  std::string pca_solver;
+  // 1: the model was not fitted for this unit but taken from an earlier unit of the same rank
+  // with the same input, latent_dim and solver (pca); train_seconds is then the lookup's time.
+  std::int64_t reused_fit = 0;
   // model.reconstruction_examples: per example "<row id>:<x_1> ... <x_d>|<x̂_1> ... <x̂_d>", examples
   // separated by ";", values with 9 significant digits (the model computes in float32); x is
   // the row as the model saw it (standardised), x̂ its reconstruction from the posterior mean.

@@ -23,6 +23,7 @@
 #include "metrics/trustworthiness.hpp"
 #include "data/modalities.hpp"
 #include "sweep/partition.hpp"
+#include "sweep/pca_fit_cache.hpp"
 #include "sweep/stored_arrays.hpp"
 #include "models/stacked_training.hpp"
 #include "models/vae.hpp"
@@ -224,11 +225,17 @@ LatentSpace fit_model(const WorkUnit& unit, const data::FeatureTable& features, 
   LatentSpace space;
   if (m.kind == ModelKind::pca) {
     const auto start = std::chrono::steady_clock::now();
-    cluster::PcaResult p = cluster::pca(X, m.latent_dim);
+    const cluster::PcaSolver solver = m.pca_solver == "auto"
+                                          ? cluster::auto_pca_solver(X.rows(), X.cols(), m.latent_dim)
+                                          : cluster::parse_pca_solver(m.pca_solver);
+    record.pca_solver = cluster::to_string(solver);
+    // Units that differ only in seed or clustering settings share one fit (pca_fit_cache.hpp).
+    const CachedPca p = fit_pca_once(X, m.latent_dim, solver);
     record.train_seconds = seconds_since(start);
-    const Eigen::RowVectorXd variance = p.transformed.array().square().colwise().mean();
+    record.reused_fit = p.reused ? 1 : 0;
+    const Eigen::RowVectorXd variance = p.fit->transformed.array().square().colwise().mean();
     record.active_units = (variance.array() > models::kActiveUnitThreshold).count();
-    space = {std::move(p.transformed), "pca"};
+    space = {p.fit->transformed, "pca"};
   } else {
     space = train_model(unit, features, X, context, trained, record);
     if (record.status != "ok") return space;

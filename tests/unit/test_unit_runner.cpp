@@ -5,6 +5,7 @@
 #include <cmath>
 #include <filesystem>
 
+#include "cluster/pca.hpp"
 #include "core/grid.hpp"
 #include "data/dataset.hpp"
 #include "models/vae.hpp"
@@ -85,6 +86,41 @@ TEST_F(UnitRunnerTest, PcaBaselineAndDeterminism) {
   EXPECT_EQ(at_k(a, 4).silhouette, at_k(b, 4).silhouette);
   EXPECT_EQ(at_k(a, 4).external, at_k(b, 4).external);
   EXPECT_GT(at_k(a, 4).external[0], 0.8);
+}
+
+// PCA draws nothing from the unit's seed: units that differ only in seed take the first one's
+// fit (reused_fit), with the numbers of a fresh fit; another solver is another fit.
+TEST_F(UnitRunnerTest, PcaUnitsThatDifferOnlyInSeedShareOneFit) {
+  data::FeatureTable features = *features_;
+  features.X(0, 0) += 0.125;  // an input no other test fitted: the first unit below fits it
+  WorkUnit first = grid_->unit(1);
+  first.settings.at("evaluation.store_latents").value = Value(true);
+  WorkUnit second = first;
+  second.seed = first.seed + 1;
+  const UnitOutcome a = run_unit(first, features, {});
+  const UnitOutcome b = run_unit(second, features, {});
+  ASSERT_EQ(a.unit.status, "ok") << a.unit.message;
+  ASSERT_EQ(b.unit.status, "ok") << b.unit.message;
+  EXPECT_EQ(a.unit.reused_fit, 0);
+  EXPECT_EQ(b.unit.reused_fit, 1);
+  EXPECT_EQ(a.unit.pca_solver, "full");  // auto on 80 rows: full, as sklearn's auto
+  EXPECT_EQ(b.unit.pca_solver, "full");
+  const Eigen::MatrixXd fresh = cluster::pca(features.X, first.model.latent_dim).transformed;
+  const std::vector<double> fresh_rows = [&] {
+    std::vector<double> out;
+    for (Eigen::Index i = 0; i < fresh.rows(); ++i)
+      for (Eigen::Index j = 0; j < fresh.cols(); ++j) out.push_back(fresh(i, j));
+    return out;
+  }();
+  EXPECT_EQ(a.unit.latent, fresh_rows);
+  EXPECT_EQ(b.unit.latent, fresh_rows);
+
+  WorkUnit randomized = first;
+  randomized.model.pca_solver = "randomized";
+  const UnitOutcome r = run_unit(randomized, features, {});
+  EXPECT_EQ(r.unit.reused_fit, 0);
+  EXPECT_EQ(r.unit.pca_solver, "randomized");
+  EXPECT_EQ(run_unit(randomized, features, {}).unit.reused_fit, 1);
 }
 
 TEST_F(UnitRunnerTest, AFailingUnitIsRecordedNotThrown) {
