@@ -105,8 +105,11 @@ std::vector<std::string> changed_keys(const Study& before, const Study& after) {
 PriorWork read_prior_work(const fs::path& results) {
   PriorWork prior;
   std::error_code ec;
-  if (fs::exists(results, ec)) read_results(results, prior);
-  prior.shards = read_shards(results);
+  std::vector<Shard> shards = read_shards(results);
+  // A run started with --overwrite left its journals: the file it was replacing is not read.
+  prior.results_replaced = std::any_of(shards.begin(), shards.end(), [](const Shard& s) { return s.header.replaces_results; });
+  if (!prior.results_replaced && fs::exists(results, ec)) read_results(results, prior);
+  prior.shards = std::move(shards);
   std::set<std::string> known_runs;
   for (const auto& r : prior.runs) known_runs.insert(r.run_id);
   std::set<std::string> known_studies;

@@ -27,7 +27,10 @@ struct PriorWork {
   std::vector<Shard> shards;        // the journals read (their units moved into `units`)
   std::vector<PriorStudy> studies;  // distinct studies the units ran under
   std::vector<std::string> label_sets;
-  bool results_file = false;        // whether the results file existed
+  bool results_file = false;        // whether the results file existed (and was read)
+  // The results file was left unread: a journal of a run started with --overwrite says it is
+  // being replaced (ShardHeader::replaces_results).
+  bool results_replaced = false;
   std::string study_name;           // of the results file ("" without one)
   std::int64_t grid_units = 0;      // units in the grid when the results file was written
   std::int64_t slice_index = 0, slice_count = 0;  // a file of `run --slice I/N`; count 0: the whole grid

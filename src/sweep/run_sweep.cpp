@@ -1,5 +1,7 @@
 #include "sweep/run_sweep.hpp"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <iterator>
 #include <map>
@@ -37,12 +39,15 @@ struct Decision {
   std::string run_id;
   bool nothing_to_do = false;
   std::uint64_t done_before = 0, failed_before = 0;
+  std::vector<std::string> full_pca_groups;  // RunContext::full_pca_groups
 };
 
 std::string encode_decision(const Decision& d) {
   ByteWriter w;
   w.put_string(d.refusal), w.put_string(d.run_id), w.put<std::uint8_t>(d.nothing_to_do);
   w.put(d.done_before), w.put(d.failed_before);
+  w.put(static_cast<std::uint64_t>(d.full_pca_groups.size()));
+  for (const auto& g : d.full_pca_groups) w.put_string(g);
   return w.bytes();
 }
 
@@ -51,6 +56,8 @@ Decision decode_decision(const std::string& bytes) {
   Decision d;
   d.refusal = r.get_string(), d.run_id = r.get_string(), d.nothing_to_do = r.get<std::uint8_t>() != 0;
   d.done_before = r.get<std::uint64_t>(), d.failed_before = r.get<std::uint64_t>();
+  d.full_pca_groups.resize(r.get<std::uint64_t>());
+  for (auto& g : d.full_pca_groups) g = r.get_string();
   return d;
 }
 
@@ -73,13 +80,14 @@ void remove_stale_temporaries(const fs::path& out) {
     if (e.path().filename().string().rfind(prefix, 0) == 0) fs::remove(e.path(), ec);
 }
 
-// --overwrite: what an earlier run of this output left goes, once the study has been checked.
-void discard_earlier_output(const fs::path& out) {
+// --overwrite: the journals of an earlier run of this output go, once the study has been
+// checked. The results file stays until this run's final rename replaces it, so a crash or a
+// full disk leaves the old file (this run's journals say it is being replaced).
+void discard_earlier_journals(const fs::path& out) {
   std::error_code ec;
   if (fs::is_directory(shard_folder(out), ec))
     for (const auto& e : fs::directory_iterator(shard_folder(out)))
       if (e.path().extension() == ".journal") fs::remove(e.path(), ec);
-  fs::remove(out, ec);
 }
 
 // The slice a results file was written by: its slice_index / slice_count attributes (absent: the
@@ -137,7 +145,7 @@ void refuse_unsafe_output(const fs::path& out, const Study& study) {
 // The root's checks and plan: which units this run does. UserError leaves everything as it was.
 SchedulePlan plan_run(const RunOptions& options, const Study& study, const Grid& grid, const HashIndex& index,
                       int ranks, const std::string& auto_engine, bool gpu, bool& has_shards,
-                      std::size_t& failed_before) {
+                      std::size_t& failed_before, std::vector<std::string>& full_pca_groups) {
   const fs::path& out = options.out;
   std::error_code ec;
   const bool results_exist = fs::exists(out, ec);
@@ -160,6 +168,10 @@ SchedulePlan plan_run(const RunOptions& options, const Study& study, const Grid&
     for (const Shard& s : prior.shards)
       if (!s.damage.empty()) log_warn(s.path.string() + ": " + s.damage + " (those units run again)");
   }
+  std::set<std::string> full;
+  for (const ShardUnit& u : prior.units)
+    if (u.unit.model == "pca" && (u.unit.pca_solver.empty() || u.unit.pca_solver == "full")) full.insert(u.unit.group_hash);
+  full_pca_groups.assign(full.begin(), full.end());
   ToRun to_run = units_to_run(grid, prior, index, options.retry_failed);
   failed_before = to_run.failed_before;
   SchedulePlan plan;
@@ -183,15 +195,16 @@ SchedulePlan plan_run(const RunOptions& options, const Study& study, const Grid&
   plan.progress_interval = options.progress_interval;
   remove_stale_temporaries(out);
   if (options.overwrite) {
-    discard_earlier_output(out);
+    discard_earlier_journals(out);
     has_shards = false;
   }
   return plan;
 }
 
 ShardHeader shard_header(const Study& study, const Grid& grid, const Decision& decision, const MpiSession& mpi,
-                         double started_at) {
+                         double started_at, bool overwrite) {
   ShardHeader h;
+  h.replaces_results = overwrite;
   h.run_id = decision.run_id;
   h.rank = mpi.rank();
   h.ranks = mpi.size();
@@ -228,11 +241,37 @@ std::string outcome_text(StopReason reason) {
   return "";
 }
 
+// Which file a path names, and its size and time: a results file that a resume planned with
+// must be the one it merges into.
+struct FileIdentity {
+  dev_t device = 0;
+  ino_t inode = 0;
+  off_t size = 0;
+  std::int64_t modified_ns = 0;
+  friend bool operator==(const FileIdentity&, const FileIdentity&) = default;
+};
+
+std::optional<FileIdentity> identity_of(const fs::path& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+  return FileIdentity{st.st_dev, st.st_ino, st.st_size,
+                      static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec};
+}
+
 // The root's merge: the results file (when resuming) and every journal, this run's too, into
-// one record per unit; written atomically, then the merged journals are removed.
+// one record per unit; written atomically, then the merged journals are removed. `planned` is
+// the results file the resume planned with: one deleted or replaced since holds earlier units
+// this run did not redo, so the merge refuses (keeping every journal) rather than drop them.
 RunSummary merge_results(const RunOptions& options, const Study& study, const Grid& grid, const HashIndex& index,
                          const std::map<std::string, data::FeatureTable>& tables, const ScheduleOutcome& outcome,
-                         const std::string& run_id, double started_at, const MpiSession& mpi) {
+                         const std::string& run_id, double started_at, const MpiSession& mpi,
+                         const std::optional<FileIdentity>& planned) {
+  if (planned && identity_of(options.out) != planned)
+    throw UserError(options.out.string() + ": the results file was " +
+                    (identity_of(options.out) ? "replaced" : "deleted") +
+                    " while this run ran; it held the earlier units this run did not redo, so nothing was merged. "
+                    "This run's units are kept in " + shard_folder(options.out).string() +
+                    ": put the file back and run again with --resume (or start anew with --overwrite)");
   PriorWork all = read_prior_work(options.out);
   std::vector<ShardUnit> merged = latest_records(std::move(all.units), index);
 
@@ -360,6 +399,7 @@ RunSummary run_sweep(const RunOptions& options, const MpiSession& mpi) {
   Decision decision;
   bool has_shards = false;
   HashIndex index;  // config hash -> grid index, on the root (planning and merging)
+  std::optional<FileIdentity> planned_results;  // the results file a resume planned with (root)
   if (mpi.is_root()) {
     try {
       const fs::path folder = options.out.has_parent_path() ? options.out.parent_path() : fs::path(".");
@@ -368,7 +408,9 @@ RunSummary run_sweep(const RunOptions& options, const MpiSession& mpi) {
       lock.emplace(options.out);
       std::size_t failed_before = 0;
       index = index_grid(grid);
-      plan = plan_run(options, study, grid, index, mpi.size(), auto_engine, gpu, has_shards, failed_before);
+      plan = plan_run(options, study, grid, index, mpi.size(), auto_engine, gpu, has_shards, failed_before,
+                      decision.full_pca_groups);
+      if (options.resume) planned_results = identity_of(options.out);
       decision.done_before = plan.done_before;
       decision.failed_before = failed_before;
       decision.run_id = new_run_id(started_at);
@@ -402,12 +444,13 @@ RunSummary run_sweep(const RunOptions& options, const MpiSession& mpi) {
   context.device = device;
   context.checkpoint_dir = options.out.string() + ".checkpoints";
   context.results_folder = std::filesystem::absolute(options.out).parent_path();
+  context.full_pca_groups.insert(decision.full_pca_groups.begin(), decision.full_pca_groups.end());
   models::use_threads(threads_per_rank());
 
   ScheduleOutcome outcome;
   {
     JournalWriter journal(shard_path(options.out, decision.run_id, mpi.rank()),
-                          encode_shard_header(shard_header(study, grid, decision, mpi, started_at)),
+                          encode_shard_header(shard_header(study, grid, decision, mpi, started_at, options.overwrite)),
                           options.sync_seconds);
     // Records a finished unit (not an abandoned one) in this rank's journal before the next
     // batch starts: a killed process loses nothing of it; a node that loses power loses at most
@@ -448,7 +491,8 @@ RunSummary run_sweep(const RunOptions& options, const MpiSession& mpi) {
   std::string message;
   if (mpi.is_root()) {
     try {
-      message = "S" + encode_summary(merge_results(options, study, grid, index, tables, outcome, decision.run_id, started_at, mpi));
+      message = "S" + encode_summary(merge_results(options, study, grid, index, tables, outcome, decision.run_id, started_at, mpi,
+                                                    planned_results));
     } catch (const UserError& e) {
       message = std::string("E") + e.what();
     } catch (const std::exception& e) {

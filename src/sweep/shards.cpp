@@ -9,7 +9,9 @@
 namespace vaesweep::sweep {
 namespace fs = std::filesystem;
 namespace {
-constexpr const char* kHeaderFormat = "vaesweep-shard-v1";
+// v2 added replaces_results; v1 journals (of earlier builds) are still read.
+constexpr const char* kHeaderFormat = "vaesweep-shard-v2";
+constexpr const char* kHeaderFormatV1 = "vaesweep-shard-v1";
 constexpr const char* kJournalSuffix = ".journal";
 }  // namespace
 
@@ -20,19 +22,22 @@ std::string encode_shard_header(const ShardHeader& h) {
                         &h.slurm_job_id, &h.slurm_array_job_id, &h.slurm_array_task_id})
     w.put_string(*s);
   w.put(h.rank), w.put(h.ranks), w.put(h.grid_units), w.put(h.started_at);
+  w.put<std::uint8_t>(h.replaces_results ? 1 : 0);
   return w.bytes();
 }
 
 ShardHeader decode_shard_header(const std::string& bytes, const fs::path& file) {
   try {
     ByteReader r(bytes);
-    if (r.get_string() != kHeaderFormat) throw UserError("");
+    const std::string format = r.get_string();
+    if (format != kHeaderFormat && format != kHeaderFormatV1) throw UserError("");
     ShardHeader h;
     for (auto* s : {&h.run_id, &h.host, &h.study_sha256, &h.study_text, &h.study_file, &h.study_overrides,
                     &h.slurm_job_id, &h.slurm_array_job_id, &h.slurm_array_task_id})
       *s = r.get_string();
     h.rank = r.get<std::int64_t>(), h.ranks = r.get<std::int64_t>(), h.grid_units = r.get<std::int64_t>();
     h.started_at = r.get<double>();
+    if (format == kHeaderFormat) h.replaces_results = r.get<std::uint8_t>() != 0;
     return h;
   } catch (const std::exception&) {
     throw UserError(file.string() + ": not a vaesweep shard journal of this version (expected a " +

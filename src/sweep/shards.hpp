@@ -21,6 +21,10 @@ struct ShardHeader {
   std::int64_t grid_units = 0;
   double started_at = 0;  // Unix time of the run's start
   std::string slurm_job_id, slurm_array_job_id, slurm_array_task_id;
+  // Started with --overwrite: the results file it found is to be replaced, not continued. The
+  // file stays in place until the run's final rename, so a crash leaves the old file, and a
+  // --resume that finds such a journal ignores the old file's records.
+  bool replaces_results = false;
 };
 
 std::string encode_shard_header(const ShardHeader& header);

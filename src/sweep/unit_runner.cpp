@@ -225,9 +225,10 @@ LatentSpace fit_model(const WorkUnit& unit, const data::FeatureTable& features, 
   LatentSpace space;
   if (m.kind == ModelKind::pca) {
     const auto start = std::chrono::steady_clock::now();
-    const cluster::PcaSolver solver = m.pca_solver == "auto"
-                                          ? cluster::auto_pca_solver(X.rows(), X.cols(), m.latent_dim)
-                                          : cluster::parse_pca_solver(m.pca_solver);
+    const bool keeps_full = context.full_pca_groups.count(unit.group_hash) > 0;
+    const cluster::PcaSolver solver = m.pca_solver != "auto" ? cluster::parse_pca_solver(m.pca_solver)
+                                      : keeps_full           ? cluster::PcaSolver::full
+                                                             : cluster::auto_pca_solver(X.rows(), X.cols(), m.latent_dim);
     record.pca_solver = cluster::to_string(solver);
     // Units that differ only in seed or clustering settings share one fit (pca_fit_cache.hpp).
     const CachedPca p = fit_pca_once(X, m.latent_dim, solver);

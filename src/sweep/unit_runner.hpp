@@ -3,6 +3,7 @@
 // space for every (method, k) and score each partition in that same space.
 #include <filesystem>
 #include <functional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,10 @@ struct RunContext {
   // its file relative to `results_folder`. Empty: checkpoints are not saved.
   std::filesystem::path checkpoint_dir;
   std::filesystem::path results_folder;
+  // Group hashes (a configuration across seeds) whose pca units in the results file were fitted
+  // with the full solver, including every pca unit written before model.pca_solver existed:
+  // "auto" keeps the full solver there, so the seeds of one configuration never mix solvers.
+  std::set<std::string> full_pca_groups;
 };
 
 struct UnitOutcome {

@@ -10,7 +10,7 @@ import h5py
 import numpy as np
 
 WHERE_AND_WHEN = {"rank", "host", "device", "train_seconds", "eval_seconds", "run_id", "started_at", "wall_seconds",
-                  "trained_with"}
+                  "trained_with", "reused_fit"}
 
 
 def load(path):

@@ -123,6 +123,38 @@ TEST_F(UnitRunnerTest, PcaUnitsThatDifferOnlyInSeedShareOneFit) {
   EXPECT_EQ(run_unit(randomized, features, {}).unit.reused_fit, 1);
 }
 
+// A results file whose pca units were fitted with the full solver (every pca unit was, before
+// model.pca_solver existed): "auto" keeps full for those configurations' other seeds, so one
+// configuration never mixes solvers across seeds; elsewhere it picks as scikit-learn does.
+TEST_F(UnitRunnerTest, AutoKeepsTheFullSolverOfAConfigurationsEarlierUnits) {
+  // 7 shifted copies of the 80 rows: more than 500 rows, where auto picks randomized.
+  data::FeatureTable wide = *features_;
+  const Eigen::Index n = features_->X.rows();
+  wide.X.resize(7 * n, features_->X.cols());
+  wide.ids.clear();
+  wide.track_ids.clear();
+  for (auto& set : wide.labels) set.codes.clear();
+  for (int copy = 0; copy < 7; ++copy) {
+    wide.X.middleRows(copy * n, n) = features_->X.array() + 0.01 * copy;
+    for (Eigen::Index r = 0; r < n; ++r) {
+      wide.ids.push_back(features_->ids[static_cast<std::size_t>(r)] + "/" + std::to_string(copy));
+      wide.track_ids.push_back(wide.ids.back());
+    }
+    for (std::size_t l = 0; l < wide.labels.size(); ++l)
+      wide.labels[l].codes.insert(wide.labels[l].codes.end(), features_->labels[l].codes.begin(),
+                                  features_->labels[l].codes.end());
+  }
+  const WorkUnit unit = grid_->unit(1);
+  ASSERT_EQ(unit.model.kind, ModelKind::pca);
+  ASSERT_EQ(cluster::auto_pca_solver(wide.X.rows(), wide.X.cols(), unit.model.latent_dim), cluster::PcaSolver::randomized);
+  EXPECT_EQ(run_unit(unit, wide, {}).unit.pca_solver, "randomized");
+  RunContext resumed;
+  resumed.full_pca_groups = {unit.group_hash};
+  EXPECT_EQ(run_unit(unit, wide, resumed).unit.pca_solver, "full");
+  resumed.full_pca_groups = {"another configuration"};
+  EXPECT_EQ(run_unit(unit, wide, resumed).unit.pca_solver, "randomized");
+}
+
 TEST_F(UnitRunnerTest, AFailingUnitIsRecordedNotThrown) {
   WorkUnit bad = grid_->unit(1);
   bad.model.latent_dim = 500;  // more PCA components than features: the unit fails, alone

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# The results file is replaced only by a complete new one, and never silently loses units:
+#  - --overwrite keeps the old file until its final rename: a run killed (kill -9) in the middle
+#    leaves the old file byte for byte; a --resume then continues the replacing run (not the
+#    old file's units);
+#  - a results file deleted while a --resume runs is not merged over: the run says so (exit 1)
+#    and keeps its journals, instead of writing a file without the earlier units.
+source "$(dirname "$0")/lib.sh"
+study="$PROJECT/sweeps/quickstart.toml"
+# noop units sleep instead of training: 12 units of 0.5 s, long enough to kill the run in the middle.
+noop=(--set 'grid.model=["noop"]' --set model.noop_seconds=0.5)
+slow=("${noop[@]}" --set 'grid.seed=[1,2,3,4,5,6,7,8,9,10,11,12]')
+
+"$VAESWEEP" run "$study" --set 'grid.model=["pca"]' --set 'grid.seed=[1]' --out r.h5 -q 2>old.txt ||
+  fail "the first results: $(cat old.txt)"
+cp r.h5 old.h5
+
+"$VAESWEEP" run "$study" "${slow[@]}" --out r.h5 --overwrite -q 2>killed.txt &
+victim=$!
+for _ in $(seq 1 100); do  # until the replacing run has journaled some units
+  [ -n "$(find r.h5.shards -name '*.journal' -size +2k 2>/dev/null)" ] && break
+  sleep 0.1
+done
+sleep 0.5
+kill -9 "$victim"
+wait "$victim" 2>/dev/null
+cmp -s r.h5 old.h5 && pass "kill -9 during --overwrite: the old results file is intact" ||
+  fail "kill -9 during --overwrite changed or removed the old results file"
+
+"$VAESWEEP" status r.h5 >status.txt 2>&1
+grep -q "12 units in the grid" status.txt && grep -q "1 shard journal" status.txt &&
+  pass "status shows the replacing run (12 units), not the old file" ||
+  fail "status after the killed --overwrite: $(cat status.txt)"
+
+"$VAESWEEP" run "$study" "${slow[@]}" --out r.h5 --resume >resumed.txt 2>&1 || fail "--resume: $(cat resumed.txt)"
+grep -q "done by earlier runs" resumed.txt && pass "--resume continues the replacing run" ||
+  fail "--resume did not continue the killed run: $(cat resumed.txt)"
+python_h5 - <<'PY' && pass "the replaced file holds only the new study's units, each once" || fail "the replaced results"
+import sys
+import h5py
+with h5py.File("r.h5") as f:
+    models = {m.decode() for m in f["units"]["model"]}
+    hashes = [h.decode() for h in f["units"]["config_hash"]]
+    runs = len(f["runs"])
+print(models, len(hashes), runs)
+sys.exit(0 if models == {"noop"} and len(hashes) == len(set(hashes)) == 12 and runs == 2 else 1)
+PY
+[ ! -d r.h5.shards ] || [ -z "$(ls r.h5.shards)" ] && pass "the journals are gone after the merge" ||
+  fail "journals left: $(ls r.h5.shards)"
+
+# --- the results file deleted while a --resume runs -------------------------------------------------
+"$VAESWEEP" run "$study" "${noop[@]}" --set 'grid.seed=[1,2]' --out v.h5 -q 2>first.txt || fail "v.h5: $(cat first.txt)"
+"$VAESWEEP" run "$study" "${slow[@]}" --out v.h5 --resume -q >vanish.txt 2>&1 &
+runner=$!
+for _ in $(seq 1 100); do
+  [ -n "$(find v.h5.shards -name '*.journal' 2>/dev/null)" ] && break
+  sleep 0.1
+done
+rm -f v.h5
+wait "$runner"
+rc=$?
+[ "$rc" -eq 1 ] && grep -q "v.h5: the results file was deleted while this run ran" vanish.txt &&
+  pass "a results file deleted during --resume: exit 1, named ($(grep -o 'deleted while[^;]*' vanish.txt))" ||
+  fail "results file deleted during --resume: exit $rc: $(cat vanish.txt)"
+[ ! -e v.h5 ] && [ -n "$(find v.h5.shards -name '*.journal' 2>/dev/null)" ] &&
+  pass "nothing was written over the loss; this run's journals are kept" || fail "after the deleted results file"
+finish
