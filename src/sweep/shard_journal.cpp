@@ -149,7 +149,8 @@ JournalWriter::JournalWriter(const fs::path& path, std::string_view header, doub
   if (header.size() > kMaxFrame)
     throw UserError(path_.string() + ": a journal header of " + std::to_string(header.size()) +
                     " bytes is over the 1 GiB limit");
-  fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  // Read-write: a journal whose name was deleted is copied back from this descriptor.
+  fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd_ < 0) {
     if (errno == EEXIST)
       throw UserError(path_.string() + ": the shard journal already exists (a journal is never reopened for writing)");
@@ -201,12 +202,51 @@ void JournalWriter::append(std::string_view payload) {
   end_ += frame_.size();
   ++records_;
   unsynced_ = true;
+  restore_if_unlinked();
   const std::chrono::duration<double> since = std::chrono::steady_clock::now() - last_sync_;
   if (since.count() >= sync_interval_) sync();
 }
 
+void JournalWriter::restore_if_unlinked() {
+  struct stat st {};
+  if (broken_ || ::fstat(fd_, &st) != 0 || st.st_nlink > 0) return;
+  // The name is gone (the shard folder or the journal deleted while the run ran): the records
+  // still live in the open file. Write them under the old name again, or every unit of this
+  // run would be lost at the merge while the run reported success.
+  std::error_code ec;
+  fs::create_directories(path_.parent_path(), ec);
+  const int fresh = ::open(path_.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fresh < 0) {
+    broken_ = true;
+    throw UserError(failure(path_, "the shard journal was deleted while the run ran and cannot be written again",
+                            errno));
+  }
+  std::string bytes(static_cast<std::size_t>(end_), '\0');
+  std::size_t got = 0;
+  while (got < bytes.size()) {
+    const ssize_t n = ::pread(fd_, bytes.data() + got, bytes.size() - got, static_cast<off_t>(got));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  int error = got == bytes.size() ? write_all(fresh, bytes) : EIO;
+  if (error == 0) error = data_sync(fresh);
+  if (error != 0) {
+    ::close(fresh);
+    broken_ = true;
+    throw UserError(failure(path_, "the shard journal was deleted while the run ran and could not be rewritten", error));
+  }
+  sync_folder_of(path_);
+  ::close(fd_);
+  fd_ = fresh;
+  unsynced_ = false;
+  log_warn(path_.string() + ": the shard journal was deleted while the run ran; its " + std::to_string(records_) +
+           " record(s) were written again from the open file");
+}
+
 void JournalWriter::sync() {
   if (broken_) return;
+  restore_if_unlinked();
   if (unsynced_) {
     if (const int error = data_sync(fd_)) {
       // After a failed fdatasync the kernel may have dropped the pages: a later success would

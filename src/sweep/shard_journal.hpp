@@ -44,6 +44,10 @@ class JournalWriter {
 
  private:
   void write_frame(std::string_view payload);
+  // When the journal's name was deleted (its link count is 0), writes its bytes to a new file
+  // of that name (recreating the folder) and continues there, with a warning; UserError when
+  // that fails.
+  void restore_if_unlinked();
 
   std::filesystem::path path_;
   int fd_ = -1;

@@ -4,7 +4,9 @@
 #    leaves the old file byte for byte; a --resume then continues the replacing run (not the
 #    old file's units);
 #  - a results file deleted while a --resume runs is not merged over: the run says so (exit 1)
-#    and keeps its journals, instead of writing a file without the earlier units.
+#    and keeps its journals, instead of writing a file without the earlier units;
+#  - the shard folder deleted while a run writes to it: each rank writes its journal again
+#    from the open file (with a warning), and the results hold every unit.
 source "$(dirname "$0")/lib.sh"
 study="$PROJECT/sweeps/quickstart.toml"
 # noop units sleep instead of training: 12 units of 0.5 s, long enough to kill the run in the middle.
@@ -64,4 +66,18 @@ rc=$?
   fail "results file deleted during --resume: exit $rc: $(cat vanish.txt)"
 [ ! -e v.h5 ] && [ -n "$(find v.h5.shards -name '*.journal' 2>/dev/null)" ] &&
   pass "nothing was written over the loss; this run's journals are kept" || fail "after the deleted results file"
+
+# --- the shard folder deleted while the run writes to it -------------------------------------------------
+"$VAESWEEP" run "$study" "${slow[@]}" --out d.h5 >deleted.txt 2>&1 &
+runner=$!
+for _ in $(seq 1 100); do
+  [ -n "$(find d.h5.shards -name '*.journal' -size +2k 2>/dev/null)" ] && break
+  sleep 0.1
+done
+rm -rf d.h5.shards
+wait "$runner"
+rc=$?
+[ "$rc" -eq 0 ] && grep -q "wrote d.h5: 12/12 units" deleted.txt && grep -q "journal was deleted while the run ran" deleted.txt &&
+  pass "shard folder deleted mid-run: journals written again, 12/12 units in the results" ||
+  fail "shard folder deleted mid-run: exit $rc: $(cat deleted.txt)"
 finish

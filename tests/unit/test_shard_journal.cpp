@@ -97,6 +97,29 @@ TEST_F(ShardJournalTest, SyncAfterEveryRecordAndEmptyJournal) {
             (std::vector<std::string>{record(0), record(1), record(2), record(3), record(4)}));
 }
 
+// The shard folder deleted while a run writes to it (a user cleaning up, a scratch purge): the
+// records still live in the open file, and the writer puts them back under the same name.
+TEST_F(ShardJournalTest, AJournalDeletedWhileWrittenIsWrittenAgain) {
+  const fs::path folder = temp_ / "r.h5.shards";
+  fs::create_directories(folder);
+  const fs::path path = folder / "run-rank0.journal";
+  {
+    JournalWriter w(path, "header", kNoSync);
+    for (std::size_t i = 0; i < 3; ++i) w.append(record(i));
+    fs::remove_all(folder);
+    ASSERT_FALSE(fs::exists(path));
+    w.append(record(3));  // notices the missing name: folder and file come back, with all 4
+    EXPECT_TRUE(fs::exists(path));
+    fs::remove(path);     // deleted again: sync() notices it too
+    w.sync();
+    w.append(record(4));
+  }
+  const JournalContents c = read_journal(path);
+  EXPECT_EQ(c.header, "header");
+  EXPECT_EQ(c.records, (std::vector<std::string>{record(0), record(1), record(2), record(3), record(4)}));
+  EXPECT_EQ(c.damage, "");
+}
+
 // The frame layout of the format: length and CRC-32 little-endian, then the payload. The CRC of
 // "123456789" is 0xCBF43926 (the standard CRC-32 check value).
 TEST_F(ShardJournalTest, FrameLayoutIsTheDocumentedOne) {
