@@ -13,6 +13,7 @@
 #include "app/commands.hpp"
 #include "core/error.hpp"
 #include "core/heap.hpp"
+#include "core/stop_request.hpp"
 #include "core/version.hpp"
 #include "models/blas_core.hpp"
 
@@ -55,7 +56,18 @@ void restart_with_right_blas_kernels(char** argv) {
 
 int main(int argc, char** argv) {
   using namespace vaesweep::app;
+  // A sweep answers Slurm's warning signal (SIGUSR1, or SIGTERM) from its first instruction: a
+  // job script requeues on exit 75, and the signal comes whenever the scheduler likes. The
+  // handlers go in before MPI and LibTorch start; the signals wait, blocked, across the restart
+  // for the BLAS kernels (execv keeps the mask, not the handlers). A stop asked this early is
+  // honoured when units would be handed out: none is, and the run exits 75.
+  const bool sweep = argc >= 2 && std::strcmp(argv[1], "run") == 0;
+  if (sweep) vaesweep::block_stop_signals();
   restart_with_right_blas_kernels(argv);
+  if (sweep) {
+    vaesweep::install_stop_handlers();
+    vaesweep::unblock_stop_signals();
+  }
   vaesweep::keep_freed_memory_for_reuse();
   if (argc < 2) {
     std::cerr << kUsage;

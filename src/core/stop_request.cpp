@@ -36,6 +36,18 @@ void install_stop_handlers() {
   for (int s : {SIGTERM, SIGUSR1, SIGINT}) sigaction(s, &action, nullptr);
 }
 
+namespace {
+void change_stop_mask(int how) {
+  sigset_t set;
+  sigemptyset(&set);
+  for (int s : {SIGTERM, SIGUSR1, SIGINT}) sigaddset(&set, s);
+  sigprocmask(how, &set, nullptr);
+}
+}  // namespace
+
+void block_stop_signals() { change_stop_mask(SIG_BLOCK); }
+void unblock_stop_signals() { change_stop_mask(SIG_UNBLOCK); }
+
 void request_stop(int signal_number) {
   int expected = 0;
   if (g_signal.compare_exchange_strong(expected, signal_number)) g_requested_ns.store(monotonic_ns());

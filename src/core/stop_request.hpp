@@ -10,6 +10,13 @@ namespace vaesweep {
 // process as usual: the first one restores the default action.
 void install_stop_handlers();
 
+// Blocks (or unblocks) SIGTERM, SIGUSR1 and SIGINT for the process: a signal that arrives while
+// blocked waits, and reaches the handler once unblocked. The mask survives execv, handlers do
+// not: `run` blocks before it restarts itself and installs and unblocks afterwards, so that no
+// moment of its life leaves the default action (death) to Slurm's warning signal.
+void block_stop_signals();
+void unblock_stop_signals();
+
 // Asks for a stop as a signal would (used when another rank forwards the request). The first
 // request wins; later ones change nothing.
 void request_stop(int signal_number);
