@@ -125,7 +125,7 @@ PriorWork read_prior_work(const fs::path& results) {
                                                                                                 : run.hosts);
       for (const auto& u : shard.units) run.ended_at = std::max(run.ended_at, u.unit.started_at + u.unit.wall_seconds);
     }
-    if (known_studies.insert(shard.header.study_sha256).second)
+    if (!shard.header.study_sha256.empty() && known_studies.insert(shard.header.study_sha256).second)
       prior.studies.push_back({shard.header.study_sha256, shard.header.study_text, shard.header.study_file,
                                shard.header.study_overrides});
     for (auto& u : shard.units) prior.units.push_back(std::move(u));

@@ -139,6 +139,40 @@ std::string read_frame(BufferedFile& file, std::uint64_t& offset, std::uint64_t 
   return "";
 }
 
+// After damage at byte `from - 1`: every later frame whose length fits and whose CRC-32 matches
+// (a non-empty payload: zero-filled holes would otherwise pass as empty frames) is a record
+// again. A random match is a 1-in-2^32 event per offset, and a record is still decoded and
+// checked after this. `out.damage` gains how many records came back and how many bytes were
+// skipped.
+void salvage_records(int fd, std::uint64_t from, std::uint64_t size, JournalContents& out) {
+  std::string bytes(static_cast<std::size_t>(size - std::min(from, size)), '\0');
+  std::size_t got = 0;
+  while (got < bytes.size()) {
+    const ssize_t n = ::pread(fd, bytes.data() + got, bytes.size() - got, static_cast<off_t>(from + got));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  bytes.resize(got);
+  std::size_t salvaged = 0, skipped = 0, at = 0;
+  while (at + kFrameHead < bytes.size()) {
+    const std::uint64_t length = get_le(bytes.data() + at, 8);
+    if (length > 0 && length <= kMaxFrame && length <= bytes.size() - at - kFrameHead &&
+        crc(std::string_view(bytes).substr(at + kFrameHead, length)) == static_cast<std::uint32_t>(get_le(bytes.data() + at + 8, 4))) {
+      out.records.push_back(bytes.substr(at + kFrameHead, length));
+      ++salvaged;
+      at += kFrameHead + length;
+    } else {
+      ++skipped;
+      ++at;
+    }
+  }
+  skipped += bytes.size() - at;
+  if (salvaged > 0)
+    out.damage += "; " + std::to_string(salvaged) + " intact record(s) after it recovered (" + std::to_string(skipped) +
+                  " bytes skipped)";
+}
+
 }  // namespace
 
 JournalWriter::JournalWriter(const fs::path& path, std::string_view header, double sync_interval_seconds)
@@ -284,12 +318,22 @@ JournalContents read_journal(const fs::path& path) {
   std::uint64_t offset = kMagic.size();
   if (const std::string damage = read_frame(file, offset, size, kHeader, out.header); !damage.empty()) {
     if (damage.starts_with("torn header")) throw UnfinishedJournal(unfinished);
-    throw UserError(path.string() + ": no intact shard journal header: " + damage);
+    out.header.clear();
+    out.header_damaged = true;
+    out.damage = damage;
+    salvage_records(fd, kMagic.size() + 1, size, out);
+    return out;
   }
   while (offset < size) {
     std::string payload;
+    const std::uint64_t at = offset;
     out.damage = read_frame(file, offset, size, out.records.size(), payload);
-    if (!out.damage.empty()) break;
+    if (!out.damage.empty()) {
+      // A torn tail is the normal end of a killed writer; damage before the end may hide intact
+      // records behind it (a flipped byte, a bad sector).
+      if (!out.damage.starts_with("torn final record")) salvage_records(fd, at + 1, size, out);
+      break;
+    }
     out.records.push_back(std::move(payload));
   }
   return out;

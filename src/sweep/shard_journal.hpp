@@ -74,6 +74,9 @@ struct JournalContents {
   // counted), e.g. "torn final record at byte 4096 (17 bytes ignored)" or "CRC mismatch in
   // record 12 at byte 9000; it and the 3 bytes after it ignored".
   std::string damage;
+  // The header frame is damaged: `header` is empty and `records` holds the intact frames found
+  // after it (a reader knows the run from the records themselves).
+  bool header_damaged = false;
 };
 
 // UserError naming the path when it cannot be read, is not a journal (bad magic) or has no intact

@@ -51,6 +51,20 @@ fs::path shard_path(const fs::path& results, const std::string& run_id, int rank
   return shard_folder(results) / (run_id + "-rank" + std::to_string(rank) + kJournalSuffix);
 }
 
+// A journal whose header frame is damaged: the run, rank, host and start come from its records
+// (each unit record names them); the study text and the Slurm ids are lost, and said so.
+void salvaged_header(Shard& shard) {
+  if (shard.units.empty()) return;  // nothing left to place: the journal is only removed
+  const UnitRecord& first = shard.units.front().unit;
+  shard.header.run_id = first.run_id;
+  shard.header.rank = first.rank;
+  shard.header.host = first.host;
+  shard.header.started_at = first.started_at;
+  for (const auto& u : shard.units) shard.header.started_at = std::min(shard.header.started_at, u.unit.started_at);
+  shard.damage += "; its " + std::to_string(shard.units.size()) +
+                  " intact unit record(s) are kept, the run's study text and Slurm ids are lost";
+}
+
 std::vector<Shard> read_shards(const fs::path& results) {
   std::vector<Shard> shards;
   const fs::path folder = shard_folder(results);
@@ -68,8 +82,8 @@ std::vector<Shard> read_shards(const fs::path& results) {
       shards.push_back(std::move(shard));
       continue;
     }
-    shard.header = decode_shard_header(contents.header, entry.path());
-    shard.damage = contents.damage;
+    if (!contents.header_damaged) shard.header = decode_shard_header(contents.header, entry.path());
+    shard.damage = contents.header_damaged ? "damaged header (" + contents.damage + ")" : contents.damage;
     shard.units.reserve(contents.records.size());
     for (std::size_t i = 0; i < contents.records.size(); ++i) {
       ShardUnit u;
@@ -82,6 +96,7 @@ std::vector<Shard> read_shards(const fs::path& results) {
       }
       shard.units.push_back(std::move(u));
     }
+    if (contents.header_damaged) salvaged_header(shard);
     shards.push_back(std::move(shard));
   }
   std::sort(shards.begin(), shards.end(), [](const Shard& a, const Shard& b) {

@@ -6,7 +6,9 @@
 #  - a results file deleted while a --resume runs is not merged over: the run says so (exit 1)
 #    and keeps its journals, instead of writing a file without the earlier units;
 #  - the shard folder deleted while a run writes to it: each rank writes its journal again
-#    from the open file (with a warning), and the results hold every unit.
+#    from the open file (with a warning), and the results hold every unit;
+#  - a journal whose header has a flipped byte: --resume keeps its intact unit records (with a
+#    warning naming what was lost) instead of refusing for good.
 source "$(dirname "$0")/lib.sh"
 study="$PROJECT/sweeps/quickstart.toml"
 # noop units sleep instead of training: 12 units of 0.5 s, long enough to kill the run in the middle.
@@ -80,4 +82,32 @@ rc=$?
 [ "$rc" -eq 0 ] && grep -q "wrote d.h5: 12/12 units" deleted.txt && grep -q "journal was deleted while the run ran" deleted.txt &&
   pass "shard folder deleted mid-run: journals written again, 12/12 units in the results" ||
   fail "shard folder deleted mid-run: exit $rc: $(cat deleted.txt)"
+
+# --- a flipped byte in a journal's header -------------------------------------------------------------
+"$VAESWEEP" run "$study" "${slow[@]}" --out h.h5 -q 2>/dev/null &
+runner=$!
+journal=
+for _ in $(seq 1 100); do  # until some units are journaled
+  journal=$(find h.h5.shards -name '*.journal' -size +3k 2>/dev/null | head -1)
+  [ -n "$journal" ] && break
+  sleep 0.1
+done
+sleep 2  # a few more units of 0.5 s
+kill -9 "$runner"
+wait "$runner" 2>/dev/null
+journaled=$(strings "$journal" | grep -c '^noop$')
+python_h5 - "$journal" <<'PY' || fail "could not flip a byte of the journal header"
+import sys
+path = sys.argv[1]
+data = bytearray(open(path, "rb").read())
+data[8 + 12 + 40] ^= 0x10  # inside the header frame's payload (the study text)
+open(path, "wb").write(bytes(data))
+PY
+"$VAESWEEP" run "$study" "${slow[@]}" --out h.h5 --resume >salvage.txt 2>&1
+rc=$?
+finished=$(sed -n 's/.*this run finished \([0-9]*\).*/\1/p' salvage.txt)
+[ "$rc" -eq 0 ] && grep -q "damaged header" salvage.txt && grep -q "wrote h.h5: 12/12 units" salvage.txt &&
+  [ -n "$finished" ] && [ "$finished" -lt 12 ] &&
+  pass "a flipped byte in a journal header: --resume kept the journaled units, ran $finished of 12" ||
+  fail "journal with a damaged header: exit $rc, journaled ${journaled:-?}: $(cat salvage.txt)"
 finish
