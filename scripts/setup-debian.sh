@@ -11,7 +11,7 @@ packages=(
   libhdf5-dev
   libeigen3-dev libtomlplusplus-dev libboost-program-options-dev
   libgtest-dev googletest
-  libsndfile1-dev libfftw3-dev libsamplerate0-dev libcsv-dev libssl-dev libspectra-dev
+  libsndfile1-dev libfftw3-dev libsamplerate0-dev libsoxr-dev libcsv-dev libssl-dev libspectra-dev
   nlohmann-json3-dev                        # JSON output (vaesweep rank --format json)
   python3-numpy python3-scipy python3-sklearn python3-h5py python3-pandas python3-matplotlib   # reference values in tests; analysis/
 )
