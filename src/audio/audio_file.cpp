@@ -203,6 +203,14 @@ Audio read_audio(const fs::path& path) {
   return audio;
 }
 
+std::optional<int> probe_sample_rate(const fs::path& path) {
+  if (!kind_of_non_regular(path).empty()) return std::nullopt;  // missing, a FIFO, a device, ...
+  SF_INFO info{};
+  SndFile file(sf_open(path.c_str(), SFM_READ, &info));
+  if (file.get() == nullptr || info.samplerate <= 0) return std::nullopt;
+  return info.samplerate;
+}
+
 void write_wav(const fs::path& path, const std::vector<float>& samples, int sample_rate) {
   constexpr const char* what = "cannot write WAV file";
   if (sample_rate <= 0) fail(what, path, "sample rate must be positive, got " + std::to_string(sample_rate));

@@ -8,6 +8,7 @@
 // becomes x / 2^(N-1), e.g. int16 x -> x / 32768. No resampling happens here: the caller
 // compares Audio::sample_rate with the rate it wants and decides.
 #include <filesystem>
+#include <optional>
 #include <vector>
 
 namespace vaesweep::audio {
@@ -34,6 +35,11 @@ struct Audio {
 // boundary of a file without an info frame, and WAV/AU files whose size field holds a
 // streaming placeholder (0, or >= 0x7FFFF000 bytes, i.e. also genuine data sizes >= 2 GiB).
 Audio read_audio(const std::filesystem::path& path);
+
+// The sample rate the file declares, read from its header without decoding it; nothing when
+// no decoder recognises the file (read_audio then says why). Used to tell, before extracting,
+// whether a file will be resampled.
+std::optional<int> probe_sample_rate(const std::filesystem::path& path);
 
 // Writes a mono 16-bit PCM WAV. A float sample x becomes the int16 lrint(x * 32768) clipped
 // to [-32768, 32767], so read_audio gives back every x that is a multiple of 1/32768 in

@@ -4,11 +4,27 @@
 #include <mutex>
 #include <thread>
 
+#include "audio/audio_file.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "data/feature_cache.hpp"
 
 namespace vaesweep::data {
+namespace {
+
+// Whether a cached entry holds what extract_clip with `params` gives for the file at `path`.
+bool entry_fits(const CachedClip& hit, const std::filesystem::path& path, const ExtractionParams& params) {
+  const std::string wanted = audio::to_string(params.resampler);
+  if (hit.resampler.empty() || hit.resampler == wanted) return true;
+  if (hit.resampler != kResamplerUnknown) return false;  // resampled by another converter
+  // Written before features.resample: the file was at the feature rate, or resampled by
+  // sinc_best. Its header says which (a header read, once per such entry and run).
+  if (params.resampler == audio::Resampler::sinc_best) return true;
+  const std::optional<int> rate = audio::probe_sample_rate(path);
+  return rate && *rate == params.spectral.sample_rate;
+}
+
+}  // namespace
 
 ClipExtractor thread_extractor(const ExtractionParams& params, unsigned threads) {
   if (threads == 0) threads = std::max(1U, std::thread::hardware_concurrency());
@@ -67,7 +83,8 @@ AudioFeatures build_audio_features(const AudioCollection& collection, const Extr
       } catch (const UserError&) {
         keys[i].clear();  // missing or unreadable: extract_clip reports it properly
       }
-      if (const CachedClip* hit = keys[i].empty() ? nullptr : cache->find(keys[i])) {
+      const CachedClip* hit = keys[i].empty() ? nullptr : cache->find(keys[i]);
+      if (hit != nullptr && entry_fits(*hit, item.path, params)) {
         clips[i].rows = hit->rows;
         clips[i].length = hit->length;
         ++result.cached;
@@ -86,7 +103,9 @@ AudioFeatures build_audio_features(const AudioCollection& collection, const Extr
       const std::size_t i = todo_index[j];
       clips[i] = std::move(fresh[j]);
       if (cache && clips[i].error.empty() && !keys[i].empty())
-        cache->put(keys[i], collection.items[i].path.string(), CachedClip{clips[i].rows, clips[i].length});
+        cache->put(keys[i], collection.items[i].path.string(),
+                   CachedClip{clips[i].rows, clips[i].length,
+                              clips[i].resampled ? audio::to_string(params.resampler) : std::string()});
     }
     result.computed = todo.size();
   } else if (cache) {
