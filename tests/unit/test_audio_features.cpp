@@ -232,6 +232,35 @@ TEST(AudioFeatures, CacheEntriesServeTheResamplerThatMadeThemAndNativeOnesServeA
   EXPECT_EQ(upgraded.table.X, other.table.X);
 }
 
+TEST(AudioFeatures, AnInterruptedExtractionKeepsItsFinishedFilesInTheCache) {
+  // 8 files; the extractor (one thread, in collection order) fails after the 5th. The cache is
+  // written every 2 files while it runs, and once more when the failure comes: a later run
+  // extracts only the 3 files that were never finished.
+  vaesweep::test::TempDir dir;
+  const auto c = write_tones(dir, 8, 0.5);
+  const fs::path cache = dir / "cache";
+  const auto p = params(FeatureKind::mfcc_stats);
+  const vd::ClipExtractor one = vd::thread_extractor(p, 1);
+  std::vector<std::size_t> on_disk;  // entries in the cache file after each finished file
+  const vd::ClipExtractor failing = [&](const std::vector<vd::AudioItem>& todo, const vd::ClipDone& done) {
+    std::size_t finished = 0;
+    return one(todo, [&](std::size_t i, const vd::ClipFeatures& clip) {
+      done(i, clip);
+      on_disk.push_back(vd::FeatureCache(cache, vd::extraction_canonical(p)).size());
+      if (++finished == 5) throw std::runtime_error("disk on fire");
+    });
+  };
+  EXPECT_THROW(vd::build_audio_features(c, p, BadFilePolicy::skip, cache, failing, vd::CacheSaving{2, 1e9}),
+               std::runtime_error);
+  EXPECT_EQ(on_disk, (std::vector<std::size_t>{0, 2, 2, 4, 4}));  // saved after files 2 and 4
+  EXPECT_EQ(vd::FeatureCache(cache, vd::extraction_canonical(p)).size(), 5u);  // and the 5th on the failure
+
+  const auto rest = build(c, p, cache);
+  EXPECT_EQ(rest.cached, 5u);
+  EXPECT_EQ(rest.computed, 3u);
+  EXPECT_EQ(rest.table.X, build(c, p).table.X);  // the same numbers as one uninterrupted run
+}
+
 TEST(AudioFeatures, CorruptCacheIsRebuilt) {
   vaesweep::test::TempDir dir;
   const auto c = write_tones(dir, 2);
