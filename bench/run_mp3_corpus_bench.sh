@@ -10,7 +10,8 @@
 # 44.1 kHz stereo (ffmpeg's soxr resampler), given its own gain (so that no two files are
 # alike) and encoded with LAME at 128 kb/s, like a store's preview; made once, untimed. Both
 # sides compute MFCC-20 mean and variance at 22050 Hz; vaesweep runs without its feature
-# cache (--no-cache), so it extracts every file.
+# cache (--no-cache), so it extracts every file; it runs twice, with features.resample =
+# "soxr_hq" (the default) and "sinc_best" (the resampler it had before).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 vaesweep="${1:-$root/build/vaesweep}"
@@ -43,5 +44,9 @@ TIMEFORMAT='%R %U %S'
 { time "$vaesweep" features --audio "$work/mp3" --out "$work/ours.csv" --no-cache --threads "$threads" -q \
     --set features.n_mfcc=20 --set 'features.statistics=["mean", "var"]' >/dev/null; } 2> "$work/ours.time"
 report "vaesweep features (libsndfile, soxr_hq), $threads threads" $(tail -1 "$work/ours.time")
+# The same with libsamplerate's best sinc, vaesweep's resampler before features.resample.
+{ time "$vaesweep" features --audio "$work/mp3" --out "$work/sinc.csv" --no-cache --threads "$threads" -q \
+    --set features.n_mfcc=20 --set 'features.statistics=["mean", "var"]' --set 'features.resample="sinc_best"' >/dev/null; } 2> "$work/sinc.time"
+report "vaesweep features (libsndfile, sinc_best), $threads threads" $(tail -1 "$work/sinc.time")
 { time /usr/bin/python3 "$root/bench/mp3_corpus_python_peer.py" "$work/mp3" "$threads" >/dev/null; } 2> "$work/peer.time"
 report "Python peer (ffmpeg CLI, resample_poly, NumPy), $threads procs" $(tail -1 "$work/peer.time")
