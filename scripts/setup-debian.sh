@@ -11,7 +11,9 @@ packages=(
   libhdf5-dev
   libeigen3-dev libtomlplusplus-dev libboost-program-options-dev
   libgtest-dev googletest
-  libsndfile1-dev libfftw3-dev libsamplerate0-dev libcsv-dev libssl-dev libspectra-dev
+  libsndfile1-dev libfftw3-dev libsamplerate0-dev libsoxr-dev libcsv-dev libssl-dev libspectra-dev
+  libavformat-dev libavcodec-dev libswresample-dev libavutil-dev   # decoding AAC/M4A, WMA, ... (audio/ffmpeg_decode)
+  ffmpeg                                    # tests make MP3/M4A/Opus/... fixtures from WAVs with its CLI; bench/
   nlohmann-json3-dev                        # JSON output (vaesweep rank --format json)
   python3-numpy python3-scipy python3-sklearn python3-h5py python3-pandas python3-matplotlib   # reference values in tests; analysis/
 )

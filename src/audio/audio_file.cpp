@@ -12,6 +12,7 @@
 #include <string>
 #include <system_error>
 
+#include "audio/ffmpeg_decode.hpp"
 #include "core/error.hpp"
 #include "core/input_file.hpp"
 
@@ -134,10 +135,22 @@ sf_count_t truncation_slack(const SF_INFO& info) {
   return 2 * 1152 + info.frames / 100;
 }
 
+// What every decoder's output must be: some samples, all finite.
+Audio checked(Audio audio, const fs::path& path) {
+  constexpr const char* what = "cannot read audio file";
+  if (audio.samples.empty()) fail(what, path, "the file holds no audio frames");
+  const auto bad = std::find_if(audio.samples.begin(), audio.samples.end(), [](float x) { return !std::isfinite(x); });
+  if (bad != audio.samples.end()) {
+    fail(what, path, "sample " + std::to_string(bad - audio.samples.begin()) + " is NaN or infinite");
+  }
+  return audio;
+}
+
 }  // namespace
 
 Audio read_audio(const fs::path& path) {
   constexpr const char* what = "cannot read audio file";
+  Audio audio;
   const std::string kind = kind_of_non_regular(path);
   if (kind == "nothing") fail(what, path, "no such file");
   // A FIFO would block sf_open for ever; a device could stream without end.
@@ -147,11 +160,23 @@ Audio read_audio(const fs::path& path) {
 
   SF_INFO info{};
   SndFile file(sf_open(path.c_str(), SFM_READ, &info));
-  // libsndfile says "File does not exist or is not a regular file (possibly a pipe?)" for any
-  // content it does not recognise; the checks above rule that out, so say what it means.
-  if (file.get() == nullptr)
-    fail(what, path, std::string("libsndfile cannot decode it: its content is no audio format libsndfile reads (") +
-                         sf_strerror(nullptr) + ")");
+  if (file.get() == nullptr) {
+    const int code = sf_error(nullptr);
+    // libsndfile says "File does not exist or is not a regular file (possibly a pipe?)" for any
+    // content it does not recognise; the checks above rule that out, so say what it means.
+    const std::string refused = std::string("libsndfile cannot decode it: its content is no audio format libsndfile reads (") +
+                                sf_strerror(nullptr) + ")";
+    // A format libsndfile knows but finds malformed (an Ogg cut mid-page) stays an error: FFmpeg
+    // would decode what is left, and a truncated file must never become a shorter signal.
+    if (code != SF_ERR_UNRECOGNISED_FORMAT) fail(what, path, refused);
+    // Not a libsndfile format (AAC/M4A, WMA, ...): FFmpeg's libraries, by content.
+    try {
+      audio = ffmpeg_decode(path);
+    } catch (const UserError& e) {
+      fail(what, path, refused + "; " + e.what());
+    }
+    return checked(std::move(audio), path);
+  }
   if (info.channels < 1) fail(what, path, "the file declares " + std::to_string(info.channels) + " channels");
   if (info.samplerate <= 0) fail(what, path, "the file declares a sample rate of " + std::to_string(info.samplerate) + " Hz");
   // libsndfile never returns more than info.frames frames; the header may declare more.
@@ -171,7 +196,6 @@ Audio read_audio(const fs::path& path) {
   sf_command(file.get(), SFC_SET_NORM_FLOAT, nullptr, SF_TRUE);
 
   const int channels = info.channels;
-  Audio audio;
   audio.sample_rate = info.samplerate;
   // info.frames can be an estimate for compressed formats (MP3): reserve, then read to EOF.
   if (info.frames < (sf_count_t{1} << 32)) audio.samples.reserve(static_cast<std::size_t>(info.frames));
@@ -195,12 +219,16 @@ Audio read_audio(const fs::path& path) {
   const auto frames_read = static_cast<sf_count_t>(audio.samples.size());
   if (frames_read + truncation_slack(info) < declared) truncated(frames_read);
   if (!decode_error.empty()) fail(what, path, "decoding failed: " + decode_error);
-  if (audio.samples.empty()) fail(what, path, "the file holds no audio frames");
-  const auto bad = std::find_if(audio.samples.begin(), audio.samples.end(), [](float x) { return !std::isfinite(x); });
-  if (bad != audio.samples.end()) {
-    fail(what, path, "sample " + std::to_string(bad - audio.samples.begin()) + " is NaN or infinite");
-  }
-  return audio;
+  return checked(std::move(audio), path);
+}
+
+std::optional<int> probe_sample_rate(const fs::path& path) {
+  if (!kind_of_non_regular(path).empty()) return std::nullopt;  // missing, a FIFO, a device, ...
+  SF_INFO info{};
+  SndFile file(sf_open(path.c_str(), SFM_READ, &info));
+  if (file.get() == nullptr) return ffmpeg_sample_rate(path);
+  if (info.samplerate <= 0) return std::nullopt;
+  return info.samplerate;
 }
 
 void write_wav(const fs::path& path, const std::vector<float>& samples, int sample_rate) {

@@ -1,13 +1,16 @@
 #pragma once
-// Audio decoding and writing through libsndfile.
+// Audio decoding (libsndfile, then FFmpeg's libraries) and writing (libsndfile).
 //
 // read_audio decodes any format libsndfile knows (WAV, FLAC, AU/SND, AIFF, OGG/Vorbis, Opus,
-// MP3 with libsndfile >= 1.1, ...), downmixes to mono by averaging the channels (as
+// MP3 with libsndfile >= 1.1, ...) and, for content libsndfile does not recognise (AAC/M4A,
+// WMA, ALAC, ...), falls back to FFmpeg (audio/ffmpeg_decode.hpp); both by content, never by
+// the file name's extension. It downmixes to mono by averaging the channels (as
 // librosa.to_mono does) and returns float samples with libsndfile's normalisation, which is
 // the one soundfile (and hence librosa.load) uses: an integer sample x of an N-bit PCM file
 // becomes x / 2^(N-1), e.g. int16 x -> x / 32768. No resampling happens here: the caller
 // compares Audio::sample_rate with the rate it wants and decides.
 #include <filesystem>
+#include <optional>
 #include <vector>
 
 namespace vaesweep::audio {
@@ -18,8 +21,9 @@ struct Audio {
 };
 
 // Throws vaesweep::UserError naming the path and the reason when the file is missing, is a
-// directory, is empty (0 bytes), cannot be decoded (libsndfile's sf_strerror), holds no audio
-// frames, or holds a NaN or infinite sample.
+// directory, is empty (0 bytes), cannot be decoded (libsndfile's sf_strerror, then FFmpeg's
+// reason when libsndfile did not recognise the content), holds no audio frames, or holds a NaN
+// or infinite sample. A file libsndfile recognises but finds malformed is not handed to FFmpeg.
 //
 // A truncated file is an error, never a shorter signal: when fewer frames can be read than
 // the header declares, the reason is "truncated: header says N frames, only M could be read".
@@ -33,7 +37,14 @@ struct Audio {
 // truncated). Undetectable, hence decoded as they are: a cut on an Ogg page or an MPEG frame
 // boundary of a file without an info frame, and WAV/AU files whose size field holds a
 // streaming placeholder (0, or >= 0x7FFFF000 bytes, i.e. also genuine data sizes >= 2 GiB).
+// Files decoded by FFmpeg are truncated when they decode to fewer samples than their
+// container's declared duration (see ffmpeg_decode).
 Audio read_audio(const std::filesystem::path& path);
+
+// The sample rate the file declares, read from its header without decoding it; nothing when
+// no decoder recognises the file (read_audio then says why). Used to tell, before extracting,
+// whether a file will be resampled.
+std::optional<int> probe_sample_rate(const std::filesystem::path& path);
 
 // Writes a mono 16-bit PCM WAV. A float sample x becomes the int16 lrint(x * 32768) clipped
 // to [-32768, 32767], so read_audio gives back every x that is a multiple of 1/32768 in

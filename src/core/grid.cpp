@@ -7,6 +7,7 @@
 #include <cstring>
 #include <limits>
 #include <map>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <string_view>
@@ -101,11 +102,13 @@ bool irrelevant_cluster_key(const std::string& key, const Settings& s) {
 
 // The keys is_irrelevant reads. It is called with a settings map holding only these, once per
 // distinct combination of their values, so a rule that reads another key fails loudly.
-const std::array<const char*, 13> kDeciders = {
+// features.sample_rate is a decider for make_combo's resampler rule (resamples_audio), not for
+// is_irrelevant.
+const std::array<const char*, 14> kDeciders = {
     "data.source",        "features.kind",    "features.segment", "features.modalities",
     "features.fusion",    "text.source",      "text.join",        "cluster.methods",
     "cluster.projection", "cluster.affinity", "model.kind",       "model.kl_schedule",
-    "model.engine"};
+    "model.engine",       "features.sample_rate"};
 
 // Keys a unit's results do not depend on, given the rest of its settings; leaving them out of
 // the hash makes e.g. PCA units that differ only in beta one unit.
@@ -173,6 +176,11 @@ std::string line(const std::string& key, const Value& value) {
   if (key == "model.engine" && value.as_string() == "torch") return {};
   // auto that was never resolved (a study read outside a run) means batched, its CPU meaning.
   if (key == "model.engine" && value.as_string() == "auto") return key + "=" + Value(std::string("batched")).canonical() + "\n";
+  // Every resampled clip went through libsamplerate's best sinc before features.resample
+  // existed: that resampler leaves no line, so those results files resume under
+  // features.resample = "sinc_best", while the default (soxr_hq, other numbers) gives new
+  // hashes, but only to units that resample something (see resamples_audio).
+  if (key == "features.resample" && value.as_string() == "sinc_best") return {};
   return key + "=" + value.canonical() + "\n";
 }
 
@@ -377,6 +385,16 @@ struct Grid::Data {
   Data() = default;
   explicit Data(const Study& study);  // everything but the units
   Combo make_combo(const std::uint32_t* p) const;
+  // Whether a unit extracting at `sample_rate` resamples any of the study's audio files: the
+  // resampler is part of its results (and hash) only then. Studies whose files are all at the
+  // feature rate keep the hashes they had before features.resample existed, whatever it says.
+  bool resamples_audio(std::int64_t sample_rate) const {
+    // Not read from the files (a grid expanded outside a run: tests, `vaesweep slurm`'s
+    // counts): as if none were resampled, the hashes every study had before the key.
+    if (!audio_rates) return false;
+    return std::any_of(audio_rates->begin(), audio_rates->end(), [&](int r) { return r != sample_rate; });
+  }
+  std::optional<std::vector<int>> audio_rates;
   void fill_costs();
 };
 
@@ -404,6 +422,7 @@ Combo Grid::Data::make_combo(const std::uint32_t* p) const {
   for (std::size_t k = 0; k < keys.size(); ++k) {
     try {
       relevant[k] = !is_descriptive(keys[k]) && keys[k] != "cluster.k" && !is_irrelevant(keys[k], deciders);
+      if (keys[k] == "features.resample" && !resamples_audio(value(p, "features.sample_rate").as_int())) relevant[k] = 0;
     } catch (const std::out_of_range&) {
       VAESWEEP_ASSERT(false, "is_irrelevant(" + keys[k] + ") reads a key that is not in kDeciders");
     }
@@ -525,7 +544,7 @@ void Grid::Data::fill_costs() {
   }
 }
 
-Grid::Data::Data(const Study& study) : base(study.settings), study_file(study.file) {
+Grid::Data::Data(const Study& study) : base(study.settings), study_file(study.file), audio_rates(study.audio_rates) {
   // cluster.k is evaluated inside a unit; every other axis makes units.
   for (const auto& axis : study.axes) {
     if (axis.key == "cluster.k") {

@@ -476,6 +476,7 @@ FeatureSpec feature_spec(const Settings& s) {
                                                                                      : integer(s, "features.n_mfcc");
   f.statistics = string_list(s, "features.statistics");
   f.sample_rate = integer(s, "features.sample_rate");
+  f.resample = text(s, "features.resample");
   f.n_fft = integer(s, "features.n_fft");
   f.hop_length = integer(s, "features.hop_length");
   f.n_mels = integer(s, "features.n_mels");

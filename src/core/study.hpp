@@ -2,6 +2,7 @@
 // A study: one TOML file under sweeps/, validated once at the edge into plain data.
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <map>
 #include <string>
 #include <vector>
@@ -33,6 +34,13 @@ struct Study {
   std::string name;
   Settings settings;           // defaults + file + overrides; grid values are not applied here
   std::vector<Axis> axes;      // in file order
+  // The distinct sample rates the study's audio files are stored at, when someone read them
+  // from the files (`vaesweep run` does, before it expands the grid; see probe_audio_rates).
+  // They decide whether features.resample enters a unit's hash: only a unit whose
+  // features.sample_rate differs from one of these rates resamples anything. Unset: not
+  // read (a grid expanded outside a run), and no unit counts as resampling. Empty: the study
+  // has no audio files.
+  std::optional<std::vector<int>> audio_rates;
 };
 
 // Reads, parses and validates a study. `overrides` are "section.key=value" strings (the value is
@@ -92,6 +100,7 @@ struct FeatureSpec {
   int n_mfcc = 13;
   std::vector<std::string> statistics;
   int sample_rate = 22050;
+  std::string resample = "soxr_hq";   // or "soxr_vhq", "sinc_best" (parsed by the audio room)
   int n_fft = 2048;
   int hop_length = 512;
   int n_mels = 128;

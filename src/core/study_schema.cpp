@@ -60,6 +60,9 @@ std::vector<KeySpec> make_keys() {
        {"mean", "var", "std", "skew", "kurtosis", "min", "max"}, -inf, inf,
        "statistics of each coefficient over frames"},
       {"features.sample_rate", T::integer, 22050, {}, 1000, 384000, "audio sample rate in Hz"},
+      {"features.resample", T::string, "soxr_hq", {"soxr_hq", "soxr_vhq", "sinc_best"}, -inf, inf,
+       "converter for files at another rate: libsoxr HQ (librosa >= 0.10's default) or VHQ, or libsamplerate's "
+       "best sinc (vaesweep's only one before this key existed); in a unit's hash only when a file is resampled"},
       {"features.n_fft", T::integer, 2048, {}, 16, 65536, "STFT window length"},
       {"features.hop_length", T::integer, 512, {}, 1, 65536, "STFT hop"},
       {"features.n_mels", T::integer, 128, {}, 1, 1024, "mel bands"},

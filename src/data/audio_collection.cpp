@@ -39,9 +39,12 @@ std::vector<fs::directory_entry> sorted_entries(const fs::path& folder) {
 
 }  // namespace
 
+// Which files of a folder are listed as audio; read_audio then decodes each by its content.
+// The second line is what FFmpeg decodes (AAC/ALAC in MP4, raw AAC, WMA, Matroska, AC-3).
 const std::vector<std::string>& audio_extensions() {
   static const std::vector<std::string> extensions = {".wav", ".au", ".snd", ".flac", ".ogg", ".oga",
-                                                      ".opus", ".mp3", ".aif", ".aiff", ".caf", ".w64"};
+                                                      ".opus", ".mp3", ".aif", ".aiff", ".caf", ".w64",
+                                                      ".m4a", ".mp4", ".aac", ".wma", ".mka", ".ac3"};
   return extensions;
 }
 

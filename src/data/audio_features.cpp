@@ -1,18 +1,35 @@
 #include "data/audio_features.hpp"
 
 #include <atomic>
+#include <chrono>
 #include <mutex>
 #include <thread>
 
+#include "audio/audio_file.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "data/feature_cache.hpp"
 
 namespace vaesweep::data {
+namespace {
+
+// Whether a cached entry holds what extract_clip with `params` gives for the file at `path`.
+bool entry_fits(const CachedClip& hit, const std::filesystem::path& path, const ExtractionParams& params) {
+  const std::string wanted = audio::to_string(params.resampler);
+  if (hit.resampler.empty() || hit.resampler == wanted) return true;
+  if (hit.resampler != kResamplerUnknown) return false;  // resampled by another converter
+  // Written before features.resample: the file was at the feature rate, or resampled by
+  // sinc_best. Its header says which (a header read, once per such entry and run).
+  if (params.resampler == audio::Resampler::sinc_best) return true;
+  const std::optional<int> rate = audio::probe_sample_rate(path);
+  return rate && *rate == params.spectral.sample_rate;
+}
+
+}  // namespace
 
 ClipExtractor thread_extractor(const ExtractionParams& params, unsigned threads) {
   if (threads == 0) threads = std::max(1U, std::thread::hardware_concurrency());
-  return [params, threads](const std::vector<AudioItem>& todo) {
+  return [params, threads](const std::vector<AudioItem>& todo, const ClipDone& done_callback) {
     std::vector<ClipFeatures> out(todo.size());
     std::atomic<std::size_t> next{0};
     std::mutex progress_mutex;
@@ -28,6 +45,7 @@ ClipExtractor thread_extractor(const ExtractionParams& params, unsigned threads)
           ++done;
           if (!out[i].error.empty()) ++bad;
           progress.update(done, bad);
+          if (done_callback) done_callback(i, out[i]);
         }
       } catch (...) {
         std::lock_guard<std::mutex> lock(progress_mutex);
@@ -48,7 +66,7 @@ ClipExtractor thread_extractor(const ExtractionParams& params, unsigned threads)
 
 AudioFeatures build_audio_features(const AudioCollection& collection, const ExtractionParams& params,
                                    BadFilePolicy on_bad_file, const std::optional<std::filesystem::path>& cache_dir,
-                                   const ClipExtractor& extract) {
+                                   const ClipExtractor& extract, const CacheSaving& saving) {
   const std::size_t n = collection.items.size();
   std::optional<FeatureCache> cache;
   if (cache_dir) cache.emplace(*cache_dir, extraction_canonical(params));
@@ -67,7 +85,8 @@ AudioFeatures build_audio_features(const AudioCollection& collection, const Extr
       } catch (const UserError&) {
         keys[i].clear();  // missing or unreadable: extract_clip reports it properly
       }
-      if (const CachedClip* hit = keys[i].empty() ? nullptr : cache->find(keys[i])) {
+      const CachedClip* hit = keys[i].empty() ? nullptr : cache->find(keys[i]);
+      if (hit != nullptr && entry_fits(*hit, item.path, params)) {
         clips[i].rows = hit->rows;
         clips[i].length = hit->length;
         ++result.cached;
@@ -78,16 +97,44 @@ AudioFeatures build_audio_features(const AudioCollection& collection, const Extr
     todo_index.push_back(i);
   }
   if (!todo.empty()) {
-    log_info("features: extracting " + std::to_string(todo.size()) + " of " + std::to_string(n) + " audio files" +
-             (cache ? " (" + std::to_string(result.cached) + " from the cache " + cache->file().string() + ")" : ""));
-    std::vector<ClipFeatures> fresh = extract(todo);
-    VAESWEEP_ASSERT(fresh.size() == todo.size(), "the extractor returned a result per file");
-    for (std::size_t j = 0; j < todo.size(); ++j) {
+    log_info(cache ? "features: " + std::to_string(result.cached) + " of " + std::to_string(n) +
+                         " audio files from the cache " + cache->file().string() + "; extracting the other " +
+                         std::to_string(todo.size())
+                   : "features: extracting " + std::to_string(n) + " audio files");
+    // Finished files enter the cache as they come, and the cache is written every so often.
+    using Clock = std::chrono::steady_clock;
+    Clock::time_point last_save = Clock::now();
+    std::size_t unsaved = 0, kept = 0;
+    const ClipDone keep = [&](std::size_t j, const ClipFeatures& clip) {
       const std::size_t i = todo_index[j];
-      clips[i] = std::move(fresh[j]);
-      if (cache && clips[i].error.empty() && !keys[i].empty())
-        cache->put(keys[i], collection.items[i].path.string(), CachedClip{clips[i].rows, clips[i].length});
+      if (!cache || !clip.error.empty() || keys[i].empty()) return;
+      cache->put(keys[i], collection.items[i].path.string(),
+                 CachedClip{clip.rows, clip.length, clip.resampled ? audio::to_string(params.resampler) : std::string()});
+      ++kept;
+      const double since = std::chrono::duration<double>(Clock::now() - last_save).count();
+      if (++unsaved >= saving.files || since >= saving.seconds) {
+        cache->save();
+        unsaved = 0;
+        last_save = Clock::now();
+      }
+    };
+    std::vector<ClipFeatures> fresh;
+    try {
+      fresh = extract(todo, keep);
+    } catch (...) {
+      if (cache && kept > 0) {
+        try {
+          cache->save();
+          log_warn("features: extraction stopped; the " + std::to_string(kept) + " audio files extracted before are " +
+                   "kept in the cache " + cache->file().string() + " and are not extracted again");
+        } catch (const std::exception& e) {
+          log_warn(std::string("features: the cache could not keep what was extracted: ") + e.what());
+        }
+      }
+      throw;
     }
+    VAESWEEP_ASSERT(fresh.size() == todo.size(), "the extractor returned a result per file");
+    for (std::size_t j = 0; j < todo.size(); ++j) clips[todo_index[j]] = std::move(fresh[j]);
     result.computed = todo.size();
   } else if (cache) {
     log_info("features: all " + std::to_string(n) + " audio files from the cache " + cache->file().string());

@@ -15,8 +15,23 @@
 
 namespace vaesweep::data {
 
-// Extracts every item of `todo`, returning one ClipFeatures per item in the same order.
-using ClipExtractor = std::function<std::vector<ClipFeatures>(const std::vector<AudioItem>& todo)>;
+// Told about each file as soon as it is extracted (its index in `todo`), one call at a time,
+// so that the feature cache keeps finished files when the extraction is interrupted.
+using ClipDone = std::function<void(std::size_t index, const ClipFeatures& clip)>;
+
+// Extracts every item of `todo`, returning one ClipFeatures per item in the same order, and
+// calls `done` for each (as it finishes, or all at the end).
+using ClipExtractor = std::function<std::vector<ClipFeatures>(const std::vector<AudioItem>& todo, const ClipDone& done)>;
+
+// How often the feature cache is written while files are extracted: after every `files`
+// newly extracted files or `seconds` since the last write, whichever comes first (each write
+// is the whole cache file, written to a temporary file and renamed over the old one). An
+// extraction that fails or is stopped also writes what it finished before the error goes on;
+// a killed process loses at most the files of the last interval.
+struct CacheSaving {
+  std::size_t files = 64;
+  double seconds = 30.0;
+};
 
 // Runs extract_clip on `threads` threads (0: one per core), printing progress (files done,
 // rate, ETA, bad files). Results do not depend on the number of threads.
@@ -37,6 +52,6 @@ struct AudioFeatures {
 // table.skipped. No usable file at all is a UserError either way.
 AudioFeatures build_audio_features(const AudioCollection& collection, const ExtractionParams& params,
                                    BadFilePolicy on_bad_file, const std::optional<std::filesystem::path>& cache_dir,
-                                   const ClipExtractor& extract);
+                                   const ClipExtractor& extract, const CacheSaving& saving = {});
 
 }  // namespace vaesweep::data

@@ -51,6 +51,7 @@ ExtractionParams extraction_params(const FeatureSpec& spec) {
     for (const auto& name : spec.statistics) p.statistics.push_back(audio::parse_statistic(name));
   }
   p.spectral.sample_rate = spec.sample_rate;
+  p.resampler = audio::parse_resampler(spec.resample);
   if (spec.kind != FeatureKind::librosa) {
     p.spectral.n_fft = spec.n_fft;
     p.spectral.hop_length = spec.hop_length;
@@ -131,8 +132,10 @@ ClipFeatures extract_clip(const AudioItem& item, const ExtractionParams& p) {
   ClipFeatures out;
   try {
     audio::Audio clip = audio::read_audio(item.path);
-    if (clip.sample_rate != p.spectral.sample_rate)
-      clip.samples = audio::resample(clip.samples, clip.sample_rate, p.spectral.sample_rate);
+    if (clip.sample_rate != p.spectral.sample_rate) {
+      clip.samples = audio::resample(clip.samples, clip.sample_rate, p.spectral.sample_rate, p.resampler);
+      out.resampled = true;
+    }
     out.length = static_cast<std::int64_t>(clip.samples.size());
     out.rows = clip_feature_rows(clip.samples, p);
     if (!out.rows.allFinite()) out.error = item.path.string() + ": its features hold NaN or Inf";

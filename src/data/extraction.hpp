@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "audio/frame_statistics.hpp"
+#include "audio/resample.hpp"
 #include "audio/segments.hpp"
 #include "audio/spectrogram.hpp"
 #include "core/study.hpp"
@@ -33,6 +34,7 @@ struct ExtractionParams {
   int n_mfcc = 13;
   std::vector<audio::Statistic> statistics;  // mfcc_stats only
   audio::SpectralParams spectral;            // sample_rate is the rate features are computed at
+  audio::Resampler resampler = audio::Resampler::soxr_hq;  // for files at another rate
   int frames = 128;                          // sequences only
   audio::SegmentPolicy segment = audio::SegmentPolicy::whole;
   double segment_seconds = 3.0;
@@ -42,7 +44,10 @@ struct ExtractionParams {
 ExtractionParams extraction_params(const FeatureSpec& spec);
 
 // Every parameter the numbers depend on, as text (with kExtractorVersion): equal texts give
-// equal features for the same file.
+// equal features for the same file, except for the resampler, which is left out on purpose:
+// it changes only files stored at another rate than the features', so the feature cache
+// records it per entry (FeatureCache) instead, and the caches of studies whose files need no
+// resampling stay valid whatever features.resample says.
 std::string extraction_canonical(const ExtractionParams& p);
 
 std::vector<std::string> extraction_feature_names(const ExtractionParams& p);
@@ -53,6 +58,7 @@ std::vector<int> extraction_shape(const ExtractionParams& p);
 struct ClipFeatures {
   Eigen::MatrixXd rows;      // segments x features
   std::int64_t length = 0;   // samples of the decoded clip at the study's rate
+  bool resampled = false;    // the file was at another rate and went through p.resampler
   std::string error;         // non-empty: the file is unusable ("path: reason")
 };
 

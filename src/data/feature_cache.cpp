@@ -55,10 +55,12 @@ void FeatureCache::load() {
     const auto& lengths = t.ints("length");
     const auto& first = t.ints("first_row");
     const auto& rows = t.ints("rows");
+    const std::vector<std::string> resamplers =
+        t.has("resampler") ? t.strings("resampler") : std::vector<std::string>(keys.size(), kResamplerUnknown);
     for (std::size_t i = 0; i < keys.size(); ++i) {
       if (first[i] < 0 || rows[i] < 0 || first[i] + rows[i] > X.rows())
         throw UserError(file_.string() + ": entry " + std::to_string(i) + " points outside /X");
-      entries_[keys[i]] = Entry{paths[i], CachedClip{X.middleRows(first[i], rows[i]), lengths[i]}};
+      entries_[keys[i]] = Entry{paths[i], CachedClip{X.middleRows(first[i], rows[i]), lengths[i], resamplers[i]}};
     }
   } catch (const UserError& e) {
     entries_.clear();
@@ -72,7 +74,7 @@ void FeatureCache::save() {
   fs::create_directories(dir_, ec);
   if (ec) throw UserError(dir_.string() + ": cannot create the feature cache folder: " + ec.message());
 
-  std::vector<std::string> keys, paths;
+  std::vector<std::string> keys, paths, resamplers;
   std::vector<std::int64_t> lengths, first, counts;
   Eigen::Index total = 0, cols = 0;
   for (const auto& [key, entry] : entries_) {
@@ -84,6 +86,7 @@ void FeatureCache::save() {
   for (const auto& [key, entry] : entries_) {
     keys.push_back(key);
     paths.push_back(entry.path);
+    resamplers.push_back(entry.clip.resampler);
     lengths.push_back(entry.clip.length);
     first.push_back(next);
     counts.push_back(entry.clip.rows.rows());
@@ -96,6 +99,7 @@ void FeatureCache::save() {
   t.add_column("length", lengths);
   t.add_column("first_row", first);
   t.add_column("rows", counts);
+  t.add_column("resampler", resamplers);
 
   write_atomically(file_, [&](const fs::path& tmp) {
     Hdf5File h5 = Hdf5File::create(tmp);

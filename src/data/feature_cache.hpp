@@ -8,8 +8,14 @@
 //   - new files are added to the same cache file, unchanged ones are reused.
 // Bad files are not cached: they are retried (and reported) every time.
 //
+// The resampler is not part of the extraction text (see extraction_canonical): each entry says
+// instead how its file reached the feature rate, in the column `resampler`: "" when the file
+// was stored at that rate (the entry serves every features.resample), else the resampler's
+// name (it serves that one only). Caches written before the column existed read as
+// kResamplerUnknown: "" or "sinc_best", the only resampler vaesweep had then.
+//
 // Layout (h5py-readable): attribute `extraction` (the canonical text), table /entries (key,
-// path, length, first_row, rows), matrix /X (every entry's rows, in entry order). save()
+// path, length, first_row, rows, resampler), matrix /X (every entry's rows, in entry order). save()
 // writes a temporary file and renames it over the old one, so a reader or a crash never sees
 // a half-written cache; two processes saving at once leave one complete file (the other's new
 // entries are simply computed again next time). A cache file that cannot be read (corrupt,
@@ -25,7 +31,11 @@ namespace vaesweep::data {
 struct CachedClip {
   Eigen::MatrixXd rows;
   std::int64_t length = 0;
+  std::string resampler;  // "": no resampling was needed; else the resampler's name
 };
+
+// An entry of a cache written before the `resampler` column: not resampled, or by "sinc_best".
+inline constexpr const char* kResamplerUnknown = "unknown (written before features.resample)";
 
 class FeatureCache {
  public:

@@ -128,6 +128,7 @@ std::string encode_clip_features(const std::vector<std::size_t>& indices, const 
   for (std::size_t j = 0; j < indices.size(); ++j) {
     w.put<std::uint64_t>(indices[j]);
     w.put<std::int64_t>(clips[j].length);
+    w.put<std::uint8_t>(clips[j].resampled ? 1 : 0);
     w.put_string(clips[j].error);
     put_matrix(w, clips[j].rows);
   }
@@ -143,6 +144,7 @@ void decode_clip_features(const std::string& bytes, std::vector<data::ClipFeatur
     const auto index = r.get<std::uint64_t>();
     VAESWEEP_ASSERT(index < out.size(), "extracted file index within the task");
     out[index].length = r.get<std::int64_t>();
+    out[index].resampled = r.get<std::uint8_t>() != 0;
     out[index].error = r.get_string();
     out[index].rows = get_matrix(r);
   }

@@ -47,11 +47,14 @@ std::string extract_share(const std::vector<data::AudioItem>& todo, const data::
 
 // The root's extractor: announces the task, does its share, collects everyone's.
 data::ClipExtractor mpi_extractor(const data::ExtractionParams& params, const MpiSession& mpi) {
-  return [&params, &mpi](const std::vector<data::AudioItem>& todo) {
+  return [&params, &mpi](const std::vector<data::AudioItem>& todo, const data::ClipDone& done) {
     mpi.broadcast(encode_extraction_task(todo));
     const auto parts = mpi.gather(extract_share(todo, params, mpi));
     std::vector<data::ClipFeatures> out(todo.size());
     for (const auto& part : parts) decode_clip_features(part, out);
+    // The ranks' shares arrive together: the cache takes them all at once.
+    if (done)
+      for (std::size_t i = 0; i < out.size(); ++i) done(i, out[i]);
     return out;
   };
 }

@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "core/strings.hpp"
+#include "data/audio_rates.hpp"
 #include "data/hdf5_file.hpp"
 #include "sweep/stored_arrays.hpp"
 
@@ -175,6 +176,19 @@ void refuse_changed_study(const PriorWork& prior, const Study& study, const Hash
                     (auto_engine == "stacked" ? "the first rank has a GPU" : "the first rank has no GPU") +
                     "), whose numbers differ. To continue them here, pin their engine: --set model.engine=\"" +
                     *other_engines.begin() + "\"; or write a new --out (nothing was changed)");
+  // The same study, but its audio is resampled, by libsamplerate before features.resample
+  // existed and by its default (libsoxr) now.
+  const std::string resampling = data::resampling_summary(study);
+  std::vector<Value> resamplers = values_in_grid(study, "features.resample");
+  std::erase_if(resamplers, [](const Value& v) { return v.as_string() == "sinc_best"; });
+  if (why.empty() && !resampling.empty() && !resamplers.empty())
+    throw UserError(results.string() + ": --resume cannot reuse " + std::to_string(missing.size()) +
+                    " finished unit(s) (" + examples + "): the study's audio " + resampling +
+                    ", and features.resample = " + resamplers.front().canonical() +
+                    " (the default since vaesweep has that key) converts them with libsoxr, while those units' "
+                    "features were resampled with libsamplerate's best sinc, whose numbers differ slightly. To "
+                    "continue them, pin their resampler: --set features.resample=\"sinc_best\"; to run them again "
+                    "with " + resamplers.front().canonical() + ", pass --overwrite or write a new --out (nothing was changed)");
   if (why.empty())
     why = "no study key differs: the units were identified by another version of vaesweep";
   throw UserError(results.string() + ": --resume refused: the study changed in a way that changes " +

@@ -16,6 +16,7 @@
 #include "core/strings.hpp"
 #include "core/study.hpp"
 #include "core/version.hpp"
+#include "data/audio_rates.hpp"
 #include "data/hdf5_file.hpp"
 #include "models/vae.hpp"
 #include "sweep/bytes.hpp"
@@ -390,6 +391,26 @@ RunSummary run_sweep(const RunOptions& options, const MpiSession& mpi) {
   if (!auto_engine.empty() && trains && mpi.is_root())
     log_info("model.engine = \"auto\" trains with the " + auto_engine + " engine (" +
              (gpu ? "the first rank has " + device : std::string("no GPU on the first rank")) + ")");
+  // Whether a unit resamples decides whether features.resample is in its hash: the first rank
+  // reads the files' rates, so that every rank hashes alike.
+  {
+    const std::optional<std::vector<int>> rates = mpi.is_root() ? data::probe_audio_rates(study) : std::nullopt;
+    std::string text = rates ? "=" : "?";
+    if (rates)
+      for (int r : *rates) text += std::to_string(r) + ",";
+    text = mpi.broadcast(text);
+    if (text != "?") {
+      study.audio_rates.emplace();
+      for (const std::string& r : split(text.substr(1), ','))
+        if (!r.empty()) study.audio_rates->push_back(std::stoi(r));
+    }
+    const std::string summary = data::resampling_summary(study);
+    if (!summary.empty() && mpi.is_root()) {
+      std::string resamplers;
+      for (const Value& v : values_in_grid(study, "features.resample")) resamplers += (resamplers.empty() ? "" : ", ") + v.canonical();
+      log_info("features: " + summary + " with features.resample = " + resamplers);
+    }
+  }
   const Grid grid = expand_grid(study);
   if (grid.size() == 0) throw UserError(study.file.string() + ": the grid has no units");
 

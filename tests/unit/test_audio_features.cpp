@@ -16,6 +16,7 @@
 #include "core/error.hpp"
 #include "data/audio_features.hpp"
 #include "data/feature_cache.hpp"
+#include "data/hdf5_file.hpp"
 #include "temp_dir.hpp"
 
 namespace va = vaesweep::audio;
@@ -174,6 +175,90 @@ TEST(AudioFeatures, CacheReusesAndInvalidatesExactly) {
   EXPECT_NE(vd::FeatureCache(cache, vd::extraction_canonical(p2)).file(),
             vd::FeatureCache(cache, vd::extraction_canonical(p)).file());
   EXPECT_EQ(build(c, p, cache).computed, 0U);  // the first setting's cache is intact
+}
+
+// A cache written before the `resampler` column existed: the same file with that column
+// removed, as vaesweep wrote it then.
+void drop_resampler_column(const fs::path& file) {
+  vaesweep::data::Hdf5File h5 = vaesweep::data::Hdf5File::open_read(file);
+  const std::string extraction = h5.string_attribute("/", "extraction");
+  vaesweep::data::ColumnTable t = h5.read_table("/entries");
+  const Eigen::MatrixXd X = h5.read_matrix("/X");
+  h5.close();
+  vaesweep::data::ColumnTable old;
+  for (const char* c : {"key", "path"}) old.add_column(c, t.strings(c));
+  for (const char* c : {"length", "first_row", "rows"}) old.add_column(c, t.ints(c));
+  vaesweep::data::Hdf5File out = vaesweep::data::Hdf5File::create(file);
+  out.set_attribute("/", "extraction", extraction);
+  out.write_table("/entries", old);
+  out.write_matrix("/X", X);
+  out.close();
+}
+
+TEST(AudioFeatures, CacheEntriesServeTheResamplerThatMadeThemAndNativeOnesServeAll) {
+  vaesweep::test::TempDir dir;
+  va::write_wav(dir / "hi.wav", tone(1.0, 44100, 330.0), 44100);  // resampled to 22050 Hz
+  va::write_wav(dir / "lo.wav", tone(1.0, 22050, 330.0), 22050);  // at the feature rate
+  vd::AudioCollection c;
+  c.items = {{dir / "hi.wav", "hi", {}}, {dir / "lo.wav", "lo", {}}};
+  const fs::path cache = dir / "cache";
+  auto sinc = params(FeatureKind::mfcc_stats);
+  sinc.resampler = va::Resampler::sinc_best;
+  auto hq = sinc;
+  hq.resampler = va::Resampler::soxr_hq;
+  // One cache file for both: the resampler is not in the extraction text.
+  EXPECT_EQ(vd::extraction_canonical(hq), vd::extraction_canonical(sinc));
+  const auto first = build(c, sinc, cache);
+  EXPECT_EQ(first.computed, 2U);
+  // soxr_hq reuses the native file's entry and extracts the 44.1 kHz one again.
+  const auto other = build(c, hq, cache);
+  EXPECT_EQ(other.cached, 1U);
+  EXPECT_EQ(other.computed, 1U);
+  EXPECT_EQ(other.table.X.row(1), first.table.X.row(1));
+  EXPECT_NE(other.table.X.row(0), first.table.X.row(0));
+  EXPECT_EQ(build(c, hq, cache).cached, 2U);
+
+  // A cache from before the column (made with sinc_best, the only resampler then): sinc_best
+  // reuses every entry; soxr_hq reuses the native file's (its header says 22050 Hz) only.
+  fs::remove_all(cache);
+  build(c, sinc, cache);
+  drop_resampler_column(vd::FeatureCache(cache, vd::extraction_canonical(sinc)).file());
+  const auto legacy = build(c, sinc, cache);
+  EXPECT_EQ(legacy.cached, 2U);
+  EXPECT_EQ(legacy.table.X, first.table.X);
+  const auto upgraded = build(c, hq, cache);
+  EXPECT_EQ(upgraded.cached, 1U);
+  EXPECT_EQ(upgraded.computed, 1U);
+  EXPECT_EQ(upgraded.table.X, other.table.X);
+}
+
+TEST(AudioFeatures, AnInterruptedExtractionKeepsItsFinishedFilesInTheCache) {
+  // 8 files; the extractor (one thread, in collection order) fails after the 5th. The cache is
+  // written every 2 files while it runs, and once more when the failure comes: a later run
+  // extracts only the 3 files that were never finished.
+  vaesweep::test::TempDir dir;
+  const auto c = write_tones(dir, 8, 0.5);
+  const fs::path cache = dir / "cache";
+  const auto p = params(FeatureKind::mfcc_stats);
+  const vd::ClipExtractor one = vd::thread_extractor(p, 1);
+  std::vector<std::size_t> on_disk;  // entries in the cache file after each finished file
+  const vd::ClipExtractor failing = [&](const std::vector<vd::AudioItem>& todo, const vd::ClipDone& done) {
+    std::size_t finished = 0;
+    return one(todo, [&](std::size_t i, const vd::ClipFeatures& clip) {
+      done(i, clip);
+      on_disk.push_back(vd::FeatureCache(cache, vd::extraction_canonical(p)).size());
+      if (++finished == 5) throw std::runtime_error("disk on fire");
+    });
+  };
+  EXPECT_THROW(vd::build_audio_features(c, p, BadFilePolicy::skip, cache, failing, vd::CacheSaving{2, 1e9}),
+               std::runtime_error);
+  EXPECT_EQ(on_disk, (std::vector<std::size_t>{0, 2, 2, 4, 4}));  // saved after files 2 and 4
+  EXPECT_EQ(vd::FeatureCache(cache, vd::extraction_canonical(p)).size(), 5u);  // and the 5th on the failure
+
+  const auto rest = build(c, p, cache);
+  EXPECT_EQ(rest.cached, 5u);
+  EXPECT_EQ(rest.computed, 3u);
+  EXPECT_EQ(rest.table.X, build(c, p).table.X);  // the same numbers as one uninterrupted run
 }
 
 TEST(AudioFeatures, CorruptCacheIsRebuilt) {

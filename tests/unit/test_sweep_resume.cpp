@@ -218,5 +218,36 @@ TEST(RefuseChangedStudy, NamesTheEngineThatAutoResolvedToElsewhere) {
   EXPECT_NO_THROW(refuse_changed_study(prior, again, index_grid(expand_grid(again)), "r.h5", "batched"));
 }
 
+TEST(RefuseChangedStudy, NamesTheResamplerWhenResampledUnitsRanWithSincBest) {
+  // Units of a study whose files are at 44100 Hz, run before features.resample existed: their
+  // features went through libsamplerate (sinc_best), which leaves no line in a hash.
+  Study before = parse_study(kStudy, "resume.toml", {"features.resample=\"sinc_best\""});
+  before.audio_rates = std::vector<int>{44100};
+  const Grid old_grid = expand_grid(before);
+  PriorWork prior;
+  prior.studies.push_back({before.sha256, kStudy, "resume.toml", ""});  // the study as it was: no key
+  for (std::size_t i = 0; i < old_grid.size(); ++i) prior.units.push_back(record(old_grid.config_hash(i), "ok", "r1"));
+
+  Study now = parse_study(kStudy, "resume.toml");  // the default, soxr_hq
+  now.audio_rates = std::vector<int>{44100};
+  try {
+    refuse_changed_study(prior, now, index_grid(expand_grid(now)), "r.h5");
+    FAIL() << "units resampled by sinc_best were taken for soxr_hq ones";
+  } catch (const UserError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("cannot reuse 6 finished unit"), std::string::npos) << what;
+    EXPECT_NE(what.find("files at 44100 Hz are resampled to 22050 Hz"), std::string::npos) << what;
+    EXPECT_NE(what.find("features.resample = \"soxr_hq\""), std::string::npos) << what;
+    EXPECT_NE(what.find("--set features.resample=\"sinc_best\""), std::string::npos) << what;
+  }
+  Study pinned = parse_study(kStudy, "resume.toml", {"features.resample=\"sinc_best\""});
+  pinned.audio_rates = std::vector<int>{44100};
+  EXPECT_NO_THROW(refuse_changed_study(prior, pinned, index_grid(expand_grid(pinned)), "r.h5"));
+  // Files at the feature rate: the resampler does not matter, the default resumes them.
+  Study native = parse_study(kStudy, "resume.toml");
+  native.audio_rates = std::vector<int>{22050};
+  EXPECT_NO_THROW(refuse_changed_study(prior, native, index_grid(expand_grid(native)), "r.h5"));
+}
+
 }  // namespace
 }  // namespace vaesweep::sweep
