@@ -16,7 +16,7 @@ struct AudioItem {
   std::filesystem::path path;       // as it can be opened
   std::string id;                   // track id: the path relative to the folder / as in the manifest
   std::vector<std::string> labels;  // one per AudioCollection::label_names; "" = unlabelled
-  std::vector<std::string> kept;    // one per AudioCollection::kept_names
+  std::vector<std::string> kept = {};  // one per AudioCollection::kept_names
 };
 
 struct AudioCollection {
