@@ -47,6 +47,19 @@ herr_t collect_entry(unsigned /*n*/, const H5E_error2_t* entry, void* data) {
   return 0;
 }
 
+// HDF5 buries the system's reason for a failed write in a long text ("file write failed:
+// time = ..., errno = 28, error message = 'No space left on device', buf = ..."): that
+// message alone, and a full disk named as such. "" when the description holds none.
+std::string system_reason(const std::string& description) {
+  const std::string marker = "error message = '";
+  const auto at = description.find(marker);
+  if (at == std::string::npos) return "";
+  const auto begin = at + marker.size();
+  const auto end = description.find('\'', begin);
+  const std::string message = description.substr(begin, end == std::string::npos ? std::string::npos : end - begin);
+  return description.find("errno = 28,") != std::string::npos ? message + " (the disk or the quota is full)" : message;
+}
+
 // HDF5's reason for the failure that just happened: the API-level description and the
 // innermost one, where the problem was first detected. Must run before any other HDF5 call.
 std::string hdf5_reason() {
@@ -56,8 +69,10 @@ std::string hdf5_reason() {
   H5Ewalk2(stack, H5E_WALK_UPWARD, collect_entry, &entries);
   H5Eclose_stack(stack);
   if (entries.descriptions.empty()) return "no reason given by HDF5";
-  const std::string& innermost = entries.descriptions.front();
   const std::string& outermost = entries.descriptions.back();
+  for (const auto& description : entries.descriptions)
+    if (const std::string system = system_reason(description); !system.empty()) return outermost + ": " + system;
+  const std::string& innermost = entries.descriptions.front();
   return entries.descriptions.size() == 1 ? innermost : outermost + ": " + innermost;
 }
 
@@ -445,6 +460,8 @@ void unlink_old_dataset(hid_t file, const std::string& path, const Where& w, boo
 }
 
 }  // namespace
+
+void skip_hdf5_cleanup_at_exit() { H5dont_atexit(); }
 
 // ---------------------------------------------------------------------------------------------
 // Opening and closing.

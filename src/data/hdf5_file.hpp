@@ -28,6 +28,11 @@
 
 namespace vaesweep::data {
 
+// Call first thing in main, before any HDF5 call. HDF5's own exit handler closes what is still
+// open, and a file whose close failed (a full disk) is then closed again: a SIGSEGV inside
+// H5F__close_cb at exit, after the clear error. Every file is closed by its owner anyway.
+void skip_hdf5_cleanup_at_exit();
+
 class Hdf5File {
  public:
   // Creates or truncates `path`. Callers that must not leave a half-written file behind write
