@@ -22,6 +22,35 @@ void sync_path(const std::filesystem::path& path, int flags, const std::string& 
 
 void sync_file(const std::filesystem::path& file) { sync_path(file, O_RDONLY, "the file"); }
 
+std::string copy_file_bytes(const std::filesystem::path& from, const std::filesystem::path& to) {
+  const int in = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
+  if (in < 0) return std::strerror(errno);
+  const int out = ::open(to.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (out < 0) {
+    const int error = errno;
+    ::close(in);
+    return std::strerror(error);
+  }
+  std::string buffer(1 << 20, '\0');
+  int error = 0;
+  for (;;) {
+    const ssize_t got = ::read(in, buffer.data(), buffer.size());
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) error = errno;
+    if (got <= 0) break;
+    for (ssize_t done = 0; done < got && error == 0;) {
+      const ssize_t n = ::write(out, buffer.data() + done, static_cast<std::size_t>(got - done));
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) error = errno;
+      else done += n;
+    }
+    if (error != 0) break;
+  }
+  ::close(in);
+  if (::close(out) != 0 && error == 0) error = errno;
+  return error == 0 ? "" : std::strerror(error);
+}
+
 void sync_folder_of(const std::filesystem::path& file) {
   sync_path(file.has_parent_path() ? file.parent_path() : std::filesystem::path("."), O_RDONLY | O_DIRECTORY,
             "the folder of " + file.filename().string());

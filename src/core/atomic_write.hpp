@@ -32,6 +32,11 @@ inline void refuse_existing_output(const std::filesystem::path& out, bool overwr
 void sync_file(const std::filesystem::path& file);
 void sync_folder_of(const std::filesystem::path& file);
 
+// Copies `from`'s bytes to `to` (created or truncated): "" on success, else the system's own
+// reason ("No space left on device", where std::filesystem::copy_file says "Input/output
+// error" when the disk fills).
+std::string copy_file_bytes(const std::filesystem::path& from, const std::filesystem::path& to);
+
 // Calls write(temporary_path), makes the temporary durable, then renames it to `target` and
 // makes the rename durable: after a crash `target` is the old file or the complete new one,
 // never an empty one (callers delete what the new file replaces, such as shard journals, only

@@ -153,10 +153,9 @@ void write_aggregate(const fs::path& results, const std::string& name, const Ran
   const std::string pareto = r.pareto_metrics.empty() ? std::string() : table + "__pareto";
   const std::string created_at = utc_text(unix_now());
   write_atomically(results, [&](const fs::path& tmp) {
-    std::error_code ec;
-    fs::copy_file(results, tmp, fs::copy_options::overwrite_existing, ec);
-    if (ec) throw UserError(results.string() + ": cannot copy the results file to " + tmp.string() + ": " +
-                            ec.message() + kNothingChanged);
+    if (const std::string error = copy_file_bytes(results, tmp); !error.empty())
+      throw UserError(results.string() + ": cannot copy the results file to " + tmp.string() + ": " + error +
+                      kNothingChanged);
     data::Hdf5File file = data::Hdf5File::open_read_write(tmp);
     file.write_table(table, aggregate_table(r));
     const auto text = [&](const char* key, const std::string& value) { file.set_attribute(table, key, value); };
