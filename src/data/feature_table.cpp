@@ -29,6 +29,24 @@ std::size_t LabelSet::unlabelled() const {
   return static_cast<std::size_t>(std::count(codes.begin(), codes.end(), kUnlabelled));
 }
 
+std::string degenerate_columns_note(const FeatureTable& table) {
+  const Eigen::MatrixXd& X = table.X;
+  if (X.rows() < 2 || X.cols() == 0) return "";
+  std::vector<std::string> constant;
+  for (Eigen::Index c = 0; c < X.cols(); ++c)
+    if ((X.col(c).array() == X(0, c)).all()) constant.push_back(static_cast<std::size_t>(c) < table.feature_names.size()
+                             ? table.feature_names[static_cast<std::size_t>(c)]
+                             : "column " + std::to_string(c + 1));
+  if (constant.empty()) return "";
+  if (static_cast<Eigen::Index>(constant.size()) == X.cols())
+    return "every row has the same values: a model or a clustering sees one point, and the internal metrics "
+           "(silhouette, Calinski-Harabasz, Davies-Bouldin) are NaN";
+  const std::size_t shown = std::min<std::size_t>(5, constant.size());
+  return std::to_string(constant.size()) + " of " + std::to_string(X.cols()) + " columns are constant (" +
+         join(std::vector<std::string>(constant.begin(), constant.begin() + static_cast<std::ptrdiff_t>(shown))) +
+         (constant.size() > shown ? ", ..." : "") + "): they carry no information";
+}
+
 std::string unlabelled_summary(const FeatureTable& table) {
   std::string out;
   for (const auto& set : table.labels)

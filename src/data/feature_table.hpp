@@ -54,6 +54,11 @@ struct FeatureTable {
 // that have unlabelled rows; "" when every row is labelled.
 std::string unlabelled_summary(const FeatureTable& table);
 
+// A warning for data that cannot be clustered meaningfully, "" when there is none: every row
+// the same (each space is one point: internal metrics are NaN), or constant columns (no
+// information; named, up to 5).
+std::string degenerate_columns_note(const FeatureTable& table);
+
 // Encodes string labels as codes over their sorted distinct values; an empty value is
 // unlabelled (kUnlabelled), not a class.
 LabelSet encode_labels(const std::string& name, const std::vector<std::string>& values);

@@ -74,6 +74,7 @@ data::FeatureTable build_on_root(const WorkUnit& first, const Grid& grid, const 
            (table.excluded.empty() ? "" : ", kept out: " + join(table.excluded)) +
            (table.skipped.empty() ? "" : ", " + std::to_string(table.skipped.size()) + " bad audio files skipped"));
   if (const std::string note = data::unlabelled_summary(table); !note.empty()) log_info("labels: " + note);
+  if (const std::string note = data::degenerate_columns_note(table); !note.empty()) log_warn("features: " + note);
   return table;
 }
 

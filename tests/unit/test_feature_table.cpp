@@ -86,6 +86,21 @@ TEST(FeatureTable, BlankLabelCellsAreUnlabelledRows) {
   EXPECT_EQ(C(0, 1), 1.0);
 }
 
+// Data that cannot be clustered meaningfully is said so before units run on it.
+TEST(FeatureTable, ConstantColumnsAndIdenticalRowsAreNamed) {
+  FeatureTable t;
+  t.feature_names = {"a", "b", "c"};
+  t.X.resize(3, 3);
+  t.X << 1, 5, 2, 1, 6, 2, 1, 7, 2;
+  EXPECT_EQ(degenerate_columns_note(t), "2 of 3 columns are constant (a, c): they carry no information");
+  t.X.col(1).setConstant(5);
+  EXPECT_NE(degenerate_columns_note(t).find("every row has the same values"), std::string::npos);
+  t.X(2, 1) = 8;
+  t.X.col(0) << 1, 2, 3;
+  t.X.col(2) << 0, 0, 1;
+  EXPECT_EQ(degenerate_columns_note(t), "");
+}
+
 TEST(FeatureTable, NaNAndTextCellsNameLineAndColumn) {
   const auto nan = write_temp("nan.csv", "f1,f2,label\n1,2,a\n3,nan,b\n");
   std::string e = error_of([&] { table_from_csv(read_csv(nan), {{"label"}, {}, ""}); });
