@@ -189,6 +189,16 @@ void refuse_changed_study(const PriorWork& prior, const Study& study, const Hash
                     "features were resampled with libsamplerate's best sinc, whose numbers differ slightly. To "
                     "continue them, pin their resampler: --set features.resample=\"sinc_best\"; to run them again "
                     "with " + resamplers.front().canonical() + ", pass --overwrite or write a new --out (nothing was changed)");
+  // The same study, but features.kind = "librosa" with n_mfcc unset: 13 MFCCs before the kind
+  // took the published table's 20.
+  const auto kinds = values_in_grid(study, "features.kind");
+  const bool librosa = std::any_of(kinds.begin(), kinds.end(), [](const Value& v) { return v.as_string() == "librosa"; });
+  if (why.empty() && librosa && study.settings.at("features.n_mfcc").origin == "default")
+    throw UserError(results.string() + ": --resume cannot reuse " + std::to_string(missing.size()) +
+                    " finished unit(s) (" + examples + "): features.kind = \"librosa\" with features.n_mfcc unset "
+                    "now takes the published table's 20 MFCCs, and earlier versions of vaesweep took 13. To continue "
+                    "those units, pin theirs: --set features.n_mfcc=13; to run them with 20, pass --overwrite or "
+                    "write a new --out (nothing was changed)");
   if (why.empty())
     why = "no study key differs: the units were identified by another version of vaesweep";
   throw UserError(results.string() + ": --resume refused: the study changed in a way that changes " +

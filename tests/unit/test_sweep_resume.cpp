@@ -181,6 +181,28 @@ TEST(StopRequest, ASignalIsRecordedAndTheGraceExpires) {
   std::signal(SIGINT, SIG_DFL);
 }
 
+// A librosa-kind study with n_mfcc unset ran with 13 MFCCs before the kind took the table's 20:
+// the refusal says why and how to continue them.
+TEST(RefuseChangedStudy, NamesTheLibrosaKindsMfccCount) {
+  const std::vector<std::string> librosa = {"features.kind=\"librosa\""};
+  Study before = parse_study(kStudy, "resume.toml", {"features.kind=\"librosa\"", "features.n_mfcc=13"});
+  const Grid old_grid = expand_grid(before);  // the hashes those units got: n_mfcc was 13
+  PriorWork prior;
+  prior.studies.push_back({before.sha256, kStudy, "resume.toml", librosa.front()});  // n_mfcc was not set
+  for (std::size_t i = 0; i < old_grid.size(); ++i) prior.units.push_back(record(old_grid.config_hash(i), "ok", "r1"));
+  const Study now = parse_study(kStudy, "resume.toml", librosa);
+  try {
+    refuse_changed_study(prior, now, index_grid(expand_grid(now)), "r.h5");
+    FAIL() << "13-MFCC units were taken for 20-MFCC ones";
+  } catch (const UserError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("cannot reuse 6 finished unit"), std::string::npos) << what;
+    EXPECT_NE(what.find("--set features.n_mfcc=13"), std::string::npos) << what;
+  }
+  const Study pinned = parse_study(kStudy, "resume.toml", {"features.kind=\"librosa\"", "features.n_mfcc=13"});
+  EXPECT_NO_THROW(refuse_changed_study(prior, pinned, index_grid(expand_grid(pinned)), "r.h5"));
+}
+
 }  // namespace
 }  // namespace vaesweep::sweep
 
