@@ -13,6 +13,7 @@ packages=(
   libgtest-dev googletest
   libsndfile1-dev libfftw3-dev libsamplerate0-dev libcsv-dev libssl-dev libspectra-dev
   nlohmann-json3-dev                        # JSON output (vaesweep rank --format json)
+  clang-14 libclang-rt-14-dev llvm-14      # the sanitizer tree and libFuzzer (fuzz/); llvm-14's symbolizer names the lines in sanitizer reports
   python3-numpy python3-scipy python3-sklearn python3-h5py python3-pandas python3-matplotlib   # reference values in tests; analysis/
 )
 
