@@ -15,6 +15,7 @@ artifacts=$build/fuzz-artifacts/$target
 mkdir -p "$work" "$artifacts"
 # Leak checks stay on; a slow input (10 s) or one that takes 2 GB is reported like a crash.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$root/fuzz/lsan.supp}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 exec "$build/fuzz_$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
   -print_final_stats=1 -artifact_prefix="$artifacts/" "$work" "$seeds"
