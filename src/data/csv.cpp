@@ -68,8 +68,9 @@ class Parser {  // owns the libcsv parser; never throws from its destructor
       throw std::bad_alloc();
     // libcsv grows a cell's buffer by a fixed block (128 bytes by default), one realloc each:
     // quadratic copying for a long cell wherever realloc cannot extend in place (AddressSanitizer's
-    // never does; a 16 MiB cell took minutes). 256 KiB blocks keep the 16 MiB bound at 64 reallocs.
-    csv_set_blk_size(&p_, std::size_t{1} << 18);
+    // never does; a 16 MiB cell took minutes). 64 KiB blocks: 256 reallocs up to the 16 MiB bound,
+    // and a block small enough for the allocators' fast path (every parse allocates one).
+    csv_set_blk_size(&p_, std::size_t{1} << 16);
   }
   ~Parser() { csv_free(&p_); }
   Parser(const Parser&) = delete;
