@@ -15,6 +15,7 @@ packages=(
   libavformat-dev libavcodec-dev libswresample-dev libavutil-dev   # decoding AAC/M4A, WMA, ... (audio/ffmpeg_decode)
   ffmpeg                                    # tests make MP3/M4A/Opus/... fixtures from WAVs with its CLI; bench/
   nlohmann-json3-dev                        # JSON output (vaesweep rank --format json)
+  clang-14 libclang-rt-14-dev llvm-14      # the sanitizer tree and libFuzzer (fuzz/); llvm-14's symbolizer names the lines in sanitizer reports
   python3-numpy python3-scipy python3-sklearn python3-h5py python3-pandas python3-matplotlib   # reference values in tests; analysis/
 )
 

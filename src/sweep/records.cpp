@@ -27,6 +27,14 @@ void put_unit(ByteWriter& w, const UnitRecord& u) {
   w.put(u.latent_rows), w.put(u.latent_cols), w.put_vector(u.latent);
 }
 
+// Whether `rows` x `cols` holds exactly `values` values. Damaged bytes give any two int64s: a
+// product that overflows (undefined behaviour, UBSan's finding) or two negatives must not pass.
+bool is_shape_of(std::size_t values, std::int64_t rows, std::int64_t cols) {
+  if (rows < 0 || cols < 0) return false;
+  if (cols == 0) return values == 0;
+  return values % static_cast<std::uint64_t>(cols) == 0 && values / static_cast<std::uint64_t>(cols) == static_cast<std::uint64_t>(rows);
+}
+
 UnitRecord get_unit(ByteReader& r) {
   UnitRecord u;
   u.unit = r.get<std::int64_t>();
@@ -43,7 +51,7 @@ UnitRecord get_unit(ByteReader& r) {
   u.reused_fit = r.get<std::int64_t>();
   u.latent_rows = r.get<std::int64_t>(), u.latent_cols = r.get<std::int64_t>();
   u.latent = r.get_vector<double>();
-  if (u.latent.size() != static_cast<std::size_t>(u.latent_rows * u.latent_cols))
+  if (!is_shape_of(u.latent.size(), u.latent_rows, u.latent_cols))
     throw UserError("a unit record: unit " + std::to_string(u.unit) + " has a latent of " +
                     std::to_string(u.latent.size()) + " values, not " + std::to_string(u.latent_rows) + " x " +
                     std::to_string(u.latent_cols) + " (damaged)");

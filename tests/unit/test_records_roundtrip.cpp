@@ -289,6 +289,23 @@ TEST(EncodeUnit, RoundTripsEveryFieldAndAppendsEvaluations) {
   EXPECT_TRUE(none.empty());
 }
 
+// Found by the sanitizer build: a damaged latent shape whose product overflows int64 (undefined
+// behaviour) or two negative sizes whose product matches the values must be refused, not multiplied.
+TEST(EncodeUnit, ADamagedLatentShapeIsRefusedWithoutOverflow) {
+  UnitRecord overflowing;
+  overflowing.latent_rows = 3;
+  overflowing.latent_cols = -5980780305148018686;  // 3 x this overflows
+  UnitRecord negative;
+  negative.latent_rows = -1;
+  negative.latent_cols = -1;  // -1 x -1 = 1 value
+  negative.latent = {0.5};
+  for (const UnitRecord& damaged : {overflowing, negative}) {
+    UnitRecord unit;
+    std::vector<EvaluationRecord> evaluations;
+    expect_user_error_naming([&] { decode_unit(encode_unit(damaged, {}), unit, evaluations); }, "(damaged)");
+  }
+}
+
 TEST(EncodeUnit, TheMessageBetweenRanksCarriesTheNewFields) {
   Records in = sample(3, 1, true);
   add_stored_arrays(in);
