@@ -16,7 +16,8 @@ pkg_check_modules(SAMPLERATE REQUIRED IMPORTED_TARGET samplerate)
 # libsoxr: the default resampler (features.resample = "soxr_hq"), as in librosa >= 0.10.
 pkg_check_modules(SOXR REQUIRED IMPORTED_TARGET soxr)
 # FFmpeg's libraries: decoding what libsndfile does not (AAC/M4A, WMA, ...).
-pkg_check_modules(FFMPEG REQUIRED IMPORTED_TARGET libavformat libavcodec libswresample libavutil)
+# FFmpeg >= 5.1 (AVChannelLayout, swr_alloc_set_opts2): Debian 12's.
+pkg_check_modules(FFMPEG REQUIRED IMPORTED_TARGET libavformat>=59.27 libavcodec>=59.37 libswresample>=4.7 libavutil>=57.28)
 # Spectra (header-only iterative eigensolvers, for spectral clustering and UMAP's initialisation).
 find_package(spectra REQUIRED PATHS /usr/share/spectra/cmake)
 # libcsv (RFC 4180 CSV) ships no CMake or pkg-config file: make an imported target for it.

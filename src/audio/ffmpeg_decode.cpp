@@ -125,6 +125,14 @@ Audio ffmpeg_decode(const fs::path& path) {
         error = "decoding failed: " + av_error_text(rc);
         return false;
       }
+      // The converter was set up for the stream's opening format: a frame in another (a channel
+      // change, concatenated streams) would be read past its planes.
+      if (frame.f->ch_layout.nb_channels != channels || frame.f->format != dec.ctx->sample_fmt ||
+          frame.f->sample_rate != audio.sample_rate)
+        throw UserError("its audio changes format mid-stream (" + std::to_string(channels) + " -> " +
+                        std::to_string(frame.f->ch_layout.nb_channels) + " channels, " +
+                        std::to_string(audio.sample_rate) + " -> " + std::to_string(frame.f->sample_rate) +
+                        " Hz); vaesweep decodes files of one format");
       append_mono(swr.ctx, frame.f, channels, audio.samples, scratch);
       av_frame_unref(frame.f);
     }
@@ -154,9 +162,13 @@ Audio ffmpeg_decode(const fs::path& path) {
     drain();
   }
 
-  // The container's declared duration, where it declares one: a shortfall is truncation.
-  if (stream->duration > 0 && stream->time_base.den > 0) {
-    const double seconds = static_cast<double>(stream->duration) * av_q2d(stream->time_base);
+  // The container's declared duration, where it declares one: a shortfall is truncation. A
+  // duration FFmpeg estimated from the bit rate (raw ADTS AAC, VBR without an index) is no
+  // declaration: a complete file can fall short of it. Beyond a day it is no duration either.
+  const double seconds = stream->duration > 0 && stream->time_base.den > 0
+                             ? static_cast<double>(stream->duration) * av_q2d(stream->time_base)
+                             : 0.0;
+  if (in.ctx->duration_estimation_method != AVFMT_DURATION_FROM_BITRATE && seconds > 0 && seconds < 86400.0) {
     const auto declared = static_cast<std::int64_t>(std::floor(seconds * audio.sample_rate));
     const auto read = static_cast<std::int64_t>(audio.samples.size());
     if (read + 4096 + declared / 100 < declared)

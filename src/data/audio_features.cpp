@@ -104,6 +104,7 @@ AudioFeatures build_audio_features(const AudioCollection& collection, const Extr
     // Finished files enter the cache as they come, and the cache is written every so often.
     using Clock = std::chrono::steady_clock;
     Clock::time_point last_save = Clock::now();
+    double save_seconds = 0;  // how long the last save took
     std::size_t unsaved = 0, kept = 0;
     const ClipDone keep = [&](std::size_t j, const ClipFeatures& clip) {
       const std::size_t i = todo_index[j];
@@ -111,9 +112,17 @@ AudioFeatures build_audio_features(const AudioCollection& collection, const Extr
       cache->put(keys[i], collection.items[i].path.string(),
                  CachedClip{clip.rows, clip.length, clip.resampled ? audio::to_string(params.resampler) : std::string()});
       ++kept;
+      // A save rewrites the whole cache file: after `files` new files once they are at least a
+      // quarter of the file's entries, and every `seconds` but at most a tenth of the time, so
+      // that the writes stay a few times the cache's final size (a burst of files, as under MPI,
+      // makes a handful of saves, not one per `files`).
       const double since = std::chrono::duration<double>(Clock::now() - last_save).count();
-      if (++unsaved >= saving.files || since >= saving.seconds) {
+      ++unsaved;
+      if ((unsaved >= saving.files && 4 * unsaved >= cache->size()) ||
+          since >= std::max(saving.seconds, 10 * save_seconds)) {
+        const Clock::time_point start = Clock::now();
         cache->save();
+        save_seconds = std::chrono::duration<double>(Clock::now() - start).count();
         unsaved = 0;
         last_save = Clock::now();
       }

@@ -23,9 +23,11 @@ using ClipDone = std::function<void(std::size_t index, const ClipFeatures& clip)
 // calls `done` for each (as it finishes, or all at the end).
 using ClipExtractor = std::function<std::vector<ClipFeatures>(const std::vector<AudioItem>& todo, const ClipDone& done)>;
 
-// How often the feature cache is written while files are extracted: after every `files`
-// newly extracted files or `seconds` since the last write, whichever comes first (each write
-// is the whole cache file, written to a temporary file and renamed over the old one). An
+// How often the feature cache is written while files are extracted: after `files` newly
+// extracted files that are also at least a quarter of the cache's entries, or `seconds` since
+// the last write (and at least ten times the last write's duration), whichever comes first.
+// Each write is the whole cache file, written to a temporary file and renamed over the old
+// one, so the growing intervals keep the writes to a few times the final file. An
 // extraction that fails or is stopped also writes what it finished before the error goes on;
 // a killed process loses at most the files of the last interval.
 struct CacheSaving {

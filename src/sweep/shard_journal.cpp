@@ -319,11 +319,13 @@ JournalContents read_journal(const fs::path& path) {
   JournalContents out;
   std::uint64_t offset = kMagic.size();
   if (const std::string damage = read_frame(file, offset, size, kHeader, out.header); !damage.empty()) {
-    if (damage.starts_with("torn header")) throw UnfinishedJournal(unfinished);
+    // "Torn" is also what a flipped bit in the length field looks like (a length past the end):
+    // only a header with no intact record behind it is a writer killed before its header.
     out.header.clear();
     out.header_damaged = true;
     out.damage = damage;
     salvage_records(fd, kMagic.size() + 1, size, out);
+    if (out.records.empty() && damage.starts_with("torn header")) throw UnfinishedJournal(unfinished);
     return out;
   }
   while (offset < size) {
@@ -331,9 +333,9 @@ JournalContents read_journal(const fs::path& path) {
     const std::uint64_t at = offset;
     out.damage = read_frame(file, offset, size, out.records.size(), payload);
     if (!out.damage.empty()) {
-      // A torn tail is the normal end of a killed writer; damage before the end may hide intact
-      // records behind it (a flipped byte, a bad sector).
-      if (!out.damage.starts_with("torn final record")) salvage_records(fd, at + 1, size, out);
+      // A torn tail is the normal end of a killed writer, but a damaged length field reads the
+      // same: whatever the damage, intact frames behind it are records again.
+      salvage_records(fd, at + 1, size, out);
       break;
     }
     out.records.push_back(std::move(payload));

@@ -189,6 +189,24 @@ TEST_F(ShardJournalTest, ADamagedHeaderKeepsTheRecords) {
   c = read_journal(path_.string() + ".length");
   EXPECT_TRUE(c.header_damaged);
   EXPECT_EQ(c.records, (std::vector<std::string>{record(0), record(1), record(2), record(3)}));
+  // A flip that makes the length only run past the end reads like a torn header: the records
+  // behind it say otherwise, and are kept.
+  fs::remove(path_);
+  bytes = write_records(4);
+  bytes[kMagicSize + 2] ^= 0x10;  // + 1 MiB
+  spit(path_.string() + ".past", bytes);
+  c = read_journal(path_.string() + ".past");
+  EXPECT_TRUE(c.header_damaged);
+  EXPECT_EQ(c.records, (std::vector<std::string>{record(0), record(1), record(2), record(3)}));
+  // The same in a record: the intact ones after it come back.
+  fs::remove(path_);
+  bytes = write_records(6);
+  std::size_t at = kMagicSize + kFrameHead + std::string("header").size();
+  for (std::size_t i = 0; i < 2; ++i) at += kFrameHead + record(i).size();
+  bytes[at + 2] ^= 0x10;  // record 2's length runs past the end
+  spit(path_.string() + ".record", bytes);
+  c = read_journal(path_.string() + ".record");
+  EXPECT_EQ(c.records, (std::vector<std::string>{record(0), record(1), record(3), record(4), record(5)}));
 }
 
 TEST_F(ShardJournalTest, AGarbageLengthIsDamageNotAnAllocation) {
