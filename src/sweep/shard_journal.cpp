@@ -58,6 +58,20 @@ int write_all(int fd, std::string_view bytes) {
   return 0;
 }
 
+// Up to `count` bytes of fd from `offset` (fewer only where the file ends or a read fails).
+std::string read_at(int fd, std::uint64_t offset, std::uint64_t count) {
+  std::string bytes(static_cast<std::size_t>(count), '\0');
+  std::size_t got = 0;
+  while (got < bytes.size()) {
+    const ssize_t n = ::pread(fd, bytes.data() + got, bytes.size() - got, static_cast<off_t>(offset + got));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  bytes.resize(got);
+  return bytes;
+}
+
 int data_sync(int fd) {
   while (::fdatasync(fd) != 0) {
     if (errno != EINTR) return errno;
@@ -147,15 +161,7 @@ std::string read_frame(BufferedFile& file, std::uint64_t& offset, std::uint64_t 
 // checked after this. `out.damage` gains how many records came back and how many bytes were
 // skipped.
 void salvage_records(int fd, std::uint64_t from, std::uint64_t size, JournalContents& out) {
-  std::string bytes(static_cast<std::size_t>(size - std::min(from, size)), '\0');
-  std::size_t got = 0;
-  while (got < bytes.size()) {
-    const ssize_t n = ::pread(fd, bytes.data() + got, bytes.size() - got, static_cast<off_t>(from + got));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    got += static_cast<std::size_t>(n);
-  }
-  bytes.resize(got);
+  const std::string bytes = read_at(fd, from, size - std::min(from, size));
   std::size_t salvaged = 0, skipped = 0, at = 0;
   while (at + kFrameHead < bytes.size()) {
     const std::uint64_t length = get_le(bytes.data() + at, 8);
@@ -257,15 +263,8 @@ void JournalWriter::restore_if_unlinked() {
     throw UserError(failure(path_, "the shard journal was deleted while the run ran and cannot be written again",
                             errno));
   }
-  std::string bytes(static_cast<std::size_t>(end_), '\0');
-  std::size_t got = 0;
-  while (got < bytes.size()) {
-    const ssize_t n = ::pread(fd_, bytes.data() + got, bytes.size() - got, static_cast<off_t>(got));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    got += static_cast<std::size_t>(n);
-  }
-  int error = got == bytes.size() ? write_all(fresh, bytes) : EIO;
+  const std::string bytes = read_at(fd_, 0, end_);
+  int error = bytes.size() == end_ ? write_all(fresh, bytes) : EIO;
   if (error == 0) error = data_sync(fresh);
   if (error != 0) {
     ::close(fresh);
