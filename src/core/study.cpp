@@ -277,7 +277,8 @@ void check_model_and_text(const Settings& s, const std::vector<Axis>& axes) {
 void check_consistency(const Settings& s, const std::vector<Axis>& axes) {
   check_model_and_text(s, axes);
   const auto& source = s.at("data.source");
-  if (source.value.as_string() != "synthetic" && s.at("data.path").value.as_string().empty())
+  const bool path_axis = std::any_of(axes.begin(), axes.end(), [](const Axis& a) { return a.key == "data.path"; });
+  if (source.value.as_string() != "synthetic" && s.at("data.path").value.as_string().empty() && !path_axis)
     throw UserError(source.origin + ": data.path: data.source = \"" + source.value.as_string() +
                     "\" needs data.path (the " +
                     (source.value.as_string() == "table" ? "feature table CSV" : "audio folder or manifest CSV") + ")");

@@ -10,10 +10,10 @@
 
 namespace vaesweep::data {
 
-// The distinct rates, ascending; empty for a study without audio files (a feature table).
-// Nothing when they cannot be known before extraction (the data is a grid axis, or the
-// collection cannot be listed: extraction reports that). A file no decoder recognises adds no
-// rate: it is skipped or fatal later, never resampled.
+// The distinct rates, ascending; empty for a study without audio files (a feature table). With
+// data.* grid axes, the rates of every data set of the grid together. Nothing when they cannot
+// be known before extraction (a collection cannot be listed: extraction reports that). A file
+// no decoder recognises adds no rate: it is skipped or fatal later, never resampled.
 std::optional<std::vector<int>> probe_audio_rates(const Study& study);
 
 // "files at 44100 Hz are resampled to 22050 Hz" for the rates of study.audio_rates that differ

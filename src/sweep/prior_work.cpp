@@ -56,8 +56,9 @@ void read_results(const fs::path& path, PriorWork& prior) {
                            attribute_or_empty(file, "study_file"), attribute_or_empty(file, "study_overrides")});
 }
 
-// A run that only journals know of: it was killed before its merge.
-RunRecord interrupted_run(const Shard& shard) {
+// A run that only journals know of: it was killed before its merge (after a stop it had noted,
+// or not).
+RunRecord interrupted_run(const Shard& shard, const fs::path& results) {
   RunRecord r;
   r.run_id = shard.header.run_id;
   r.started_at = r.ended_at = shard.header.started_at;
@@ -65,7 +66,7 @@ RunRecord interrupted_run(const Shard& shard) {
   r.slurm_job_id = shard.header.slurm_job_id;
   r.slurm_array_job_id = shard.header.slurm_array_job_id;
   r.slurm_array_task_id = shard.header.slurm_array_task_id;
-  r.outcome = "interrupted";
+  r.outcome = read_run_note(results, r.run_id, RunNote::stopped).value_or("interrupted");
   r.study_sha256 = shard.header.study_sha256;
   return r;
 }
@@ -111,16 +112,19 @@ PriorWork read_prior_work(const fs::path& results) {
   prior.results_replaced = std::any_of(shards.begin(), shards.end(), [](const Shard& s) { return s.header.replaces_results; });
   if (!prior.results_replaced && fs::exists(results, ec)) read_results(results, prior);
   prior.shards = std::move(shards);
-  std::set<std::string> known_runs;
+  std::set<std::string> known_runs, journal_only_runs;
   for (const auto& r : prior.runs) known_runs.insert(r.run_id);
   std::set<std::string> known_studies;
   for (const auto& s : prior.studies) known_studies.insert(s.sha256);
   for (Shard& shard : prior.shards) {
     if (shard.header.run_id.empty()) continue;  // killed before its header: nothing in it
-    if (known_runs.insert(shard.header.run_id).second) prior.runs.push_back(interrupted_run(shard));
+    if (known_runs.insert(shard.header.run_id).second) {
+      prior.runs.push_back(interrupted_run(shard, results));
+      journal_only_runs.insert(shard.header.run_id);
+    }
     RunRecord& run = *std::find_if(prior.runs.begin(), prior.runs.end(),
                                    [&](const RunRecord& r) { return r.run_id == shard.header.run_id; });
-    if (run.outcome == "interrupted") {
+    if (journal_only_runs.count(run.run_id)) {
       run.hosts = run.hosts.empty() ? shard.header.host
                                     : (run.hosts.find(shard.header.host) == std::string::npos ? run.hosts + "," + shard.header.host
                                                                                                 : run.hosts);

@@ -1,6 +1,7 @@
 #include "sweep/run_lock.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -8,6 +9,7 @@
 #include <string>
 
 #include "core/error.hpp"
+#include "core/log.hpp"
 #include "sweep/provenance.hpp"
 #include "sweep/shards.hpp"
 
@@ -33,18 +35,19 @@ std::string read_description(int fd) {
 
 }  // namespace
 
-RunLock::RunLock(const fs::path& results) : results_(results) {
+// Opens (creating the shard folder and the file when needed) and locks `results`'s lock file,
+// and writes who holds it. The descriptor, or UserError when it cannot or another run holds it.
+static int take_lock(const fs::path& results) {
   std::error_code ec;
   fs::create_directories(shard_folder(results), ec);
   if (ec) throw UserError(shard_folder(results).string() + ": cannot create the shard folder: " + ec.message());
   const fs::path path = lock_path(results);
-  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd_ < 0) throw UserError(path.string() + ": cannot open the run lock: " + std::strerror(errno));
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) throw UserError(path.string() + ": cannot open the run lock: " + std::strerror(errno));
   struct flock l = whole_file(F_WRLCK);
-  if (::fcntl(fd_, F_OFD_SETLK, &l) != 0) {
-    const std::string who = read_description(fd_);
-    ::close(fd_);
-    fd_ = -1;
+  if (::fcntl(fd, F_OFD_SETLK, &l) != 0) {
+    const std::string who = read_description(fd);
+    ::close(fd);
     throw UserError(results.string() + ": another vaesweep run is writing these results (" + who +
                     "); wait for it to end or stop it first (nothing was changed)");
   }
@@ -52,7 +55,26 @@ RunLock::RunLock(const fs::path& results) : results_(results) {
   ::gethostname(host, sizeof host - 1);
   const std::string who = "pid " + std::to_string(::getpid()) + " on " + host + " since " + utc_text(unix_now());
   // The description only improves messages; the lock is held whatever these return.
-  if (::ftruncate(fd_, 0) == 0) (void)!::pwrite(fd_, who.data(), who.size(), 0);
+  if (::ftruncate(fd, 0) == 0) (void)!::pwrite(fd, who.data(), who.size(), 0);
+  return fd;
+}
+
+RunLock::RunLock(const fs::path& results) : results_(results), fd_(take_lock(results)) {}
+
+void RunLock::restore_if_unlinked() {
+  struct stat st {};
+  if (fd_ < 0 || ::fstat(fd_, &st) != 0 || st.st_nlink > 0) return;
+  try {
+    const int fresh = take_lock(results_);
+    ::close(fd_);
+    fd_ = fresh;
+    log_warn(lock_path(results_).string() + ": the run lock was deleted while the run ran; it was taken again");
+  } catch (const UserError& e) {
+    // Another run holds the new lock: it must not be removed by this one's destructor.
+    ::close(fd_);
+    fd_ = -1;
+    log_warn(std::string("the run lock was deleted while the run ran and cannot be taken again: ") + e.what());
+  }
 }
 
 RunLock::~RunLock() {

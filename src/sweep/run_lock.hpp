@@ -19,6 +19,11 @@ class RunLock {
   // Who holds the lock of `results` ("pid 123 on node7 since 1763700000"), nullopt when no run
   // holds it. Does not take the lock, so it never gets in a starting run's way.
   static std::optional<std::string> holder(const std::filesystem::path& results);
+
+  // When the shard folder was deleted during the run (the journals write themselves again, see
+  // JournalWriter), takes the lock again on a new lock file, so that a run started after the
+  // deletion is still refused. Cheap (one fstat) when nothing happened; warns when it cannot.
+  void restore_if_unlinked();
   RunLock(const RunLock&) = delete;
   RunLock& operator=(const RunLock&) = delete;
 

@@ -435,6 +435,9 @@ RunSummary run_sweep(const RunOptions& options, const MpiSession& mpi) {
       decision.done_before = plan.done_before;
       decision.failed_before = failed_before;
       decision.run_id = new_run_id(started_at);
+      plan.on_stop = [&out = options.out, &decision](StopReason reason) {
+        write_run_note(out, decision.run_id, RunNote::stopped, outcome_text(reason));
+      };
       decision.nothing_to_do = plan.order.empty() && !has_shards;
       log_info("study \"" + study.name + "\" (" + study.sha256.substr(0, 12) + "): " + std::to_string(grid.size()) +
                " units" +
@@ -473,6 +476,13 @@ RunSummary run_sweep(const RunOptions& options, const MpiSession& mpi) {
     JournalWriter journal(shard_path(options.out, decision.run_id, mpi.rank()),
                           encode_shard_header(shard_header(study, grid, decision, mpi, started_at, options.overwrite)),
                           options.sync_seconds);
+    if (mpi.is_root() && options.overwrite) {
+      try {  // a backup of the header's flag (see RunNote): the run goes on without it
+        write_run_note(options.out, decision.run_id, RunNote::replaces_results, "");
+      } catch (const UserError& e) {
+        log_warn(e.what());
+      }
+    }
     // Records a finished unit (not an abandoned one) in this rank's journal before the next
     // batch starts: a killed process loses nothing of it; a node that loses power loses at most
     // the last --sync-every seconds of units.
@@ -488,6 +498,7 @@ RunSummary run_sweep(const RunOptions& options, const MpiSession& mpi) {
         log_warn("unit " + std::to_string(unit.index) + " (" + unit.label() + ", " + unit.config_hash.substr(0, 12) +
                  ") " + result.unit.status + ": " + result.unit.message);
       journal.append(encode_unit(result.unit, result.evaluations));
+      if (lock) lock->restore_if_unlinked();
       return result.unit.status == "ok" ? UnitResult::ok : UnitResult::failed;
     };
     const BatchWork work = [&](const std::vector<std::size_t>& indices, const std::function<bool()>& abandon) {

@@ -148,6 +148,13 @@ class Coordinator {
       log_warn(std::to_string(failed_) + " units failed (--max-failures " + std::to_string(plan_.max_failures) +
                "): no more units are handed out; units in progress finish");
     }
+    if (reason_ != StopReason::finished && plan_.on_stop) {
+      try {
+        plan_.on_stop(reason_);
+      } catch (const std::exception& e) {
+        log_warn(e.what());
+      }
+    }
     return reason_ != StopReason::finished;
   }
 

@@ -19,6 +19,8 @@
 
 namespace vaesweep::sweep {
 
+enum class StopReason { finished, signal, too_many_failures };
+
 struct SchedulePlan {
   std::vector<std::size_t> order;   // grid indices to run, in hand-out order (rank 0's plan counts)
   // Empty, or one flag per entry of `order`: 1 when the unit belongs to the same batch as the one
@@ -28,9 +30,11 @@ struct SchedulePlan {
   std::size_t max_failures = 0;     // stop handing out units once this many failed (0: never)
   std::chrono::milliseconds progress_interval{10000};
   std::size_t done_before = 0;      // units that earlier runs finished, for the progress line
+  // Called once on rank 0 when units stop being handed out early (a signal, too many failures),
+  // before the units in progress end; what it throws is logged as a warning, the stop goes on.
+  std::function<void(StopReason)> on_stop;
 };
 
-enum class StopReason { finished, signal, too_many_failures };
 
 struct ScheduleOutcome {  // meaningful on rank 0
   StopReason reason = StopReason::finished;

@@ -1,7 +1,11 @@
 #include "sweep/shards.hpp"
 
 #include <algorithm>
+#include <fstream>
+#include <iterator>
+#include <set>
 
+#include "core/atomic_write.hpp"
 #include "core/error.hpp"
 #include "sweep/bytes.hpp"
 #include "sweep/shard_journal.hpp"
@@ -13,6 +17,8 @@ namespace {
 constexpr const char* kHeaderFormat = "vaesweep-shard-v2";
 constexpr const char* kHeaderFormatV1 = "vaesweep-shard-v1";
 constexpr const char* kJournalSuffix = ".journal";
+
+const char* note_suffix(RunNote kind) { return kind == RunNote::stopped ? ".stopped" : ".replaces-results"; }
 }  // namespace
 
 std::string encode_shard_header(const ShardHeader& h) {
@@ -96,7 +102,10 @@ std::vector<Shard> read_shards(const fs::path& results) {
       }
       shard.units.push_back(std::move(u));
     }
-    if (contents.header_damaged) salvaged_header(shard);
+    if (contents.header_damaged) {
+      salvaged_header(shard);
+      shard.header.replaces_results = read_run_note(results, shard.header.run_id, RunNote::replaces_results).has_value();
+    }
     shards.push_back(std::move(shard));
   }
   std::sort(shards.begin(), shards.end(), [](const Shard& a, const Shard& b) {
@@ -109,8 +118,30 @@ std::vector<Shard> read_shards(const fs::path& results) {
 
 void remove_shards(const fs::path& results, const std::vector<Shard>& shards) {
   std::error_code ec;
-  for (const Shard& s : shards) fs::remove(s.path, ec);
+  std::set<std::string> runs;
+  for (const Shard& s : shards) {
+    fs::remove(s.path, ec);
+    if (!s.header.run_id.empty()) runs.insert(s.header.run_id);
+  }
+  for (const std::string& run : runs)
+    for (const RunNote kind : {RunNote::stopped, RunNote::replaces_results})
+      fs::remove(shard_folder(results) / (run + note_suffix(kind)), ec);
   fs::remove(shard_folder(results), ec);  // only succeeds when empty
+}
+
+void write_run_note(const fs::path& results, const std::string& run_id, RunNote kind, const std::string& text) {
+  const fs::path path = shard_folder(results) / (run_id + note_suffix(kind));
+  write_atomically(path, [&](const fs::path& tmp) {
+    std::ofstream out(tmp, std::ios::binary);
+    out << text;
+    if (!out.flush()) throw UserError(path.string() + ": cannot write the run's note");
+  });
+}
+
+std::optional<std::string> read_run_note(const fs::path& results, const std::string& run_id, RunNote kind) {
+  std::ifstream in(shard_folder(results) / (run_id + note_suffix(kind)), std::ios::binary);
+  if (!in) return std::nullopt;
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
 }  // namespace vaesweep::sweep

@@ -5,6 +5,7 @@
 // file at the end of a run and removes them; after a crash they stay, and --resume merges them.
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,8 +52,21 @@ struct Shard {
 // its damage; one whose header is not ours is a UserError naming it.
 std::vector<Shard> read_shards(const std::filesystem::path& results);
 
-// Journal files that are not in `shards` any more are left alone; these are removed, then the
-// folder when it is empty.
+// Journal files that are not in `shards` any more are left alone; these are removed with their
+// runs' notes, then the folder when it is empty.
 void remove_shards(const std::filesystem::path& results, const std::vector<Shard>& shards);
+
+// Facts about a run that its journals cannot be trusted to carry, one small file each beside
+// them (`<run id>.<kind>`), written by the root:
+// - how the run stopped, written the moment the stop is noticed: a job whose ranks are killed
+//   after a SIGTERM (mpirun's and Slurm's way) never reaches the merge that records it in /runs;
+// - that the run replaces the results file, a copy of the journal header's flag that outlives a
+//   damaged header (the old file's records must stay ignored after such a salvage).
+enum class RunNote { stopped, replaces_results };
+// UserError naming the file when it cannot be written.
+void write_run_note(const std::filesystem::path& results, const std::string& run_id, RunNote kind,
+                    const std::string& text);
+// The note's text, or nothing when there is none.
+std::optional<std::string> read_run_note(const std::filesystem::path& results, const std::string& run_id, RunNote kind);
 
 }  // namespace vaesweep::sweep

@@ -6,9 +6,11 @@
 #  - a results file deleted while a --resume runs is not merged over: the run says so (exit 1)
 #    and keeps its journals, instead of writing a file without the earlier units;
 #  - the shard folder deleted while a run writes to it: each rank writes its journal again
-#    from the open file (with a warning), and the results hold every unit;
+#    from the open file (with a warning), the run lock is taken again (a second run started then
+#    is refused), and the results hold every unit;
 #  - a journal whose header has a flipped byte: --resume keeps its intact unit records (with a
-#    warning naming what was lost) instead of refusing for good.
+#    warning naming what was lost) instead of refusing for good; when that journal's run was an
+#    --overwrite, the old file's units stay out (the flag outlives the header in a run note).
 source "$(dirname "$0")/lib.sh"
 study="$PROJECT/sweeps/quickstart.toml"
 # noop units sleep instead of training: 12 units of 0.5 s, long enough to kill the run in the middle.
@@ -77,11 +79,31 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 rm -rf d.h5.shards
+for _ in $(seq 1 100); do  # until the next unit's record took the lock again
+  grep -q "run lock was deleted" deleted.txt && break
+  sleep 0.1
+done
+"$VAESWEEP" run "$study" "${slow[@]}" --out d.h5 >second.txt 2>&1
+second=$?
 wait "$runner"
 rc=$?
 [ "$rc" -eq 0 ] && grep -q "wrote d.h5: 12/12 units" deleted.txt && grep -q "journal was deleted while the run ran" deleted.txt &&
   pass "shard folder deleted mid-run: journals written again, 12/12 units in the results" ||
   fail "shard folder deleted mid-run: exit $rc: $(cat deleted.txt)"
+grep -q "run lock was deleted while the run ran; it was taken again" deleted.txt && [ "$second" -eq 1 ] &&
+  grep -q "another vaesweep run is writing these results" second.txt &&
+  pass "shard folder deleted mid-run: the lock was taken again, a second run is refused" ||
+  fail "shard folder deleted mid-run: the lock: second run exit $second: $(cat second.txt) / $(cat deleted.txt)"
+
+flip_header_byte() {
+  python_h5 - "$1" <<'PY' || fail "could not flip a byte of the journal header $1"
+import sys
+path = sys.argv[1]
+data = bytearray(open(path, "rb").read())
+data[8 + 12 + 40] ^= 0x10  # inside the header frame's payload (the study text)
+open(path, "wb").write(bytes(data))
+PY
+}
 
 # --- a flipped byte in a journal's header -------------------------------------------------------------
 "$VAESWEEP" run "$study" "${slow[@]}" --out h.h5 -q 2>/dev/null &
@@ -96,13 +118,7 @@ sleep 2  # a few more units of 0.5 s
 kill -9 "$runner"
 wait "$runner" 2>/dev/null
 journaled=$(strings "$journal" | grep -c '^noop$')
-python_h5 - "$journal" <<'PY' || fail "could not flip a byte of the journal header"
-import sys
-path = sys.argv[1]
-data = bytearray(open(path, "rb").read())
-data[8 + 12 + 40] ^= 0x10  # inside the header frame's payload (the study text)
-open(path, "wb").write(bytes(data))
-PY
+flip_header_byte "$journal"
 "$VAESWEEP" run "$study" "${slow[@]}" --out h.h5 --resume >salvage.txt 2>&1
 rc=$?
 finished=$(sed -n 's/.*this run finished \([0-9]*\).*/\1/p' salvage.txt)
@@ -110,4 +126,27 @@ finished=$(sed -n 's/.*this run finished \([0-9]*\).*/\1/p' salvage.txt)
   [ -n "$finished" ] && [ "$finished" -lt 12 ] &&
   pass "a flipped byte in a journal header: --resume kept the journaled units, ran $finished of 12" ||
   fail "journal with a damaged header: exit $rc, journaled ${journaled:-?}: $(cat salvage.txt)"
+
+# --- ... of an --overwrite run: the replaced file's units must not come back --------------------------
+cp old.h5 o.h5
+"$VAESWEEP" run "$study" "${slow[@]}" --out o.h5 --overwrite -q 2>/dev/null &
+runner=$!
+for _ in $(seq 1 100); do
+  journal=$(find o.h5.shards -name '*.journal' -size +3k 2>/dev/null | head -1)
+  [ -n "$journal" ] && break
+  sleep 0.1
+done
+kill -9 "$runner"
+wait "$runner" 2>/dev/null
+flip_header_byte "$journal"
+"$VAESWEEP" run "$study" "${slow[@]}" --out o.h5 --resume >o_salvage.txt 2>&1 || fail "o.h5 --resume: $(cat o_salvage.txt)"
+python_h5 - <<'PY' && pass "a damaged header of an --overwrite journal: the replaced file's units stay out" ||
+import sys
+import h5py
+with h5py.File("o.h5") as f:
+    models = {m.decode() for m in f["units"]["model"]}
+print(models)
+sys.exit(0 if models == {"noop"} else 1)
+PY
+  fail "after salvaging an --overwrite journal: $(cat o_salvage.txt)"
 finish
