@@ -22,6 +22,17 @@ void sync_path(const std::filesystem::path& path, int flags, const std::string& 
 
 void sync_file(const std::filesystem::path& file) { sync_path(file, O_RDONLY, "the file"); }
 
+int write_all(int fd, std::string_view bytes) {
+  while (!bytes.empty()) {
+    const ssize_t n = ::write(fd, bytes.data(), bytes.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return errno;
+    if (n == 0) return EIO;
+    bytes.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return 0;
+}
+
 std::string copy_file_bytes(const std::filesystem::path& from, const std::filesystem::path& to) {
   const int in = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
   if (in < 0) return std::strerror(errno);
@@ -38,13 +49,7 @@ std::string copy_file_bytes(const std::filesystem::path& from, const std::filesy
     if (got < 0 && errno == EINTR) continue;
     if (got < 0) error = errno;
     if (got <= 0) break;
-    for (ssize_t done = 0; done < got && error == 0;) {
-      const ssize_t n = ::write(out, buffer.data() + done, static_cast<std::size_t>(got - done));
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) error = errno;
-      else done += n;
-    }
-    if (error != 0) break;
+    if ((error = write_all(out, std::string_view(buffer.data(), static_cast<std::size_t>(got)))) != 0) break;
   }
   ::close(in);
   if (::close(out) != 0 && error == 0) error = errno;

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <system_error>
 
 #include "core/error.hpp"
@@ -31,6 +32,10 @@ inline void refuse_existing_output(const std::filesystem::path& out, bool overwr
 // UserError naming the path and the reason otherwise.
 void sync_file(const std::filesystem::path& file);
 void sync_folder_of(const std::filesystem::path& file);
+
+// Writes all of `bytes` to fd, continuing where write() took only part (a signal, a full disk):
+// 0, or the errno that stopped it (EIO for a write that took nothing).
+int write_all(int fd, std::string_view bytes);
 
 // Copies `from`'s bytes to `to` (created or truncated): "" on success, else the system's own
 // reason ("No space left on device", where std::filesystem::copy_file says "Input/output

@@ -46,18 +46,6 @@ void put_frame(std::string& out, std::string_view payload) {
   out.append(payload);
 }
 
-// 0 or errno. write() may take part of a frame (a signal, a full disk): continue from there.
-int write_all(int fd, std::string_view bytes) {
-  while (!bytes.empty()) {
-    const ssize_t n = ::write(fd, bytes.data(), bytes.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return errno;
-    if (n == 0) return EIO;
-    bytes.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return 0;
-}
-
 // Up to `count` bytes of fd from `offset` (fewer only where the file ends or a read fails).
 std::string read_at(int fd, std::uint64_t offset, std::uint64_t count) {
   std::string bytes(static_cast<std::size_t>(count), '\0');
