@@ -28,5 +28,6 @@ int command_encode(const std::vector<std::string>& args);
 int command_merge(const std::vector<std::string>& args);
 int command_slurm(const std::vector<std::string>& args);
 int command_audit(const std::vector<std::string>& args);
+int command_export(const std::vector<std::string>& args);
 
 }  // namespace vaesweep::app

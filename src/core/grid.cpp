@@ -188,7 +188,7 @@ void append_axis(std::string& out, const std::string& key, const Value& value) {
   const auto dot = key.find('.');
   // Shorthand names for the common axes, full names for the rest.
   const bool common = key == "model.beta" || key == "model.latent_dim" || key == "study.seed";
-  out += (out.empty() ? "" : " ") + (common ? key.substr(dot + 1) : key) + "=" + value.display();
+  out += (out.empty() ? "" : " ") + (common ? key.substr(dot + 1) : key) + "=" + value.display_exact();
 }
 
 // Rough seconds of one method at every k on a 1,000-row latent space: spectral (an eigenproblem

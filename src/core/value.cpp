@@ -1,6 +1,7 @@
 #include "core/value.hpp"
 
 #include <cstdio>
+#include <cstdlib>
 
 namespace vaesweep {
 namespace {
@@ -53,6 +54,18 @@ std::string Value::display() const {
     if (v.is_int()) return std::to_string(v.as_int());
     if (v.is_double()) return format_double(std::get<double>(v.data), 6);
     return v.as_string();
+  });
+}
+
+std::string Value::display_exact() const {
+  return render(*this, [](const Value& v) -> std::string {
+    if (!v.is_double()) return v.display();
+    const double d = std::get<double>(v.data);
+    for (int digits = 6; digits < 17; ++digits) {
+      const std::string text = format_double(d, digits);
+      if (std::strtod(text.c_str(), nullptr) == d) return text;
+    }
+    return format_double(d, 17);
   });
 }
 

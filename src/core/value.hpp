@@ -35,8 +35,11 @@ struct Value {
 
   // Exact, canonical text (doubles with 17 significant digits): what config hashes are made of.
   std::string canonical() const;
-  // Short text for people: tables, logs, unit labels.
+  // Short text for people: tables, logs (doubles with 6 significant digits).
   std::string display() const;
+  // display() with doubles in as few digits as read back to the same double (never fewer than
+  // display's): the grid axes of unit labels and /units.axes, which exports read values from.
+  std::string display_exact() const;
   // Name of the kind of value, for error messages ("an integer", "a list", ...).
   std::string kind_name() const;
 };

@@ -685,11 +685,11 @@ void Hdf5File::write_matrix(const std::string& dataset, const Eigen::MatrixXd& m
         "writing the matrix");
 }
 
-Eigen::MatrixXd Hdf5File::read_matrix(const std::string& dataset) const {
-  const hid_t file = open_id();
-  const Where w{path_, dataset};
-  if (!exists(dataset)) fail(w, "no such matrix");
-  const Handle ds = own_dataset(H5Dopen2(file, dataset.c_str(), H5P_DEFAULT), w, "opening the matrix");
+namespace {
+
+// The open numeric 2-D dataset `dataset` and its dimensions.
+Handle open_matrix(hid_t file, const Where& w, hsize_t (&dims)[2]) {
+  Handle ds = own_dataset(H5Dopen2(file, std::string(w.object).c_str(), H5P_DEFAULT), w, "opening the matrix");
   const Handle type = own_type(H5Dget_type(ds.get()), w, "getting the matrix's type");
   const H5T_class_t type_class = check_count(H5Tget_class(type.get()), w, "getting the type class");
   if (type_class != H5T_FLOAT && type_class != H5T_INTEGER) fail(w, "is not a numeric matrix");
@@ -697,8 +697,25 @@ Eigen::MatrixXd Hdf5File::read_matrix(const std::string& dataset) const {
   if (check_count(H5Sget_simple_extent_ndims(space.get()), w, "getting the rank") != 2) {
     fail(w, "is not a matrix (expected a 2-D dataset)");
   }
-  hsize_t dims[2] = {0, 0};
   check_count(H5Sget_simple_extent_dims(space.get(), dims, nullptr), w, "getting the dimensions");
+  return ds;
+}
+
+}  // namespace
+
+std::pair<std::int64_t, std::int64_t> Hdf5File::matrix_shape(const std::string& dataset) const {
+  const Where w{path_, dataset};
+  if (!exists(dataset)) fail(w, "no such matrix");
+  hsize_t dims[2] = {0, 0};
+  open_matrix(open_id(), w, dims);
+  return {static_cast<std::int64_t>(dims[0]), static_cast<std::int64_t>(dims[1])};
+}
+
+Eigen::MatrixXd Hdf5File::read_matrix(const std::string& dataset) const {
+  const Where w{path_, dataset};
+  if (!exists(dataset)) fail(w, "no such matrix");
+  hsize_t dims[2] = {0, 0};
+  const Handle ds = open_matrix(open_id(), w, dims);
   Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> row_major(
       static_cast<Eigen::Index>(dims[0]), static_cast<Eigen::Index>(dims[1]));
   if (row_major.size() > 0) {

@@ -70,6 +70,8 @@ class Hdf5File {
   // Writes `m` as a 2-D double dataset, row-major on disk; replaces an existing object.
   void write_matrix(const std::string& dataset, const Eigen::MatrixXd& m);
   Eigen::MatrixXd read_matrix(const std::string& dataset) const;
+  // Rows and columns of a matrix read_matrix would read, without reading it.
+  std::pair<std::int64_t, std::int64_t> matrix_shape(const std::string& dataset) const;
 
   // Scalar attributes on an existing group or dataset; an attribute of the same name is
   // replaced.
