@@ -29,5 +29,6 @@ int command_merge(const std::vector<std::string>& args);
 int command_slurm(const std::vector<std::string>& args);
 int command_audit(const std::vector<std::string>& args);
 int command_export(const std::vector<std::string>& args);
+int command_compare(const std::vector<std::string>& args);
 
 }  // namespace vaesweep::app

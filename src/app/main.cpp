@@ -29,6 +29,7 @@ const char* kUsage =
     "  run       run a study (under mpirun for several ranks) into a results file\n"
     "  status    how far a sweep is: units done, failures, rate and ETA of a running sweep\n"
     "  rank      rank the configurations of a results file across seeds\n"
+    "  compare   two results files side by side: configurations matched by settings, paired differences\n"
     "  export    a table of a results file as tidy CSV or JSON (units, evaluations, aggregate, latents, ...)\n"
     "  cluster   cluster the rows of a feature CSV into a labels CSV (kmeans, agglomerative, dbscan, ...)\n"
     "  score     internal and external metrics of a labels CSV\n"
@@ -100,6 +101,7 @@ int main(int argc, char** argv) {
     if (command == "slurm") return command_slurm(args);
     if (command == "audit") return command_audit(args);
     if (command == "export") return command_export(args);
+    if (command == "compare") return command_compare(args);
     std::cerr << "vaesweep: unknown command \"" << command << "\"; the commands are: synth, features, run, status, rank, cluster, score, encode, merge, slurm, audit\n";
     return kExitUsage;
   } catch (const boost::program_options::error& e) {
