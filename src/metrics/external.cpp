@@ -273,6 +273,17 @@ double purity_of(const Contingency& c) {
 
 }  // namespace
 
+double mutual_info_score(const std::vector<int>& a, const std::vector<int>& b) {
+  if (a.empty()) return 0.0;
+  return mutual_info(contingency(a, b, "mutual_info_score"));
+}
+
+double label_entropy(const std::vector<int>& labels) {
+  if (labels.empty()) return 0.0;
+  const LabelCodes codes = encode_label_codes(labels);
+  return entropy(codes.count, static_cast<std::int64_t>(labels.size()));
+}
+
 double adjusted_rand_index(const std::vector<int>& truth, const std::vector<int>& pred) {
   return ari_of(contingency(truth, pred, "adjusted_rand_index"));
 }
