@@ -5,6 +5,7 @@
 // analytic cases.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <string>
@@ -12,6 +13,7 @@
 
 #include "core/error.hpp"
 #include "metrics/disentanglement.hpp"
+#include "sweep/unit_disentanglement.hpp"
 #include "test_csv_util.hpp"
 
 namespace vaesweep::metrics {
@@ -185,6 +187,36 @@ TEST(Disentanglement, BadInputIsAUserError) {
   DisentanglementParams p;
   p.folds = 1;
   EXPECT_THROW(factor_scores(Eigen::MatrixXd::Zero(3, 2), {0, 1, 0}, p), UserError);
+}
+
+// Through a unit's record: the planted case as a feature table; a withheld set (a cvae's
+// condition) gets NaN, 0 rows and no MI; unlabelled rows are counted out.
+TEST(Disentanglement, AUnitRecordGetsEverySetInOrder) {
+  const Case c = load("planted");
+  data::FeatureTable table;
+  table.X = c.Z;
+  for (const char* set : {"genre", "language"}) {
+    data::LabelSet labels;
+    labels.name = set;
+    labels.codes = c.labels.at(set);
+    table.labels.push_back(labels);
+  }
+  sweep::UnitRecord record;
+  sweep::score_disentanglement(c.Z, table, {"language", "genre"}, {"genre"}, record);
+  const auto width = sweep::disentanglement_field_names().size();
+  ASSERT_EQ(record.disentanglement.size(), 2 * width);
+  EXPECT_EQ(record.disentangled_rows, (std::vector<std::int64_t>{324, 0}));
+  EXPECT_EQ(record.disentanglement[0], factor_scores(c.Z, c.labels.at("language")).mig);
+  EXPECT_TRUE(std::isnan(record.disentanglement[width]));
+  EXPECT_EQ(record.mi_per_dim[1], "");
+  EXPECT_EQ(std::count(record.mi_per_dim[0].begin(), record.mi_per_dim[0].end(), ';'), 3);
+  EXPECT_EQ(record.total_correlation, gaussian_total_correlation(c.Z));
+  // A latent with a NaN leaves the record as it was.
+  Eigen::MatrixXd bad = c.Z;
+  bad(3, 1) = std::nan("");
+  sweep::UnitRecord untouched;
+  EXPECT_THROW(sweep::score_disentanglement(bad, table, {"genre"}, {}, untouched), UserError);
+  EXPECT_TRUE(untouched.disentanglement.empty() && std::isnan(untouched.total_correlation));
 }
 
 }  // namespace
