@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <cstdint>
 #include <map>
 
@@ -25,6 +26,35 @@ std::size_t name_prefix(const std::string& text, std::size_t at) {
 bool is_metric_column(const std::string& name) {
   return name == "silhouette" || name == "calinski_harabasz" || name == "davies_bouldin" || name == "inertia" ||
          name == "trustworthiness" || name == "noise_fraction" || metric_kind(name) == MetricKind::oracle;
+}
+
+// A /units column with a disentanglement score: "<mig|sap|dci_completeness|dci_informativeness>_<set>".
+bool is_disentanglement_column(const std::string& name) {
+  for (const std::string& metric : sweep::disentanglement_metric_names())
+    if (name.rfind(metric + "_", 0) == 0) return true;
+  return false;
+}
+
+// "NMI(genre, language) = 0.83 on 2617 rows labelled in both" per /features column
+// nmi_<a>_and_<b> (one line per feature table when they differ).
+std::vector<std::string> label_dependence(const sweep::ResultsFile& results) {
+  std::vector<std::string> lines;
+  const auto& f = results.features;
+  for (const auto& column : f.columns()) {
+    const std::string& name = column.name;
+    const std::size_t and_at = name.find("_and_");
+    if (name.rfind("nmi_", 0) != 0 || and_at == std::string::npos || !f.has("labelled_" + name.substr(4))) continue;
+    const auto& nmi = f.doubles(name);
+    const auto& rows = f.ints("labelled_" + name.substr(4));
+    for (std::size_t i = 0; i < nmi.size(); ++i) {
+      char value[32];
+      std::snprintf(value, sizeof value, "%.3g", nmi[i]);
+      std::string line = "NMI(" + name.substr(4, and_at - 4) + ", " + name.substr(and_at + 5) + ") = " + value +
+                         " on " + std::to_string(rows[i]) + " rows labelled in both";
+      if (std::find(lines.begin(), lines.end(), line) == lines.end()) lines.push_back(line);
+    }
+  }
+  return lines;
 }
 
 // The fixed keys; grid axes with one of these names keep an "axis." prefix.
@@ -88,16 +118,20 @@ RankInput rank_input(const sweep::ResultsFile& results) {
   const auto& e = results.evaluations;
   RankInput in;
   in.scored = scored_rows(results);
+  in.label_dependence = label_dependence(results);
   // `flags` keeps apart, and shows, rows that are not plain results: scores against a label set
   // the model was conditioned on, withheld scores, collapsed posteriors.
   in.key_names = base_keys();
   in.default_group_by = base_keys();
   for (const auto& column : e.columns())
     if (is_metric_column(column.name)) in.metric_names.push_back(column.name);
-  // Unit-level metrics, copied to every evaluation row of the unit.
+  // Unit-level metrics, copied to every evaluation row of the unit: the diagnostics, then the
+  // disentanglement scores per label set (mig_<set>, ...) and the total correlation.
   std::vector<std::string> unit_metrics;
   for (const char* name : {"reconstruction", "loss", "kl", "active_units"})
     if (u.has(name)) unit_metrics.push_back(name);
+  for (const auto& column : u.columns())
+    if (is_disentanglement_column(column.name) || column.name == "total_correlation") unit_metrics.push_back(column.name);
   in.metric_names.insert(in.metric_names.end(), unit_metrics.begin(), unit_metrics.end());
 
   // Columns looked up once, not per row: results files may hold millions of rows.
