@@ -35,8 +35,9 @@ bool is_disentanglement_column(const std::string& name) {
   return false;
 }
 
-// "NMI(genre, language) = 0.83 on 2617 rows labelled in both" per /features column
-// nmi_<a>_and_<b> (one line per feature table when they differ).
+// "NMI(genre, language) = 0.381, genre explains 100% of language's entropy, language 24% of
+// genre's, on 2617 rows labelled in both" per /features column nmi_<a>_and_<b> (with the
+// mi_share_ columns when present; one line per feature table when they differ).
 std::vector<std::string> label_dependence(const sweep::ResultsFile& results) {
   std::vector<std::string> lines;
   const auto& f = results.features;
@@ -46,11 +47,20 @@ std::vector<std::string> label_dependence(const sweep::ResultsFile& results) {
     if (name.rfind("nmi_", 0) != 0 || and_at == std::string::npos || !f.has("labelled_" + name.substr(4))) continue;
     const auto& nmi = f.doubles(name);
     const auto& rows = f.ints("labelled_" + name.substr(4));
+    const std::string a = name.substr(4, and_at - 4), b = name.substr(and_at + 5);
+    const std::string b_from_a = "mi_share_" + b + "_from_" + a, a_from_b = "mi_share_" + a + "_from_" + b;
+    const bool shares = f.has(b_from_a) && f.has(a_from_b);
     for (std::size_t i = 0; i < nmi.size(); ++i) {
-      char value[32];
+      char value[96];
       std::snprintf(value, sizeof value, "%.3g", nmi[i]);
-      std::string line = "NMI(" + name.substr(4, and_at - 4) + ", " + name.substr(and_at + 5) + ") = " + value +
-                         " on " + std::to_string(rows[i]) + " rows labelled in both";
+      std::string line = "NMI(" + a + ", " + b + ") = " + value;
+      if (shares) {
+        std::snprintf(value, sizeof value, "%.0f%%", 100 * f.doubles(b_from_a)[i]);
+        line += ", " + a + " explains " + value + " of " + b + "'s entropy";
+        std::snprintf(value, sizeof value, "%.0f%%", 100 * f.doubles(a_from_b)[i]);
+        line += ", " + b + " " + value + " of " + a + "'s";
+      }
+      line += ", on " + std::to_string(rows[i]) + " rows labelled in both";
       if (std::find(lines.begin(), lines.end(), line) == lines.end()) lines.push_back(line);
     }
   }

@@ -307,7 +307,8 @@ void add_disentanglement_note(Ranking& ranking, const RankInput& input) {
     note += " In these data: ";
     for (std::size_t i = 0; i < input.label_dependence.size(); ++i)
       note += (i ? "; " : "") + input.label_dependence[i];
-    note += " (1: one label set determines the other; a dimension that carries one then carries both).";
+    note += " (a share of 100%: one label set determines the other, and a dimension that carries it carries both; "
+            "the sets are then not independent factors).";
   }
   ranking.notes.push_back(note);
 }

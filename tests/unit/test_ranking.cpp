@@ -489,13 +489,16 @@ TEST(RankInputAxes, DisentanglementScoresAreUnitMetricsWithTheLabelDependence) {
   f.units.add_column("total_correlation", std::vector<double>{1, 1, 2, 2, 0, 0});
   f.features.add_column("rows", std::vector<std::int64_t>{100});
   f.features.add_column("nmi_genre_and_language", std::vector<double>{0.8312});
+  f.features.add_column("mi_share_language_from_genre", std::vector<double>{1.0});
+  f.features.add_column("mi_share_genre_from_language", std::vector<double>{0.236});
   f.features.add_column("labelled_genre_and_language", std::vector<std::int64_t>{90});
   const RankInput in = rank_input(f);
   EXPECT_EQ(in.metric_names, (std::vector<std::string>{"silhouette", "nmi_genre", "reconstruction", "active_units",
                                                        "mig_genre", "total_correlation"}));
   EXPECT_EQ(in.metrics[3][4], 0.6);
   EXPECT_EQ(in.label_dependence,
-            (std::vector<std::string>{"NMI(genre, language) = 0.831 on 90 rows labelled in both"}));
+            (std::vector<std::string>{"NMI(genre, language) = 0.831, genre explains 100% of language's entropy, "
+                                      "language 24% of genre's, on 90 rows labelled in both"}));
   RankOptions o = opts("mig", {"beta"});
   o.labels = "genre";
   const Ranking r = rank_groups(in, o);
@@ -505,7 +508,7 @@ TEST(RankInputAxes, DisentanglementScoresAreUnitMetricsWithTheLabelDependence) {
   EXPECT_NEAR(r.groups[0].mean, 0.55, 1e-15);
   const std::string md = format_markdown(r);
   EXPECT_NE(md.find("oracle selection"), std::string::npos) << md;
-  EXPECT_NE(md.find("NMI(genre, language) = 0.831 on 90 rows labelled in both"), std::string::npos) << md;
+  EXPECT_NE(md.find("NMI(genre, language) = 0.831, genre explains 100%"), std::string::npos) << md;
   // Bare "mig" needs a label set; DCI disentanglement is refused with the reason.
   EXPECT_THROW(rank_groups(in, opts("mig")), UserError);
   try {
