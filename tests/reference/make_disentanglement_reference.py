@@ -95,7 +95,8 @@ def cv_accuracy(n, codes, fit_predict):
     return correct / n
 
 
-def factor_scores(Z, labels):
+def factor_scores(Z, labels, check=False):
+    """The scores of one factor; with `check`, also scikit-learn's estimators' agreement."""
     keep = labels != -1
     Zl, y = Z[keep], labels[keep]
     classes, codes = np.unique(y, return_inverse=True)
@@ -128,6 +129,8 @@ def factor_scores(Z, labels):
             means = np.array([Zl[train][codes[train] == c, j].mean() for c in present])
             return present[np.argmin(np.abs(Zl[test, j][:, None] - means[None, :]), axis=1)]
         sap_acc.append(cv_accuracy(n, codes, nearest_mean))
+        if not check:
+            continue
         # scikit-learn's NearestCentroid with the same folds predicts the same classes.
         sk = cross_val_predict(NearestCentroid(), Zl[:, [j]], codes, cv=PredefinedSplit(folds_of(n)))
         assert cv_accuracy(n, codes, nearest_mean) == float((sk == codes).mean()), ("NearestCentroid", j)
@@ -135,8 +138,19 @@ def factor_scores(Z, labels):
     top = np.sort(sap_acc)[::-1]
     out["sap"] = top[0] - top[1]
 
-    # scikit-learn's LDA (lsqr, no shrinkage) on StandardScaler'd folds, on the non-constant
-    # columns (it cannot solve with a zero-variance one): nearly the same predictions.
+    if check:
+        lda_agreement(Zl, codes, predictions)
+    for j in range(d):
+        out[f"mi_{j}"] = mi[j]
+        out[f"sap_accuracy_{j}"] = sap_acc[j]
+        out[f"importance_{j}"] = importance[j]
+    return out
+
+
+def lda_agreement(Zl, codes, predictions):
+    """scikit-learn's LDA (lsqr, no shrinkage) on StandardScaler'd folds, on the non-constant
+    columns (it cannot solve with a zero-variance one): nearly the same predictions."""
+    n = len(codes)
     fold = folds_of(n)
     varying = Zl.max(axis=0) != Zl.min(axis=0)
     sk = np.empty(n, dtype=int)
@@ -148,12 +162,6 @@ def factor_scores(Z, labels):
     agreement = float((sk == predictions).mean())
     assert agreement >= 0.99 or n < 100, ("LinearDiscriminantAnalysis agreement", agreement)
     print(f"# LDA predictions agree with scikit-learn's on {agreement:.4f} of {n} rows")
-
-    for j in range(d):
-        out[f"mi_{j}"] = mi[j]
-        out[f"sap_accuracy_{j}"] = sap_acc[j]
-        out[f"importance_{j}"] = importance[j]
-    return out
 
 
 def total_correlation(Z):
@@ -199,7 +207,7 @@ def main():
         write_matrix(f"dis_Z_{name}.csv", Z, prefix="z")
         write_rows(f"dis_labels_{name}.csv", ["genre", "language"], list(zip(genre, language)))
         for factor, labels in (("genre", genre), ("language", language)):
-            for key, value in factor_scores(Z, labels).items():
+            for key, value in factor_scores(Z, labels, check=True).items():
                 expected.append([name, factor, key, value])
         expected.append([name, "-", "total_correlation", total_correlation(Z)])
         both = (genre != -1) & (language != -1)
