@@ -207,8 +207,11 @@ FactorScores factor_scores(const Eigen::MatrixXd& Z, const std::vector<int>& lab
 
   const Eigen::MatrixXd Zl = Z(labelled, Eigen::all);
   s.entropy = label_entropy(kept);
-  for (Eigen::Index j = 0; j < d; ++j)
-    s.mi[static_cast<std::size_t>(j)] = mutual_info_score(kept, equal_width_bins(Zl.col(j), p.bins));
+  for (Eigen::Index j = 0; j < d; ++j) {
+    std::vector<int> bins = equal_width_bins(Zl.col(j), p.bins);
+    for (int& b : bins) --b;  // 1..bins -> codes 0..bins-1
+    s.mi[static_cast<std::size_t>(j)] = mutual_info_of_codes(codes.code, s.classes, bins, p.bins);
+  }
   if (s.classes < 2) return s;  // nothing to predict or to explain: the scores are undefined
 
   if (d >= 2) s.mig = top_two_gap(s.mi) / s.entropy;

@@ -13,6 +13,7 @@
 
 #include "core/error.hpp"
 #include "metrics/disentanglement.hpp"
+#include "metrics/external.hpp"
 #include "sweep/unit_disentanglement.hpp"
 #include "test_csv_util.hpp"
 
@@ -176,6 +177,19 @@ TEST(Disentanglement, UndefinedCasesAreNaNNotNumbers) {
   const FactorScores few = factor_scores(Z, {0, 1, -1, -1, 0, 1});
   EXPECT_TRUE(std::isnan(few.sap) && std::isnan(few.dci_informativeness));
   EXPECT_FALSE(std::isnan(few.mig));
+}
+
+// The dense MI of coded labels (used per dimension) equals the sparse one (scikit-learn's
+// mutual_info_score, test_external_metrics_extended.cpp) bit for bit, unused codes included.
+TEST(Disentanglement, MutualInfoOfCodesEqualsMutualInfoScore) {
+  std::vector<int> a, b;
+  for (int i = 0; i < 500; ++i) {
+    a.push_back((i * 7919) % 5);                 // codes 0..4
+    b.push_back(i % 3 == 0 ? 19 : (i * 104729) % 7);  // codes 0..6 and 19, 7..18 unused
+  }
+  EXPECT_EQ(mutual_info_of_codes(a, 5, b, 20), mutual_info_score(a, b));
+  EXPECT_EQ(mutual_info_of_codes(a, 5, std::vector<int>(500, 3), 20), 0.0);
+  EXPECT_THROW(mutual_info_of_codes(a, 4, b, 20), UserError);
 }
 
 TEST(Disentanglement, BadInputIsAUserError) {
