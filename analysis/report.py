@@ -33,6 +33,7 @@ PICTURES = [
     ("Reconstructions", "reconstructions"),
     ("Spread across seeds", "seed_spread"),
     ("Posterior collapse", "collapse"),
+    ("Disentanglement against the label sets", "disentanglement"),
 ]
 
 

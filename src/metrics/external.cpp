@@ -273,6 +273,47 @@ double purity_of(const Contingency& c) {
 
 }  // namespace
 
+double mutual_info_score(const std::vector<int>& a, const std::vector<int>& b) {
+  if (a.empty()) return 0.0;
+  return mutual_info(contingency(a, b, "mutual_info_score"));
+}
+
+double mutual_info_of_codes(const std::vector<int>& a, int a_labels, const std::vector<int>& b, int b_labels) {
+  if (a.size() != b.size())
+    throw UserError("mutual_info_of_codes: " + std::to_string(a.size()) + " and " + std::to_string(b.size()) +
+                    " labels; expected equal sizes");
+  if (a.empty()) return 0.0;
+  const auto A = static_cast<std::size_t>(a_labels), B = static_cast<std::size_t>(b_labels);
+  std::vector<std::int64_t> dense(A * B, 0);
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i] < 0 || a[i] >= a_labels || b[i] < 0 || b[i] >= b_labels)
+      throw UserError("mutual_info_of_codes: a code out of range at " + std::to_string(i));
+    ++dense[static_cast<std::size_t>(b[i]) * A + static_cast<std::size_t>(a[i])];
+  }
+  // The table contingency() builds from the same labels: only the codes in use, renumbered in
+  // order, and the non-empty cells by b (column) then a (row): the order sklearn sums in.
+  std::vector<std::int64_t> a_count(A, 0), b_count(B, 0);
+  for (std::size_t bj = 0; bj < B; ++bj)
+    for (std::size_t ai = 0; ai < A; ++ai) a_count[ai] += dense[bj * A + ai], b_count[bj] += dense[bj * A + ai];
+  std::vector<int> a_index(A, -1), b_index(B, -1);
+  Contingency c;
+  c.n = static_cast<std::int64_t>(a.size());
+  for (std::size_t ai = 0; ai < A; ++ai)
+    if (a_count[ai] > 0) a_index[ai] = static_cast<int>(c.row_sum.size()), c.row_sum.push_back(a_count[ai]);
+  for (std::size_t bj = 0; bj < B; ++bj)
+    if (b_count[bj] > 0) b_index[bj] = static_cast<int>(c.col_sum.size()), c.col_sum.push_back(b_count[bj]);
+  for (std::size_t bj = 0; bj < B; ++bj)
+    for (std::size_t ai = 0; ai < A; ++ai)
+      if (const std::int64_t count = dense[bj * A + ai]; count > 0) c.cells.push_back({a_index[ai], b_index[bj], count});
+  return mutual_info(c);
+}
+
+double label_entropy(const std::vector<int>& labels) {
+  if (labels.empty()) return 0.0;
+  const LabelCodes codes = encode_label_codes(labels);
+  return entropy(codes.count, static_cast<std::int64_t>(labels.size()));
+}
+
 double adjusted_rand_index(const std::vector<int>& truth, const std::vector<int>& pred) {
   return ari_of(contingency(truth, pred, "adjusted_rand_index"));
 }

@@ -54,6 +54,19 @@ double fowlkes_mallows(const std::vector<int>& truth, const std::vector<int>& pr
 // Empty input throws vaesweep::UserError (0 / 0 has no meaning here).
 double purity(const std::vector<int>& truth, const std::vector<int>& pred);
 
+// sklearn.metrics.mutual_info_score: the mutual information of two labellings in nats (0.0
+// when either has one label, or the input is empty).
+double mutual_info_score(const std::vector<int>& a, const std::vector<int>& b);
+
+// The same for labellings already coded 0..a_labels-1 and 0..b_labels-1 (codes may be unused):
+// equal to mutual_info_score on them, in O(n + a_labels * b_labels) without sorting (the
+// disentanglement metrics call it once per latent dimension). UserError on a code out of range.
+double mutual_info_of_codes(const std::vector<int>& a, int a_labels, const std::vector<int>& b, int b_labels);
+
+// sklearn.metrics.cluster.entropy: the entropy of a labelling in nats (0.0 with one label or
+// none).
+double label_entropy(const std::vector<int>& labels);
+
 // Every score above, each equal to its function's value, from one contingency table and one
 // pass of entropies (cheaper than calling the functions one by one: the table, the
 // relabelling and the entropies are computed once). Empty input throws vaesweep::UserError

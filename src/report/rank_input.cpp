@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <cstdint>
 #include <map>
 
@@ -25,6 +26,45 @@ std::size_t name_prefix(const std::string& text, std::size_t at) {
 bool is_metric_column(const std::string& name) {
   return name == "silhouette" || name == "calinski_harabasz" || name == "davies_bouldin" || name == "inertia" ||
          name == "trustworthiness" || name == "noise_fraction" || metric_kind(name) == MetricKind::oracle;
+}
+
+// A /units column with a disentanglement score: "<mig|sap|dci_completeness|dci_informativeness>_<set>".
+bool is_disentanglement_column(const std::string& name) {
+  for (const std::string& metric : sweep::disentanglement_metric_names())
+    if (name.rfind(metric + "_", 0) == 0) return true;
+  return false;
+}
+
+// "NMI(genre, language) = 0.381, genre explains 100% of language's entropy, language 24% of
+// genre's, on 2617 rows labelled in both" per /features column nmi_<a>_and_<b> (with the
+// mi_share_ columns when present; one line per feature table when they differ).
+std::vector<std::string> label_dependence(const sweep::ResultsFile& results) {
+  std::vector<std::string> lines;
+  const auto& f = results.features;
+  for (const auto& column : f.columns()) {
+    const std::string& name = column.name;
+    const std::size_t and_at = name.find("_and_");
+    if (name.rfind("nmi_", 0) != 0 || and_at == std::string::npos || !f.has("labelled_" + name.substr(4))) continue;
+    const auto& nmi = f.doubles(name);
+    const auto& rows = f.ints("labelled_" + name.substr(4));
+    const std::string a = name.substr(4, and_at - 4), b = name.substr(and_at + 5);
+    const std::string b_from_a = "mi_share_" + b + "_from_" + a, a_from_b = "mi_share_" + a + "_from_" + b;
+    const bool shares = f.has(b_from_a) && f.has(a_from_b);
+    for (std::size_t i = 0; i < nmi.size(); ++i) {
+      char value[96];
+      std::snprintf(value, sizeof value, "%.3g", nmi[i]);
+      std::string line = "NMI(" + a + ", " + b + ") = " + value;
+      if (shares) {
+        std::snprintf(value, sizeof value, "%.0f%%", 100 * f.doubles(b_from_a)[i]);
+        line += ", " + a + " explains " + value + " of " + b + "'s entropy";
+        std::snprintf(value, sizeof value, "%.0f%%", 100 * f.doubles(a_from_b)[i]);
+        line += ", " + b + " " + value + " of " + a + "'s";
+      }
+      line += ", on " + std::to_string(rows[i]) + " rows labelled in both";
+      if (std::find(lines.begin(), lines.end(), line) == lines.end()) lines.push_back(line);
+    }
+  }
+  return lines;
 }
 
 // The fixed keys; grid axes with one of these names keep an "axis." prefix.
@@ -88,16 +128,20 @@ RankInput rank_input(const sweep::ResultsFile& results) {
   const auto& e = results.evaluations;
   RankInput in;
   in.scored = scored_rows(results);
+  in.label_dependence = label_dependence(results);
   // `flags` keeps apart, and shows, rows that are not plain results: scores against a label set
   // the model was conditioned on, withheld scores, collapsed posteriors.
   in.key_names = base_keys();
   in.default_group_by = base_keys();
   for (const auto& column : e.columns())
     if (is_metric_column(column.name)) in.metric_names.push_back(column.name);
-  // Unit-level metrics, copied to every evaluation row of the unit.
+  // Unit-level metrics, copied to every evaluation row of the unit: the diagnostics, then the
+  // disentanglement scores per label set (mig_<set>, ...) and the total correlation.
   std::vector<std::string> unit_metrics;
   for (const char* name : {"reconstruction", "loss", "kl", "active_units"})
     if (u.has(name)) unit_metrics.push_back(name);
+  for (const auto& column : u.columns())
+    if (is_disentanglement_column(column.name) || column.name == "total_correlation") unit_metrics.push_back(column.name);
   in.metric_names.insert(in.metric_names.end(), unit_metrics.begin(), unit_metrics.end());
 
   // Columns looked up once, not per row: results files may hold millions of rows.

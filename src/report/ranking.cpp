@@ -37,6 +37,19 @@ const std::string* external_metric_of(const std::string& name) {
   return nullptr;
 }
 
+// The disentanglement metric a /units column holds ("mig" of "mig_genre"), or nullptr.
+const std::string* disentanglement_metric_of(const std::string& name) {
+  for (const std::string& metric : sweep::disentanglement_metric_names())
+    if (name.rfind(metric + "_", 0) == 0) return &metric;
+  return nullptr;
+}
+
+// Either kind of metric that reads a label set ("nmi" of "nmi_genre", "mig" of "mig_genre").
+const std::string* label_metric_of(const std::string& name) {
+  if (const std::string* external = external_metric_of(name)) return external;
+  return disentanglement_metric_of(name);
+}
+
 std::string number(double v) {
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%.4g", v);
@@ -279,6 +292,27 @@ void add_scored_rows_note(Ranking& ranking, const RankInput& input) {
   }
 }
 
+// Disentanglement scores treat each label set as an independent factor: say how dependent the
+// sets are in these data, and which rows the scores used.
+void add_disentanglement_note(Ranking& ranking, const RankInput& input) {
+  std::vector<std::string> metrics = {ranking.metric};
+  metrics.insert(metrics.end(), ranking.also.begin(), ranking.also.end());
+  metrics.insert(metrics.end(), ranking.pareto_metrics.begin(), ranking.pareto_metrics.end());
+  if (std::none_of(metrics.begin(), metrics.end(), [](const std::string& m) { return disentanglement_metric_of(m); }))
+    return;
+  std::string note =
+      "MIG, SAP and DCI are computed per unit in the space the model gave (before any projection), on the rows "
+      "labelled in each set, with each label set as one factor; they assume the factors independent.";
+  if (!input.label_dependence.empty()) {
+    note += " In these data: ";
+    for (std::size_t i = 0; i < input.label_dependence.size(); ++i)
+      note += (i ? "; " : "") + input.label_dependence[i];
+    note += " (a share of 100%: one label set determines the other, and a dimension that carries it carries both; "
+            "the sets are then not independent factors).";
+  }
+  ranking.notes.push_back(note);
+}
+
 }  // namespace
 
 CiMethod parse_ci_method(const std::string& name) {
@@ -316,8 +350,11 @@ const char* to_string(Verdict v) {
 }
 
 MetricKind metric_kind(const std::string& metric) {
-  if (external_metric_of(metric)) return MetricKind::oracle;
-  if (metric == "kl" || metric == "active_units" || metric == "noise_fraction") return MetricKind::diagnostic;
+  if (label_metric_of(metric)) return MetricKind::oracle;
+  // Total correlation: lower means more nearly independent latent dimensions, but PCA's
+  // components have none by construction, so ranking by it selects PCA, not a better model.
+  if (metric == "kl" || metric == "active_units" || metric == "noise_fraction" || metric == "total_correlation")
+    return MetricKind::diagnostic;
   return MetricKind::label_free;
 }
 
@@ -327,13 +364,13 @@ bool higher_is_better(const std::string& metric) {
     return metric.size() >= s.size() && metric.compare(metric.size() - s.size(), s.size(), s) == 0;
   };
   return !(starts("davies_bouldin") || starts("inertia") || metric == "noise_fraction" || metric == "reconstruction" ||
-           ends("loss"));
+           ends("loss") || metric == "total_correlation");
 }
 
 std::vector<std::string> label_sets(const std::vector<std::string>& metric_names) {
   std::vector<std::string> sets;
   for (const std::string& name : metric_names)
-    if (const std::string* external = external_metric_of(name)) {
+    if (const std::string* external = label_metric_of(name)) {
       const std::string set = name.substr(external->size() + 1);
       if (std::find(sets.begin(), sets.end(), set) == sets.end()) sets.push_back(set);
     }
@@ -347,8 +384,14 @@ std::string resolve_metric(const std::vector<std::string>& metric_names, const s
   };
   if (known(name)) return name;
   if (!labels.empty() && known(name + "_" + labels)) return name + "_" + labels;
+  if (name == "dci_disentanglement" || name.rfind("dci_disentanglement_", 0) == 0)
+    throw UserError("rank: " + flag + ": DCI disentanglement is not computed: each label set is scored as a factor "
+                    "of its own, and disentanglement (per latent dimension, an entropy over the factors) is undefined "
+                    "with one factor; dci_completeness_<set> and dci_informativeness_<set> are");
   const auto& externals = sweep::external_metric_names();
-  if (labels.empty() && std::find(externals.begin(), externals.end(), name) != externals.end())
+  const auto& disentanglement = sweep::disentanglement_metric_names();
+  if (labels.empty() && (std::find(externals.begin(), externals.end(), name) != externals.end() ||
+                         std::find(disentanglement.begin(), disentanglement.end(), name) != disentanglement.end()))
     throw UserError("rank: " + flag + ": '" + name + "' compares with a label set: add --labels SET (one of " +
                     names_or_none(label_sets(metric_names)) + ") or give " + name + "_<set>");
   throw UserError("rank: " + flag + ": unknown metric '" + name + "'" + (labels.empty() ? "" : " (with --labels " + labels + ")") +
@@ -457,6 +500,7 @@ Ranking rank_groups(const RankInput& input, const RankOptions& options) {
                              " rows per seed (keys left out of the grouping); each group's rows are averaged per "
                              "seed first, so n, the intervals and the paired tests count seeds, not rows.");
   add_scored_rows_note(ranking, input);
+  add_disentanglement_note(ranking, input);
   if (ranking.kind == MetricKind::diagnostic)
     ranking.notes.push_back(ranking.metric + " is a diagnostic, not a sensible criterion to select a model by; "
                             "ranked as asked, for information.");

@@ -1,10 +1,13 @@
 #include "sweep/feature_sharing.hpp"
 
+#include <limits>
+
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "core/strings.hpp"
 #include "data/dataset.hpp"
 #include "data/extraction.hpp"
+#include "metrics/external.hpp"
 #include "sweep/bytes.hpp"
 #include "sweep/feature_message.hpp"
 
@@ -108,6 +111,46 @@ std::map<std::string, data::FeatureTable> share_features(const Grid& grid, const
   return tables;
 }
 
+namespace {
+
+// How strongly the label sets depend on each other, per pair (a, b) in label-set order, on the
+// rows labelled in both: "nmi_<a>_and_<b>", sklearn's normalized_mutual_info_score
+// (arithmetic); "mi_share_<b>_from_<a>", MI / H(b), the share of b's entropy that a explains
+// (sklearn's homogeneity_score(b, a); 1: a determines b), and the same the other way; and
+// "labelled_<a>_and_<b>", how many rows that is (NaN and 0 without such rows). NMI alone hides
+// a one-way dependence: 18 genres that each belong to one of 2 languages have NMI 0.38 with
+// them, yet genre determines language.
+// Disentanglement metrics treat each label set as an independent factor; when genre
+// determines language they are not, and a latent dimension can carry both.
+void add_label_dependence(data::ColumnTable& t, const std::map<std::string, data::FeatureTable>& tables,
+                          const std::vector<std::string>& label_sets) {
+  for (std::size_t a = 0; a < label_sets.size(); ++a)
+    for (std::size_t b = a + 1; b < label_sets.size(); ++b) {
+      std::vector<double> nmi, b_from_a, a_from_b;
+      std::vector<std::int64_t> rows;
+      for (const auto& [hash, table] : tables) {
+        const auto& first = table.label(label_sets[a]).codes;
+        const auto& second = table.label(label_sets[b]).codes;
+        std::vector<int> x, y;
+        for (std::size_t r = 0; r < first.size(); ++r)
+          if (first[r] != data::LabelSet::kUnlabelled && second[r] != data::LabelSet::kUnlabelled)
+            x.push_back(first[r]), y.push_back(second[r]);
+        rows.push_back(static_cast<std::int64_t>(x.size()));
+        constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+        nmi.push_back(x.empty() ? kNaN : metrics::normalized_mutual_info(x, y));
+        b_from_a.push_back(x.empty() ? kNaN : metrics::homogeneity(y, x));
+        a_from_b.push_back(x.empty() ? kNaN : metrics::homogeneity(x, y));
+      }
+      const std::string pair = label_sets[a] + "_and_" + label_sets[b];
+      t.add_column("nmi_" + pair, nmi);
+      t.add_column("mi_share_" + label_sets[b] + "_from_" + label_sets[a], b_from_a);
+      t.add_column("mi_share_" + label_sets[a] + "_from_" + label_sets[b], a_from_b);
+      t.add_column("labelled_" + pair, rows);
+    }
+}
+
+}  // namespace
+
 data::ColumnTable features_table(const std::map<std::string, data::FeatureTable>& tables, const Grid& grid) {
   std::vector<std::string> hashes, sources, names, excluded, shapes;
   std::vector<std::int64_t> rows, cols, skipped;
@@ -140,6 +183,7 @@ data::ColumnTable features_table(const std::map<std::string, data::FeatureTable>
   t.add_column("excluded_columns", excluded);
   t.add_column("skipped_files", skipped);
   for (std::size_t s = 0; s < unlabelled.size(); ++s) t.add_column("unlabelled_" + grid.label_sets()[s], unlabelled[s]);
+  add_label_dependence(t, tables, grid.label_sets());
   return t;
 }
 

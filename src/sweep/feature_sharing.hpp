@@ -19,7 +19,9 @@ namespace vaesweep::sweep {
 std::map<std::string, data::FeatureTable> share_features(const Grid& grid, const Study& study, const MpiSession& mpi);
 
 // /features of the results file: one row per table (hash, source, size, shape, kept-out
-// columns, skipped files).
+// columns, skipped files, unlabelled rows per label set, and per pair of label sets how they
+// depend on each other on the rows labelled in both: nmi_<a>_and_<b>, mi_share_<b>_from_<a>,
+// mi_share_<a>_from_<b>, labelled_<a>_and_<b>).
 data::ColumnTable features_table(const std::map<std::string, data::FeatureTable>& tables, const Grid& grid);
 // /skipped_files: feature_hash, path, reason for every audio file a table left out.
 data::ColumnTable skipped_files_table(const std::map<std::string, data::FeatureTable>& tables);

@@ -279,7 +279,7 @@ MergeSummary merge_parts(const MergeOptions& options) {
     part_names += (part_names.empty() ? "" : "\n") + fs::absolute(p.path).string();
   }
   const std::vector<std::string> label_sets = split(first.text_or_empty("label_sets"), ',');
-  const data::ColumnTable units_rows = units_table(units);
+  const data::ColumnTable units_rows = units_table(units, label_sets);
   const data::ColumnTable evaluation_rows = evaluations_table(evaluations, label_sets);
   std::vector<RunRecord> run_rows = runs;
   for (RunRecord& r : run_rows) r.units = per_run.count(r.run_id) ? per_run.at(r.run_id) : 0;

@@ -11,8 +11,11 @@ namespace vaesweep::sweep {
 namespace {
 
 // Bumped whenever put_unit or put_evaluation change, so that decode_unit refuses a journal
-// record of another build instead of misreading it.
-constexpr std::uint8_t kUnitRecordVersion = 6;
+// record of another build instead of misreading it. Version 7 added the disentanglement fields
+// at the end of the unit; a version 6 record still decodes (without them), so that a sweep
+// interrupted before the upgrade resumes from its journals.
+constexpr std::uint8_t kUnitRecordVersion = 7;
+constexpr std::uint8_t kOldestUnitRecordVersion = 6;
 
 void put_unit(ByteWriter& w, const UnitRecord& u) {
   w.put(u.unit);
@@ -25,6 +28,8 @@ void put_unit(ByteWriter& w, const UnitRecord& u) {
   w.put(u.eval_seconds), w.put(u.loss), w.put(u.reconstruction), w.put(u.kl), w.put(u.active_units), w.put(u.rank);
   w.put(u.started_at), w.put(u.wall_seconds), w.put(u.trained_with), w.put(u.reused_fit);
   w.put(u.latent_rows), w.put(u.latent_cols), w.put_vector(u.latent);
+  w.put_vector(u.disentanglement), w.put_vector(u.disentangled_rows), w.put_strings(u.mi_per_dim);
+  w.put(u.total_correlation);
 }
 
 // Whether `rows` x `cols` holds exactly `values` values. Damaged bytes give any two int64s: a
@@ -35,7 +40,7 @@ bool is_shape_of(std::size_t values, std::int64_t rows, std::int64_t cols) {
   return values % static_cast<std::uint64_t>(cols) == 0 && values / static_cast<std::uint64_t>(cols) == static_cast<std::uint64_t>(rows);
 }
 
-UnitRecord get_unit(ByteReader& r) {
+UnitRecord get_unit(ByteReader& r, std::uint8_t version = kUnitRecordVersion) {
   UnitRecord u;
   u.unit = r.get<std::int64_t>();
   for (auto* s : {&u.config_hash, &u.group_hash, &u.feature_hash, &u.model, &u.axes, &u.status, &u.message,
@@ -55,6 +60,15 @@ UnitRecord get_unit(ByteReader& r) {
     throw UserError("a unit record: unit " + std::to_string(u.unit) + " has a latent of " +
                     std::to_string(u.latent.size()) + " values, not " + std::to_string(u.latent_rows) + " x " +
                     std::to_string(u.latent_cols) + " (damaged)");
+  if (version < 7) return u;
+  u.disentanglement = r.get_vector<double>();
+  u.disentangled_rows = r.get_vector<std::int64_t>();
+  u.mi_per_dim = r.get_strings();
+  u.total_correlation = r.get<double>();
+  const std::size_t sets = u.disentangled_rows.size();
+  if (u.mi_per_dim.size() != sets || u.disentanglement.size() != sets * disentanglement_field_names().size())
+    throw UserError("a unit record: unit " + std::to_string(u.unit) + " has disentanglement values for " +
+                    std::to_string(sets) + " label sets that do not fit together (damaged)");
   return u;
 }
 
@@ -302,6 +316,72 @@ void get_external(const data::ColumnTable& t, const std::vector<std::string>& la
   }
 }
 
+// The disentanglement columns of /units: "<field>_<set>" per disentanglement_field_names(),
+// "disentangled_rows_<set>", "mi_per_dim_<set>" per label set, then "total_correlation".
+// A unit without values (failed, noop) gets NaN, 0 and "".
+void add_disentanglement(data::ColumnTable& t, const std::vector<UnitRecord>& units,
+                         const std::vector<std::string>& label_sets) {
+  const auto& fields = disentanglement_field_names();
+  const std::size_t width = fields.size(), sets = label_sets.size();
+  std::vector<std::vector<double>> values(sets * width);
+  std::vector<std::vector<std::int64_t>> rows(sets);
+  std::vector<std::vector<std::string>> mi(sets);
+  std::vector<double> total_correlation;
+  total_correlation.reserve(units.size());
+  for (const UnitRecord& u : units) {
+    const bool has = !u.disentangled_rows.empty();
+    if (has && u.disentangled_rows.size() != sets)
+      throw UserError("unit " + std::to_string(u.unit) + " has disentanglement values for " +
+                      std::to_string(u.disentangled_rows.size()) + " label set(s); expected " + std::to_string(sets));
+    for (std::size_t s = 0; s < sets; ++s) {
+      for (std::size_t f = 0; f < width; ++f)
+        values[s * width + f].push_back(has ? u.disentanglement[s * width + f] : std::numeric_limits<double>::quiet_NaN());
+      rows[s].push_back(has ? u.disentangled_rows[s] : 0);
+      mi[s].push_back(has ? u.mi_per_dim[s] : std::string());
+    }
+    total_correlation.push_back(u.total_correlation);
+  }
+  for (std::size_t s = 0; s < sets; ++s) {
+    for (std::size_t f = 0; f < width; ++f) t.add_column(fields[f] + "_" + label_sets[s], std::move(values[s * width + f]));
+    t.add_column("disentangled_rows_" + label_sets[s], std::move(rows[s]));
+    t.add_column("mi_per_dim_" + label_sets[s], std::move(mi[s]));
+  }
+  t.add_column("total_correlation", std::move(total_correlation));
+}
+
+// Those columns back into the records; absent in a results file written before them. A row
+// with NaN, 0 and "" for every set (a unit without values) comes back with empty vectors.
+void get_disentanglement(const data::ColumnTable& t, const std::vector<std::string>& label_sets,
+                         std::vector<UnitRecord>& units) {
+  if (t.cols() == 0 || !t.has("total_correlation")) return;
+  const auto& fields = disentanglement_field_names();
+  std::vector<const std::vector<double>*> values;
+  std::vector<const std::vector<std::int64_t>*> rows;
+  std::vector<const std::vector<std::string>*> mi;
+  const std::vector<double>* total_correlation = nullptr;
+  reading("/units", [&] {
+    for (const auto& set : label_sets) {
+      for (const auto& f : fields) values.push_back(&t.doubles(f + "_" + set));
+      rows.push_back(&t.ints("disentangled_rows_" + set));
+      mi.push_back(&t.strings("mi_per_dim_" + set));
+    }
+    total_correlation = &t.doubles("total_correlation");
+  });
+  for (std::size_t i = 0; i < units.size(); ++i) {
+    UnitRecord& u = units[i];
+    u.total_correlation = (*total_correlation)[i];
+    bool has = false;
+    for (const auto* column : values) has = has || !std::isnan((*column)[i]);
+    for (std::size_t s = 0; s < label_sets.size(); ++s) has = has || (*rows[s])[i] != 0 || !(*mi[s])[i].empty();
+    if (!has) continue;
+    for (const auto* column : values) u.disentanglement.push_back((*column)[i]);
+    for (std::size_t s = 0; s < label_sets.size(); ++s) {
+      u.disentangled_rows.push_back((*rows[s])[i]);
+      u.mi_per_dim.push_back((*mi[s])[i]);
+    }
+  }
+}
+
 template <typename Record>
 void append(std::vector<Record>& to, std::vector<Record>&& rows) {
   if (to.empty()) to = std::move(rows);  // no second copy of a million records
@@ -334,7 +414,7 @@ void decode(const std::string& bytes, std::vector<UnitRecord>& units, std::vecto
 std::string encode_unit(const UnitRecord& unit, const std::vector<EvaluationRecord>& evaluations) {
   ByteWriter w;
   std::size_t estimate = 512 + unit.message.size() + unit.kl_per_dim.size() + unit.reconstructions.size() +
-                         8 * unit.latent.size();  // one allocation, not ten doublings
+                         8 * unit.latent.size() + 8 * unit.disentanglement.size();  // one allocation, not ten doublings
   for (const auto& e : evaluations)
     estimate += 256 + 8 * (e.external.size() + e.track_external.size() + e.assignment.size());
   w.reserve(estimate);
@@ -348,10 +428,11 @@ std::string encode_unit(const UnitRecord& unit, const std::vector<EvaluationReco
 void decode_unit(std::string_view bytes, UnitRecord& unit, std::vector<EvaluationRecord>& evaluations) {
   ByteReader r(bytes, "a unit record");
   const auto version = r.get<std::uint8_t>();
-  if (version != kUnitRecordVersion)
-    throw UserError("a unit record: format version " + std::to_string(version) + ", this build reads version " +
-                    std::to_string(kUnitRecordVersion) + " (written by another vaesweep version, or damaged)");
-  UnitRecord u = get_unit(r);
+  if (version < kOldestUnitRecordVersion || version > kUnitRecordVersion)
+    throw UserError("a unit record: format version " + std::to_string(version) + ", this build reads versions " +
+                    std::to_string(kOldestUnitRecordVersion) + " to " + std::to_string(kUnitRecordVersion) +
+                    " (written by another vaesweep version, or damaged)");
+  UnitRecord u = get_unit(r, version);
   const std::size_t before = evaluations.size();
   try {
     for (auto n = r.get<std::uint64_t>(); n > 0; --n) evaluations.push_back(get_evaluation(r));
@@ -365,9 +446,10 @@ void decode_unit(std::string_view bytes, UnitRecord& unit, std::vector<Evaluatio
   unit = std::move(u);
 }
 
-data::ColumnTable units_table(const std::vector<UnitRecord>& u) {
+data::ColumnTable units_table(const std::vector<UnitRecord>& u, const std::vector<std::string>& label_sets) {
   data::ColumnTable t;
   add_fields(t, u, unit_fields());
+  add_disentanglement(t, u, label_sets);
   return t;
 }
 
@@ -425,6 +507,7 @@ void records_from_tables(const data::ColumnTable& units, const data::ColumnTable
   std::vector<EvaluationRecord> e(evaluations.rows());
   get_fields(evaluations, "/evaluations", e, evaluation_fields());
   get_external(evaluations, label_sets, e);
+  get_disentanglement(units, label_sets, u);
 
   append(unit_records, std::move(u));
   append(evaluation_records, std::move(e));

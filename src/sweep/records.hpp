@@ -2,6 +2,7 @@
 // What a work unit produces: one UnitRecord, and one EvaluationRecord per (method, k). These
 // are the rows of /units and /evaluations in the results file.
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -58,6 +59,15 @@ struct UnitRecord {
   // Kept apart from the /units table: in the results file it is the dataset /latents/<unit>.
   std::vector<double> latent;
   std::int64_t latent_rows = 0, latent_cols = 0;
+  // Disentanglement of the unit's space (before any UMAP projection) against each label set,
+  // src/metrics/disentanglement.hpp, in the unit's label-set order; all empty when not computed
+  // (a failed unit, noop). Per label set: disentanglement_field_names() values (NaN: withheld,
+  // undefined), the labelled rows they used, and the MI of each dimension (nats, ";"-separated).
+  std::vector<double> disentanglement;
+  std::vector<std::int64_t> disentangled_rows;
+  std::vector<std::string> mi_per_dim;
+  // Label-free: the Gaussian total correlation of the same space (nats); NaN when not computed.
+  double total_correlation = std::numeric_limits<double>::quiet_NaN();
 };
 
 struct EvaluationRecord {
@@ -95,6 +105,19 @@ inline const std::vector<std::string>& external_metric_names() {
   return names;
 }
 
+// Per label set, UnitRecord::disentanglement holds these in this order; /units has a column
+// "<name>_<label set>" for each. The first four are scores (rank ranks by them; oracle metrics,
+// since they read the labels); label_entropy is H(labels) in nats, MIG's normaliser.
+inline const std::vector<std::string>& disentanglement_field_names() {
+  static const std::vector<std::string> names = {"mig", "sap", "dci_completeness", "dci_informativeness",
+                                                 "label_entropy"};
+  return names;
+}
+inline const std::vector<std::string>& disentanglement_metric_names() {
+  static const std::vector<std::string> names = {"mig", "sap", "dci_completeness", "dci_informativeness"};
+  return names;
+}
+
 // Many records in one message between ranks; decode appends to both vectors.
 // "vae beta=4 latent_dim=8 seed=2 [a1b2c3d4e5f6]": a unit in messages (config hash prefix).
 std::string unit_label(const UnitRecord& unit);
@@ -109,7 +132,10 @@ void decode(const std::string& bytes, std::vector<UnitRecord>& units, std::vecto
 std::string encode_unit(const UnitRecord& unit, const std::vector<EvaluationRecord>& evaluations);
 void decode_unit(std::string_view bytes, UnitRecord& unit, std::vector<EvaluationRecord>& evaluations);
 
-data::ColumnTable units_table(const std::vector<UnitRecord>& units);
+// With the disentanglement columns of `label_sets` (mig_<set>, ..., disentangled_rows_<set>,
+// mi_per_dim_<set>) and total_correlation; UserError when a unit has values for another
+// number of label sets.
+data::ColumnTable units_table(const std::vector<UnitRecord>& units, const std::vector<std::string>& label_sets);
 // "/latents/17", "/assignments/17": where a unit's stored arrays live in the results file.
 std::string latents_path(std::int64_t unit);
 std::string assignments_path(std::int64_t unit);
@@ -124,7 +150,8 @@ data::ColumnTable evaluations_table(const std::vector<EvaluationRecord>& evaluat
 // The inverse of units_table and evaluations_table, for resume (an earlier results file merged
 // with new shards); appends to both vectors. `label_sets` gives the external columns' order.
 // The "_track" columns are optional (absent: empty track_external), and so are the columns
-// added after the first release (run_id, started_at, wall_seconds: defaulted when absent).
+// added after the first release (run_id, started_at, wall_seconds: defaulted when absent) and
+// the disentanglement columns (absent, or NaN with no row for every set: empty vectors).
 // A row whose track values are all NaN comes back with an empty track_external (the table
 // cannot tell the two apart; evaluations_table writes both alike); external always comes back
 // with one value per (label set, metric). UserError naming the table and the column when one

@@ -312,7 +312,7 @@ RunSummary merge_results(const RunOptions& options, const Study& study, const Gr
     for (const auto& h : split(run.hosts, ',')) hosts.insert(h);
   }
   ResultsContent content;
-  content.units = units_table(units);
+  content.units = units_table(units, grid.label_sets());
   content.evaluations = evaluations_table(evaluations, grid.label_sets());
   content.features = features_table(tables, grid);
   content.skipped_files = skipped_files_table(tables);

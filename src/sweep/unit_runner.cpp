@@ -25,6 +25,7 @@
 #include "sweep/partition.hpp"
 #include "sweep/pca_fit_cache.hpp"
 #include "sweep/stored_arrays.hpp"
+#include "sweep/unit_disentanglement.hpp"
 #include "models/stacked_training.hpp"
 #include "models/vae.hpp"
 
@@ -472,6 +473,16 @@ UnitOutcome run_unit_with(const WorkUnit& unit, const data::FeatureTable& featur
   if (r.status == "abandoned") return out;
   const auto eval_start = std::chrono::steady_clock::now();
   if (r.status == "ok") {
+    // In the space the model gave, not its UMAP projection: the latent means' dimensions are
+    // what disentanglement is about. A failure here costs these scores only.
+    std::vector<std::string> withheld_sets;
+    for (const auto& set : unit.label_sets)
+      if (withheld(unit, set)) withheld_sets.push_back(set);
+    try {
+      score_disentanglement(space.Z, features, unit.label_sets, withheld_sets, r);
+    } catch (const std::exception& e) {
+      r.message += (r.message.empty() ? "" : "; ") + std::string("disentanglement: ") + e.what();
+    }
     try {
       space = clustered_space(unit, std::move(space));
     } catch (const std::exception& e) {

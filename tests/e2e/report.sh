@@ -41,7 +41,7 @@ vae = {unit: v for unit, v in best_of.items() if u["model"][u["unit"] == unit][0
 best_vae = min(unit for unit, v in vae.items() if v == max(vae.values()))
 for name in ["heatmap_nmi_genre_vae_kmeans", "heatmap_nmi_genre_pca_kmeans", "metric_vs_k_nmi_genre",
              f"latents_unit_{best}", f"latents_unit_{worst}", f"composition_unit_{best}_kmeans_k{k}",
-             f"reconstructions_unit_{best_vae}", "seed_spread_nmi_genre", "collapse"]:
+             f"reconstructions_unit_{best_vae}", "seed_spread_nmi_genre", "collapse", "disentanglement"]:
     print(name + ".png")
 PY
 
@@ -109,6 +109,20 @@ best = int(re.search(r"composition_unit_(\d+)_kmeans_k(\d+)", md).group(1))
 k = int(re.search(r"composition_unit_(\d+)_kmeans_k(\d+)", md).group(2))
 clusters = len(set(f[f"assignments/{best}"][f"kmeans_k{k}"]))
 assert f"Each bar is one of its {clusters} clusters" in md, clusters
+PY
+
+# The disentanglement picture shows the unit with the highest mean MIG across the label sets
+# (lowest id among ties), chosen here from /units independently of the report's code.
+python_h5 - <<'PY' && pass "disentanglement picture: the unit with the highest mean MIG, and the label dependence" \
+  || fail "disentanglement caption: $(grep -o 'disentanglement.png[^|]*' rep/report.md | head -c 400)"
+import h5py, numpy as np
+u = h5py.File("r.h5")["units"][:]
+mean = (u["mig_genre"] + u["mig_language"]) / 2
+best = int(min(u["unit"][mean == np.nanmax(mean)]))
+md = open("rep/report.md").read()
+caption = md.split("*disentanglement.png*:", 1)[1].split("\n", 1)[0]
+assert caption.startswith(f" Left: unit {best} ("), caption[:80]
+assert "NMI(genre, language) = " in caption and "DCI disentanglement is not computed" in caption, caption
 PY
 
 # --units: exactly those units in the per-unit pictures; --format html: no Markdown.

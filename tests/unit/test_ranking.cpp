@@ -321,6 +321,15 @@ TEST(RankingMetrics, LabelFreeOracleAndDiagnosticKinds) {
   EXPECT_FALSE(higher_is_better("loss"));
   EXPECT_EQ(label_sets({"silhouette", "nmi_genre", "ari_genre", "nmi_genre_track"}),
             (std::vector<std::string>{"genre", "genre_track"}));
+  // Disentanglement scores read the labels: oracle; total correlation is a lower-is-better
+  // diagnostic (PCA's components have none by construction).
+  for (const char* m : {"mig_genre", "sap_language", "dci_completeness_genre", "dci_informativeness_genre"}) {
+    EXPECT_EQ(metric_kind(m), MetricKind::oracle) << m;
+    EXPECT_TRUE(higher_is_better(m)) << m;
+  }
+  EXPECT_EQ(metric_kind("total_correlation"), MetricKind::diagnostic);
+  EXPECT_FALSE(higher_is_better("total_correlation"));
+  EXPECT_EQ(label_sets({"mig_genre", "dci_completeness_language"}), (std::vector<std::string>{"genre", "language"}));
 }
 
 // Two configurations: "sharp" wins on silhouette, "true" on the labels.
@@ -468,6 +477,49 @@ TEST(RankInputAxes, EveryAxisIsAKeyAndUnitMetricsReachEachRow) {
   // Unknown key and seed as a key are refused.
   EXPECT_THROW(rank_groups(in, opts("silhouette", {"gamma"})), UserError);
   EXPECT_THROW(rank_groups(in, opts("silhouette", {"seed"})), UserError);
+}
+
+// The disentanglement columns of /units reach every evaluation row of their unit, rank as
+// oracle metrics, and come with the dependence of the label sets from /features.
+TEST(RankInputAxes, DisentanglementScoresAreUnitMetricsWithTheLabelDependence) {
+  sweep::ResultsFile f = small_results();
+  f.units.add_column("mig_genre", std::vector<double>{0.1, 0.2, 0.5, 0.6, 0.3, 0.3});
+  f.units.add_column("label_entropy_genre", std::vector<double>(6, 1.0));  // not a score
+  f.units.add_column("mi_per_dim_genre", std::vector<std::string>(6, "0.1;0.2"));
+  f.units.add_column("total_correlation", std::vector<double>{1, 1, 2, 2, 0, 0});
+  f.features.add_column("rows", std::vector<std::int64_t>{100});
+  f.features.add_column("nmi_genre_and_language", std::vector<double>{0.8312});
+  f.features.add_column("mi_share_language_from_genre", std::vector<double>{1.0});
+  f.features.add_column("mi_share_genre_from_language", std::vector<double>{0.236});
+  f.features.add_column("labelled_genre_and_language", std::vector<std::int64_t>{90});
+  const RankInput in = rank_input(f);
+  EXPECT_EQ(in.metric_names, (std::vector<std::string>{"silhouette", "nmi_genre", "reconstruction", "active_units",
+                                                       "mig_genre", "total_correlation"}));
+  EXPECT_EQ(in.metrics[3][4], 0.6);
+  EXPECT_EQ(in.label_dependence,
+            (std::vector<std::string>{"NMI(genre, language) = 0.831, genre explains 100% of language's entropy, "
+                                      "language 24% of genre's, on 90 rows labelled in both"}));
+  RankOptions o = opts("mig", {"beta"});
+  o.labels = "genre";
+  const Ranking r = rank_groups(in, o);
+  EXPECT_EQ(r.metric, "mig_genre");
+  EXPECT_EQ(r.kind, MetricKind::oracle);
+  EXPECT_EQ(r.groups[0].key_values[0], "4");
+  EXPECT_NEAR(r.groups[0].mean, 0.55, 1e-15);
+  const std::string md = format_markdown(r);
+  EXPECT_NE(md.find("oracle selection"), std::string::npos) << md;
+  EXPECT_NE(md.find("NMI(genre, language) = 0.831, genre explains 100%"), std::string::npos) << md;
+  // Bare "mig" needs a label set; DCI disentanglement is refused with the reason.
+  EXPECT_THROW(rank_groups(in, opts("mig")), UserError);
+  try {
+    rank_groups(in, opts("dci_disentanglement_genre"));
+    FAIL() << "expected UserError";
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("undefined with one factor"), std::string::npos) << e.what();
+  }
+  const Ranking tc = rank_groups(in, opts("total_correlation", {"beta"}));
+  EXPECT_EQ(tc.kind, MetricKind::diagnostic);
+  EXPECT_EQ(tc.groups[0].key_values[0], "");  // pca: 0, lowest
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // reads an earlier results file back), and the per-unit journal encoding, bit for bit.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <bit>
 #include <cstdint>
 #include <functional>
@@ -128,6 +129,10 @@ void expect_same(const UnitRecord& a, const UnitRecord& b) {
   EXPECT_TRUE(same_bits(a.latent, b.latent)) << a.unit;
   EXPECT_EQ(a.latent_rows, b.latent_rows);
   EXPECT_EQ(a.latent_cols, b.latent_cols);
+  EXPECT_TRUE(same_bits(a.disentanglement, b.disentanglement)) << a.unit;
+  EXPECT_EQ(a.disentangled_rows, b.disentangled_rows) << a.unit;
+  EXPECT_EQ(a.mi_per_dim, b.mi_per_dim) << a.unit;
+  EXPECT_TRUE(same_bits(a.total_correlation, b.total_correlation)) << a.unit;
 }
 
 void expect_same(const EvaluationRecord& a, const EvaluationRecord& b) {
@@ -165,6 +170,19 @@ struct Records {
   std::vector<EvaluationRecord> evaluations;
 };
 
+// Disentanglement values for `label_sets` sets (NaN for the second: withheld), as the unit
+// runner writes them; every third unit has none (diverged, as unit_record makes it).
+void add_disentanglement(UnitRecord& u, std::size_t label_sets) {
+  if (u.unit % 3 == 0) return;
+  for (std::size_t s = 0; s < label_sets; ++s) {
+    for (std::size_t f = 0; f < disentanglement_field_names().size(); ++f)
+      u.disentanglement.push_back(s == 1 ? kNaN : 0.125 * static_cast<double>(f + 1) + static_cast<double>(u.unit));
+    u.disentangled_rows.push_back(s == 1 ? 0 : 400 - static_cast<std::int64_t>(s));
+    u.mi_per_dim.push_back(s == 1 ? "nan;nan" : "0.5;0.0625;" + std::to_string(s));
+  }
+  u.total_correlation = 0.25 * static_cast<double>(u.unit);
+}
+
 // `units` units with two evaluations each; with track values when `track`, except on every
 // third unit's rows (a failed clustering has none, as in unit_runner's empty_evaluation).
 Records sample(std::int64_t units, std::size_t label_sets, bool track) {
@@ -172,6 +190,7 @@ Records sample(std::int64_t units, std::size_t label_sets, bool track) {
   const std::size_t width = label_sets * external_metric_names().size();
   for (std::int64_t i = 0; i < units; ++i) {
     r.units.push_back(unit_record(i));
+    add_disentanglement(r.units.back(), label_sets);
     for (std::int64_t k : {3, 4}) r.evaluations.push_back(evaluation_record(i, k, width, track && i % 3 != 0));
   }
   return r;
@@ -179,7 +198,7 @@ Records sample(std::int64_t units, std::size_t label_sets, bool track) {
 
 Records through_tables(const Records& in, const std::vector<std::string>& label_sets) {
   Records out;
-  records_from_tables(units_table(in.units), evaluations_table(in.evaluations, label_sets), label_sets, out.units,
+  records_from_tables(units_table(in.units, label_sets), evaluations_table(in.evaluations, label_sets), label_sets, out.units,
                       out.evaluations);
   return out;
 }
@@ -189,7 +208,9 @@ TEST(RecordsFromTables, ReproduceEveryFieldWithTrackColumns) {
   const Records in = sample(7, sets.size(), true);
   const auto evaluations = evaluations_table(in.evaluations, sets);
   EXPECT_TRUE(evaluations.has("nmi_era_track"));
-  EXPECT_TRUE(units_table(in.units).has("wall_seconds"));
+  EXPECT_TRUE(units_table(in.units, sets).has("wall_seconds"));
+  EXPECT_TRUE(units_table(in.units, sets).has("dci_completeness_era"));
+  EXPECT_TRUE(units_table(in.units, sets).has("mi_per_dim_mood"));
   const Records out = through_tables(in, sets);
   expect_same(out.units, in.units);
   expect_same(out.evaluations, in.evaluations);
@@ -208,25 +229,27 @@ TEST(RecordsFromTables, AppendsAndAcceptsEmptyTables) {
   const std::vector<std::string> sets = {"genre"};
   const Records in = sample(2, sets.size(), false);
   Records out = through_tables(in, sets);
-  records_from_tables(units_table(in.units), evaluations_table(in.evaluations, sets), sets, out.units, out.evaluations);
+  records_from_tables(units_table(in.units, sets), evaluations_table(in.evaluations, sets), sets, out.units, out.evaluations);
   EXPECT_EQ(out.units.size(), 4u);
   EXPECT_EQ(out.evaluations.size(), 8u);
-  records_from_tables(units_table({}), evaluations_table({}, sets), sets, out.units, out.evaluations);
+  records_from_tables(units_table({}, sets), evaluations_table({}, sets), sets, out.units, out.evaluations);
   records_from_tables(data::ColumnTable(), data::ColumnTable(), sets, out.units, out.evaluations);
   EXPECT_EQ(out.units.size(), 4u);
 }
 
-// A results file written before run_id, started_at, wall_seconds, the model-family and the
-// engine columns existed.
+// A results file written before run_id, started_at, wall_seconds, the model-family, the
+// engine and the disentanglement columns existed.
 TEST(RecordsFromTables, ColumnsAddedLaterDefaultWhenAbsent) {
   const Records in = sample(3, 1, false);
-  const data::ColumnTable full = units_table(in.units);
+  const data::ColumnTable full = units_table(in.units, {"genre"});
+  const std::vector<std::string> later = {"run_id", "started_at", "wall_seconds", "collapsed", "condition_on",
+                                          "withheld", "checkpoint", "reconstructions", "engine", "trained_with",
+                                          "mig_genre", "sap_genre", "dci_completeness_genre",
+                                          "dci_informativeness_genre", "label_entropy_genre",
+                                          "disentangled_rows_genre", "mi_per_dim_genre", "total_correlation"};
   data::ColumnTable old;
   for (const auto& c : full.columns())
-    if (c.name != "run_id" && c.name != "started_at" && c.name != "wall_seconds" && c.name != "collapsed" &&
-        c.name != "condition_on" && c.name != "withheld" && c.name != "checkpoint" &&
-        c.name != "reconstructions" && c.name != "engine" && c.name != "trained_with")
-      old.add_column(c.name, c.values);
+    if (std::find(later.begin(), later.end(), c.name) == later.end()) old.add_column(c.name, c.values);
   std::vector<UnitRecord> units;
   std::vector<EvaluationRecord> evaluations;
   records_from_tables(old, evaluations_table(in.evaluations, {"genre"}), {"genre"}, units, evaluations);
@@ -236,6 +259,8 @@ TEST(RecordsFromTables, ColumnsAddedLaterDefaultWhenAbsent) {
     expected.run_id = "", expected.started_at = 0, expected.wall_seconds = 0;
     expected.collapsed = 0, expected.condition_on = "", expected.withheld = "", expected.checkpoint = "";
     expected.reconstructions = "", expected.engine = "", expected.trained_with = 0;
+    expected.disentanglement = {}, expected.disentangled_rows = {}, expected.mi_per_dim = {};
+    expected.total_correlation = kNaN;
     expect_same(units[i], expected);
   }
 }
@@ -246,9 +271,13 @@ TEST(RecordsFromTables, AMissingColumnOrAWrongTypeIsNamed) {
   std::vector<UnitRecord> units;
   std::vector<EvaluationRecord> rows;
   // The label sets asked for are not the ones in the file.
-  expect_user_error_naming([&] { records_from_tables(units_table(in.units), evaluations, {"mood"}, units, rows); },
+  expect_user_error_naming([&] { records_from_tables(units_table(in.units, {"genre"}), evaluations, {"mood"}, units, rows); },
                            "/evaluations: column table: no column 'ari_mood'");
-  const data::ColumnTable full = units_table(in.units);
+  // The evaluations do have them, /units lacks the disentanglement columns of that set.
+  expect_user_error_naming(
+      [&] { records_from_tables(units_table(in.units, {"genre"}), evaluations_table(in.evaluations, {"mood"}), {"mood"}, units, rows); },
+      "/units: column table: no column 'mig_mood'");
+  const data::ColumnTable full = units_table(in.units, {"genre"});
   data::ColumnTable no_seed, double_seed;
   for (const auto& c : full.columns()) {
     if (c.name != "seed") no_seed.add_column(c.name, c.values);
@@ -304,6 +333,34 @@ TEST(EncodeUnit, ADamagedLatentShapeIsRefusedWithoutOverflow) {
     std::vector<EvaluationRecord> evaluations;
     expect_user_error_naming([&] { decode_unit(encode_unit(damaged, {}), unit, evaluations); }, "(damaged)");
   }
+}
+
+// A journal written before the disentanglement fields (version 6: the same bytes without
+// them) still decodes, so that a sweep interrupted before an upgrade resumes.
+TEST(EncodeUnit, AVersion6RecordDecodesWithoutDisentanglement) {
+  UnitRecord old = unit_record(4);
+  old.total_correlation = kNaN;
+  const std::string current = encode_unit(old, {});
+  // version 7: ... latent | disentanglement (8) | rows (8) | mi (8) | total_correlation (8) | evaluations (8)
+  std::string v6 = current.substr(0, current.size() - 40) + current.substr(current.size() - 8);
+  v6[0] = 6;
+  UnitRecord unit;
+  std::vector<EvaluationRecord> evaluations;
+  decode_unit(v6, unit, evaluations);
+  expect_same(unit, old);
+  std::string too_old = v6;
+  too_old[0] = 5;
+  expect_user_error_naming([&] { decode_unit(too_old, unit, evaluations); }, "format version 5");
+}
+
+// The disentanglement vectors must fit the number of label sets their rows give.
+TEST(EncodeUnit, DisentanglementOfMismatchedSizesIsDamage) {
+  UnitRecord u = unit_record(1);
+  add_disentanglement(u, 2);
+  u.mi_per_dim.pop_back();
+  UnitRecord unit;
+  std::vector<EvaluationRecord> evaluations;
+  expect_user_error_naming([&] { decode_unit(encode_unit(u, {}), unit, evaluations); }, "(damaged)");
 }
 
 TEST(EncodeUnit, TheMessageBetweenRanksCarriesTheNewFields) {

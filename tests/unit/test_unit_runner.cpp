@@ -2,6 +2,8 @@
 // outcome is deterministic, and a failing unit is recorded instead of stopping anything.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <cmath>
 #include <filesystem>
 
@@ -155,6 +157,28 @@ TEST_F(UnitRunnerTest, AutoKeepsTheFullSolverOfAConfigurationsEarlierUnits) {
   EXPECT_EQ(run_unit(unit, wide, resumed).unit.pca_solver, "randomized");
 }
 
+// Every unit with a latent space gets disentanglement scores per label set and its total
+// correlation. PCA's components are uncorrelated by construction: total correlation 0 (to
+// rounding); the corpus plants 4 genres, which a linear classifier on the 4 components finds.
+TEST_F(UnitRunnerTest, EveryUnitWithALatentSpaceIsScoredForDisentanglement) {
+  const UnitOutcome o = run_unit(grid_->unit(1), *features_, {});
+  const auto& sets = grid_->unit(1).label_sets;
+  ASSERT_FALSE(sets.empty());
+  ASSERT_EQ(o.unit.disentanglement.size(), sets.size() * disentanglement_field_names().size());
+  ASSERT_EQ(o.unit.disentangled_rows.size(), sets.size());
+  ASSERT_EQ(o.unit.mi_per_dim.size(), sets.size());
+  EXPECT_NEAR(o.unit.total_correlation, 0.0, 1e-9);
+  const auto genre = std::find(sets.begin(), sets.end(), "genre") - sets.begin();
+  ASSERT_LT(genre, static_cast<std::ptrdiff_t>(sets.size()));
+  const std::size_t at = static_cast<std::size_t>(genre) * disentanglement_field_names().size();
+  EXPECT_EQ(o.unit.disentangled_rows[static_cast<std::size_t>(genre)], static_cast<std::int64_t>(features_->rows()));
+  EXPECT_GT(o.unit.disentanglement[at + 3], 0.8) << "DCI informativeness for genre";
+  EXPECT_NEAR(o.unit.disentanglement[at + 4], std::log(4.0), 0.05) << "H(genre) of 4 near-balanced genres";
+  EXPECT_EQ(std::count(o.unit.mi_per_dim[static_cast<std::size_t>(genre)].begin(),
+                       o.unit.mi_per_dim[static_cast<std::size_t>(genre)].end(), ';'),
+            3);  // 4 dimensions
+}
+
 TEST_F(UnitRunnerTest, AFailingUnitIsRecordedNotThrown) {
   WorkUnit bad = grid_->unit(1);
   bad.model.latent_dim = 500;  // more PCA components than features: the unit fails, alone
@@ -164,6 +188,8 @@ TEST_F(UnitRunnerTest, AFailingUnitIsRecordedNotThrown) {
   ASSERT_EQ(o.evaluations.size(), 2u);
   EXPECT_EQ(o.evaluations[0].status, "failed");
   EXPECT_TRUE(std::isnan(o.evaluations[0].silhouette));
+  EXPECT_TRUE(o.unit.disentanglement.empty());
+  EXPECT_TRUE(std::isnan(o.unit.total_correlation));
 }
 
 TEST(ClusteringSeed, DependsOnSeedMethodAndK) {
