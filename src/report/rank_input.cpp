@@ -109,7 +109,7 @@ std::map<std::string, RankInput::ScoredRows> scored_rows(const sweep::ResultsFil
   const std::string prefix = "scored_";
   for (const auto& column : results.evaluations.columns()) {
     const std::string& name = column.name;
-    if (name.rfind(prefix, 0) != 0 || name.size() > 6 && name.compare(name.size() - 6, 6, "_track") == 0) continue;
+    if (name.rfind(prefix, 0) != 0 || (name.size() > 6 && name.compare(name.size() - 6, 6, "_track") == 0)) continue;
     const auto& counts = results.evaluations.ints(name);
     std::int64_t fewest = most;
     for (std::int64_t c : counts)
