@@ -1,6 +1,7 @@
 #include "core/study.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -273,6 +274,26 @@ void check_model_and_text(const Settings& s, const std::vector<Axis>& axes) {
   }
 }
 
+// data.balance names label sets of the data; data.per_group and data.sample_seed only mean
+// something with it (a key that silently does nothing is a mistake worth naming).
+void check_balance(const Settings& s, const std::set<std::string>& declared) {
+  const Setting& balance = s.at("data.balance");
+  const Setting& per_group = s.at("data.per_group");
+  if (balance.value.as_list().empty()) {
+    for (const char* key : {"data.per_group", "data.sample_seed"})
+      if (s.at(key).origin != "default")
+        throw UserError(s.at(key).origin + ": " + key + " is set but data.balance is empty (nothing is drawn)");
+    return;
+  }
+  for (const auto& set : balance.value.as_list())
+    if (!declared.count(set.as_string()))
+      throw UserError(balance.origin + ": data.balance: \"" + set.as_string() + "\" is not one of data.labels (" +
+                      s.at("data.labels").value.display() + ")");
+  if (per_group.value.is_double() && per_group.value.as_double() != std::floor(per_group.value.as_double()))
+    throw UserError(per_group.origin + ": data.per_group: expected a whole number of rows or \"min\", got " +
+                    per_group.value.display());
+}
+
 // Checks that involve more than one key.
 void check_consistency(const Settings& s, const std::vector<Axis>& axes) {
   check_model_and_text(s, axes);
@@ -285,6 +306,7 @@ void check_consistency(const Settings& s, const std::vector<Axis>& axes) {
   const auto& labels = s.at("data.labels").value.as_list();
   std::set<std::string> declared;
   for (const auto& l : labels) declared.insert(l.as_string());
+  check_balance(s, declared);
   const auto& sets = s.at("evaluation.label_sets");
   for (const auto& l : sets.value.as_list())
     if (!declared.count(l.as_string()))
@@ -463,6 +485,10 @@ DataSpec data_spec(const Settings& s, const std::filesystem::path& study_file) {
   d.cache_dir = text(s, "data.cache_dir");
   d.on_bad_file = parse_bad_file_policy(text(s, "data.on_bad_file"));
   d.feature_cache = s.at("data.feature_cache").value.as_bool();
+  d.balance = string_list(s, "data.balance");
+  const Value& per_group = s.at("data.per_group").value;
+  d.per_group = per_group.is_string() ? 0 : static_cast<std::int64_t>(per_group.as_double());
+  d.sample_seed = static_cast<std::uint64_t>(s.at("data.sample_seed").value.as_int());
   return d;
 }
 

@@ -90,6 +90,11 @@ struct DataSpec {
   std::filesystem::path cache_dir;
   BadFilePolicy on_bad_file = BadFilePolicy::skip;
   bool feature_cache = true;
+  // A balanced draw of the rows before features are built (data/balanced_draw.hpp): the label
+  // sets to balance (none: every row), rows per group (0: the smallest group's size), seed.
+  std::vector<std::string> balance;
+  std::int64_t per_group = 0;
+  std::uint64_t sample_seed = 0;
 
   friend bool operator==(const DataSpec&, const DataSpec&) = default;
 };

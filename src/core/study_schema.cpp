@@ -52,6 +52,13 @@ std::vector<KeySpec> make_keys() {
        "an unreadable audio file: skip it (named in the log and the results) or stop"},
       {"data.feature_cache", T::boolean, true, {}, -inf, inf,
        "reuse audio features computed earlier with the same files and parameters (in data.cache_dir)"},
+      {"data.balance", T::string_list, Value(Value::List{}), {}, -inf, inf,
+       "label sets to balance: the same number of rows drawn from every class (every combination of "
+       "classes with several sets), before features are built",
+       true},
+      {"data.per_group", T::real_or_name, "min", {"min"}, 1, 1.0e9,
+       "data.balance: rows drawn per group, or \"min\" (the smallest group's size)", true},
+      {"data.sample_seed", T::integer, 0, {}, 0, 9.0e15, "data.balance: seed of the draw", true},
 
       {"features.kind", T::string, "mfcc_stats", {"mfcc_stats", "librosa", "logmel", "mfcc_sequence"}, -inf, inf,
        "MFCC statistics, the GTZAN-table feature set, or fixed-size log-mel / MFCC sequences"},

@@ -45,6 +45,11 @@ struct FeatureTable {
   std::vector<int> shape;                   // {} for vectors; {bands, frames} for sequence features
   std::vector<SkippedFile> skipped;         // audio files that gave no rows
   std::vector<ColumnBlock> blocks;          // with text: the modalities' columns; empty: all audio
+  // data.balance: the rows (audio files or table rows, in the data's order) the balanced draw
+  // kept, by position in the data and id, and what it did; empty without a draw.
+  std::vector<std::int64_t> drawn_rows;
+  std::vector<std::string> drawn_ids;
+  std::string draw_note;
 
   std::size_t rows() const { return static_cast<std::size_t>(X.rows()); }
   const LabelSet& label(const std::string& name) const;  // UserError listing the label sets

@@ -50,6 +50,9 @@ std::string encode_features(const data::FeatureTable& t) {
     w.put<std::int64_t>(b.begin);
     w.put<std::int64_t>(b.cols);
   }
+  w.put_vector(t.drawn_rows);
+  w.put_strings(t.drawn_ids);
+  w.put_string(t.draw_note);
   return w.bytes();
 }
 
@@ -92,6 +95,9 @@ data::FeatureTable decode_features(const std::string& bytes) {
     b.cols = r.get<std::int64_t>();
     t.blocks.push_back(std::move(b));
   }
+  t.drawn_rows = r.get_vector<std::int64_t>();
+  t.drawn_ids = r.get_strings();
+  t.draw_note = r.get_string();
   return t;
 }
 

@@ -1,5 +1,6 @@
 #include "sweep/feature_sharing.hpp"
 
+#include <algorithm>
 #include <limits>
 
 #include "core/error.hpp"
@@ -76,6 +77,12 @@ data::FeatureTable build_on_root(const WorkUnit& first, const Grid& grid, const 
   log_info("features: " + std::to_string(table.rows()) + " rows x " + std::to_string(table.X.cols()) + " columns" +
            (table.excluded.empty() ? "" : ", kept out: " + join(table.excluded)) +
            (table.skipped.empty() ? "" : ", " + std::to_string(table.skipped.size()) + " bad audio files skipped"));
+  if (!table.draw_note.empty()) {
+    log_info("data.balance: " + table.draw_note);
+    if (!table.skipped.empty())
+      log_warn("data.balance: " + std::to_string(table.skipped.size()) +
+               " drawn audio files were skipped (unreadable): their groups have fewer rows than the others");
+  }
   if (const std::string note = data::unlabelled_summary(table); !note.empty()) log_info("labels: " + note);
   if (const std::string note = data::degenerate_columns_note(table); !note.empty()) log_warn("features: " + note);
   return table;
@@ -183,8 +190,26 @@ data::ColumnTable features_table(const std::map<std::string, data::FeatureTable>
   t.add_column("excluded_columns", excluded);
   t.add_column("skipped_files", skipped);
   for (std::size_t s = 0; s < unlabelled.size(); ++s) t.add_column("unlabelled_" + grid.label_sets()[s], unlabelled[s]);
+  std::vector<std::string> draws;
+  for (const auto& [hash, table] : tables) draws.push_back(table.draw_note);
+  if (std::any_of(draws.begin(), draws.end(), [](const std::string& d) { return !d.empty(); }))
+    t.add_column("balanced_draw", draws);
   add_label_dependence(t, tables, grid.label_sets());
   return t;
+}
+
+void add_drawn_rows(const std::map<std::string, data::FeatureTable>& tables, ResultsContent& content) {
+  for (const auto& [hash, table] : tables) {
+    if (table.drawn_rows.empty()) continue;
+    ExtraDataset d;
+    d.path = "/drawn_rows/" + hash;
+    data::ColumnTable rows;
+    rows.add_column("position", table.drawn_rows);
+    rows.add_column("id", table.drawn_ids);
+    d.values = std::move(rows);
+    d.text_attributes = {{"feature_hash", hash}, {"draw", table.draw_note}};
+    content.extra.push_back(std::move(d));
+  }
 }
 
 data::ColumnTable skipped_files_table(const std::map<std::string, data::FeatureTable>& tables) {

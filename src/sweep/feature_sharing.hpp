@@ -11,6 +11,7 @@
 #include "data/column_table.hpp"
 #include "data/feature_table.hpp"
 #include "sweep/mpi_context.hpp"
+#include "sweep/results_file.hpp"
 
 namespace vaesweep::sweep {
 
@@ -21,9 +22,13 @@ std::map<std::string, data::FeatureTable> share_features(const Grid& grid, const
 // /features of the results file: one row per table (hash, source, size, shape, kept-out
 // columns, skipped files, unlabelled rows per label set, and per pair of label sets how they
 // depend on each other on the rows labelled in both: nmi_<a>_and_<b>, mi_share_<b>_from_<a>,
-// mi_share_<a>_from_<b>, labelled_<a>_and_<b>).
+// mi_share_<a>_from_<b>, labelled_<a>_and_<b>; balanced_draw, what data.balance drew, when a
+// table was drawn).
 data::ColumnTable features_table(const std::map<std::string, data::FeatureTable>& tables, const Grid& grid);
 // /skipped_files: feature_hash, path, reason for every audio file a table left out.
 data::ColumnTable skipped_files_table(const std::map<std::string, data::FeatureTable>& tables);
+// /drawn_rows/<feature hash> for every table data.balance drew: each kept file's or row's
+// `position` in the data (0-based) and `id`, with the draw's description as an attribute.
+void add_drawn_rows(const std::map<std::string, data::FeatureTable>& tables, ResultsContent& content);
 
 }  // namespace vaesweep::sweep

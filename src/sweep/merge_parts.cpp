@@ -19,7 +19,7 @@ namespace {
 
 // Groups a results file may have beside its tables, one object per unit (or feature table)
 // below each: copied as they are, the first part's copy of an object winning.
-const std::vector<std::string> kOptionalGroups = {"/latents", "/assignments", "/rows"};
+const std::vector<std::string> kOptionalGroups = {"/latents", "/assignments", "/rows", "/drawn_rows"};
 
 struct Part {
   fs::path path;

@@ -318,6 +318,7 @@ RunSummary merge_results(const RunOptions& options, const Study& study, const Gr
   content.skipped_files = skipped_files_table(tables);
   content.runs = runs_table(all.runs);
   move_stored_arrays(units, evaluations, tables, content);
+  add_drawn_rows(tables, content);
   content.text_attributes = {
       {"vaesweep_version", version()},
       {"git_commit", git_commit()},
