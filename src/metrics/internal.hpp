@@ -16,9 +16,9 @@ namespace vaesweep::metrics {
 // for L clusters: distances are computed tile by tile, never as an n x n matrix.
 double silhouette(const Eigen::MatrixXd& X, const std::vector<int>& labels);
 
-// Every pairwise distance of X's rows, kept: a sweep unit scores several partitions of one
-// space (each method and k), and their silhouettes then share one distance computation instead
-// of one each. n x n doubles, so only for spaces where that is affordable.
+// Every pairwise distance of X's rows, kept: n x n doubles. The sweep no longer uses it
+// (silhouettes() below gives the same values from one pass, in linear memory); it stays as the
+// reference those values are checked against (tests, bench/bench_unit_eval.cpp).
 class PairwiseDistances {
  public:
   // UserError for a non-finite X or one without columns.
