@@ -89,6 +89,23 @@ struct Centred {
   }
 };
 
+// Fills T(0..rb, 0..cb) with the distances of rows [rs, rs + rb) to columns [cs, cs + cb): one
+// GEMM, then |x|^2 + |y|^2 - 2 x.y element by element (exact recomputation where it cancels).
+void distance_tile(const Centred& c, Index rs, Index rb, Index cs, Index cb, Eigen::MatrixXd& T) {
+  T.topLeftCorner(rb, cb).noalias() = c.XT.middleCols(rs, rb).transpose() * c.XT.middleCols(cs, cb);
+  for (Index j = 0; j < cb; ++j) {
+    const Index col = cs + j;
+    const double nj = c.sq(col);
+    double* t = &T(0, j);
+    for (Index i = 0; i < rb; ++i) {
+      const double norms = c.sq(rs + i) + nj;
+      double d2 = norms - 2.0 * t[i];
+      if (d2 < kRecompute * norms) d2 = (c.XT.col(rs + i) - c.XT.col(col)).squaredNorm();
+      t[i] = std::sqrt(std::max(d2, 0.0));
+    }
+  }
+}
+
 // Calls visit(i, j, distance) for every row i of [rs, rs + rb) and every column j, column by
 // column, through tiles of one GEMM each.
 template <typename Visit>
@@ -96,37 +113,34 @@ void distances_of_rows(const Centred& c, Index rs, Index rb, Eigen::MatrixXd& G,
   const Index n = c.XT.cols();
   for (Index cs = 0; cs < n; cs += kTileCols) {
     const Index cb = std::min(kTileCols, n - cs);
-    G.topLeftCorner(rb, cb).noalias() = c.XT.middleCols(rs, rb).transpose() * c.XT.middleCols(cs, cb);
+    distance_tile(c, rs, rb, cs, cb, G);
     for (Index j = 0; j < cb; ++j) {
-      const Index col = cs + j;
-      const double nj = c.sq(col);
       const double* g = &G(0, j);
-      for (Index i = 0; i < rb; ++i) {
-        const double norms = c.sq(rs + i) + nj;
-        double d2 = norms - 2.0 * g[i];
-        if (d2 < kRecompute * norms) d2 = (c.XT.col(rs + i) - c.XT.col(col)).squaredNorm();
-        visit(i, col, std::sqrt(std::max(d2, 0.0)));
-      }
+      for (Index i = 0; i < rb; ++i) visit(i, cs + j, g[i]);
     }
   }
+}
+
+// Adds point i's silhouette to `total`, from its summed distance to every cluster (to cluster
+// l in sums[l * stride]); `own` is its cluster. Singletons and a == b == 0 add nothing.
+void add_silhouette_term(const Coded& c, int own, const double* sums, Index stride, double& total) {
+  const int L = c.n_labels;
+  const Index own_size = c.count[static_cast<std::size_t>(own)];
+  if (own_size == 1) return;  // singleton cluster: s = 0 by definition
+  const double a = sums[own * stride] / static_cast<double>(own_size - 1);
+  double b = std::numeric_limits<double>::infinity();
+  for (int l = 0; l < L; ++l)
+    if (l != own) b = std::min(b, sums[l * stride] / static_cast<double>(c.count[static_cast<std::size_t>(l)]));
+  const double den = std::max(a, b);
+  if (den > 0.0) total += (b - a) / den;  // a == b == 0 is 0/0, which sklearn maps to 0
 }
 
 // The summed silhouettes of points first .. first + count - 1, from each one's summed distance
 // to every cluster (point p's in clust(p - first, :)).
 double silhouette_terms(const Coded& c, Index first, Index count, const Eigen::MatrixXd& clust) {
-  const int L = c.n_labels;
   double total = 0.0;
-  for (Index i = 0; i < count; ++i) {
-    const int own = c.code[static_cast<std::size_t>(first + i)];
-    const Index own_size = c.count[static_cast<std::size_t>(own)];
-    if (own_size == 1) continue;  // singleton cluster: s = 0 by definition
-    const double a = clust(i, own) / static_cast<double>(own_size - 1);
-    double b = std::numeric_limits<double>::infinity();
-    for (int l = 0; l < L; ++l)
-      if (l != own) b = std::min(b, clust(i, l) / static_cast<double>(c.count[static_cast<std::size_t>(l)]));
-    const double den = std::max(a, b);
-    if (den > 0.0) total += (b - a) / den;  // a == b == 0 is 0/0, which sklearn maps to 0
-  }
+  for (Index i = 0; i < count; ++i)
+    add_silhouette_term(c, c.code[static_cast<std::size_t>(first + i)], &clust(i, 0), clust.rows(), total);
   return total;
 }
 
@@ -180,6 +194,59 @@ double silhouette(const PairwiseDistances& D, const std::vector<std::size_t>& ro
     for (Index i = 0; i < m; ++i) out[i] += D(static_cast<Index>(rows[static_cast<std::size_t>(i)]), col);
   }
   return silhouette_terms(c, 0, m, clust) / static_cast<double>(m);
+}
+
+std::vector<double> silhouettes(const Eigen::MatrixXd& X, const std::vector<RowLabels>& partitions) {
+  check_finite(X, "silhouette");
+  const Index n = X.rows();
+  const Index tile_rows = std::min(kTileRows, n);
+  struct Scored {
+    Coded c;
+    std::vector<int> code_of_row;  // n entries: the row's cluster code, -1 outside the partition
+    Eigen::MatrixXd clust;         // summed distance from each row of the tile to each cluster
+    double total = 0.0;
+  };
+  std::vector<Scored> parts(partitions.size());
+  for (std::size_t p = 0; p < partitions.size(); ++p) {
+    const RowLabels& in = partitions[p];
+    if (in.rows.size() != in.labels.size())
+      throw UserError("silhouette: labels has " + std::to_string(in.labels.size()) + " entries but " +
+                      std::to_string(in.rows.size()) + " rows were given; expected one label per row");
+    for (std::size_t i = 0; i < in.rows.size(); ++i)
+      if (static_cast<Index>(in.rows[i]) >= n || (i > 0 && in.rows[i] <= in.rows[i - 1]))
+        throw UserError("silhouette: row " + std::to_string(in.rows[i]) + " of " + std::to_string(n) +
+                        " points; expected increasing rows below the number of points");
+    parts[p].c = check_label_count(in.labels, "silhouette");
+    parts[p].code_of_row.assign(static_cast<std::size_t>(n), -1);
+    for (std::size_t i = 0; i < in.rows.size(); ++i) parts[p].code_of_row[in.rows[i]] = parts[p].c.code[i];
+    parts[p].clust.resize(tile_rows, parts[p].c.n_labels);
+  }
+  const Centred centred(X);
+  Eigen::MatrixXd T(tile_rows, std::min(kTileCols, n));
+  for (Index rs = 0; rs < n; rs += kTileRows) {
+    const Index rb = std::min(kTileRows, n - rs);
+    for (Scored& s : parts) s.clust.setZero();
+    for (Index cs = 0; cs < n; cs += kTileCols) {
+      const Index cb = std::min(kTileCols, n - cs);
+      distance_tile(centred, rs, rb, cs, cb, T);
+      // Column j of the tile is added to every partition's sums while it is in cache; each
+      // (row, cluster) sum runs over the columns in increasing order, as silhouette(D, ...).
+      for (Index j = 0; j < cb; ++j)
+        for (Scored& s : parts) {
+          const int l = s.code_of_row[static_cast<std::size_t>(cs + j)];
+          if (l >= 0) s.clust.col(l).head(rb) += T.col(j).head(rb);
+        }
+    }
+    for (Scored& s : parts)
+      for (Index i = 0; i < rb; ++i) {
+        const int own = s.code_of_row[static_cast<std::size_t>(rs + i)];
+        if (own >= 0) add_silhouette_term(s.c, own, &s.clust(i, 0), s.clust.rows(), s.total);
+      }
+  }
+  std::vector<double> out;
+  for (std::size_t p = 0; p < parts.size(); ++p)
+    out.push_back(parts[p].total / static_cast<double>(partitions[p].rows.size()));
+  return out;
 }
 
 double calinski_harabasz(const Eigen::MatrixXd& X, const std::vector<int>& labels) {

@@ -16,9 +16,9 @@ namespace vaesweep::metrics {
 // for L clusters: distances are computed tile by tile, never as an n x n matrix.
 double silhouette(const Eigen::MatrixXd& X, const std::vector<int>& labels);
 
-// Every pairwise distance of X's rows, kept: a sweep unit scores several partitions of one
-// space (each method and k), and their silhouettes then share one distance computation instead
-// of one each. n x n doubles, so only for spaces where that is affordable.
+// Every pairwise distance of X's rows, kept: n x n doubles. The sweep no longer uses it
+// (silhouettes() below gives the same values from one pass, in linear memory); it stays as the
+// reference those values are checked against (tests, bench/bench_unit_eval.cpp).
 class PairwiseDistances {
  public:
   // UserError for a non-finite X or one without columns.
@@ -36,6 +36,19 @@ class PairwiseDistances {
 // points take no part, as DBSCAN noise): silhouette(X(rows, :), labels) to rounding (the
 // distances are computed once, with X centred on all its rows), with the same input rules.
 double silhouette(const PairwiseDistances& D, const std::vector<std::size_t>& rows, const std::vector<int>& labels);
+
+// Some of X's rows and their labels: one partition of a space, DBSCAN noise left out.
+struct RowLabels {
+  std::vector<std::size_t> rows;  // increasing
+  std::vector<int> labels;        // labels[i] is row rows[i]'s
+};
+
+// The silhouettes of several partitions of one space (a sweep unit scores each method and k in
+// the space it clustered), from one pass over the pairwise distances: each distance is computed
+// once for all partitions and never stored, so memory is O(n * (clusters of all partitions) +
+// tile). Each value is silhouette(PairwiseDistances(X), rows, labels) bit for bit (the same
+// tiles, the same order of summation); input rules as that function's, rows increasing.
+std::vector<double> silhouettes(const Eigen::MatrixXd& X, const std::vector<RowLabels>& partitions);
 
 // Calinski-Harabasz index, as sklearn.metrics.calinski_harabasz_score (1.0 when the
 // within-cluster dispersion is exactly 0).

@@ -311,34 +311,76 @@ std::vector<double> external_row(const WorkUnit& unit, const data::FeatureTable&
 
 bool stores(const WorkUnit& unit, const std::string& key) { return unit.settings.at(key).value.as_bool(); }
 
-// `distances`: the space's pairwise distances when the unit keeps them (several evaluations).
-EvaluationRecord evaluate(const WorkUnit& unit, const data::FeatureTable& features, const LatentSpace& space,
-                          Partitioner& partitioner, const metrics::PairwiseDistances* distances, ClusterMethod method,
-                          int k) {
-  EvaluationRecord e = empty_evaluation(unit, to_string(method), k, space.name, "ok");
+// One (method, k) of a unit on its way to a result row: partitioned, waiting for its scores.
+struct PendingEvaluation {
+  EvaluationRecord e;
+  metrics::RowLabels kept;  // the partition without DBSCAN noise (noise is left out of every score)
+  bool internal = false;    // the internal metrics apply: 2 <= clusters found < kept rows
+  std::string error;        // non-empty: the row failed with this message
+};
+
+// Clusters the space for (method, k) and fills what the partition alone gives.
+PendingEvaluation partition(const WorkUnit& unit, const LatentSpace& space, Partitioner& partitioner,
+                            ClusterMethod method, int k) {
+  PendingEvaluation pe;
+  EvaluationRecord& e = pe.e = empty_evaluation(unit, to_string(method), k, space.name, "ok");
   const Partition part = partitioner.run(method, k);
   e.inertia = part.inertia;
   e.noise_fraction = part.noise_fraction;
   e.trustworthiness = space.trustworthiness;
   if (stores(unit, "evaluation.store_assignments")) e.assignment.assign(part.labels.begin(), part.labels.end());
   // DBSCAN noise is left out of every score; noise_fraction says how much was left out.
-  std::vector<std::size_t> rows;
-  std::vector<int> labels;
   for (std::size_t r = 0; r < part.labels.size(); ++r)
     if (part.labels[r] >= 0) {
-      rows.push_back(r);
-      labels.push_back(part.labels[r]);
+      pe.kept.rows.push_back(r);
+      pe.kept.labels.push_back(part.labels[r]);
     }
-  e.clusters_found = static_cast<std::int64_t>(std::set<int>(labels.begin(), labels.end()).size());
-  if (rows.empty()) return e;
-  Eigen::MatrixXd kept;
-  const bool all_rows = rows.size() == part.labels.size();
-  if (!all_rows) kept = space.Z(rows, Eigen::all);
-  const Eigen::MatrixXd& Z = all_rows ? space.Z : kept;
+  e.clusters_found = static_cast<std::int64_t>(std::set<int>(pe.kept.labels.begin(), pe.kept.labels.end()).size());
   // Internal metrics in the space that was clustered (DESIGN.md, evaluation integrity 3); they
   // need at least two clusters, which a degenerate latent space may not give.
-  if (e.clusters_found >= 2 && e.clusters_found < static_cast<std::int64_t>(rows.size())) {
-    e.silhouette = distances ? metrics::silhouette(*distances, rows, labels) : metrics::silhouette(Z, labels);
+  pe.internal = e.clusters_found >= 2 && e.clusters_found < static_cast<std::int64_t>(pe.kept.rows.size());
+  return pe;
+}
+
+// The silhouettes of every pending row that takes one. With several evaluations in the unit
+// they come from one pass over the space's pairwise distances (metrics::silhouettes: each
+// distance computed once for all partitions, never stored); a lone evaluation is scored on its
+// own rows.
+void score_silhouettes(const LatentSpace& space, std::size_t evaluations, std::vector<PendingEvaluation>& pending) {
+  std::vector<PendingEvaluation*> scored;
+  for (PendingEvaluation& pe : pending)
+    if (pe.error.empty() && pe.internal) scored.push_back(&pe);
+  if (scored.empty()) return;
+  try {
+    if (evaluations == 1) {
+      PendingEvaluation& pe = *scored.front();
+      const bool all_rows = pe.kept.rows.size() == static_cast<std::size_t>(space.Z.rows());
+      pe.e.silhouette = all_rows ? metrics::silhouette(space.Z, pe.kept.labels)
+                                 : metrics::silhouette(space.Z(pe.kept.rows, Eigen::all), pe.kept.labels);
+      return;
+    }
+    std::vector<metrics::RowLabels> partitions;
+    for (const PendingEvaluation* pe : scored) partitions.push_back(pe->kept);
+    const std::vector<double> values = metrics::silhouettes(space.Z, partitions);
+    for (std::size_t i = 0; i < scored.size(); ++i) scored[i]->e.silhouette = values[i];
+  } catch (const std::exception& ex) {
+    for (PendingEvaluation* pe : scored) pe->error = ex.what();  // each row that needed it fails
+  }
+}
+
+// The remaining scores of a partitioned row: Calinski-Harabasz, Davies-Bouldin and the external
+// scores (per row and, for a segmented table, per track).
+void finish(const WorkUnit& unit, const data::FeatureTable& features, const LatentSpace& space,
+            PendingEvaluation& pe) {
+  EvaluationRecord& e = pe.e;
+  const std::vector<std::size_t>& rows = pe.kept.rows;
+  const std::vector<int>& labels = pe.kept.labels;
+  if (rows.empty()) return;
+  if (pe.internal) {
+    Eigen::MatrixXd kept;
+    const bool all_rows = rows.size() == static_cast<std::size_t>(space.Z.rows());
+    if (!all_rows) kept = space.Z(rows, Eigen::all);
+    const Eigen::MatrixXd& Z = all_rows ? space.Z : kept;
     e.calinski_harabasz = metrics::calinski_harabasz(Z, labels);
     e.davies_bouldin = metrics::davies_bouldin(Z, labels);
   }
@@ -346,14 +388,13 @@ EvaluationRecord evaluate(const WorkUnit& unit, const data::FeatureTable& featur
   e.conditioned = unit.model.kind == ModelKind::cvae && unit.model.allow_conditioned_scoring &&
                   std::find(unit.label_sets.begin(), unit.label_sets.end(), unit.model.condition_on) !=
                       unit.label_sets.end();
-  if (features.track_ids.size() != features.rows()) return e;  // a table without track ids
+  if (features.track_ids.size() != features.rows()) return;  // a table without track ids
   std::vector<std::string> track_ids;
   for (std::size_t r : rows) track_ids.push_back(features.track_ids[r]);
   const metrics::TrackIndex tracks = metrics::track_index(track_ids);
   if (tracks.segmented())
     e.track_external =
         external_row(unit, features, rows, metrics::track_majority(tracks, labels), &tracks, e.track_scored);
-  return e;
 }
 
 // The space the clusterers see: the latent space, or its UMAP projection (with the projection's
@@ -493,36 +534,48 @@ UnitOutcome run_unit_with(const WorkUnit& unit, const data::FeatureTable& featur
   std::optional<Partitioner> partitioner;
   if (r.status == "ok") partitioner.emplace(space.Z, unit.cluster, unit.seed);
   if (r.status == "ok" && stores(unit, "evaluation.store_latents")) keep_latent(space.Z, r);
-  // Every (method, k) is scored in the same space: their silhouettes share one distance matrix.
   std::size_t evaluations = 0;
   for (ClusterMethod method : unit.cluster.methods) evaluations += evaluated_ks(method, unit.cluster.ks).size();
-  std::optional<metrics::PairwiseDistances> distances;
-  if (r.status == "ok" && evaluations > 1 && metrics::PairwiseDistances::affordable(space.Z.rows())) {
-    try {
-      distances.emplace(space.Z);
-    } catch (const std::exception&) {
-      // A space the distances refuse (a non-finite value) fails each evaluation on its own below.
-    }
-  }
+  // Every (method, k) is partitioned first, then the partitions are scored together: what all
+  // of them need from the space (its pairwise distances, for the silhouettes) is computed once.
+  std::vector<PendingEvaluation> pending;
   for (ClusterMethod method : unit.cluster.methods) {
     for (int k : evaluated_ks(method, unit.cluster.ks)) {
       if (r.status != "ok") {
-        out.evaluations.push_back(empty_evaluation(unit, to_string(method), k, space.name, r.status));
+        PendingEvaluation& pe = pending.emplace_back();
+        pe.e = empty_evaluation(unit, to_string(method), k, space.name, r.status);
         continue;
       }
-      if (abandoning(context, r)) {
-        out.evaluations.clear();
-        return out;
-      }
+      if (abandoning(context, r)) return out;
       try {
-        out.evaluations.push_back(
-            evaluate(unit, features, space, *partitioner, distances ? &*distances : nullptr, method, k));
+        pending.push_back(partition(unit, space, *partitioner, method, k));
       } catch (const std::exception& e) {
         // A bad clustering fails its own row, not the unit's other rows.
-        out.evaluations.push_back(empty_evaluation(unit, to_string(method), k, space.name, "failed"));
-        r.message += (r.message.empty() ? "" : "; ") + to_string(method) + " k=" + std::to_string(k) + ": " + e.what();
+        PendingEvaluation& pe = pending.emplace_back();
+        pe.e = empty_evaluation(unit, to_string(method), k, space.name, "ok");
+        pe.error = e.what();
       }
     }
+  }
+  if (r.status == "ok") {
+    if (abandoning(context, r)) return out;
+    score_silhouettes(space, evaluations, pending);
+    for (PendingEvaluation& pe : pending) {
+      if (!pe.error.empty()) continue;
+      try {
+        finish(unit, features, space, pe);
+      } catch (const std::exception& e) {
+        pe.error = e.what();
+      }
+    }
+  }
+  for (PendingEvaluation& pe : pending) {
+    if (pe.error.empty()) {
+      out.evaluations.push_back(std::move(pe.e));
+      continue;
+    }
+    out.evaluations.push_back(empty_evaluation(unit, pe.e.method, pe.e.k, space.name, "failed"));
+    r.message += (r.message.empty() ? "" : "; ") + pe.e.method + " k=" + std::to_string(pe.e.k) + ": " + pe.error;
   }
   r.eval_seconds = seconds_since(eval_start);
   return out;

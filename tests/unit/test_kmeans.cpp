@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <random>
 #include <set>
 #include <string>
 #include <vector>
@@ -15,6 +16,7 @@
 #include "cluster/kmeans.hpp"
 #include "core/error.hpp"
 #include "metrics/external.hpp"
+#include "plain_kmeans.hpp"
 #include "test_csv_util.hpp"
 
 namespace vc = vaesweep::cluster;
@@ -73,6 +75,53 @@ TEST(KMeans, InertiaWithinOnePercentOfSklearn) {
     }
     EXPECT_LE(mean, 1.01 * cases.number(r, "inertia_mean10"));
   }
+}
+
+TEST(KMeans, EqualsThePlainAlgorithmBitForBit) {
+  // The expected result is the plain algorithm's (plain_kmeans.hpp: every proxy of every point
+  // each iteration, one k-means++ candidate at a time): the bounds may only skip work whose
+  // outcome is known, so labels, centres, inertia and iterations are the same to the bit.
+  // Cases: overlapping blobs (many iterations, points near boundaries), k from 1 to 40, data far
+  // from the origin (large norms, small gaps: the rounding margins), few distinct points (empty
+  // clusters, relocation), one feature, sizes that are not multiples of the vector width.
+  std::mt19937_64 gen(5);
+  std::normal_distribution<double> noise(0.0, 1.0);
+  const auto blobs = [&](int n, int d, int centres, double spread, double offset) {
+    Eigen::MatrixXd means(centres, d);
+    for (int c = 0; c < centres; ++c)
+      for (int j = 0; j < d; ++j) means(c, j) = 4.0 * noise(gen);
+    Eigen::MatrixXd X(n, d);
+    for (int i = 0; i < n; ++i)
+      for (int j = 0; j < d; ++j) X(i, j) = offset + means(i % centres, j) + spread * noise(gen);
+    return X;
+  };
+  Eigen::MatrixXd few(203, 3);
+  for (int i = 0; i < 203; ++i)
+    for (int j = 0; j < 3; ++j) few(i, j) = static_cast<double>((i % 7) * (j + 1));
+  struct Case {
+    std::string name;
+    Eigen::MatrixXd X;
+    std::vector<int> ks;
+  };
+  const std::vector<Case> cases = {
+      {"overlapping blobs 16-D", blobs(2617, 16, 10, 3.0, 0.0), {1, 2, 10, 18, 40}},
+      {"far from the origin", blobs(1037, 5, 6, 0.5, 1e6), {3, 6, 11}},
+      {"few distinct points", few, {5, 7, 9}},
+      {"one feature", blobs(301, 1, 4, 1.0, 0.0), {2, 4, 8}},
+  };
+  for (const Case& c : cases)
+    for (int k : c.ks)
+      for (std::uint64_t seed : {0ULL, 1ULL}) {
+        SCOPED_TRACE(c.name + " k=" + std::to_string(k) + " seed=" + std::to_string(seed));
+        vc::KMeansParams p = params(k, seed);
+        p.n_init = 3;
+        const vc::KMeansResult got = vc::kmeans(c.X, p);
+        const vc::KMeansResult want = vt::plain_kmeans(c.X, p);
+        EXPECT_EQ(got.labels, want.labels);
+        EXPECT_TRUE(got.centers == want.centers);
+        EXPECT_EQ(got.inertia, want.inertia);
+        EXPECT_EQ(got.n_iter, want.n_iter);
+      }
 }
 
 TEST(KMeans, RecoversPlantedBlobs) {

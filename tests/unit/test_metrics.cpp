@@ -135,6 +135,54 @@ TEST(InternalMetrics, SilhouetteFromKeptDistancesMatchesTheDefinition) {
   EXPECT_THROW(vm::PairwiseDistances{bad}, vaesweep::UserError);
 }
 
+TEST(InternalMetrics, SilhouettesOfSeveralPartitionsInOnePass) {
+  // A unit scores all its partitions in one pass over the distances. Expected: the textbook
+  // definition on each partition's rows, and bit for bit what the kept n x n matrix gives
+  // (the results files do not change). n = 2600 spans several tiles of rows and of columns.
+  std::mt19937_64 gen(12);
+  std::normal_distribution<double> noise(0.0, 1.0);
+  const int n = 2600;
+  Eigen::MatrixXd X(n, 3);
+  std::vector<int> four(n), seven(n);
+  for (int i = 0; i < n; ++i) {
+    four[static_cast<std::size_t>(i)] = (i * 5) % 4;
+    seven[static_cast<std::size_t>(i)] = (i * 3) % 7;
+    for (int j = 0; j < 3; ++j) X(i, j) = 1000.0 + 2.0 * four[static_cast<std::size_t>(i)] * (j + 1) + noise(gen);
+  }
+  std::vector<vm::RowLabels> parts(3);
+  for (int i = 0; i < n; ++i) {
+    const auto r = static_cast<std::size_t>(i);
+    parts[0].rows.push_back(r);
+    parts[0].labels.push_back(four[r]);
+    parts[1].rows.push_back(r);
+    parts[1].labels.push_back(i == 17 ? 99 : seven[r]);  // a singleton cluster scores 0
+    if (i % 3 == 0) {  // the others are noise
+      parts[2].rows.push_back(r);
+      parts[2].labels.push_back(four[r]);
+    }
+  }
+  const std::vector<double> values = vm::silhouettes(X, parts);
+  ASSERT_EQ(values.size(), parts.size());
+  const vm::PairwiseDistances D(X);
+  for (std::size_t p = 0; p < parts.size(); ++p) {
+    EXPECT_EQ(values[p], vm::silhouette(D, parts[p].rows, parts[p].labels)) << "partition " << p;
+    Eigen::MatrixXd X_kept = X(parts[p].rows, Eigen::all);
+    std::vector<int> codes = parts[p].labels;
+    for (int& c : codes) c = c == 99 ? 7 : c;
+    EXPECT_NEAR(values[p], naive_silhouette(X_kept, codes, p == 1 ? 8 : 4), 1e-12) << "partition " << p;
+  }
+  // The line case, analytic; the input rules of silhouette(D, rows, labels), rows increasing.
+  EXPECT_NEAR(vm::silhouettes(line4(), {{{0, 1, 2, 3}, {3, 3, -1, -1}}})[0], (9.5 / 10.5 + 8.5 / 9.5) / 2.0, 1e-15);
+  EXPECT_TRUE(vm::silhouettes(line4(), {}).empty());
+  EXPECT_THROW(vm::silhouettes(line4(), {{{0, 1, 2, 3}, {0, 0, 0, 0}}}), vaesweep::UserError);
+  EXPECT_THROW(vm::silhouettes(line4(), {{{0, 1, 2}, {0, 1}}}), vaesweep::UserError);
+  EXPECT_THROW(vm::silhouettes(line4(), {{{0, 1, 7}, {0, 1, 1}}}), vaesweep::UserError);
+  EXPECT_THROW(vm::silhouettes(line4(), {{{0, 2, 1}, {0, 1, 1}}}), vaesweep::UserError);
+  Eigen::MatrixXd bad = line4();
+  bad(2, 0) = std::numeric_limits<double>::quiet_NaN();
+  EXPECT_THROW(vm::silhouettes(bad, {{{0, 1, 2, 3}, {0, 0, 1, 1}}}), vaesweep::UserError);
+}
+
 TEST(InternalMetrics, AnalyticLineCase) {
   // {0, 1} vs {10, 11}. Silhouette: outer points a = 1, b = 10.5; inner points a = 1, b = 9.5.
   // CH: between = 2 * 5^2 * 2 = 100, within = 4 * 0.25 = 1, CH = 100 * (4 - 2) / (1 * 1).

@@ -1,0 +1,172 @@
+// Benchmark: where the milliseconds of a work unit's evaluation go, phase by phase, on ONE
+// thread. The input is a latent space a unit produced (a CSV of its rows, e.g. /latents/<unit>
+// of a results file written with evaluation.store_latents = true) and the truth columns of the
+// table; the phases are those of the unit runner for bench/unit_bench.toml: k-means (n_init 10)
+// and ward at k = 10 and 18, DBSCAN (eps "auto", min_samples 5), then for the five partitions
+// the silhouettes, Calinski-Harabasz, Davies-Bouldin and the external scores against every
+// truth column.
+//
+//   bench_unit_eval --data LATENT.csv --truth TRUTH.csv [--reps 5] [--seed 1]
+//
+// Each phase is run --reps times; the fastest CPU time counts. The silhouettes are timed two
+// ways: the way the unit runner scored them before (one n x n distance matrix kept, then each
+// partition read from it) and one pass over the distances for all partitions
+// (metrics::silhouettes), and the two are checked to agree bit for bit. Prints one line per
+// phase (milliseconds) and their sum. Not a test: times are never asserted.
+#include <Eigen/Dense>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <functional>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "bench_measure.hpp"
+#include "core/study.hpp"
+#include "data/csv.hpp"
+#include "data/feature_table.hpp"
+#include "metrics/external.hpp"
+#include "metrics/internal.hpp"
+#include "sweep/partition.hpp"
+
+namespace {
+
+namespace metrics = vaesweep::metrics;
+namespace sweep = vaesweep::sweep;
+namespace data = vaesweep::data;
+namespace bench = vaesweep::bench;
+using vaesweep::ClusterMethod;
+
+struct Options {
+  std::string data, truth;
+  int reps = 5;
+  std::uint64_t seed = 1;
+};
+
+[[noreturn]] void usage(const std::string& problem) {
+  std::fprintf(stderr, "bench_unit_eval: %s\nusage: bench_unit_eval --data LATENT.csv --truth TRUTH.csv [--reps 5] [--seed 1]\n",
+               problem.c_str());
+  std::exit(2);
+}
+
+Options parse(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    auto next = [&]() -> std::string {
+      if (i + 1 >= argc) usage("missing value after " + a);
+      return argv[++i];
+    };
+    if (a == "--data") o.data = next();
+    else if (a == "--truth") o.truth = next();
+    else if (a == "--reps") o.reps = std::atoi(next().c_str());
+    else if (a == "--seed") o.seed = std::strtoull(next().c_str(), nullptr, 10);
+    else usage("unknown argument " + a);
+  }
+  if (o.data.empty() || o.truth.empty()) usage("--data and --truth are required");
+  if (o.reps < 1) usage("--reps must be >= 1");
+  return o;
+}
+
+// The fastest CPU milliseconds of `reps` calls.
+double best_ms(int reps, const std::function<void()>& call) {
+  double best = std::numeric_limits<double>::infinity();
+  for (int r = 0; r < reps; ++r) {
+    const double start = bench::cpu_seconds();
+    call();
+    best = std::min(best, bench::cpu_seconds() - start);
+  }
+  return 1e3 * best;
+}
+
+// A partition's kept rows (not DBSCAN noise) and their labels.
+metrics::RowLabels kept(const std::vector<int>& labels) {
+  metrics::RowLabels p;
+  for (std::size_t r = 0; r < labels.size(); ++r)
+    if (labels[r] >= 0) {
+      p.rows.push_back(r);
+      p.labels.push_back(labels[r]);
+    }
+  return p;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    const Options o = parse(argc, argv);
+    const Eigen::MatrixXd Z = data::table_from_csv(data::read_csv(o.data), {}).X;
+    std::vector<std::vector<int>> truths;
+    {
+      const data::CsvTable t = data::read_csv(o.truth);
+      for (std::size_t c = 0; c < t.header.size(); ++c) {
+        std::vector<int> col;
+        for (const auto& row : t.rows) col.push_back(std::atoi(row[c].c_str()));
+        truths.push_back(std::move(col));
+      }
+    }
+    vaesweep::ClusterSpec spec;
+    spec.methods = {ClusterMethod::kmeans, ClusterMethod::agglomerative, ClusterMethod::dbscan};
+    spec.ks = {10, 18};
+    std::printf("latent: %lld x %lld, best of %d, milliseconds of CPU\n", static_cast<long long>(Z.rows()),
+                static_cast<long long>(Z.cols()), o.reps);
+
+    std::vector<std::vector<int>> parts(5);
+    double total = 0;
+    const auto phase = [&](const char* name, const std::function<void()>& call) {
+      const double ms = best_ms(o.reps, call);
+      total += ms;
+      std::printf("  %-44s %8.2f\n", name, ms);
+    };
+    phase("k-means k = 10 (n_init 10)", [&] { parts[0] = sweep::Partitioner(Z, spec, o.seed).run(ClusterMethod::kmeans, 10).labels; });
+    phase("k-means k = 18 (n_init 10)", [&] { parts[1] = sweep::Partitioner(Z, spec, o.seed).run(ClusterMethod::kmeans, 18).labels; });
+    phase("ward tree + cuts at k = 10, 18", [&] {
+      sweep::Partitioner p(Z, spec, o.seed);
+      parts[2] = p.run(ClusterMethod::agglomerative, 10).labels;
+      parts[3] = p.run(ClusterMethod::agglomerative, 18).labels;
+    });
+    phase("DBSCAN (eps auto, min_samples 5)", [&] { parts[4] = sweep::Partitioner(Z, spec, o.seed).run(ClusterMethod::dbscan, 0).labels; });
+
+    std::vector<metrics::RowLabels> kept_parts;
+    for (const auto& p : parts) kept_parts.push_back(kept(p));
+    std::vector<double> stored(parts.size()), streamed;
+    const double stored_ms = best_ms(o.reps, [&] {
+      const metrics::PairwiseDistances D(Z);
+      for (std::size_t p = 0; p < parts.size(); ++p) stored[p] = metrics::silhouette(D, kept_parts[p].rows, kept_parts[p].labels);
+    });
+    std::printf("  %-44s %8.2f  (before; not in the sum)\n", "silhouettes: n x n matrix kept, 5 reads", stored_ms);
+    phase("silhouettes: one streamed pass for all 5", [&] { streamed = metrics::silhouettes(Z, kept_parts); });
+    for (std::size_t p = 0; p < parts.size(); ++p)
+      if (stored[p] != streamed[p]) {
+        std::fprintf(stderr, "bench_unit_eval: partition %zu: silhouette %.17g (matrix) != %.17g (streamed)\n", p,
+                     stored[p], streamed[p]);
+        return 1;
+      }
+    phase("Calinski-Harabasz + Davies-Bouldin, 5 partitions", [&] {
+      for (const auto& p : kept_parts) {
+        const Eigen::MatrixXd Zk = Z(p.rows, Eigen::all);
+        (void)metrics::calinski_harabasz(Zk, p.labels);
+        (void)metrics::davies_bouldin(Zk, p.labels);
+      }
+    });
+    phase("external scores, 5 partitions x truth columns", [&] {
+      for (const auto& p : kept_parts)
+        for (const auto& truth : truths) {
+          std::vector<int> t;
+          for (std::size_t r : p.rows) t.push_back(truth[r]);
+          (void)metrics::external_scores(t, p.labels);
+        }
+    });
+    std::printf("  %-44s %8.2f\n", "sum", total);
+    std::printf("silhouettes:");
+    for (double s : streamed) std::printf(" %.17g", s);
+    std::printf("\n");
+    return 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bench_unit_eval: %s\n", e.what());
+    return 1;
+  }
+}
