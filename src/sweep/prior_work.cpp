@@ -66,7 +66,10 @@ RunRecord interrupted_run(const Shard& shard, const fs::path& results) {
   r.slurm_job_id = shard.header.slurm_job_id;
   r.slurm_array_job_id = shard.header.slurm_array_job_id;
   r.slurm_array_task_id = shard.header.slurm_array_task_id;
-  r.outcome = read_run_note(results, r.run_id, RunNote::stopped).value_or("interrupted");
+  // "interrupted (after SIGTERM)": the root had seen a stop (a signal, which mpirun also sends
+  // to the other ranks when one dies, or too many failures) when the run was killed.
+  const std::optional<std::string> stop = read_run_note(results, r.run_id, RunNote::stopped);
+  r.outcome = stop ? "interrupted (after " + *stop + ")" : "interrupted";
   r.study_sha256 = shard.header.study_sha256;
   return r;
 }

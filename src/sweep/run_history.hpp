@@ -16,7 +16,9 @@ struct RunRecord {
   std::int64_t ranks = 0;
   std::string hosts;                    // ","-separated
   std::string slurm_job_id, slurm_array_job_id, slurm_array_task_id;
-  std::string outcome;                  // complete | stopped (SIGTERM) | too many failures | interrupted
+  // complete | stopped (SIGTERM) | too many failures | interrupted | interrupted (after SIGTERM):
+  // killed before its merge, after the root had seen a stop
+  std::string outcome;
   std::int64_t units = 0;               // units this run finished that are in the file
   std::string study_sha256;
 };

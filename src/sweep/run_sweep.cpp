@@ -437,7 +437,8 @@ RunSummary run_sweep(const RunOptions& options, const MpiSession& mpi) {
       decision.failed_before = failed_before;
       decision.run_id = new_run_id(started_at);
       plan.on_stop = [&out = options.out, &decision](StopReason reason) {
-        write_run_note(out, decision.run_id, RunNote::stopped, outcome_text(reason));
+        write_run_note(out, decision.run_id, RunNote::stopped,
+                       reason == StopReason::signal ? std::string(stop_signal_name()) : outcome_text(reason));
       };
       decision.nothing_to_do = plan.order.empty() && !has_shards;
       log_info("study \"" + study.name + "\" (" + study.sha256.substr(0, 12) + "): " + std::to_string(grid.size()) +

@@ -58,8 +58,9 @@ void remove_shards(const std::filesystem::path& results, const std::vector<Shard
 
 // Facts about a run that its journals cannot be trusted to carry, one small file each beside
 // them (`<run id>.<kind>`), written by the root:
-// - how the run stopped, written the moment the stop is noticed: a job whose ranks are killed
-//   after a SIGTERM (mpirun's and Slurm's way) never reaches the merge that records it in /runs;
+// - why the run stopped ("SIGTERM", "too many failures"), written the moment the root sees the
+//   stop: a job whose ranks are killed after a SIGTERM (mpirun's and Slurm's way) never reaches
+//   the merge that records it in /runs, which then says "interrupted (after SIGTERM)";
 // - that the run replaces the results file, a copy of the journal header's flag that outlives a
 //   damaged header (the old file's records must stay ignored after such a salvage).
 enum class RunNote { stopped, replaces_results };

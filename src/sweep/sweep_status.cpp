@@ -96,7 +96,7 @@ SweepStatus read_sweep_status(const fs::path& results) {
   if (!s.runs.empty()) {
     RunRecord& last = *std::max_element(s.runs.begin(), s.runs.end(),
                                         [](const RunRecord& a, const RunRecord& b) { return a.started_at < b.started_at; });
-    if (s.running && last.outcome == "interrupted") last.outcome = "in progress";
+    if (s.running && last.outcome.rfind("interrupted", 0) == 0) last.outcome = "in progress";
     std::size_t units = 0;
     double end = last.started_at;
     for (const auto& [hash, u] : latest)

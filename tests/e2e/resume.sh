@@ -64,7 +64,8 @@ with h5py.File("killed.h5") as f:
     runs = f["runs"][:]
     outcomes = sorted(o.decode() if isinstance(o, bytes) else o for o in runs["outcome"])
     ok = (len(hashes) == 18 and len(set(hashes)) == 18 and f.attrs["complete"] == 1
-          and outcomes == ["complete", "interrupted"] and sum(runs["units"]) == 18
+          and outcomes[0] == "complete" and outcomes[1].startswith("interrupted") and len(outcomes) == 2
+          and sum(runs["units"]) == 18
           and not os.path.exists("killed.h5.shards"))
     print(outcomes, len(hashes), list(runs["units"]))
     sys.exit(0 if ok else 1)
