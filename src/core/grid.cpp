@@ -565,6 +565,11 @@ Grid::Data::Data(const Study& study) : base(study.settings), study_file(study.fi
     if (axis.key == "cluster.k") {
       for (const auto& v : axis.values) ks.push_back(static_cast<int>(v.as_int()));
     } else {
+      // A decider changes which keys a unit reads: the grid keeps one Combo per combination of
+      // decider positions, which a sampled decider would make one per sample (a million).
+      if (axis.sampled && std::find(kDeciders.begin(), kDeciders.end(), axis.key) != kDeciders.end())
+        throw UserError(axis.origin + ": search." + axis.key + ": " + axis.key +
+                        " decides which other keys a unit reads; it cannot be sampled: list its values in [grid]");
       axis_of[axis.key] = axes.size();
       const bool follower = axis.sampled && !axes.empty() && axes.front().sampled;
       follows.push_back(follower ? 0 : axes.size());

@@ -179,6 +179,13 @@ TEST(SearchRefusals, NameTheKeyAndTheLine) {
   expect_user_error_naming(parse(head + "beta = { uniform = [1.0, 4.0], choice = [1.0] }\n"), "exactly one distribution");
 }
 
+// Keys that decide which other keys a unit reads stay on the grid (grid.cpp's kDeciders).
+TEST(SearchRefusals, DecidersAreGridOnly) {
+  test::expect_user_error_naming(
+      [] { grid_of("[search]\nkind = \"random\"\nsamples = 4\nmodel = { choice = [\"vae\", \"ae\"] }\n"); },
+      "s.toml:4: search.model.kind: model.kind decides which other keys a unit reads");
+}
+
 TEST(SearchOverrides, SamplesKindAndSeedCanBeSet) {
   const std::string text = sampled_study("sobol", 4);
   EXPECT_EQ(grid_of(text, {"search.samples=6"}).size(), 6u * 2);
