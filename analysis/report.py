@@ -28,6 +28,7 @@ from report_document import Document  # noqa: E402
 PICTURES = [
     ("Metric over beta x latent_dim", "heatmaps"),
     ("Metric vs k", "metric_vs_k"),
+    ("Metric against sampled keys", "metric_vs_key"),
     ("Latent space", "latent_scatter"),
     ("Cluster composition", "composition"),
     ("Reconstructions", "reconstructions"),
@@ -104,8 +105,12 @@ def build(data, out_dir):
     header(doc, data)
     drawn, missing = [], []
     for title, module_name in PICTURES:
-        doc.heading(title)
         module = __import__(f"plots.{module_name}", fromlist=["draw"])
+        # A picture for some kinds of study only (metric vs sampled keys) says whether it applies;
+        # a study it does not apply to gets no section and no "not drawn" note for it.
+        if hasattr(module, "applies") and not module.applies(data):
+            continue
+        doc.heading(title)
         try:
             figures = module.draw(data, out_dir)
         except report_data.Unavailable as why:

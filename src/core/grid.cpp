@@ -330,6 +330,9 @@ struct Grid::Data {
   Settings base;                     // grid values not applied
   std::filesystem::path study_file;
   std::vector<Axis> axes;            // unit-level axes: every axis but cluster.k, in file order
+  // Per axis: itself, or for a sampled axis after the first, the first sampled axis, whose
+  // position it always has (the sampled axes are one dimension: the sample index).
+  std::vector<std::size_t> follows;
   std::vector<int> ks;
   std::vector<std::string> label_sets;
   std::string ks_line;
@@ -341,7 +344,7 @@ struct Grid::Data {
   std::vector<std::vector<std::size_t>> line_start;  // values + 1 offsets
   // Mixed-radix strides (0 for axes not taking part) of the decider axes and the cost axes.
   std::vector<std::size_t> combo_stride, cost_stride;
-  std::uint64_t points = 1;          // the product of the axis lengths
+  std::uint64_t points = 1;          // the product of the lengths of the axes that follow none
   std::vector<std::unique_ptr<Combo>> combos;  // built when first met
   std::vector<double> costs;
 
@@ -401,16 +404,27 @@ struct Grid::Data {
 namespace {
 
 // Strides of a mixed-radix number over the axes `take` selects (others get 0), and the count.
+// The sampled axes count once, as their leader (`follows`): taking any of them takes the sample
+// index, which gives all their values.
 template <typename Take>
-std::size_t strides(const std::vector<Axis>& axes, Take take, std::vector<std::size_t>& stride) {
+std::size_t strides(const std::vector<Axis>& axes, const std::vector<std::size_t>& follows, Take take,
+                    std::vector<std::size_t>& stride) {
+  std::vector<char> taken(axes.size(), 0);
+  for (std::size_t a = 0; a < axes.size(); ++a)
+    if (take(axes[a].key)) taken[follows[a]] = 1;
   stride.assign(axes.size(), 0);
   std::size_t n = 1;
   for (std::size_t a = axes.size(); a-- > 0;)
-    if (take(axes[a].key)) {
+    if (taken[a]) {
       stride[a] = n;
       n *= axes[a].values.size();
     }
   return n;
+}
+
+// Gives each sampled axis its leader's position.
+void sync_followers(std::vector<std::uint32_t>& p, const std::vector<std::size_t>& follows) {
+  for (std::size_t a = 0; a < p.size(); ++a) p[a] = p[follows[a]];
 }
 
 }  // namespace
@@ -533,13 +547,14 @@ std::vector<WorkUnit> Grid::all_units() const {
 // cost_hint: one value per combination of the axes it reads.
 void Grid::Data::fill_costs() {
   std::vector<std::uint32_t> p(axes.size(), 0);
-  costs.resize(strides(axes, is_cost_key, cost_stride));
+  costs.resize(strides(axes, follows, is_cost_key, cost_stride));
   for (std::size_t c = 0; c < costs.size(); ++c) {
     for (std::size_t a = 0, rest = c; a < p.size(); ++a)
       if (cost_stride[a] != 0) {
         p[a] = static_cast<std::uint32_t>(rest / cost_stride[a]);
         rest %= cost_stride[a];
       }
+    sync_followers(p, follows);
     costs[c] = unit_cost([&](const std::string& key) -> const Value& { return value(p.data(), key); }, ks);
   }
 }
@@ -550,7 +565,14 @@ Grid::Data::Data(const Study& study) : base(study.settings), study_file(study.fi
     if (axis.key == "cluster.k") {
       for (const auto& v : axis.values) ks.push_back(static_cast<int>(v.as_int()));
     } else {
+      // A decider changes which keys a unit reads: the grid keeps one Combo per combination of
+      // decider positions, which a sampled decider would make one per sample (a million).
+      if (axis.sampled && std::find(kDeciders.begin(), kDeciders.end(), axis.key) != kDeciders.end())
+        throw UserError(axis.origin + ": search." + axis.key + ": " + axis.key +
+                        " decides which other keys a unit reads; it cannot be sampled: list its values in [grid]");
       axis_of[axis.key] = axes.size();
+      const bool follower = axis.sampled && !axes.empty() && axes.front().sampled;
+      follows.push_back(follower ? 0 : axes.size());
       axes.push_back(axis);
     }
   }
@@ -563,12 +585,15 @@ Grid::Data::Data(const Study& study) : base(study.settings), study_file(study.fi
     const auto it = axis_of.find(key);
     key_axis.push_back(it == axis_of.end() ? -1 : static_cast<std::ptrdiff_t>(it->second));
   }
-  for (const auto& axis : axes) {
-    if (points > std::numeric_limits<std::uint32_t>::max() / axis.values.size())
-      throw UserError(study.file.string() + ": the grid has more than " +
-                      std::to_string(std::numeric_limits<std::uint32_t>::max()) +
-                      " points (the product of the axis lengths), more than vaesweep can run");
-    points *= axis.values.size();
+  for (std::size_t a = 0; a < axes.size(); ++a) {
+    const Axis& axis = axes[a];
+    if (follows[a] == a) {  // a sampled axis after the first adds no points: it moves with the first
+      if (points > std::numeric_limits<std::uint32_t>::max() / axis.values.size())
+        throw UserError(study.file.string() + ": the grid has more than " +
+                        std::to_string(std::numeric_limits<std::uint32_t>::max()) +
+                        " points (the product of the axis lengths), more than vaesweep can run");
+      points *= axis.values.size();
+    }
     lines.emplace_back();
     line_start.emplace_back(1, 0);
     for (const auto& v : axis.values) {
@@ -583,10 +608,10 @@ Grid expand_grid(const Study& study) {
   const auto is_decider = [](const std::string& key) {
     return std::find(kDeciders.begin(), kDeciders.end(), key) != kDeciders.end();
   };
-  d->combos.resize(strides(d->axes, is_decider, d->combo_stride));
+  d->combos.resize(strides(d->axes, d->follows, is_decider, d->combo_stride));
   // The feature hash reads the data./features. keys, relevant as the deciders say.
   std::vector<std::size_t> feature_stride;
-  strides(d->axes, [&](const std::string& k) { return is_feature_key(k) || is_decider(k); }, feature_stride);
+  strides(d->axes, d->follows, [&](const std::string& k) { return is_feature_key(k) || is_decider(k); }, feature_stride);
 
   // Odometer over the axes: the last axis varies fastest.
   std::vector<std::uint32_t> p(d->axes.size(), 0);
@@ -619,9 +644,11 @@ Grid expand_grid(const Study& study) {
       ++d->duplicates;
     }
     for (std::size_t a = p.size(); a-- > 0;) {
+      if (d->follows[a] != a) continue;
       if (++p[a] < d->axes[a].values.size()) break;
       p[a] = 0;
     }
+    sync_followers(p, d->follows);
   }
 
   d->fill_costs();

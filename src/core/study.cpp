@@ -55,22 +55,29 @@ void set_key(Settings& settings, const std::string& key, Value value, const std:
   settings[key] = Setting{std::move(value), origin};
 }
 
-// Resolves a grid key (alias or "section.key") to a known scalar key.
-std::string resolve_axis_key(const std::string& name, const std::string& origin) {
+// Resolves a grid or search key (alias or "section.key") to a known scalar key.
+std::string resolve_axis_key(const std::string& name, const std::string& origin, const std::string& section = "grid") {
   std::string key = grid_alias(name).value_or(name);
   const KeySpec* spec = find_key(key);
   if (spec == nullptr) {
     std::vector<std::string> all = {"seed", "beta", "latent_dim", "k", "model", "modalities"};
     for (const auto& s : study_keys()) all.push_back(s.key);
-    std::string msg = "unknown grid axis \"" + name + "\"";
-    if (auto guess = closest_name(name, all)) msg += " (did you mean \"" + *guess + "\"?)";
-    msg += "; an axis is a shorthand (seed, beta, latent_dim, k, model, modalities) or a \"section.key\" name";
-    fail(origin, "grid." + name, msg);
+    std::string msg = "unknown " + std::string(section == "grid" ? "grid axis" : "key") + " \"" + name + "\"";
+    // "learning_rate" for "model.learning_rate": the one key of that name in some section.
+    std::vector<std::string> same_name;
+    for (const auto& s : study_keys())
+      if (s.key.size() > name.size() && s.key.compare(s.key.size() - name.size() - 1, std::string::npos, "." + name) == 0)
+        same_name.push_back(s.key);
+    if (same_name.size() == 1) msg += " (did you mean \"" + same_name.front() + "\"?)";
+    else if (auto guess = closest_name(name, all)) msg += " (did you mean \"" + *guess + "\"?)";
+    msg += "; " + std::string(section == "grid" ? "an axis" : "a sampled key") +
+           " is a shorthand (seed, beta, latent_dim, k, model, modalities) or a \"section.key\" name";
+    fail(origin, section + "." + name, msg);
   }
   if (key.rfind("study.", 0) == 0 && key != "study.seed")
-    fail(origin, "grid." + name, key + " names the study and cannot be an axis");
+    fail(origin, section + "." + name, key + " names the study and cannot be an axis");
   if (key.rfind("slurm.", 0) == 0)
-    fail(origin, "grid." + name, key + " says where the study runs, not what it computes, and cannot be an axis "
+    fail(origin, section + "." + name, key + " says where the study runs, not what it computes, and cannot be an axis "
                                        "(set it in [slurm] or pass a flag to vaesweep slurm)");
   return key;
 }
@@ -151,8 +158,85 @@ void read_grid(const toml::table& grid, const std::filesystem::path& file, std::
   }
 }
 
+// [search]: kind, samples, seed, and one distribution per sampled key, written as an inline
+// table (beta = { log_uniform = [0.25, 16.0] }); dotted names ("model.learning_rate" or
+// model.learning_rate) nest tables the same way [grid]'s do.
+void read_search_keys(const toml::table& table, const std::string& prefix, const std::filesystem::path& file,
+                      SearchSpec& search) {
+  for (const auto& [k, node] : table) {
+    const std::string name = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
+    const std::string origin = where(file, node.source());
+    if (prefix.empty() && (name == "kind" || name == "samples" || name == "seed")) {
+      const Value v = to_value(node, origin, "search." + name);
+      if (name == "kind") {
+        if (!v.is_string()) fail(origin, "search.kind", "expected \"grid\", \"random\" or \"sobol\", got " + v.kind_name());
+        try {
+          search.kind = parse_search_kind(v.as_string());
+        } catch (const UserError& e) {
+          fail(origin, "search.kind", e.what());
+        }
+      } else {
+        if (!v.is_int()) fail(origin, "search." + name, "expected an integer, got " + v.kind_name());
+        (name == "samples" ? search.samples : search.seed) = v.as_int();
+        (name == "samples" ? search.samples_given : search.seed_given) = true;
+      }
+      continue;
+    }
+    const toml::table* sub = node.as_table();
+    if (sub == nullptr)
+      fail(origin, "search." + name,
+           "expected a distribution such as { log_uniform = [0.25, 16.0] } (uniform, log_uniform, int_uniform, "
+           "choice); the other keys of [search] are kind, samples and seed");
+    Distribution d{};
+    std::vector<std::string> named;
+    for (const auto& [dk, dn] : *sub)
+      if (parse_distribution(std::string(dk.str()), d)) named.push_back(std::string(dk.str()));
+    if (named.empty()) {
+      read_search_keys(*sub, name, file, search);  // a section: model.learning_rate = {...}
+      continue;
+    }
+    if (sub->size() != 1)
+      fail(origin, "search." + name, "expected exactly one distribution (uniform, log_uniform, int_uniform, choice), got " +
+                                         std::to_string(sub->size()) + " entries");
+    const Value args = to_value(sub->begin()->second, origin, "search." + name);
+    if (!args.is_list()) fail(origin, "search." + name, named.front() + " expects a list, got " + args.kind_name());
+    parse_distribution(named.front(), d);
+    search.keys.push_back({name, name, d, args.as_list(), origin});
+  }
+}
+
+void read_search(const toml::table& table, const std::filesystem::path& file, SearchSpec& search) {
+  search.origin = where(file, table.source());
+  read_search_keys(table, "", file, search);
+}
+
+// Validates [search] and puts its draws in front of the grid's axes as sampled axes.
+void apply_search(Study& study) {
+  SearchSpec& search = study.search;
+  for (SampledKey& s : search.keys) {
+    const std::string& name = s.name;
+    s.key = resolve_axis_key(name, s.origin, "search");
+    if (s.key == "cluster.k")
+      fail(s.origin, "search." + name, "k is evaluated inside each unit; list the cluster counts in [grid] k = [...]");
+    if (s.key == "study.seed")
+      fail(s.origin, "search." + name, "seeds are repeated, not sampled: list them in [grid] seed = [...]");
+    for (const Axis& axis : study.axes)
+      if (axis.key == s.key)
+        fail(s.origin, "search." + name, s.key + " is both sampled here and a [grid] axis at " + axis.origin + "; keep one");
+    check_sampled_key(*find_key(s.key), s);
+  }
+  check_search(search);
+  if (!search.active()) return;
+  std::vector<std::vector<Value>> draws = draw_samples(search);
+  std::vector<Axis> axes;
+  for (std::size_t k = 0; k < search.keys.size(); ++k)
+    axes.push_back(Axis{search.keys[k].key, std::move(draws[k]), search.keys[k].origin, true});
+  axes.insert(axes.end(), std::make_move_iterator(study.axes.begin()), std::make_move_iterator(study.axes.end()));
+  study.axes = std::move(axes);
+}
+
 void read_sections(const toml::table& root, const std::filesystem::path& file, Settings& settings,
-                   std::vector<Axis>& axes) {
+                   std::vector<Axis>& axes, SearchSpec& search) {
   const auto& sections = study_sections();
   for (const auto& [k, node] : root) {
     const std::string section(k.str());
@@ -168,6 +252,10 @@ void read_sections(const toml::table& root, const std::filesystem::path& file, S
       read_grid(*table, file, axes);
       continue;
     }
+    if (section == "search") {
+      read_search(*table, file, search);
+      continue;
+    }
     for (const auto& [name_key, value_node] : *table) {
       const std::string name(name_key.str());
       const std::string key_origin = where(file, value_node.source());
@@ -177,7 +265,7 @@ void read_sections(const toml::table& root, const std::filesystem::path& file, S
   }
 }
 
-void apply_override(const std::string& text, Settings& settings, std::vector<Axis>& axes) {
+void apply_override(const std::string& text, Settings& settings, std::vector<Axis>& axes, SearchSpec& search) {
   const std::string origin = "--set " + text;
   const auto eq = text.find('=');
   if (eq == std::string::npos || eq == 0)
@@ -203,6 +291,24 @@ void apply_override(const std::string& text, Settings& settings, std::vector<Axi
     set_axis(axes, key.substr(5), std::move(value), "--set");
     return;
   }
+  if (key == "search.kind") {
+    if (!value.is_string()) throw UserError(origin + ": expected \"grid\", \"random\" or \"sobol\"");
+    try {
+      search.kind = parse_search_kind(value.as_string());
+    } catch (const UserError& e) {
+      throw UserError(origin + ": " + e.what());
+    }
+    return;
+  }
+  if (key == "search.samples" || key == "search.seed") {
+    if (!value.is_int()) throw UserError(origin + ": expected an integer, got " + value.kind_name());
+    (key == "search.samples" ? search.samples : search.seed) = value.as_int();
+    (key == "search.samples" ? search.samples_given : search.seed_given) = true;
+    return;
+  }
+  if (key.rfind("search.", 0) == 0)
+    throw UserError(origin + ": --set sets search.kind, search.samples or search.seed; distributions are written "
+                             "in the study file's [search]");
   const auto dot = key.find('.');
   if (dot == std::string::npos) throw UserError(origin + ": expected section.key=value");
   const std::string section = key.substr(0, dot);
@@ -357,8 +463,9 @@ Study parse_study(const std::string& text, const std::filesystem::path& file,
                     std::to_string(e.source().begin.column) + ": malformed TOML: " +
                     std::string(e.description()));
   }
-  read_sections(root, file, study.settings, study.axes);
-  for (const auto& o : overrides) apply_override(o, study.settings, study.axes);
+  read_sections(root, file, study.settings, study.axes, study.search);
+  for (const auto& o : overrides) apply_override(o, study.settings, study.axes, study.search);
+  apply_search(study);
   check_consistency(study.settings, study.axes);
 
   std::string identity = text;

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/search.hpp"
 #include "core/value.hpp"
 
 namespace vaesweep {
@@ -24,6 +25,9 @@ struct Axis {
   std::string key;
   std::vector<Value> values;
   std::string origin;
+  // Drawn by [search]: values[i] is the key's value in sample i. The sampled axes advance
+  // together (one configuration per sample, crossed with the other axes), not with each other.
+  bool sampled = false;
 };
 
 struct Study {
@@ -33,7 +37,8 @@ struct Study {
   std::vector<std::string> overrides;  // the --set arguments, in order
   std::string name;
   Settings settings;           // defaults + file + overrides; grid values are not applied here
-  std::vector<Axis> axes;      // in file order
+  std::vector<Axis> axes;      // the sampled axes (sorted by key) first, then [grid]'s in file order
+  SearchSpec search;           // [search]; kind grid (no sampled axes) when absent
   // The distinct sample rates the study's audio files are stored at, when someone read them
   // from the files (`vaesweep run` does, before it expands the grid; see probe_audio_rates).
   // They decide whether features.resample enters a unit's hash: only a unit whose

@@ -247,7 +247,7 @@ std::optional<std::string> check_choice(const KeySpec& spec, const std::string& 
 
 const std::vector<std::string>& study_sections() {
   static const std::vector<std::string> sections = {"study",   "data",    "features",   "text", "model",
-                                                    "cluster", "evaluation", "grid",   "slurm"};
+                                                    "cluster", "evaluation", "grid",   "search", "slurm"};
   return sections;
 }
 

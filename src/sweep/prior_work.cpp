@@ -91,9 +91,20 @@ std::vector<std::string> changed_keys(const Study& before, const Study& after) {
   }
   const auto axes = [](const Study& s) {
     std::map<std::string, std::string> m;
-    for (const auto& axis : s.axes) m[axis.key] = Value(Value::List(axis.values.begin(), axis.values.end())).canonical();
+    for (const auto& axis : s.axes)
+      if (!axis.sampled) m[axis.key] = Value(Value::List(axis.values.begin(), axis.values.end())).canonical();
     return m;
   };
+  // Sampled axes by what draws them, not by their (long) lists of draws.
+  const auto search = [](const Study& s) {
+    std::string t = to_string(s.search.kind);
+    if (!s.search.active()) return t;
+    t += " samples=" + std::to_string(s.search.samples);
+    if (s.search.kind == SearchKind::random) t += " seed=" + std::to_string(s.search.seed);
+    for (const auto& k : s.search.keys) t += " " + k.key + "=" + to_string(k.distribution) + Value(k.arguments).canonical();
+    return t;
+  };
+  if (search(before) != search(after)) out.push_back("search: " + search(before) + " -> " + search(after));
   const auto a = axes(before), b = axes(after);
   std::set<std::string> axis_keys;
   for (const auto& [k, v] : a) axis_keys.insert(k);
