@@ -262,7 +262,14 @@ class UnionFind {
   std::vector<int> parent_;
 };
 
-DbscanResult run_dbscan(const BallTree& T, double eps, int min_samples) {
+// kth_sq / second_sq (by position, optional): every sample's squared distance to its
+// min_samples-th and 2nd nearest sample, itself counting as the first, from kth_sq_distances
+// on the same tree. They are the same computed distances as pass 1's (each pair's sum over the
+// features in order, whichever of its samples is the row), so a sample is core exactly when its
+// kth_sq <= eps^2 and has a neighbour exactly when its second_sq <= eps^2: pass 1 is skipped.
+// When min_samples > n no sample is core (kth_sq then holds the n-th distances).
+DbscanResult run_dbscan(const BallTree& T, double eps, int min_samples, const std::vector<double>* kth_sq = nullptr,
+                        const std::vector<double>* second_sq = nullptr) {
   const int n = static_cast<int>(T.size());
   const double eps2 = eps * eps;
   const auto& leaves = T.leaves();
@@ -273,77 +280,89 @@ DbscanResult run_dbscan(const BallTree& T, double eps, int min_samples) {
   auto U = [](int v) { return static_cast<std::size_t>(v); };
 
   // Pass 1: neighbourhood sizes, each sample counting itself. A pair of samples only needs
-  // counting while one of them is undecided (fewer than min_samples neighbours so far).
-  std::vector<int> count(U(n), 1);
-  std::uint8_t undecided_a[kLeafSize];
-  std::uint8_t undecided_b[kLeafSize];
-  auto snapshot = [&](const BallTree::Node& nd, std::uint8_t* undec) {
-    bool any = false;
-    for (int p = nd.begin; p < nd.end; ++p) {
-      undec[p - nd.begin] = count[U(p)] < min_samples;
-      any = any || undec[p - nd.begin];
-    }
-    return any;
-  };
-  for (int la = 0; la < n_leaves; ++la) {
-    const int a = leaves[U(la)];
-    const BallTree::Node& A = T.node(a);
-    T.for_each_near_leaf(a, eps, la, [&](int b, bool all_within) {
-      const BallTree::Node& B = T.node(b);
-      const bool any_a = snapshot(A, undecided_a);
-      const bool any_b = snapshot(B, undecided_b);
-      if (!any_a && !any_b) return;
-      if (all_within) {
-        if (a == b) {
-          for (int p = A.begin; p < A.end; ++p) count[U(p)] += A.end - A.begin - 1;
-        } else {
-          for (int p = A.begin; p < A.end; ++p) count[U(p)] += B.end - B.begin;
-          for (int q = B.begin; q < B.end; ++q) count[U(q)] += A.end - A.begin;
-        }
-        return;
-      }
-      if (a == b) {  // the leaf with itself: each pair once
-        rows.clear();
-        for (int p = A.begin; p < A.end; ++p) rows.push_back(p);
-        T.rows_against(rows.data(), static_cast<int>(rows.size()), a, [&](int i, const double* dist) {
-          const int p = rows[U(i)];
-          for (int j = p - A.begin + 1; j < A.end - A.begin; ++j)
-            if (dist[j] <= eps2) {
-              ++count[U(p)];
-              ++count[U(A.begin + j)];
-            }
-        });
-        return;
-      }
-      // Undecided samples of A against all of B, then undecided samples of B against the
-      // decided ones of A: every pair with an undecided end exactly once.
-      rows.clear();
-      for (int p = A.begin; p < A.end; ++p)
-        if (undecided_a[p - A.begin] && T.may_reach(T.coords(p), b, eps)) rows.push_back(p);
-      T.rows_against(rows.data(), static_cast<int>(rows.size()), b, [&](int i, const double* dist) {
-        int within = 0;
-        for (int j = 0; j < B.end - B.begin; ++j)
-          if (dist[j] <= eps2) {
-            ++within;
-            ++count[U(B.begin + j)];
-          }
-        count[U(rows[U(i)])] += within;
-      });
-      bool any_decided_a = false;
-      for (int j = 0; j < A.end - A.begin; ++j) any_decided_a = any_decided_a || !undecided_a[j];
-      if (!any_b || !any_decided_a) return;
-      rows.clear();
-      for (int q = B.begin; q < B.end; ++q)
-        if (undecided_b[q - B.begin] && T.may_reach(T.coords(q), a, eps)) rows.push_back(q);
-      T.rows_against(rows.data(), static_cast<int>(rows.size()), a, [&](int i, const double* dist) {
-        int within = 0;
-        for (int j = 0; j < A.end - A.begin; ++j) within += !undecided_a[j] && dist[j] <= eps2;
-        count[U(rows[U(i)])] += within;
-      });
-    }, stack);
-  }
+  // counting while one of them is undecided (fewer than min_samples neighbours so far). With
+  // the k-nearest distances at hand (eps "auto"), the core flags come from them instead.
   std::vector<std::uint8_t> core(U(n));
-  for (int p = 0; p < n; ++p) core[U(p)] = count[U(p)] >= min_samples;
+  std::vector<std::uint8_t> has_neighbour(U(n));  // a sample within eps besides itself
+  if (kth_sq) {
+    for (int p = 0; p < n; ++p) {
+      core[U(p)] = min_samples <= n && (*kth_sq)[U(p)] <= eps2;
+      has_neighbour[U(p)] = second_sq && (*second_sq)[U(p)] <= eps2;
+    }
+  } else {
+    std::vector<int> count(U(n), 1);
+    std::uint8_t undecided_a[kLeafSize];
+    std::uint8_t undecided_b[kLeafSize];
+    auto snapshot = [&](const BallTree::Node& nd, std::uint8_t* undec) {
+      bool any = false;
+      for (int p = nd.begin; p < nd.end; ++p) {
+        undec[p - nd.begin] = count[U(p)] < min_samples;
+        any = any || undec[p - nd.begin];
+      }
+      return any;
+    };
+    for (int la = 0; la < n_leaves; ++la) {
+      const int a = leaves[U(la)];
+      const BallTree::Node& A = T.node(a);
+      T.for_each_near_leaf(a, eps, la, [&](int b, bool all_within) {
+        const BallTree::Node& B = T.node(b);
+        const bool any_a = snapshot(A, undecided_a);
+        const bool any_b = snapshot(B, undecided_b);
+        if (!any_a && !any_b) return;
+        if (all_within) {
+          if (a == b) {
+            for (int p = A.begin; p < A.end; ++p) count[U(p)] += A.end - A.begin - 1;
+          } else {
+            for (int p = A.begin; p < A.end; ++p) count[U(p)] += B.end - B.begin;
+            for (int q = B.begin; q < B.end; ++q) count[U(q)] += A.end - A.begin;
+          }
+          return;
+        }
+        if (a == b) {  // the leaf with itself: each pair once
+          rows.clear();
+          for (int p = A.begin; p < A.end; ++p) rows.push_back(p);
+          T.rows_against(rows.data(), static_cast<int>(rows.size()), a, [&](int i, const double* dist) {
+            const int p = rows[U(i)];
+            for (int j = p - A.begin + 1; j < A.end - A.begin; ++j)
+              if (dist[j] <= eps2) {
+                ++count[U(p)];
+                ++count[U(A.begin + j)];
+              }
+          });
+          return;
+        }
+        // Undecided samples of A against all of B, then undecided samples of B against the
+        // decided ones of A: every pair with an undecided end exactly once.
+        rows.clear();
+        for (int p = A.begin; p < A.end; ++p)
+          if (undecided_a[p - A.begin] && T.may_reach(T.coords(p), b, eps)) rows.push_back(p);
+        T.rows_against(rows.data(), static_cast<int>(rows.size()), b, [&](int i, const double* dist) {
+          int within = 0;
+          for (int j = 0; j < B.end - B.begin; ++j)
+            if (dist[j] <= eps2) {
+              ++within;
+              ++count[U(B.begin + j)];
+            }
+          count[U(rows[U(i)])] += within;
+        });
+        bool any_decided_a = false;
+        for (int j = 0; j < A.end - A.begin; ++j) any_decided_a = any_decided_a || !undecided_a[j];
+        if (!any_b || !any_decided_a) return;
+        rows.clear();
+        for (int q = B.begin; q < B.end; ++q)
+          if (undecided_b[q - B.begin] && T.may_reach(T.coords(q), a, eps)) rows.push_back(q);
+        T.rows_against(rows.data(), static_cast<int>(rows.size()), a, [&](int i, const double* dist) {
+          int within = 0;
+          for (int j = 0; j < A.end - A.begin; ++j) within += !undecided_a[j] && dist[j] <= eps2;
+          count[U(rows[U(i)])] += within;
+        });
+      }, stack);
+    }
+    for (int p = 0; p < n; ++p) {
+      core[U(p)] = count[U(p)] >= min_samples;
+      has_neighbour[U(p)] = count[U(p)] >= 2;
+    }
+  }
   std::vector<std::uint8_t> leaf_has_core(U(n_leaves), 0);
   for (int la = 0; la < n_leaves; ++la) {
     const BallTree::Node& A = T.node(leaves[U(la)]);
@@ -442,7 +461,7 @@ DbscanResult run_dbscan(const BallTree& T, double eps, int min_samples) {
     bool any_candidate = false;
     for (int p = A.begin; p < A.end; ++p) {
       best[p - A.begin] = kNone;
-      any_candidate = any_candidate || (!core[U(p)] && count[U(p)] >= 2);
+      any_candidate = any_candidate || (!core[U(p)] && has_neighbour[U(p)]);
     }
     if (!any_candidate) continue;
     T.for_each_near_leaf(a, eps, 0, [&](int b, bool all_within) {
@@ -451,7 +470,7 @@ DbscanResult run_dbscan(const BallTree& T, double eps, int min_samples) {
       const BallTree::Node& B = T.node(b);
       rows.clear();
       for (int p = A.begin; p < A.end; ++p) {
-        if (core[U(p)] || count[U(p)] < 2 || best[p - A.begin] <= leaf_min) continue;  // b cannot improve it
+        if (core[U(p)] || !has_neighbour[U(p)] || best[p - A.begin] <= leaf_min) continue;  // b cannot improve it
         if (all_within)
           best[p - A.begin] = leaf_min;
         else if (T.may_reach(T.coords(p), b, eps))
@@ -486,10 +505,12 @@ DbscanResult run_dbscan(const BallTree& T, double eps, int min_samples) {
 // Squared k-th nearest distances by position: every leaf collects the k smallest distances
 // of its samples, from itself first, then from the other nodes nearest first (by the lower
 // bound of their ball), pruning nodes and samples that cannot beat the current k-th.
-std::vector<double> kth_sq_distances(const BallTree& T, int k) {
+// second (optional): the squared distance to the 2nd nearest (infinity when k = 1).
+std::vector<double> kth_sq_distances(const BallTree& T, int k, std::vector<double>* second = nullptr) {
   const int n = static_cast<int>(T.size());
   const auto ku = static_cast<std::size_t>(k);
   std::vector<double> kth(static_cast<std::size_t>(n));
+  if (second) second->assign(static_cast<std::size_t>(n), std::numeric_limits<double>::infinity());
   std::vector<double> top;  // per sample of the leaf: k ascending squared distances
   std::vector<std::pair<double, int>> stack;
   std::vector<int> rows;
@@ -545,6 +566,8 @@ std::vector<double> kth_sq_distances(const BallTree& T, int k) {
       }
     }
     for (int p = 0; p < m; ++p) kth[static_cast<std::size_t>(A.begin + p)] = top[static_cast<std::size_t>(p) * ku + ku - 1];
+    if (second && k >= 2)
+      for (int p = 0; p < m; ++p) (*second)[static_cast<std::size_t>(A.begin + p)] = top[static_cast<std::size_t>(p) * ku + 1];
   }
   return kth;
 }
@@ -599,9 +622,12 @@ DbscanResult dbscan(const Eigen::MatrixXd& X, const DbscanParams& params) {
     eps = *params.eps;
   } else {
     const int k = std::min<int>(params.min_samples, static_cast<int>(X.rows()));
-    std::vector<double> kd = kth_sq_distances(T, k);
-    for (double& v : kd) v = std::sqrt(v);
+    std::vector<double> second;
+    const std::vector<double> kth = kth_sq_distances(T, k, &second);
+    std::vector<double> kd(kth.size());
+    for (std::size_t p = 0; p < kth.size(); ++p) kd[p] = std::sqrt(kth[p]);
     eps = knee_of_k_distances(std::move(kd));
+    return run_dbscan(T, eps, params.min_samples, &kth, &second);
   }
   return run_dbscan(T, eps, params.min_samples);
 }

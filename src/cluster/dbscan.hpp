@@ -20,7 +20,10 @@
 // distances, and single samples are checked against a leaf's ball before their exact
 // distances to its samples are computed. Memory is O(n d) (the reordered copy of X) plus
 // O(n): neighbourhoods are never stored, unlike sklearn's. Three passes: core flags (a pair
-// is only counted while one of its samples has fewer than min_samples neighbours so far),
+// is only counted while one of its samples has fewer than min_samples neighbours so far; with
+// eps "auto" the k-distances already computed on the same tree give them, so this pass is
+// skipped: a sample is core exactly when its k-th squared distance, the same computed number,
+// is <= eps^2),
 // core components (union-find, skipping leaf pairs whose cores are already connected), border
 // samples. Distances are computed four samples against a leaf at a time (an AVX2 clone is
 // picked at run time where the CPU has it; same bits). Worst case (no structure) O(n^2 d)

@@ -153,6 +153,23 @@ void centre_dots(const double* Ck, Index k, const double* x, Index d, double* ou
   }
 }
 
+// min over l in [0, k) of a[l] - b[l]. Each difference is the scalar one and a minimum does not
+// depend on the order it is taken in, so this equals the plain loop's result; four running
+// minima break the loop's dependency chain.
+inline double min_difference(const double* a, const double* b, Index k) {
+  constexpr double inf = std::numeric_limits<double>::infinity();
+  double m0 = inf, m1 = inf, m2 = inf, m3 = inf;
+  Index l = 0;
+  for (; l + 4 <= k; l += 4) {
+    m0 = std::min(m0, a[l] - b[l]);
+    m1 = std::min(m1, a[l + 1] - b[l + 1]);
+    m2 = std::min(m2, a[l + 2] - b[l + 2]);
+    m3 = std::min(m3, a[l + 3] - b[l + 3]);
+  }
+  for (; l < k; ++l) m0 = std::min(m0, a[l] - b[l]);
+  return std::min(std::min(m0, m1), std::min(m2, m3));
+}
+
 // The assignment step. A point goes to the centre of the lowest proxy |c|^2 - 2 x.c (ties to
 // the lower index), the dot summed over the features in order (centre_dots), so a point's
 // proxies do not depend on which other points or centres are computed with it.
@@ -213,9 +230,8 @@ class Assigner {
   bool keeps_centre(Index p, int own, double margin) {
     double upper = upper_base_(p) + travelled_(own);
     if (clear(nearest_base_(p) - largest_travelled_, upper, margin)) return true;  // Hamerly
-    double nearest_other = std::numeric_limits<double>::infinity();
-    for (Index l = 0; l < k_; ++l)
-      if (l != own) nearest_other = std::min(nearest_other, lower_base_(l, p) - travelled_(l));
+    // The own centre's entry is infinite (see compute), so the minimum is over the others.
+    const double nearest_other = min_difference(lower_base_.col(p).data(), travelled_.data(), k_);
     nearest_base_(p) = nearest_other + largest_travelled_;  // the tighter one, from now on
     if (clear(nearest_other, upper, margin)) return true;  // Elkan
     const double* x = XT_.col(p).data();
@@ -243,9 +259,9 @@ class Assigner {
     upper_base_(p) = upper_bound(f_best, p, margin) - travelled_(best);
     // |x - c| >= sqrt(proxy + |x|^2 - its rounding error).
     lower_ = ((proxies_.array() + (xs_(p) - margin)).max(0.0).sqrt() * (1.0 - 1e-12)).matrix();
-    double nearest_other = std::numeric_limits<double>::infinity();
-    for (Index l = 0; l < k_; ++l)
-      if (l != best) nearest_other = std::min(nearest_other, lower_(l));
+    // No bound is kept for the own centre (infinite, so every minimum skips it without a test).
+    lower_(best) = std::numeric_limits<double>::infinity();
+    const double nearest_other = lower_.minCoeff();
     lower_base_.col(p) = lower_ + travelled_;
     nearest_base_(p) = nearest_other + largest_travelled_;
   }
@@ -259,7 +275,7 @@ class Assigner {
   Index k_;
   Eigen::VectorXd xs_;  // |x|^2 per point
   // The bounds, stored against the distance the centres have travelled so far: p's upper bound
-  // is upper_base_(p) + travelled_(own), its lower bound for centre l lower_base_(l, p) -
+  // is upper_base_(p) + travelled_(own), its lower bound for centre l != own lower_base_(l, p) -
   // travelled_(l), its lower bound for the nearest other centre nearest_base_(p) -
   // largest_travelled_ (the sum over calls of the largest displacement).
   Eigen::VectorXd upper_base_, nearest_base_;

@@ -217,6 +217,43 @@ TEST(Dbscan, AgreesWithDirectImplementationOnManyInputs) {
   }
 }
 
+TEST(Dbscan, AutoEpsGivesTheResultOfThatEpsGivenExplicitly) {
+  // With eps "auto" the core flags come from the k-distances instead of counting the
+  // neighbourhoods: the result must be that of passing the knee's eps explicitly, and the
+  // direct implementation's. Tight clusters with ties, sparse noise, duplicates, min_samples 1,
+  // 2 and above n.
+  std::mt19937_64 rng(23);
+  std::normal_distribution<double> normal(0.0, 1.0);
+  std::uniform_real_distribution<double> unif(-20.0, 20.0);
+  for (const int d : {2, 16}) {
+    for (const Eigen::Index n : {Eigen::Index{4}, Eigen::Index{300}, Eigen::Index{700}}) {
+      Eigen::MatrixXd X(n, d);
+      for (Eigen::Index i = 0; i < n; ++i) {
+        const int c = static_cast<int>(i % 3);
+        for (int k = 0; k < d; ++k) X(i, k) = i >= n * 7 / 8 ? unif(rng) : 5.0 * c + (c == 2 ? 0.02 : 1.0) * normal(rng);
+      }
+      if (n > 8) {
+        X.row(5) = X.row(6);  // duplicates
+        X.row(8) = X.row(6);
+        X.row(2) = X.row(1);
+      }
+      const Eigen::MatrixXd D2 = squared_distances(X);
+      for (const int ms : {1, 2, 5, 10}) {
+        SCOPED_TRACE("d=" + std::to_string(d) + " n=" + std::to_string(n) + " ms=" + std::to_string(ms));
+        vc::DbscanParams p;
+        p.eps.reset();
+        p.min_samples = ms;
+        const vc::DbscanResult got = vc::dbscan(X, p);
+        expect_same(got, naive_dbscan(D2, got.eps, ms));
+        if (got.eps > 0) {
+          const vc::DbscanResult fixed = vc::dbscan(X, params(got.eps, ms));
+          expect_same(got, fixed);
+        }
+      }
+    }
+  }
+}
+
 TEST(Dbscan, IdenticalSamples) {
   // sklearn: every sample has all n samples within any eps > 0: one cluster when
   // n >= min_samples, else all noise.
