@@ -81,14 +81,14 @@ void remove_stale_temporaries(const fs::path& out) {
     if (e.path().filename().string().rfind(prefix, 0) == 0) fs::remove(e.path(), ec);
 }
 
-// --overwrite: the journals of an earlier run of this output go, once the study has been
-// checked. The results file stays until this run's final rename replaces it, so a crash or a
-// full disk leaves the old file (this run's journals say it is being replaced).
+// --overwrite: the journals (and run notes) of an earlier run of this output go, once the study
+// has been checked. The results file stays until this run's final rename replaces it, so a crash
+// or a full disk leaves the old file (this run's journals say it is being replaced).
 void discard_earlier_journals(const fs::path& out) {
   std::error_code ec;
   if (fs::is_directory(shard_folder(out), ec))
     for (const auto& e : fs::directory_iterator(shard_folder(out)))
-      if (e.path().extension() == ".journal") fs::remove(e.path(), ec);
+      if (e.path().extension() == ".journal" || is_run_note(e.path())) fs::remove(e.path(), ec);
 }
 
 // The slice a results file was written by: its slice_index / slice_count attributes (absent: the

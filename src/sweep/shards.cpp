@@ -138,6 +138,11 @@ void write_run_note(const fs::path& results, const std::string& run_id, RunNote 
   });
 }
 
+bool is_run_note(const fs::path& file) {
+  const std::string ext = file.extension().string();
+  return ext == note_suffix(RunNote::stopped) || ext == note_suffix(RunNote::replaces_results);
+}
+
 std::optional<std::string> read_run_note(const fs::path& results, const std::string& run_id, RunNote kind) {
   std::ifstream in(shard_folder(results) / (run_id + note_suffix(kind)), std::ios::binary);
   if (!in) return std::nullopt;

@@ -67,6 +67,8 @@ enum class RunNote { stopped, replaces_results };
 // UserError naming the file when it cannot be written.
 void write_run_note(const std::filesystem::path& results, const std::string& run_id, RunNote kind,
                     const std::string& text);
+// True for a file of the shard folder that is a run's note.
+bool is_run_note(const std::filesystem::path& file);
 // The note's text, or nothing when there is none.
 std::optional<std::string> read_run_note(const std::filesystem::path& results, const std::string& run_id, RunNote kind);
 
