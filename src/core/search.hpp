@@ -59,8 +59,9 @@ double random_unit(std::int64_t seed, const std::string& key, std::uint64_t samp
 
 // A point u in [0, 1) mapped through the distribution: uniform low + u (high - low);
 // log_uniform low (high / low)^u; int_uniform low + floor(u (high - low + 1)); choice the
-// floor(u n)-th choice. Reals are rounded to 6 significant digits (then kept within the bounds): readable labels,
-// and the same value (and hash) on every machine whatever the last bit its libm gives exp and log.
+// floor(u n)-th choice. Reals are rounded to 6 significant digits (then kept within the
+// bounds): readable labels, and the same value (and hash) on every machine whatever the last
+// bit its libm gives exp and log.
 Value map_unit(const SampledKey& sampled, double u);
 
 // Every sampled key's draws, in search.keys order: values[k][i] is key k's value in sample i.
