@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <limits>
 #include <map>
 
+#include "core/value.hpp"
 #include "report/axis_values.hpp"
 #include "report/rank_input.hpp"
 #include "report/statistics.hpp"
@@ -16,14 +16,8 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 const std::vector<std::string> kKeys = {"model", "config", "method", "k", "space", "flags"};
 
-std::string six_digits(double d) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.6g", d);
-  return buffer;
-}
-
 std::string normalized(const nlohmann::ordered_json& v) {
-  if (v.is_number()) return six_digits(v.get<double>());
+  if (v.is_number()) return Value(v.get<double>()).display();  // 6 significant digits
   if (v.is_array()) {
     std::string out = "[";
     for (std::size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + normalized(v[i]);
