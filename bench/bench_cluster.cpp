@@ -33,9 +33,11 @@
 #include <fstream>
 #include <functional>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "bench_args.hpp"
 #include "bench_measure.hpp"
 #include "cluster/agglomerative.hpp"
 #include "cluster/dbscan.hpp"
@@ -58,31 +60,21 @@ struct Options {
   double min_seconds = 0.5;
 };
 
-[[noreturn]] void usage(const std::string& problem) {
-  std::fprintf(stderr,
-               "bench_cluster: %s\nusage: bench_cluster --data X.csv --truth Y.csv --algorithm "
-               "silhouette|kmeans|agglomerative|dbscan|spectral [--labels-out F] [--eps 8] [--min-seconds 0.5]\n",
-               problem.c_str());
-  std::exit(2);
-}
-
 Options parse(int argc, char** argv) {
+  bench::Args args(argc, argv,
+                   "--data X.csv --truth Y.csv --algorithm silhouette|kmeans|agglomerative|dbscan|spectral "
+                   "[--labels-out F] [--eps 8] [--min-seconds 0.5]");
   Options o;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    auto next = [&]() -> std::string {
-      if (i + 1 >= argc) usage("missing value after " + a);
-      return argv[++i];
-    };
-    if (a == "--data") o.data = next();
-    else if (a == "--truth") o.truth = next();
-    else if (a == "--algorithm") o.algorithm = next();
-    else if (a == "--labels-out") o.labels_out = next();
-    else if (a == "--eps") o.eps = std::atof(next().c_str());
-    else if (a == "--min-seconds") o.min_seconds = std::atof(next().c_str());
-    else usage("unknown argument " + a);
-  }
-  if (o.data.empty() || o.truth.empty() || o.algorithm.empty()) usage("--data, --truth and --algorithm are required");
+  o.data = args.text("--data");
+  o.truth = args.text("--truth");
+  o.algorithm = args.text("--algorithm");
+  o.labels_out = args.text("--labels-out");
+  o.eps = args.number("--eps", o.eps);
+  o.min_seconds = args.number("--min-seconds", o.min_seconds);
+  args.finish();
+  if (o.data.empty() || o.truth.empty() || o.algorithm.empty()) args.fail("--data, --truth and --algorithm are required");
+  if (!std::set<std::string>{"silhouette", "kmeans", "agglomerative", "dbscan", "spectral"}.count(o.algorithm))
+    args.fail("unknown algorithm " + o.algorithm);
   return o;
 }
 
@@ -145,7 +137,7 @@ int main(int argc, char** argv) {
         return n_clusters(labels);
       };
     } else {
-      usage("unknown algorithm " + o.algorithm);
+      throw std::logic_error("unhandled algorithm " + o.algorithm);  // parse() lists the valid ones
     }
 
     std::vector<int> labels;

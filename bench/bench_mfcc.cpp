@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_args.hpp"
 #include "audio/audio_file.hpp"
 #include "audio/frame_statistics.hpp"
 #include "audio/spectrogram.hpp"
@@ -36,6 +37,7 @@ namespace {
 
 namespace fs = std::filesystem;
 namespace audio = vaesweep::audio;
+namespace bench = vaesweep::bench;
 using Clock = std::chrono::steady_clock;
 
 constexpr int kMfcc = 20;
@@ -50,41 +52,16 @@ struct Options {
   double min_seconds = 5.0;
 };
 
-[[noreturn]] void usage(const std::string& problem) {
-  std::fprintf(stderr, "bench_mfcc: %s\nusage: bench_mfcc [AUDIO_DIR] [--csv FILE] [--min-seconds S] [--synth-dir DIR]\n",
-               problem.c_str());
-  std::exit(2);
-}
-
 Options parse(int argc, char** argv) {
+  bench::Args args(argc, argv, "[AUDIO_DIR] [--csv FILE] [--min-seconds S] [--synth-dir DIR]");
   Options o;
-  bool dir_seen = false;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    const auto value = [&]() -> std::string {
-      if (i + 1 >= argc) usage(a + " needs a value");
-      return argv[++i];
-    };
-    if (a == "--csv") {
-      o.csv = value();
-    } else if (a == "--synth-dir") {
-      o.synth_dir = value();
-    } else if (a == "--min-seconds") {
-      const std::string v = value();
-      char* end = nullptr;
-      o.min_seconds = std::strtod(v.c_str(), &end);
-      if (end == v.c_str() || *end != '\0' || !(o.min_seconds >= 0.0)) usage("--min-seconds expects a number >= 0, got '" + v + "'");
-    } else if (a == "-h" || a == "--help") {
-      usage("help");
-    } else if (!a.empty() && a[0] == '-') {
-      usage("unknown option '" + a + "'");
-    } else if (!dir_seen) {
-      o.audio_dir = a;
-      dir_seen = true;
-    } else {
-      usage("more than one AUDIO_DIR");
-    }
-  }
+  o.csv = args.text("--csv");
+  o.synth_dir = args.text("--synth-dir", o.synth_dir.string());
+  o.min_seconds = args.number("--min-seconds", o.min_seconds);
+  args.finish();
+  if (!(o.min_seconds >= 0.0)) args.fail("--min-seconds expects a number >= 0");
+  if (args.positional().size() > 1) args.fail("more than one AUDIO_DIR");
+  if (!args.positional().empty()) o.audio_dir = args.positional().front();
   return o;
 }
 

@@ -18,6 +18,7 @@
 #include <fstream>
 #include <string>
 
+#include "bench_args.hpp"
 #include "bench_measure.hpp"
 #include "cluster/pca.hpp"
 #include "text/npy.hpp"
@@ -25,6 +26,7 @@
 namespace {
 
 namespace cluster = vaesweep::cluster;
+namespace bench = vaesweep::bench;
 
 struct Options {
   std::string data, solver = "randomized", components_out;
@@ -33,17 +35,16 @@ struct Options {
 };
 
 Options parse(int argc, char** argv) {
+  bench::Args args(argc, argv,
+                   "--data X.npy [--solver randomized|full] [--k 16] [--min-seconds 0.5] [--components-out F.csv]");
   Options o;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string key = argv[i], value = argv[i + 1];
-    if (key == "--data") o.data = value;
-    else if (key == "--solver") o.solver = value;
-    else if (key == "--k") o.k = std::stoi(value);
-    else if (key == "--min-seconds") o.min_seconds = std::stod(value);
-    else if (key == "--components-out") o.components_out = value;
-    else throw std::runtime_error("unknown option " + key);
-  }
-  if (o.data.empty()) throw std::runtime_error("--data X.npy is required");
+  o.data = args.text("--data");
+  o.solver = args.text("--solver", o.solver);
+  o.k = static_cast<int>(args.integer("--k", o.k));
+  o.min_seconds = args.number("--min-seconds", o.min_seconds);
+  o.components_out = args.text("--components-out");
+  args.finish();
+  if (o.data.empty()) args.fail("--data X.npy is required");
   return o;
 }
 

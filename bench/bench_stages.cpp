@@ -48,9 +48,12 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <set>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "bench_args.hpp"
 #include "bench_measure.hpp"
 #include "cluster/agglomerative.hpp"
 #include "cluster/dbscan.hpp"
@@ -79,34 +82,26 @@ struct Options {
   double min_seconds = 0.5;
 };
 
-[[noreturn]] void usage(const std::string& problem) {
-  std::fprintf(stderr,
-               "bench_stages: %s\nusage: bench_stages --dir DIR --n N --stage standardise|vae|pca|kmeans|ward|dbscan|"
-               "spectral|silhouette|calinski_harabasz|davies_bouldin|external|trustworthiness [--epochs 10] "
-               "[--engine batched|torch] [--min-seconds 0.5]\n",
-               problem.c_str());
-  std::exit(2);
-}
-
 Options parse(int argc, char** argv) {
+  bench::Args args(argc, argv,
+                   "--dir DIR --n N --stage standardise|vae|pca|kmeans|ward|dbscan|spectral|silhouette|"
+                   "calinski_harabasz|davies_bouldin|external|trustworthiness [--epochs 10] "
+                   "[--engine batched|torch] [--min-seconds 0.5]");
   Options o;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    auto next = [&]() -> std::string {
-      if (i + 1 >= argc) usage("missing value after " + a);
-      return argv[++i];
-    };
-    if (a == "--dir") o.dir = next();
-    else if (a == "--n") o.n = std::atol(next().c_str());
-    else if (a == "--stage") o.stage = next();
-    else if (a == "--epochs") o.epochs = std::atoi(next().c_str());
-    else if (a == "--engine") o.engine = next();
-    else if (a == "--min-seconds") o.min_seconds = std::atof(next().c_str());
-    else usage("unknown argument " + a);
-  }
-  if (o.dir.empty() || o.n <= 0 || o.stage.empty()) usage("--dir, --n and --stage are required");
-  if (o.epochs < 1) usage("--epochs must be >= 1");
-  if (o.engine != "batched" && o.engine != "torch") usage("--engine must be batched or torch, got " + o.engine);
+  o.dir = args.text("--dir");
+  o.n = args.integer("--n", 0);
+  o.stage = args.text("--stage");
+  o.epochs = static_cast<int>(args.integer("--epochs", o.epochs));
+  o.engine = args.text("--engine", o.engine);
+  o.min_seconds = args.number("--min-seconds", o.min_seconds);
+  args.finish();
+  if (o.dir.empty() || o.n <= 0 || o.stage.empty()) args.fail("--dir, --n and --stage are required");
+  if (o.epochs < 1) args.fail("--epochs must be >= 1");
+  if (!std::set<std::string>{"standardise", "vae", "pca", "kmeans", "ward", "dbscan", "spectral", "silhouette",
+                             "calinski_harabasz", "davies_bouldin", "external", "trustworthiness"}
+           .count(o.stage))
+    args.fail("unknown stage " + o.stage);
+  if (o.engine != "batched" && o.engine != "torch") args.fail("--engine must be batched or torch, got " + o.engine);
   return o;
 }
 
@@ -136,7 +131,7 @@ bool needs_rows(const std::string& stage) { return stage == "standardise" || sta
 int main(int argc, char** argv) {
   try {
     const Options o = parse(argc, argv);
-    models::use_single_thread();
+    models::use_threads(1);
     // The inputs of the stage, loaded (and, for the model stages, standardised) before timing.
     Eigen::MatrixXd raw, X, Z, Z2;
     std::vector<int> pred, truth;
@@ -215,7 +210,7 @@ int main(int argc, char** argv) {
     } else if (o.stage == "trustworthiness") {
       call = [&] { return metrics::trustworthiness(Z, Z2, 15); };
     } else {
-      usage("unknown stage " + o.stage);
+      throw std::logic_error("unhandled stage " + o.stage);  // parse() lists the valid ones
     }
 
     // Heap pages freed while loading (the parsed CSV strings) would otherwise be reused by the

@@ -28,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_args.hpp"
 #include "data/csv.hpp"
 #include "data/feature_table.hpp"
 #include "models/batched_mlp.hpp"
@@ -40,6 +41,7 @@ namespace {
 
 namespace data = vaesweep::data;
 namespace models = vaesweep::models;
+namespace bench = vaesweep::bench;
 
 struct Options {
   std::string data, engine;
@@ -48,37 +50,26 @@ struct Options {
   bool check = false;
 };
 
-[[noreturn]] void usage(const std::string& problem) {
-  std::fprintf(stderr,
-               "bench_training: %s\nusage: bench_training --data TABLE.csv | --conv-rows N [--conv-bands B] "
-               "[--conv-frames F] --engine torch|batched|stacked [--members M] [--repeats R] [--epochs 50] [--check]\n",
-               problem.c_str());
-  std::exit(2);
-}
-
 Options parse(int argc, char** argv) {
+  bench::Args args(argc, argv,
+                   "--data TABLE.csv | --conv-rows N [--conv-bands B] [--conv-frames F] "
+                   "--engine torch|batched|stacked [--members M] [--repeats R] [--epochs 50] [--check]",
+                   {"--check"});
   Options o;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    auto next = [&]() -> std::string {
-      if (i + 1 >= argc) usage("missing value after " + a);
-      return argv[++i];
-    };
-    if (a == "--data") o.data = next();
-    else if (a == "--engine") o.engine = next();
-    else if (a == "--members") o.members = std::atoi(next().c_str());
-    else if (a == "--repeats") o.repeats = std::atoi(next().c_str());
-    else if (a == "--epochs") o.epochs = std::atoi(next().c_str());
-    else if (a == "--conv-rows") o.conv_rows = std::atoi(next().c_str());
-    else if (a == "--conv-bands") o.conv_bands = std::atoi(next().c_str());
-    else if (a == "--conv-frames") o.conv_frames = std::atoi(next().c_str());
-    else if (a == "--check") o.check = true;
-    else usage("unknown argument " + a);
-  }
+  o.data = args.text("--data");
+  o.engine = args.text("--engine");
+  o.members = static_cast<int>(args.integer("--members", o.members));
+  o.repeats = static_cast<int>(args.integer("--repeats", o.repeats));
+  o.epochs = static_cast<int>(args.integer("--epochs", o.epochs));
+  o.conv_rows = static_cast<int>(args.integer("--conv-rows", o.conv_rows));
+  o.conv_bands = static_cast<int>(args.integer("--conv-bands", o.conv_bands));
+  o.conv_frames = static_cast<int>(args.integer("--conv-frames", o.conv_frames));
+  o.check = args.on("--check");
+  args.finish();
   if ((o.data.empty() && o.conv_rows <= 0) || (o.engine != "torch" && o.engine != "batched" && o.engine != "stacked"))
-    usage("--data or --conv-rows, and --engine torch|batched|stacked");
-  if (o.conv_rows > 0 && o.engine == "batched") usage("the batched engine trains MLPs only");
-  if (o.members < 1 || o.repeats < 1 || o.epochs < 1) usage("--members, --repeats and --epochs must be positive");
+    args.fail("--data or --conv-rows, and --engine torch|batched|stacked");
+  if (o.conv_rows > 0 && o.engine == "batched") args.fail("the batched engine trains MLPs only");
+  if (o.members < 1 || o.repeats < 1 || o.epochs < 1) args.fail("--members, --repeats and --epochs must be positive");
   return o;
 }
 
@@ -143,7 +134,7 @@ int main(int argc, char** argv) {
       X = data::table_from_csv(data::read_csv(o.data), table_options).X;
       data::standardize(X);
     }
-    models::use_single_thread();
+    models::use_threads(1);
     const std::vector<models::VaeParams> group = members(o);
 
     std::vector<double> per_model;

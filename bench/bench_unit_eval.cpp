@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_args.hpp"
 #include "bench_measure.hpp"
 #include "core/study.hpp"
 #include "data/csv.hpp"
@@ -46,28 +47,16 @@ struct Options {
   std::uint64_t seed = 1;
 };
 
-[[noreturn]] void usage(const std::string& problem) {
-  std::fprintf(stderr, "bench_unit_eval: %s\nusage: bench_unit_eval --data LATENT.csv --truth TRUTH.csv [--reps 5] [--seed 1]\n",
-               problem.c_str());
-  std::exit(2);
-}
-
 Options parse(int argc, char** argv) {
+  bench::Args args(argc, argv, "--data LATENT.csv --truth TRUTH.csv [--reps 5] [--seed 1]");
   Options o;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    auto next = [&]() -> std::string {
-      if (i + 1 >= argc) usage("missing value after " + a);
-      return argv[++i];
-    };
-    if (a == "--data") o.data = next();
-    else if (a == "--truth") o.truth = next();
-    else if (a == "--reps") o.reps = std::atoi(next().c_str());
-    else if (a == "--seed") o.seed = std::strtoull(next().c_str(), nullptr, 10);
-    else usage("unknown argument " + a);
-  }
-  if (o.data.empty() || o.truth.empty()) usage("--data and --truth are required");
-  if (o.reps < 1) usage("--reps must be >= 1");
+  o.data = args.text("--data");
+  o.truth = args.text("--truth");
+  o.reps = static_cast<int>(args.integer("--reps", o.reps));
+  o.seed = static_cast<std::uint64_t>(args.integer("--seed", static_cast<long>(o.seed)));
+  args.finish();
+  if (o.data.empty() || o.truth.empty()) args.fail("--data and --truth are required");
+  if (o.reps < 1) args.fail("--reps must be >= 1");
   return o;
 }
 
