@@ -162,7 +162,7 @@ int main(int argc, char** argv) try {
   const Options o = parse(argc, argv);
   vaesweep::keep_freed_memory_for_reuse();  // as vaesweep's main
   models::use_threads(std::max(1, static_cast<int>(std::thread::hardware_concurrency())));
-  if (o.device == "cpu") models::use_single_thread();
+  if (o.device == "cpu") models::use_threads(1);
   std::filesystem::create_directories(o.out);
   // Written row by row, so that a run cut short by a time limit leaves what it measured.
   std::ostringstream table;

@@ -22,9 +22,6 @@ void log_info(const std::string& message) {
   if (g_level != LogLevel::quiet) emit("", message);
 }
 void log_warn(const std::string& message) { emit("warning: ", message); }
-void log_debug(const std::string& message) {
-  if (g_level == LogLevel::debug) emit("debug: ", message);
-}
 
 Progress::Progress(std::string what, std::size_t total, std::chrono::milliseconds interval)
     : what_(std::move(what)), total_(total), interval_(interval),

@@ -7,12 +7,11 @@
 
 namespace vaesweep {
 
-enum class LogLevel { quiet, info, debug };
+enum class LogLevel { quiet, info };
 void set_log_level(LogLevel level);
 void set_log_prefix(const std::string& prefix);  // e.g. "[rank 1] "
 void log_info(const std::string& message);
 void log_warn(const std::string& message);
-void log_debug(const std::string& message);
 
 class Progress {
  public:

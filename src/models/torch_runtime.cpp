@@ -5,7 +5,6 @@
 
 namespace vaesweep::models {
 
-void use_single_thread() { use_threads(1); }
 
 void use_threads(int intra_op) {
   torch::set_num_threads(intra_op);

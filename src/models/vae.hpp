@@ -126,8 +126,6 @@ Eigen::MatrixXd encode_with_checkpoint(const std::filesystem::path& file, const 
 // Active-unit threshold of Burda et al. (2016): Var_x(E_q[z_j | x]) > 0.01.
 inline constexpr double kActiveUnitThreshold = 0.01;
 
-// One intra-op and one inter-op thread: ranks are the parallelism (see PERFORMANCE.md).
-void use_single_thread();
 // `intra_op` threads per rank (a Slurm task with several CPUs), one inter-op thread. Results are
 // bit-identical for a given thread count; another count may change the last bits of a sum.
 void use_threads(int intra_op);

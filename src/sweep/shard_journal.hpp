@@ -43,7 +43,6 @@ class JournalWriter {
   const std::filesystem::path& path() const { return path_; }
 
  private:
-  void write_frame(std::string_view payload);
   // When the journal's name was deleted (its link count is 0), writes its bytes to a new file
   // of that name (recreating the folder) and continues there, with a warning; UserError when
   // that fails.

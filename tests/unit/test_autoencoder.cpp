@@ -26,7 +26,7 @@ VaeParams conv1d_ae(std::uint64_t seed) {
 
 class AutoencoderTest : public ::testing::Test {
  protected:
-  void SetUp() override { use_single_thread(); }
+  void SetUp() override { use_threads(1); }
 };
 
 void expect_autoencoder(const Eigen::MatrixXd& X, VaeParams p) {

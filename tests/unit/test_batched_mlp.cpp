@@ -31,7 +31,7 @@ using test::blobs;
 
 class BatchedMlpTest : public ::testing::Test {
  protected:
-  void SetUp() override { use_single_thread(); }
+  void SetUp() override { use_threads(1); }
 };
 
 // The three members of the MLP family.
@@ -470,7 +470,7 @@ TEST_F(BatchedMlpTest, WithTwoThreadsAMemberInAGroupStillEqualsItAlone) {
   use_threads(2);
   const std::vector<TrainResult> group = train_vae_group(X, members);
   const TrainResult alone = train_vae(X, members[1]);
-  use_single_thread();
+  use_threads(1);
   const TrainResult one_thread = train_vae(X, members[1]);
   EXPECT_TRUE(group[1].latent_mean == alone.latent_mean);
   EXPECT_EQ(group[1].loss_history, alone.loss_history);

@@ -18,7 +18,7 @@ using test::expect_user_error_naming;
 
 class CheckpointTest : public ::testing::Test {
  protected:
-  void SetUp() override { use_single_thread(); }
+  void SetUp() override { use_threads(1); }
   test::TempDir dir;
 };
 

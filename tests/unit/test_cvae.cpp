@@ -19,7 +19,7 @@ VaeParams cvae(std::uint64_t seed, int n) {
 
 class CvaeTest : public ::testing::Test {
  protected:
-  void SetUp() override { use_single_thread(); }
+  void SetUp() override { use_threads(1); }
 };
 
 TEST_F(CvaeTest, ShapesAndLossGoesDown) {

@@ -19,7 +19,7 @@ namespace fs = std::filesystem;
 class ModelFamilyUnits : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    models::use_single_thread();
+    models::use_threads(1);
     cache_ = new test::TempDir();
   }
   static void TearDownTestSuite() { delete cache_; }

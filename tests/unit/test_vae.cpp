@@ -14,7 +14,7 @@ VaeParams small(std::uint64_t seed) { return test::small_params(seed); }
 
 class VaeTest : public ::testing::Test {
  protected:
-  void SetUp() override { use_single_thread(); }
+  void SetUp() override { use_threads(1); }
 };
 
 TEST_F(VaeTest, ShapesAndLossGoesDown) {
