@@ -78,6 +78,7 @@ void print_csv(const std::vector<data::ColumnAudit>& audits) {
 int command_audit(const std::vector<std::string>& args) {
   std::string table, study_file, labels_text, format = "md";
   std::vector<std::string> overrides;
+  std::string data_root;
   std::size_t top = 0;
   data::AuditOptions o;
   po::options_description options("vaesweep audit options");
@@ -85,6 +86,7 @@ int command_audit(const std::vector<std::string>& args) {
       ("table", po::value(&table), "a feature table (CSV): every column is audited, the excluded ones too")
       ("study", po::value(&study_file), "a study: its table (data.source = \"table\") or its extracted features")
       ("set", po::value(&overrides)->composing(), "override a study key (repeatable)")
+      ("data-root", po::value(&data_root), "with --study: the folder \"{data_root}/...\" paths point into")
       ("labels", po::value(&labels_text), "label set columns, comma-separated (default with --study: data.labels)")
       ("threshold", po::value(&o.threshold)->default_value(0.5), "flag a column at this lift or above")
       ("folds", po::value(&o.folds)->default_value(5), "cross-validation folds")
@@ -109,14 +111,14 @@ int command_audit(const std::vector<std::string>& args) {
     if (o.labels.empty()) throw UserError("audit --table: name the label set columns with --labels");
     csv = data::read_csv(table);
   } else {
-    const Study study = load_study(study_file, overrides);
-    const DataSpec data = data_spec(study.settings, study.file);
+    const Study study = load_study(study_file, overrides, find_data_root(data_root));
+    const DataSpec data = data_spec(study.settings, study.file, study.data_root);
     if (o.labels.empty()) o.labels = data.labels;
     if (data.source == DataSource::table) {
       csv = data::read_csv(data.path);  // the raw table: the columns the study keeps out are audited too
     } else {
       log_info("auditing the features the study extracts (" + study.file.string() + ")");
-      csv = table_of(data::load_features(data, feature_spec(study.settings), text_spec(study.settings, study.file)),
+      csv = table_of(data::load_features(data, feature_spec(study.settings), text_spec(study.settings, study.file, study.data_root)),
                      study.file.string());
     }
   }

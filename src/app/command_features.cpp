@@ -28,7 +28,7 @@ std::vector<std::string> preset_overrides(const std::string& preset) {
 }  // namespace
 
 int command_features(const std::vector<std::string>& args) {
-  std::string audio, out, preset, labels_text, keep_text, on_bad_file = "skip", cache_dir = ".vaesweep-cache";
+  std::string audio, out, preset, labels_text, keep_text, on_bad_file = "skip", cache_dir = ".vaesweep-cache", data_root;
   std::vector<std::string> sets;
   unsigned threads = 0;
   po::options_description options("vaesweep features options");
@@ -40,6 +40,7 @@ int command_features(const std::vector<std::string>& args) {
       ("labels", po::value(&labels_text), "label columns of a manifest (only the columns named are labels), or the folder label's name (default: label)")
       ("keep-columns", po::value(&keep_text), "manifest columns copied into the table as they are (e.g. title,lyrics); never labels or features")
       ("on-bad-file", po::value(&on_bad_file), "skip (default: warn, list in <out>.skipped.csv or /skipped_files) or fail")
+      ("data-root", po::value(&data_root), "the folder a manifest's \"{data_root}/...\" paths point into")
       ("cache-dir", po::value(&cache_dir), "feature cache folder (default: .vaesweep-cache)")
       ("no-cache", "neither read nor write the feature cache")
       ("threads", po::value(&threads), "extraction threads (default: one per core)")
@@ -66,7 +67,7 @@ int command_features(const std::vector<std::string>& args) {
 
   const std::vector<std::string> labels = labels_text.empty() ? std::vector<std::string>{} : split(labels_text, ',');
   const std::vector<std::string> keep = keep_text.empty() ? std::vector<std::string>{} : split(keep_text, ',');
-  const data::AudioCollection collection = data::open_audio_collection(audio, labels, false, keep);
+  const data::AudioCollection collection = data::open_audio_collection(audio, labels, false, keep, find_data_root(data_root));
   if (std::filesystem::is_regular_file(audio))
     if (const auto unused = data::unused_manifest_columns(audio, labels, keep); !unused.empty())
       log_info("features: the manifest's columns " + join(unused) +

@@ -69,6 +69,9 @@ int command_run(const std::vector<std::string>& args, int* argc, char*** argv) {
       ("study", po::value(&study)->required(), "study file (TOML)")
       ("out,o", po::value(&out), "results file (default: <study name>.h5 in the working folder)")
       ("set", po::value(&run.overrides)->composing(), "override a study key: --set model.beta=4 (repeatable)")
+      ("data-root", po::value(&run.data_root),
+       "the folder \"{data_root}/...\" study paths point into (default: $VAESWEEP_DATA, else ../shared/data beside "
+       "the checkout)")
       ("resume", "continue an interrupted or stopped sweep: run only the units without a record")
       ("retry-failed", "with --resume: also run again the units that failed or diverged")
       ("overwrite", "discard an earlier results file and its shards, and start over")

@@ -13,12 +13,16 @@ namespace fs = std::filesystem;
 
 int command_slurm(const std::vector<std::string>& args) {
   std::string study_path, out;
+  std::string data_root;
   std::vector<std::string> overrides, setup;
   po::options_description options("vaesweep slurm options (each overrides the study's [slurm] key of the same name)");
   options.add_options()
       ("study", po::value(&study_path)->required(), "study file (TOML)")
       ("out,o", po::value(&out), "results file (default: <study name>.h5 in the working folder)")
       ("set", po::value(&overrides)->composing(), "override a study key, passed on to every run: --set model.beta=4")
+      ("data-root", po::value(&data_root),
+       "the folder \"{data_root}/...\" study paths point into (default: $VAESWEEP_DATA, else ../shared/data beside "
+       "the checkout); passed on to every run")
       ("nodes", po::value<std::int64_t>(), "nodes of the job (of each array task)")
       ("ntasks-per-node", po::value<std::int64_t>(), "MPI ranks per node")
       ("cpus-per-task", po::value<std::int64_t>(), "CPUs per rank (OMP_NUM_THREADS follows)")
@@ -59,7 +63,7 @@ int command_slurm(const std::vector<std::string>& args) {
     for (char& c : f.key)
       if (c == '-') c = '_';
 
-  const Study study = load_study(study_path, overrides);
+  const Study study = load_study(study_path, overrides, find_data_root(data_root));
   const Grid grid = expand_grid(study);
   if (grid.size() == 0) throw UserError(study.file.string() + ": the grid has no units");
 
@@ -72,6 +76,7 @@ int command_slurm(const std::vector<std::string>& args) {
   job.out = fs::absolute(out.empty() ? fs::path(fs::path(study_path).stem().string() + ".h5") : fs::path(out));
   job.workdir = fs::current_path();
   job.overrides = overrides;
+  job.data_root = study.data_root.folder;
   job.grid_units = grid.size();
   if (!fs::is_directory(job.out.parent_path()))
     throw UserError(job.out.string() + ": the folder " + job.out.parent_path().string() + " does not exist");

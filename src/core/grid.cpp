@@ -329,6 +329,7 @@ struct Grid::Data {
   // The study, as far as units need it.
   Settings base;                     // grid values not applied
   std::filesystem::path study_file;
+  DataRoot data_root;
   std::vector<Axis> axes;            // unit-level axes: every axis but cluster.k, in file order
   // Per axis: itself, or for a sampled axis after the first, the first sampled axis, whose
   // position it always has (the sampled axes are one dimension: the sample index).
@@ -528,9 +529,9 @@ WorkUnit Grid::unit(std::size_t index) const {
   u.group_hash = group_hash(index);
   u.feature_hash = d.feature_hashes[d.feature[index]];
   u.seed = static_cast<std::uint64_t>(u.settings.at("study.seed").value.as_int());
-  u.data = data_spec(u.settings, d.study_file);
+  u.data = data_spec(u.settings, d.study_file, d.data_root);
   u.features = feature_spec(u.settings);
-  u.text = text_spec(u.settings, d.study_file);
+  u.text = text_spec(u.settings, d.study_file, d.data_root);
   u.model = model_spec(u.settings);
   u.cluster = cluster_spec(u.settings);
   u.cluster.ks = d.ks;
@@ -559,7 +560,7 @@ void Grid::Data::fill_costs() {
   }
 }
 
-Grid::Data::Data(const Study& study) : base(study.settings), study_file(study.file), audio_rates(study.audio_rates) {
+Grid::Data::Data(const Study& study) : base(study.settings), study_file(study.file), data_root(study.data_root), audio_rates(study.audio_rates) {
   // cluster.k is evaluated inside a unit; every other axis makes units.
   for (const auto& axis : study.axes) {
     if (axis.key == "cluster.k") {

@@ -476,7 +476,8 @@ Study parse_study(const std::string& text, const std::filesystem::path& file,
   return study;
 }
 
-Study load_study(const std::filesystem::path& file, const std::vector<std::string>& overrides) {
+Study load_study(const std::filesystem::path& file, const std::vector<std::string>& overrides,
+                 const DataRoot& data_root) {
   require_regular_file(file, "the study file");
   std::ifstream in(file, std::ios::binary);
   if (!in) throw UserError(file.string() + ": cannot open the study file (does it exist?)");
@@ -485,7 +486,9 @@ Study load_study(const std::filesystem::path& file, const std::vector<std::strin
   // An empty file would run the defaults (a synthetic study): more likely a failed copy.
   if (text.str().find_first_not_of(" \t\r\n") == std::string::npos)
     throw UserError(file.string() + ": the study file is empty; a study needs at least a [data] or [grid] table");
-  return parse_study(text.str(), file, overrides);
+  Study study = parse_study(text.str(), file, overrides);
+  study.data_root = data_root;
+  return study;
 }
 
 DataSource parse_data_source(const std::string& name) {
@@ -575,13 +578,13 @@ double real(const Settings& s, const std::string& key) { return s.at(key).value.
 const std::string& text(const Settings& s, const std::string& key) { return s.at(key).value.as_string(); }
 }  // namespace
 
-DataSpec data_spec(const Settings& s, const std::filesystem::path& study_file) {
+DataSpec data_spec(const Settings& s, const std::filesystem::path& study_file, const DataRoot& data_root) {
   DataSpec d;
   d.source = parse_data_source(text(s, "data.source"));
-  if (!text(s, "data.path").empty()) {
-    std::filesystem::path p = text(s, "data.path");
-    d.path = p.is_absolute() ? p : (study_file.parent_path() / p).lexically_normal();
-  }
+  d.path_as_written = text(s, "data.path");
+  d.data_root = data_root;
+  if (!d.path_as_written.empty() && d.source != DataSource::synthetic)
+    d.path = resolve_data_path(d.path_as_written, study_file.parent_path(), data_root, "data.path");
   d.labels = string_list(s, "data.labels");
   d.require_labels = s.at("data.require_labels").value.as_bool();
   d.exclude = string_list(s, "data.exclude");
@@ -632,14 +635,13 @@ FeatureSpec feature_spec(const Settings& s) {
   return f;
 }
 
-TextSpec text_spec(const Settings& s, const std::filesystem::path& study_file) {
+TextSpec text_spec(const Settings& s, const std::filesystem::path& study_file, const DataRoot& data_root) {
   TextSpec t;
   t.embeddings = text(s, "text.source") == "embeddings";
-  const std::string path = text(s, "text.path");
-  if (!path.empty()) {
-    const std::filesystem::path p = path;
-    t.path = p.is_absolute() ? p : (study_file.parent_path() / p).lexically_normal();
-  }
+  t.path_as_written = text(s, "text.path");
+  t.data_root = data_root;
+  if (!t.path_as_written.empty())
+    t.path = resolve_data_path(t.path_as_written, study_file.parent_path(), data_root, "text.path");
   t.column = text(s, "text.column");
   t.id_column = text(s, "text.id_column");
   t.join_by_label = text(s, "text.join") == "label";

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/data_root.hpp"
 #include "core/search.hpp"
 #include "core/value.hpp"
 
@@ -46,12 +47,14 @@ struct Study {
   // read (a grid expanded outside a run), and no unit counts as resampling. Empty: the study
   // has no audio files.
   std::optional<std::vector<int>> audio_rates;
+  DataRoot data_root;  // where "{data_root}/..." paths of the study point (find_data_root)
 };
 
 // Reads, parses and validates a study. `overrides` are "section.key=value" strings (the value is
 // TOML: 0.5, "text", [1, 2]; a bare word is taken as a string); "grid.key=[...]" sets an axis.
 // Throws UserError naming the file, line and key of the first problem.
-Study load_study(const std::filesystem::path& file, const std::vector<std::string>& overrides = {});
+Study load_study(const std::filesystem::path& file, const std::vector<std::string>& overrides = {},
+                 const DataRoot& data_root = {});
 // The same from text (tests); `file` is used in messages and to resolve relative paths.
 Study parse_study(const std::string& text, const std::filesystem::path& file,
                   const std::vector<std::string>& overrides = {});
@@ -84,7 +87,9 @@ std::string to_string(ClusterMethod method);
 
 struct DataSpec {
   DataSource source = DataSource::synthetic;
-  std::filesystem::path path;               // resolved against the study file's folder
+  std::filesystem::path path;               // resolve_data_path of data.path (study file's folder, data root)
+  std::string path_as_written;              // data.path as the study gives it, for messages
+  DataRoot data_root;                       // also resolves "{data_root}/..." rows of a manifest
   std::vector<std::string> labels;
   bool require_labels = false;              // an empty label cell is an error, not an unlabelled row
   std::vector<std::string> exclude;
@@ -138,7 +143,9 @@ struct FeatureSpec {
 // Where a study's text comes from and how it becomes vectors ([text]).
 struct TextSpec {
   bool embeddings = false;            // text.source = "embeddings" (else lyrics, embedded here)
-  std::filesystem::path path;         // resolved against the study file's folder; empty: the data's manifest
+  std::filesystem::path path;         // resolve_data_path of text.path; empty: the data's manifest
+  std::string path_as_written;        // text.path as the study gives it, for messages
+  DataRoot data_root;
   std::string column = "lyrics";
   std::string id_column;
   bool join_by_label = false;         // text.join = "label"
@@ -201,7 +208,7 @@ struct ClusterSpec {
   friend bool operator==(const ClusterSpec&, const ClusterSpec&) = default;
 };
 
-DataSpec data_spec(const Settings& s, const std::filesystem::path& study_file);
+DataSpec data_spec(const Settings& s, const std::filesystem::path& study_file, const DataRoot& data_root);
 FeatureSpec feature_spec(const Settings& s);
 
 // features.kind = "librosa" is the published GTZAN table's columns, whose MFCCs are 20: a study
@@ -210,7 +217,7 @@ FeatureSpec feature_spec(const Settings& s);
 // setting of features.n_mfcc) takes that kind default under `feature_kind`.
 inline constexpr int kLibrosaTableMfcc = 20;
 bool n_mfcc_follows_kind(const Setting& n_mfcc, const std::string& feature_kind);
-TextSpec text_spec(const Settings& s, const std::filesystem::path& study_file);
+TextSpec text_spec(const Settings& s, const std::filesystem::path& study_file, const DataRoot& data_root);
 ModelSpec model_spec(const Settings& s);
 ClusterSpec cluster_spec(const Settings& s);
 std::vector<std::string> label_sets(const Settings& s);  // evaluation.label_sets or data.labels

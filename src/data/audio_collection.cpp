@@ -76,7 +76,8 @@ AudioCollection scan_audio_folder(const fs::path& folder, const std::string& lab
 }
 
 AudioCollection read_audio_manifest(const fs::path& manifest, const std::vector<std::string>& labels,
-                                    const std::vector<std::string>& keep, bool require_labels) {
+                                    const std::vector<std::string>& keep, bool require_labels,
+                                    const DataRoot& data_root) {
   const CsvTable csv = read_csv(manifest);
   const std::size_t path_column = csv.column_index("path");
   if (csv.rows.empty()) throw UserError(manifest.string() + ": the manifest lists no files");
@@ -96,7 +97,7 @@ AudioCollection read_audio_manifest(const fs::path& manifest, const std::vector<
     const std::string& rel = csv.rows[r][path_column];
     if (rel.empty()) throw UserError(csv.where(r) + ": empty path");
     AudioItem item;
-    item.path = fs::path(rel).is_absolute() ? fs::path(rel) : manifest.parent_path() / rel;
+    item.path = resolve_data_path(rel, manifest.parent_path(), data_root, csv.where(r) + ": path");
     item.id = rel;
     for (const auto& set : sets) item.labels.push_back(set.class_of(r));
     for (std::size_t column : kept_columns) item.kept.push_back(csv.rows[r][column]);
@@ -116,7 +117,8 @@ std::vector<std::string> unused_manifest_columns(const fs::path& manifest, const
 }
 
 AudioCollection open_audio_collection(const fs::path& path, const std::vector<std::string>& labels,
-                                      bool require_labels, const std::vector<std::string>& keep) {
+                                      bool require_labels, const std::vector<std::string>& keep,
+                                      const DataRoot& data_root) {
   std::error_code ec;
   if (fs::is_directory(path, ec)) {
     if (labels.size() > 1)
@@ -127,7 +129,7 @@ AudioCollection open_audio_collection(const fs::path& path, const std::vector<st
     return scan_audio_folder(path, labels.empty() ? "label" : labels.front());
   }
   if (!fs::exists(path, ec)) throw UserError(path.string() + ": no such folder or manifest");
-  return read_audio_manifest(path, labels, keep, require_labels);
+  return read_audio_manifest(path, labels, keep, require_labels, data_root);
 }
 
 }  // namespace vaesweep::data

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "core/data_root.hpp"
+
 namespace vaesweep::data {
 
 struct AudioItem {
@@ -40,8 +42,12 @@ AudioCollection scan_audio_folder(const std::filesystem::path& folder, const std
 // columns; both must be columns of it (UserError naming the file and the columns it has), and
 // the others (lyrics, titles, URLs, ...) are left out. An empty label cell leaves the file
 // unlabelled for that set, or with `require_labels` is a UserError naming the file and line.
+// A row's path is relative to the manifest's folder, absolute, or "{data_root}/..." under
+// `data_root` (core/data_root.hpp); the track id is the path as written, so that it is the same
+// on every machine.
 AudioCollection read_audio_manifest(const std::filesystem::path& manifest, const std::vector<std::string>& labels,
-                                    const std::vector<std::string>& keep = {}, bool require_labels = false);
+                                    const std::vector<std::string>& keep = {}, bool require_labels = false,
+                                    const DataRoot& data_root = {});
 
 // The manifest's columns that `read_audio_manifest(manifest, labels, keep)` leaves out (not
 // `path`), for a message telling the user what they can name.
@@ -52,6 +58,7 @@ std::vector<std::string> unused_manifest_columns(const std::filesystem::path& ma
 // A folder or a manifest, by what `path` is. For a folder, `labels` may be empty or name the
 // one folder label ({"genre"} names it "genre" instead of "label"), and `keep` must be empty.
 AudioCollection open_audio_collection(const std::filesystem::path& path, const std::vector<std::string>& labels,
-                                      bool require_labels = false, const std::vector<std::string>& keep = {});
+                                      bool require_labels = false, const std::vector<std::string>& keep = {},
+                                      const DataRoot& data_root = {});
 
 }  // namespace vaesweep::data

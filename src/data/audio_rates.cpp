@@ -40,7 +40,7 @@ std::optional<std::vector<int>> probe_audio_rates(const Study& study) {
   std::set<int> rates;
   try {
     for (const Settings& settings : data_settings_in_grid(study)) {
-      const DataSpec data = data_spec(settings, study.file);
+      const DataSpec data = data_spec(settings, study.file, study.data_root);
       if (data.source == DataSource::table) continue;
       // The synthetic corpus is written at its generator's rate: no need to generate it here.
       if (data.source == DataSource::synthetic) {

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "audio/synthetic_corpus.hpp"
+#include "core/data_root.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "data/balanced_draw.hpp"
@@ -48,7 +49,8 @@ AudioCollection audio_collection(const DataSpec& data) {
   if (data.source == DataSource::synthetic)
     return read_audio_manifest(ensure_synthetic_corpus(data) / "manifest.csv", data.labels, {}, data.require_labels);
   VAESWEEP_ASSERT(data.source == DataSource::audio, "audio_collection on an audio source");
-  return open_audio_collection(data.path, data.labels, data.require_labels);
+  require_data_path(data.path, data.path_as_written, data.data_root, "data.path");
+  return open_audio_collection(data.path, data.labels, data.require_labels, {}, data.data_root);
 }
 
 namespace {
@@ -164,6 +166,7 @@ FeatureTable load_features(const DataSpec& data, const FeatureSpec& features, co
       break;
     }
     case DataSource::table:
+      require_data_path(data.path, data.path_as_written, data.data_root, "data.path");
       table = table_from_csv(read_csv(data.path), TableOptions{data.labels, data.exclude, data.id_column, data.require_labels});
       if (!data.balance.empty()) {
         draw = draw_rows(data, table.rows(),

@@ -4,6 +4,7 @@
 #include <map>
 #include <unordered_map>
 
+#include "core/data_root.hpp"
 #include "core/error.hpp"
 #include "core/rng.hpp"
 #include "core/strings.hpp"
@@ -143,6 +144,7 @@ TextBlock import_embeddings(const FeatureTable& rows, const TextSpec& spec) {
 
 TextBlock text_block(const FeatureTable& rows, const TextSpec& spec, const std::filesystem::path& own_manifest) {
   std::filesystem::path file = spec.path;
+  if (!file.empty()) require_data_path(file, spec.path_as_written, spec.data_root, "text.path");
   if (file.empty()) {
     if (own_manifest.empty())
       throw UserError("text.path: the data has no manifest with lyrics; give text.path (a lyrics CSV or embeddings)");

@@ -8,6 +8,7 @@
 #include <optional>
 #include <set>
 
+#include "core/data_root.hpp"
 #include "core/error.hpp"
 #include "core/input_file.hpp"
 #include "core/grid.hpp"
@@ -33,6 +34,17 @@
 namespace vaesweep::sweep {
 namespace fs = std::filesystem;
 namespace {
+
+// The data root the first rank finds (--data-root, VAESWEEP_DATA, the default), on every rank:
+// ranks on other nodes may not see the first rank's environment, and must read the same files.
+DataRoot shared_data_root(const std::string& option, const MpiSession& mpi) {
+  DataRoot root;
+  if (mpi.is_root()) root = find_data_root(option);
+  const std::vector<std::string> fields =
+      split(mpi.broadcast(root.folder.string() + '\n' + root.origin + '\n' + root.problem), '\n');
+  VAESWEEP_ASSERT(fields.size() == 3, "the data root travels as three lines");
+  return {fields[0], fields[1], fields[2]};
+}
 
 // What the root decided before any work, sent to every rank.
 struct Decision {
@@ -134,8 +146,8 @@ void refuse_unsafe_output(const fs::path& out, const Study& study) {
     throw UserError(out.string() + ": --out must name a results file; this is " + kind + " (nothing was written)");
   const std::vector<std::pair<fs::path, std::string>> inputs = {
       {study.file, "the study file itself"},
-      {data_spec(study.settings, study.file).path, "the study's data (data.path)"},
-      {text_spec(study.settings, study.file).path, "the study's lyrics table (text.path)"}};
+      {data_spec(study.settings, study.file, study.data_root).path, "the study's data (data.path)"},
+      {text_spec(study.settings, study.file, study.data_root).path, "the study's lyrics table (text.path)"}};
   for (const auto& [input, what] : inputs) {
     std::error_code ec;
     if (!input.empty() && fs::equivalent(out, input, ec))
@@ -379,6 +391,7 @@ RunSummary run_sweep(const RunOptions& options, const MpiSession& mpi) {
   install_stop_handlers();
   set_stop_grace(options.grace_seconds);
   Study study = load_study(options.study_file, options.overrides);
+  study.data_root = shared_data_root(options.data_root, mpi);
   // model.engine = "auto" resolves on the first rank, so that every rank hashes units alike.
   const std::string device = models::choose_device(node_local_rank());
   const bool gpu = mpi.broadcast(device.rfind("cuda", 0) == 0 ? "1" : "0") == "1";

@@ -32,6 +32,7 @@ struct Slice {
 struct RunOptions {
   std::filesystem::path study_file;
   std::vector<std::string> overrides;  // --set section.key=value
+  std::string data_root;               // --data-root (empty: find_data_root's fallbacks)
   std::filesystem::path out;           // results file
   bool overwrite = false;              // discard an earlier results file and its shards
   bool resume = false;                 // continue: run only the units without a record

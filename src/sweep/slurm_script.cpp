@@ -84,6 +84,9 @@ std::string run_lines(const SlurmJob& job, const std::string& out, const std::st
     << " --out " << out << " --resume --grace " << grace_seconds(job.slurm);
   if (!slice.empty()) o << " --slice " << slice;
   for (const auto& set : job.overrides) o << " --set " << shell_quote(set);
+  // The root the submitter's studies resolved against, so that a node's environment cannot
+  // point the job at another copy of the data.
+  if (!job.data_root.empty()) o << " --data-root " << shell_quote(job.data_root.string());
   o << "\n";
   o << "status=$?\n";
   if (job.slurm.requeue) {

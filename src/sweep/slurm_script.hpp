@@ -70,6 +70,7 @@ struct SlurmJob {
   std::filesystem::path out;               // absolute results file
   std::filesystem::path workdir;           // absolute: where jobs run (data.cache_dir is relative to it)
   std::vector<std::string> overrides;      // --set values, passed on to every run
+  std::filesystem::path data_root;         // absolute; passed on as --data-root (empty: none known)
   std::size_t grid_units = 0;              // units in the study's grid
 };
 

@@ -5,6 +5,8 @@ VAESWEEP=$1
 PROJECT=$2
 SHARED_DATA=$3
 MPIEXEC=${4:-mpirun}
+# The studies under sweeps/ name their data "{data_root}/...": the data passed to the test.
+if [ -d "$SHARED_DATA" ]; then export VAESWEEP_DATA=$SHARED_DATA; fi
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/vaesweep-e2e.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 cd "$WORK"

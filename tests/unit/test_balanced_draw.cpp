@@ -78,7 +78,7 @@ TEST(BalancedDraw, TheRealTableGivesAThousandOfEachLanguage) {
   const Study study = parse_study("", "s.toml",
                                   {"data.source=\"table\"", "data.path=\"" + csv.string() + "\"",
                                    "data.labels=[\"label\", \"language\"]", "data.balance=[\"language\"]"});
-  const FeatureTable t = load_features(data_spec(study.settings, study.file), feature_spec(study.settings));
+  const FeatureTable t = load_features(data_spec(study.settings, study.file, {}), feature_spec(study.settings));
   ASSERT_EQ(t.rows(), 2000u);
   const LabelSet& language = t.label("language");
   std::map<std::string, int> c;

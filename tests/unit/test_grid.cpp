@@ -213,7 +213,7 @@ TEST(Grid, LazyUnitsEqualTheEagerExpansion) {
     const WorkUnit u = g.unit(i);
     const Settings& s = eager[i].settings;
     EXPECT_EQ(text_of(u.settings), text_of(s)) << i;
-    EXPECT_EQ(u.data, data_spec(s, "dir/s.toml")) << i;
+    EXPECT_EQ(u.data, data_spec(s, "dir/s.toml", {})) << i;
     EXPECT_EQ(u.features, feature_spec(s)) << i;
     EXPECT_EQ(u.model, model_spec(s)) << i;
     ClusterSpec cluster = cluster_spec(s);

@@ -148,6 +148,17 @@ TEST(SlurmScript, MpiJob) {
   EXPECT_FALSE(contains(gpu, "scontrol requeue"));
 }
 
+TEST(SlurmScript, EveryRunGetsTheDataRootTheSubmitterResolved) {
+  const Study study = parse_study(kStudy, "tiny.toml");
+  SlurmJob job = job_of(study, {});
+  job.data_root = "/lab/music data";
+  EXPECT_TRUE(contains(render_slurm_script(job), "--set 'model.epochs=2' --data-root '/lab/music data'\n"));
+  job.slurm.array = 2;
+  EXPECT_TRUE(contains(render_slurm_script(job), "--data-root '/lab/music data'"));
+  job.data_root.clear();
+  EXPECT_FALSE(contains(render_slurm_script(job), "--data-root")) << "no root known: none passed";
+}
+
 TEST(SlurmScript, RefusesMoreSlicesThanUnitsAndPathsSbatchCannotHold) {
   const Study study = parse_study(kStudy, "tiny.toml");
   expect_user_error_naming([&] { render_slurm_script(job_of(study, {{"array", Value(7), "--array"}})); },

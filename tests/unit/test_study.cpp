@@ -120,7 +120,7 @@ TEST(Study, MissingFileIsAUserError) {
 
 TEST(Study, RelativeDataPathIsResolvedAgainstTheStudyFolder) {
   const Study s = parse_study("[data]\nsource = \"table\"\npath = \"../data/t.csv\"\n", "/a/sweeps/s.toml");
-  EXPECT_EQ(data_spec(s.settings, s.file).path, "/a/data/t.csv");
+  EXPECT_EQ(data_spec(s.settings, s.file, {}).path, "/a/data/t.csv");
 }
 
 }  // namespace
