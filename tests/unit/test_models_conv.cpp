@@ -29,7 +29,7 @@ VaeParams conv2d(std::uint64_t seed, int bands, int frames) {
 
 class ConvVaeTest : public ::testing::Test {
  protected:
-  void SetUp() override { use_single_thread(); }
+  void SetUp() override { use_threads(1); }
 };
 
 // The checks every architecture passes on data with two planted classes.

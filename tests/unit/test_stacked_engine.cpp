@@ -109,7 +109,7 @@ void expect_same_model(const TrainResult& stacked, const TrainResult& alone, dou
 
 class StackedFamilyTest : public ::testing::TestWithParam<Family> {
  protected:
-  void SetUp() override { use_single_thread(); }
+  void SetUp() override { use_threads(1); }
 };
 INSTANTIATE_TEST_SUITE_P(Families, StackedFamilyTest,
                          ::testing::Values(Family::vae, Family::ae, Family::cvae, Family::conv1d, Family::conv2d),

@@ -38,7 +38,7 @@ k = [2, 4]
 class UnitRunnerTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    models::use_single_thread();
+    models::use_threads(1);
     std::string text = kStudy;
     cache_ = new test::TempDir();
     const std::string cache = cache_->path().string();
