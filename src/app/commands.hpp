@@ -5,7 +5,7 @@
 
 namespace vaesweep::app {
 
-// Exit codes (documented in README): 0 success, 1 a user error (bad study, data, flag),
+// Exit codes (documented in docs/commands.md): 0 success, 1 a user error (bad study, data, flag),
 // 2 bad command line, 3 the sweep finished but some units failed (merge: or some are missing), 4 the sweep stopped because
 // --max-failures units failed, 70 an internal error, 75 (EX_TEMPFAIL) the sweep stopped on a
 // signal (preemption, time limit) and is resumable: requeue with --resume.
@@ -30,5 +30,6 @@ int command_slurm(const std::vector<std::string>& args);
 int command_audit(const std::vector<std::string>& args);
 int command_export(const std::vector<std::string>& args);
 int command_compare(const std::vector<std::string>& args);
+int command_keys(const std::vector<std::string>& args);
 
 }  // namespace vaesweep::app

@@ -37,6 +37,7 @@ const char* kUsage =
     "  merge     join results files of one study (the slices of a job array, run --slice I/N) into one\n"
     "  slurm     render a Slurm job script for a study (one MPI job, or a job array of slices + a merge)\n"
     "  audit     which columns of a table (or a study's data), alone, predict a label set: confounds\n"
+    "  keys      every key a study file may set: type, default, valid values, meaning (docs/study-file.md)\n"
     "\n"
     "  vaesweep <command> --help   options of a command\n"
     "  vaesweep --version          version and git commit\n";
@@ -102,6 +103,7 @@ int main(int argc, char** argv) {
     if (command == "audit") return command_audit(args);
     if (command == "export") return command_export(args);
     if (command == "compare") return command_compare(args);
+    if (command == "keys") return command_keys(args);
     std::cerr << "vaesweep: unknown command \"" << command << "\"; the commands are: synth, features, run, status, rank, cluster, score, encode, merge, slurm, audit\n";
     return kExitUsage;
   } catch (const boost::program_options::error& e) {

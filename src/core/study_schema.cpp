@@ -32,7 +32,8 @@ std::vector<KeySpec> make_keys() {
       {"data.source", T::string, "synthetic", {"synthetic", "audio", "table"}, -inf, inf,
        "synthetic corpus, audio files (a folder or a manifest CSV), or a feature table (CSV)"},
       {"data.path", T::string, "", {}, -inf, inf,
-       "audio folder, manifest CSV or feature table CSV, relative to the study file"},
+       "audio folder, manifest CSV or feature table CSV: relative to the study file, absolute, or "
+       "\"{data_root}/...\" under the data root"},
       {"data.labels", T::string_list, strings({"genre", "language"}), {}, -inf, inf,
        "label columns (never features)"},
       {"data.require_labels", T::boolean, false, {}, -inf, inf,
@@ -96,7 +97,8 @@ std::vector<KeySpec> make_keys() {
       {"text.source", T::string, "lyrics", {"lyrics", "embeddings"}, -inf, inf,
        "lyrics embedded by the built-in hashed character n-gram TF-IDF embedder, or precomputed embeddings", true},
       {"text.path", T::string, "", {}, -inf, inf,
-       "lyrics CSV, or embeddings (.csv, .h5, .npy), relative to the study file; empty: the lyrics column of "
+       "lyrics CSV, or embeddings (.csv, .h5, .npy): relative to the study file, absolute, or under "
+       "\"{data_root}\"; empty: the lyrics column of "
        "the data's own manifest (synthetic corpus, audio manifest)", true},
       {"text.column", T::string, "lyrics", {}, -inf, inf, "lyrics: the text column", true},
       {"text.id_column", T::string, "", {}, -inf, inf,
