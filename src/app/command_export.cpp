@@ -50,13 +50,7 @@ int command_export(const std::vector<std::string>& args) {
     report::export_table(results, request, writer);
     return kExitOk;
   }
-  // A regular file or nothing, and not the results file itself.
-  const std::string kind = kind_of_non_regular(out);
-  if (!kind.empty() && kind != "nothing")
-    throw UserError(out + ": --out must name a file to write; this is " + kind + " (nothing was written)");
-  std::error_code ec;
-  if (std::filesystem::equivalent(out, results, ec))
-    throw UserError(out + ": --out is the results file itself; choose another file (nothing was written)");
+  refuse_unsafe_output(out, "a file to write", {{results, "the results file itself"}});
   refuse_existing_output(out, overwrite);
   std::size_t rows = 0;
   write_atomically(out, [&](const std::filesystem::path& tmp) {

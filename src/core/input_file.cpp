@@ -28,4 +28,17 @@ void require_regular_file(const std::filesystem::path& file, const std::string& 
   throw UserError(file.string() + ": cannot open " + what + ": it is " + kind + ", not a regular file");
 }
 
+void refuse_unsafe_output(const std::filesystem::path& out, const std::string& noun,
+                          const std::vector<NamedInput>& inputs) {
+  const std::string kind = kind_of_non_regular(out);
+  if (!kind.empty() && kind != "nothing")
+    throw UserError(out.string() + ": --out must name " + noun + "; this is " + kind + " (nothing was written)");
+  for (const NamedInput& input : inputs) {
+    std::error_code ec;
+    if (!input.path.empty() && std::filesystem::equivalent(out, input.path, ec))
+      throw UserError(out.string() + ": --out is " + input.what + "; choose another " + noun.substr(noun.find(' ') + 1) +
+                      " (nothing was written)");
+  }
+}
+
 }  // namespace vaesweep

@@ -7,6 +7,7 @@
 
 #include "core/atomic_write.hpp"
 #include "core/error.hpp"
+#include "core/input_file.hpp"
 #include "core/strings.hpp"
 #include "core/version.hpp"
 #include "data/hdf5_file.hpp"
@@ -227,11 +228,9 @@ std::string joined_values(const std::vector<Part>& parts, const std::string& nam
 MergeSummary merge_parts(const MergeOptions& options) {
   if (options.parts.empty()) throw UserError("merge: no results files to merge");
   refuse_existing_output(options.out, options.overwrite, "the merged results file");
-  std::error_code ec;
-  for (const auto& path : options.parts)
-    if (fs::equivalent(path, options.out, ec))
-      throw UserError(options.out.string() + ": the output is one of the parts; write the merge to another --out "
-                      "(nothing was written)");
+  std::vector<NamedInput> inputs;
+  for (const auto& path : options.parts) inputs.push_back({path, "one of the parts (" + path.string() + ")"});
+  refuse_unsafe_output(options.out, "a results file", inputs);
 
   std::vector<Part> parts;
   for (const auto& path : options.parts) parts.push_back(read_part(path));

@@ -138,23 +138,6 @@ void refuse_other_slice(const RunOptions& options, const PriorWork& prior, const
   }
 }
 
-// --out must be absent or a regular file (a device or a FIFO would swallow the results), and none
-// of the study's own inputs (the study file, its data, its lyrics table).
-void refuse_unsafe_output(const fs::path& out, const Study& study) {
-  const std::string kind = kind_of_non_regular(out);
-  if (!kind.empty() && kind != "nothing")
-    throw UserError(out.string() + ": --out must name a results file; this is " + kind + " (nothing was written)");
-  const std::vector<std::pair<fs::path, std::string>> inputs = {
-      {study.file, "the study file itself"},
-      {data_spec(study.settings, study.file, study.data_root).path, "the study's data (data.path)"},
-      {text_spec(study.settings, study.file, study.data_root).path, "the study's lyrics table (text.path)"}};
-  for (const auto& [input, what] : inputs) {
-    std::error_code ec;
-    if (!input.empty() && fs::equivalent(out, input, ec))
-      throw UserError(out.string() + ": --out is " + what + "; choose another results file (nothing was written)");
-  }
-}
-
 // The root's checks and plan: which units this run does. UserError leaves everything as it was.
 SchedulePlan plan_run(const RunOptions& options, const Study& study, const Grid& grid, const HashIndex& index,
                       int ranks, const std::string& auto_engine, bool gpu, bool& has_shards,
@@ -439,7 +422,11 @@ RunSummary run_sweep(const RunOptions& options, const MpiSession& mpi) {
     try {
       const fs::path folder = options.out.has_parent_path() ? options.out.parent_path() : fs::path(".");
       if (!fs::is_directory(folder)) throw UserError(options.out.string() + ": the folder " + folder.string() + " does not exist");
-      refuse_unsafe_output(options.out, study);
+      refuse_unsafe_output(options.out, "a results file",
+                           {{study.file, "the study file itself"},
+                            {data_spec(study.settings, study.file, study.data_root).path, "the study's data (data.path)"},
+                            {text_spec(study.settings, study.file, study.data_root).path,
+                             "the study's lyrics table (text.path)"}});
       lock.emplace(options.out);
       std::size_t failed_before = 0;
       index = index_grid(grid);

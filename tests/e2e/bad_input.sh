@@ -11,7 +11,7 @@ expect_failure "unknown key" 1 "unknown.toml:3: model.latnt_dim.*did you mean \"
 printf '[model]\nkind = "gan"\n' > choice.toml
 expect_failure "unknown choice" 1 "choice.toml:2: model.kind.*valid names are: vae, conv_vae, cvae, ae, pca" -- "$V" run choice.toml --out a.h5
 printf '[data]\nsource = "table"\npath = "missing.csv"\n' > missing.toml
-expect_failure "missing data file" 1 "missing.csv.*cannot open" -- "$V" run missing.toml --out a.h5
+expect_failure "missing data file" 1 "data.path = \"missing.csv\": missing.csv does not exist" -- "$V" run missing.toml --out a.h5
 expect_failure "missing study" 1 "nope.toml.*cannot open" -- "$V" run nope.toml --out a.h5
 expect_failure "k < 2" 1 "cluster.k.*expected a value in \[2," -- "$V" run base.toml --set cluster.k=1 --out a.h5
 printf 'f1,f2,label\n1,2,a\n3,4,b\n5,6,a\n' > small.csv

@@ -76,6 +76,10 @@ expect_failure "a missing part" 1 "nope.h5" -- "$VAESWEEP" merge slice0.h5 nope.
 [ ! -e bad.h5 ] && ! ls bad.h5.tmp-* >/dev/null 2>&1 && pass "no refused merge left a file" || fail "a refused merge wrote $(ls bad.h5*)"
 expect_failure "an existing output without --overwrite" 1 "merged.h5: the merged results file already exists" -- \
   "$VAESWEEP" merge slice0.h5 --out merged.h5
+expect_failure "the output is one of the parts" 1 "slice2.h5: --out is one of the parts \(slice2.h5\)" -- \
+  "$VAESWEEP" merge slice0.h5 slice2.h5 --out slice2.h5 --overwrite
+expect_failure "the output is a device" 1 "/dev/null: --out must name a results file; this is a character device" -- \
+  "$VAESWEEP" merge slice0.h5 --out /dev/null --overwrite
 
 # A missing slice: the merged file is written, says complete = 0, and the exit status says so.
 expect_failure "a missing slice" 3 "missing slices: 1/3" -- "$VAESWEEP" merge slice0.h5 slice2.h5 --out partial.h5
