@@ -24,6 +24,8 @@
 //                    metrics::* of the latent space and pred's partition
 //   external         metrics::external_scores(truth, pred): ARI, NMI, AMI, purity,
 //                    homogeneity, completeness, V-measure, Fowlkes-Mallows in one pass
+//   knn              cluster::exact_knn(latent, 15): UMAP's k-NN graph with its default
+//                    n_neighbors (the sample itself and its 14 nearest others)
 //   trustworthiness  metrics::trustworthiness(latent, its first 2 columns, 15 neighbours): a
 //                    16-D space against a 2-D projection of it, as the unit runner scores a
 //                    UMAP projection of its latent space
@@ -57,6 +59,7 @@
 #include "cluster/kmeans.hpp"
 #include "cluster/pca.hpp"
 #include "cluster/spectral.hpp"
+#include "cluster/umap.hpp"
 #include "data/csv.hpp"
 #include "data/feature_table.hpp"
 #include "metrics/external.hpp"
@@ -82,7 +85,7 @@ struct Options {
 [[noreturn]] void usage(const std::string& problem) {
   std::fprintf(stderr,
                "bench_stages: %s\nusage: bench_stages --dir DIR --n N --stage standardise|vae|pca|kmeans|ward|dbscan|"
-               "spectral|silhouette|calinski_harabasz|davies_bouldin|external|trustworthiness [--epochs 10] "
+               "spectral|knn|silhouette|calinski_harabasz|davies_bouldin|external|trustworthiness [--epochs 10] "
                "[--engine batched|torch] [--min-seconds 0.5]\n",
                problem.c_str());
   std::exit(2);
@@ -214,6 +217,8 @@ int main(int argc, char** argv) {
       call = [&] { return metrics::external_scores(truth, pred).nmi; };
     } else if (o.stage == "trustworthiness") {
       call = [&] { return metrics::trustworthiness(Z, Z2, 15); };
+    } else if (o.stage == "knn") {
+      call = [&] { return cluster::exact_knn(Z, 15).distances.sum(); };
     } else {
       usage("unknown stage " + o.stage);
     }

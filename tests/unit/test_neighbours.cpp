@@ -11,6 +11,7 @@
 #include <random>
 #include <vector>
 
+#include "cluster/dbscan.hpp"
 #include "core/error.hpp"
 #include "neighbours/exact_knn.hpp"
 #include "test_csv_util.hpp"
@@ -104,6 +105,21 @@ TEST(Neighbours, MatchesTheDefinitionFarFromTheOrigin) {
         ASSERT_EQ(nn.at(i, r), all[static_cast<std::size_t>(r)].second) << m << " " << i << " " << r;
         ASSERT_EQ(nn.sq_at(i, r), all[static_cast<std::size_t>(r)].first);
       }
+    }
+  }
+}
+
+TEST(Neighbours, DbscanBallTreeKDistancesAreTheSameNumbers) {
+  // DBSCAN keeps its ball tree (it serves the k-distances and the clustering on one tree), but
+  // its distances are this module's: the k-th distance (the sample itself counting as the
+  // first, as sklearn's kneighbors(X)) is the (k - 1)-th nearest other's, bit for bit.
+  for (const char* file : {"nb_X_blobs.csv", "nb_X_grid.csv"}) {
+    const Eigen::MatrixXd X = vt::read_matrix(file);
+    for (int k : {2, 5, 11}) {
+      const std::vector<double> kd = vaesweep::cluster::k_distances(X, k);
+      const vn::Neighbours nn = vn::nearest_others(X, k - 1);
+      for (Eigen::Index i = 0; i < X.rows(); ++i)
+        ASSERT_EQ(kd[static_cast<std::size_t>(i)], std::sqrt(nn.sq_at(i, k - 2))) << file << " k " << k << " row " << i;
     }
   }
 }
