@@ -1,5 +1,7 @@
 #include "sweep/partition.hpp"
 
+#include <optional>
+
 #include "sweep/unit_runner.hpp"
 
 namespace vaesweep::sweep {
@@ -30,8 +32,7 @@ std::vector<int> evaluated_ks(ClusterMethod method, const std::vector<int>& ks) 
 }
 
 Partition Partitioner::run(ClusterMethod method, int k) {
-  cluster::Clustering fit = clusterer_.fit(method, k, clustering_seed(seed_, to_string(method), k));
-  return {std::move(fit.labels), fit.inertia, fit.noise_fraction};
+  return clusterer_.fit(method, k, clustering_seed(seed_, to_string(method), k));
 }
 
 }  // namespace vaesweep::sweep

@@ -4,7 +4,6 @@
 // space and cuts it at every k); DBSCAN does not take a k and runs once.
 #include <Eigen/Dense>
 #include <cstdint>
-#include <optional>
 #include <vector>
 
 #include "cluster/fit.hpp"
@@ -12,11 +11,9 @@
 
 namespace vaesweep::sweep {
 
-struct Partition {
-  std::vector<int> labels;  // per row; -1 is DBSCAN noise
-  double inertia;           // k-means only, else NaN
-  double noise_fraction = 0;
-};
+// Labels (-1: DBSCAN noise), k-means inertia (else NaN), DBSCAN noise fraction, as the front
+// door reports them.
+using Partition = cluster::Clustering;
 
 class Partitioner {
  public:
