@@ -156,7 +156,8 @@ int command_cluster(const std::vector<std::string>& args) {
   refuse_existing_output(out, overwrite);
   if (!embedding_out.empty()) refuse_existing_output(embedding_out, overwrite);
   // Choices are validated before the data is read: a typo fails fast. Ranges (k, n_init,
-  // min_samples, n_neighbors, components) are checked by cluster::fit and the algorithms.
+  // min_samples, n_neighbors, components) are the algorithms' to check: through
+  // cluster::check_params once the rows are counted, and again in cluster::fit.
   cluster::ClusteringParams params;
   params.kmeans.n_init = n_init;
   params.agglomerative.linkage = cluster::parse_linkage(linkage_name);
@@ -173,6 +174,11 @@ int command_cluster(const std::vector<std::string>& args) {
   read_cluster_input(in, exclude, table);
   if (vm.count("standardize")) data::standardize(table.X);
   const auto n = static_cast<long>(table.rows());
+  try {
+    cluster::check_params(method, params, k, n);  // before a UMAP projection is spent on them
+  } catch (const UserError& e) {
+    throw UserError(in + ": " + e.what());
+  }
 
   Eigen::MatrixXd projected;
   const Eigen::MatrixXd* X = &table.X;

@@ -61,6 +61,9 @@ struct DbscanResult {
 // else all noise (sklearn's result for any eps). The result depends only on (X, params).
 DbscanResult dbscan(const Eigen::MatrixXd& X, const DbscanParams& params);
 
+// The parameter ranges dbscan() checks, without the data (vaesweep::UserError as dbscan()).
+void check_params(const DbscanParams& params);
+
 // For every sample, the distance to its k-th nearest sample, the sample itself counting as the
 // first (distance 0), as sklearn's NearestNeighbors(n_neighbors=k).fit(X).kneighbors(X)
 // reports in its last column. Computed on the ball tree above, not by neighbours::nearest_others

@@ -59,6 +59,11 @@ class Clusterer {
   std::optional<Dendrogram> tree_;
 };
 
+// The ranges fit() checks for `method` on n rows, without the data: the front door's k rule and
+// the algorithm's own check_params. Lets a caller fail before expensive work that precedes the
+// clustering (a UMAP projection); fit() checks again, so calling it is optional.
+void check_params(Method method, const ClusteringParams& params, int k, Eigen::Index n);
+
 // One clustering of X: Clusterer(X, params).fit(method, k, seed).
 Clustering fit(Method method, const Eigen::MatrixXd& X, const ClusteringParams& params, int k, std::uint64_t seed);
 

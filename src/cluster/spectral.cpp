@@ -33,6 +33,19 @@ void validate(const Eigen::MatrixXd& X, const SpectralParams& p) {
   const Index n = X.rows();
   if (n < 1) throw UserError("spectral: X has 0 samples; expected at least 1");
   if (X.cols() < 1) throw UserError("spectral: X has 0 features; expected at least 1");
+  check_params(p, n);
+  if (!X.allFinite()) {
+    for (Index j = 0; j < X.cols(); ++j)
+      for (Index i = 0; i < n; ++i)
+        if (!std::isfinite(X(i, j)))
+          throw UserError("spectral: X(" + std::to_string(i) + ", " + std::to_string(j) + ") = " +
+                          std::to_string(X(i, j)) + "; expected finite values");
+  }
+}
+
+}  // namespace
+
+void check_params(const SpectralParams& p, Eigen::Index n) {
   if (p.k < 1 || p.k > n)
     throw UserError("spectral: k = " + std::to_string(p.k) + "; expected 1 <= k <= n_samples = " +
                     std::to_string(n));
@@ -51,14 +64,9 @@ void validate(const Eigen::MatrixXd& X, const SpectralParams& p) {
   if (!(p.eigen_tol > 0.0) || !std::isfinite(p.eigen_tol))
     throw UserError("spectral: eigen_tol = " + std::to_string(p.eigen_tol) + "; expected a finite value > 0");
   if (p.n_init < 1) throw UserError("spectral: n_init = " + std::to_string(p.n_init) + "; expected >= 1");
-  if (!X.allFinite()) {
-    for (Index j = 0; j < X.cols(); ++j)
-      for (Index i = 0; i < n; ++i)
-        if (!std::isfinite(X(i, j)))
-          throw UserError("spectral: X(" + std::to_string(i) + ", " + std::to_string(j) + ") = " +
-                          std::to_string(X(i, j)) + "; expected finite values");
-  }
 }
+
+namespace {
 
 // The normalised affinity M = D^-1/2 A D^-1/2 (self-loops excluded), sparse or dense, with the
 // degrees of A.

@@ -97,4 +97,8 @@ struct SpectralResult {
 // as good as any other there; sklearn returns an arbitrary one.)
 SpectralResult spectral_clustering(const Eigen::MatrixXd& X, const SpectralParams& params);
 
+// The parameter ranges spectral_clustering() checks, for n samples, without the data
+// (vaesweep::UserError as spectral_clustering()).
+void check_params(const SpectralParams& params, Eigen::Index n);
+
 }  // namespace vaesweep::cluster

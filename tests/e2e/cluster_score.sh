@@ -250,6 +250,8 @@ expect_failure "bad eps" 1 "X.csv: dbscan: eps = 0.*expected a finite value > 0"
 expect_failure "eps not a number" 1 "--eps: expected a number or auto, got \"wide\"" -- "$V" cluster --method dbscan --eps wide --in X.csv --out a.csv
 expect_failure "n-neighbors >= n" 1 "X.csv: spectral: n_neighbors = 400; expected 2 <= n_neighbors < n_samples = 400" -- \
   "$V" cluster --method spectral --k 3 --n-neighbors 400 --in X.csv --out a.csv
+expect_failure "range checked before the projection" 1 "X.csv: dbscan: min_samples = 0; expected >= 1" -- \
+  "$V" cluster --method dbscan --min-samples 0 --projection umap --in X.csv --out a.csv
 expect_failure "non-numeric column" 1 "truth.csv:2: column \"label\".*--exclude" -- "$V" cluster --method kmeans --k 2 --in truth.csv --out a.csv
 before=$(sha256sum vs_kmeans.csv)
 expect_failure "existing output" 1 "vs_kmeans.csv: already exists.*--overwrite" -- \

@@ -85,4 +85,17 @@ TEST(ClusterFit, RangesAreCheckedOnce) {
   vc::ClusteringParams bad;
   bad.dbscan.min_samples = 0;
   EXPECT_THROW(vc::fit(vc::Method::dbscan, X, bad, 0, 0), vaesweep::UserError);
+  // The same checks without the data (a caller about to spend a UMAP projection first).
+  EXPECT_THROW(vc::check_params(vc::Method::dbscan, bad, 0, 300), vaesweep::UserError);
+  EXPECT_NO_THROW(vc::check_params(vc::Method::dbscan, params, 0, 300));
+  EXPECT_THROW(vc::check_params(vc::Method::kmeans, params, 1, 300), vaesweep::UserError);
+  EXPECT_THROW(vc::check_params(vc::Method::gmm, params, 301, 300), vaesweep::UserError);
+  EXPECT_THROW(vc::check_params(vc::Method::agglomerative, params, 301, 300), vaesweep::UserError);
+  EXPECT_NO_THROW(vc::check_params(vc::Method::agglomerative, params, 300, 300));
+  vc::ClusteringParams wide = params;
+  wide.spectral.n_neighbors = 300;  // the point itself counts: at most n - 1
+  EXPECT_THROW(vc::check_params(vc::Method::spectral, wide, 4, 300), vaesweep::UserError);
+  EXPECT_NO_THROW(vc::check_params(vc::Method::spectral, wide, 4, 301));
+  wide.kmeans.n_init = 0;
+  EXPECT_THROW(vc::check_params(vc::Method::kmeans, wide, 4, 300), vaesweep::UserError);
 }
