@@ -208,7 +208,9 @@ int command_cluster(const std::vector<std::string>& args) {
   std::string detail;
   switch (method) {
     case Method::kmeans: detail = k_text + ", inertia " + number_text(fit.inertia); break;
-    case Method::agglomerative: detail = k_text + ", " + cluster::linkage_name(params.agglomerative.linkage) + " linkage"; break;
+    case Method::agglomerative:
+      detail = k_text + ", " + cluster::linkage_name(params.agglomerative.linkage) + " linkage";
+      break;
     case Method::dbscan:
       detail = "eps " + (params.dbscan.eps ? number_text(*params.dbscan.eps) : std::string("auto")) +
                ", min_samples " + std::to_string(min_samples);

@@ -33,8 +33,8 @@ void validate(const Eigen::MatrixXd& X, int m, const char* who) {
   const Index n = X.rows();
   if (n < 1) throw UserError(std::string(who) + ": X has 0 samples; expected at least 1");
   if (m < 0 || m >= n)
-    throw UserError(std::string(who) + ": " + std::to_string(m) + " neighbours besides the sample itself; expected 0 <= m < n_samples = " +
-                    std::to_string(n));
+    throw UserError(std::string(who) + ": " + std::to_string(m) +
+                    " neighbours besides the sample itself; expected 0 <= m < n_samples = " + std::to_string(n));
   if (!X.allFinite())
     for (Index j = 0; j < X.cols(); ++j)
       for (Index i = 0; i < n; ++i)

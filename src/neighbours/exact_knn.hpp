@@ -22,6 +22,7 @@
 // the exact one for the numbers above. Time O(n^2 d), memory O(n d + n m) (a block of n x 512
 // floats at most, ~16 MB).
 #include <Eigen/Dense>
+#include <cstddef>
 #include <vector>
 
 namespace vaesweep::neighbours {
@@ -32,9 +33,10 @@ struct Neighbours {
   std::vector<int> index;           // n * m sample indices
   std::vector<double> sq_distance;  // n * m squared distances (the numbers described above)
 
-  int at(Eigen::Index i, int r) const { return index[static_cast<std::size_t>(i) * static_cast<std::size_t>(m) + static_cast<std::size_t>(r)]; }
-  double sq_at(Eigen::Index i, int r) const {
-    return sq_distance[static_cast<std::size_t>(i) * static_cast<std::size_t>(m) + static_cast<std::size_t>(r)];
+  int at(Eigen::Index i, int r) const { return index[slot(i, r)]; }
+  double sq_at(Eigen::Index i, int r) const { return sq_distance[slot(i, r)]; }
+  std::size_t slot(Eigen::Index i, int r) const {
+    return static_cast<std::size_t>(i) * static_cast<std::size_t>(m) + static_cast<std::size_t>(r);
   }
 };
 
