@@ -24,6 +24,8 @@
 //                    metrics::* of the latent space and pred's partition
 //   external         metrics::external_scores(truth, pred): ARI, NMI, AMI, purity,
 //                    homogeneity, completeness, V-measure, Fowlkes-Mallows in one pass
+//   knn              cluster::exact_knn(latent, 15): UMAP's k-NN graph with its default
+//                    n_neighbors (the sample itself and its 14 nearest others)
 //   trustworthiness  metrics::trustworthiness(latent, its first 2 columns, 15 neighbours): a
 //                    16-D space against a 2-D projection of it, as the unit runner scores a
 //                    UMAP projection of its latent space
@@ -60,6 +62,7 @@
 #include "cluster/kmeans.hpp"
 #include "cluster/pca.hpp"
 #include "cluster/spectral.hpp"
+#include "cluster/umap.hpp"
 #include "data/csv.hpp"
 #include "data/feature_table.hpp"
 #include "metrics/external.hpp"
@@ -84,7 +87,7 @@ struct Options {
 
 Options parse(int argc, char** argv) {
   bench::Args args(argc, argv,
-                   "--dir DIR --n N --stage standardise|vae|pca|kmeans|ward|dbscan|spectral|silhouette|"
+                   "--dir DIR --n N --stage standardise|vae|pca|kmeans|ward|dbscan|spectral|knn|silhouette|"
                    "calinski_harabasz|davies_bouldin|external|trustworthiness [--epochs 10] "
                    "[--engine batched|torch] [--min-seconds 0.5]");
   Options o;
@@ -97,8 +100,8 @@ Options parse(int argc, char** argv) {
   args.finish();
   if (o.dir.empty() || o.n <= 0 || o.stage.empty()) args.fail("--dir, --n and --stage are required");
   if (o.epochs < 1) args.fail("--epochs must be >= 1");
-  if (!std::set<std::string>{"standardise", "vae", "pca", "kmeans", "ward", "dbscan", "spectral", "silhouette",
-                             "calinski_harabasz", "davies_bouldin", "external", "trustworthiness"}
+  if (!std::set<std::string>{"standardise", "vae", "pca", "kmeans", "ward", "dbscan", "spectral", "knn",
+                             "silhouette", "calinski_harabasz", "davies_bouldin", "external", "trustworthiness"}
            .count(o.stage))
     args.fail("unknown stage " + o.stage);
   if (o.engine != "batched" && o.engine != "torch") args.fail("--engine must be batched or torch, got " + o.engine);
@@ -209,6 +212,8 @@ int main(int argc, char** argv) {
       call = [&] { return metrics::external_scores(truth, pred).nmi; };
     } else if (o.stage == "trustworthiness") {
       call = [&] { return metrics::trustworthiness(Z, Z2, 15); };
+    } else if (o.stage == "knn") {
+      call = [&] { return cluster::exact_knn(Z, 15).distances.sum(); };
     } else {
       throw std::logic_error("unhandled stage " + o.stage);  // parse() lists the valid ones
     }

@@ -23,11 +23,7 @@
 #include "app/cluster_io.hpp"
 #include "app/commands.hpp"
 #include "app/options.hpp"
-#include "cluster/agglomerative.hpp"
-#include "cluster/dbscan.hpp"
-#include "cluster/gmm.hpp"
-#include "cluster/kmeans.hpp"
-#include "cluster/spectral.hpp"
+#include "cluster/fit.hpp"
 #include "cluster/umap.hpp"
 #include "core/atomic_write.hpp"
 #include "core/csv_field.hpp"
@@ -41,17 +37,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-enum class Method { kmeans, agglomerative, dbscan, spectral, gmm };
-
-Method parse_method(const std::string& name) {
-  if (name == "kmeans") return Method::kmeans;
-  if (name == "agglomerative") return Method::agglomerative;
-  if (name == "dbscan") return Method::dbscan;
-  if (name == "spectral") return Method::spectral;
-  if (name == "gmm") return Method::gmm;
-  throw UserError("--method: unknown method \"" + name +
-                  "\"; valid methods are: kmeans, agglomerative, dbscan, spectral, gmm");
-}
+using cluster::Method;
 
 enum class Projection { none, umap };
 
@@ -61,12 +47,12 @@ Projection parse_projection(const std::string& name) {
   throw UserError("--projection: unknown projection \"" + name + "\"; valid projections are: none, umap");
 }
 
-double parse_positive(const std::string& flag, const std::string& text) {
+// A number as text (its range is the algorithm's to check).
+double parse_number(const std::string& flag, const std::string& text) {
   const char* begin = text.c_str();
   char* end = nullptr;
   const double v = std::strtod(begin, &end);
-  if (end == begin || *end != '\0' || !std::isfinite(v) || v <= 0)
-    throw UserError(flag + ": expected a positive number or auto, got \"" + text + "\"");
+  if (end == begin || *end != '\0') throw UserError(flag + ": expected a number or auto, got \"" + text + "\"");
   return v;
 }
 
@@ -91,7 +77,7 @@ void check_flags(const po::variables_map& vm, Method method, const std::string& 
   for (const auto& use : uses)
     if (vm.count(use.flag) && !use.methods.count(method))
       throw UserError(std::string("--") + use.flag + " does not apply to --method " + method_name);
-  if (vm.count("k") == 0 && method != Method::dbscan)
+  if (vm.count("k") == 0 && cluster::takes_k(method))
     throw UserError("--method " + method_name + " needs --k (the number of clusters)");
   if (vm.count("components") && !vm.count("projection"))
     throw UserError("--components applies only with --projection umap");
@@ -158,35 +144,41 @@ int command_cluster(const std::vector<std::string>& args) {
       "n_neighbors 10, full covariance), except spectral's affinity: nearest_neighbors (rbf is n x n).";
   if (!parse_options(usage, args, options, positional, vm)) return kExitOk;
 
-  const Method method = parse_method(method_name);
+  Method method;
+  try {
+    method = cluster::parse_method(method_name);
+  } catch (const UserError& e) {
+    throw UserError(std::string("--method: ") + e.what());
+  }
   const Projection projection = parse_projection(projection_name);
   check_flags(vm, method, method_name);
   const bool overwrite = vm.count("overwrite") > 0;
   refuse_existing_output(out, overwrite);
   if (!embedding_out.empty()) refuse_existing_output(embedding_out, overwrite);
-  // Choices are validated before the data is read: a typo fails fast.
-  const cluster::Linkage linkage = cluster::parse_linkage(linkage_name);
-  const cluster::SpectralAffinity affinity = cluster::parse_spectral_affinity(affinity_name);
-  const cluster::CovarianceType covariance = cluster::parse_covariance_type(covariance_name);
-  std::optional<double> eps = 0.5;
-  if (vm.count("eps") && eps_text == "auto") eps = std::nullopt;
-  else if (vm.count("eps")) eps = parse_positive("--eps", eps_text);
-  if (method != Method::dbscan && k < 2) throw UserError("--k " + std::to_string(k) + ": expected at least 2 clusters");
-  if (min_samples < 1) throw UserError("--min-samples " + std::to_string(min_samples) + ": expected at least 1");
-  if (n_init < 1) throw UserError("--n-init " + std::to_string(n_init) + ": expected at least 1");
-  if (projection == Projection::umap && components < 1)
-    throw UserError("--components " + std::to_string(components) + ": expected at least 1");
+  // Choices are validated before the data is read: a typo fails fast. Ranges (k, n_init,
+  // min_samples, n_neighbors, components) are the algorithms' to check: through
+  // cluster::check_params once the rows are counted, and again in cluster::fit.
+  cluster::ClusteringParams params;
+  params.kmeans.n_init = n_init;
+  params.agglomerative.linkage = cluster::parse_linkage(linkage_name);
+  params.dbscan.min_samples = min_samples;
+  if (vm.count("eps") && eps_text == "auto") params.dbscan.eps = std::nullopt;
+  else if (vm.count("eps")) params.dbscan.eps = parse_number("--eps", eps_text);
+  params.spectral.affinity = cluster::parse_spectral_affinity(affinity_name);
+  params.spectral.n_neighbors = n_neighbors;
+  params.spectral.gamma = gamma;
+  params.spectral.n_init = n_init;
+  params.gmm.covariance_type = cluster::parse_covariance_type(covariance_name);
 
   data::FeatureTable table;
   read_cluster_input(in, exclude, table);
   if (vm.count("standardize")) data::standardize(table.X);
   const auto n = static_cast<long>(table.rows());
-  if (method != Method::dbscan && k > n)
-    throw UserError("--k " + std::to_string(k) + ": " + in + " has only " + std::to_string(n) + " rows");
-  if (method == Method::spectral && affinity == cluster::SpectralAffinity::nearest_neighbors &&
-      (n_neighbors < 2 || n_neighbors >= n))
-    throw UserError("--n-neighbors " + std::to_string(n_neighbors) + ": expected a value in [2, " +
-                    std::to_string(n - 1) + "] for the " + std::to_string(n) + " rows of " + in);
+  try {
+    cluster::check_params(method, params, k, n);  // before a UMAP projection is spent on them
+  } catch (const UserError& e) {
+    throw UserError(in + ": " + e.what());
+  }
 
   Eigen::MatrixXd projected;
   const Eigen::MatrixXd* X = &table.X;
@@ -195,66 +187,39 @@ int command_cluster(const std::vector<std::string>& args) {
     cluster::UmapParams p;
     p.n_components = components;
     p.seed = seed;
-    projected = cluster::umap(table.X, p).embedding;
+    try {
+      projected = cluster::umap(table.X, p).embedding;
+    } catch (const UserError& e) {
+      throw UserError(in + ": " + e.what());
+    }
     X = &projected;
     space = "a " + std::to_string(components) + "-D UMAP projection of " + space;
     if (!embedding_out.empty()) write_file_atomically(embedding_out, overwrite, embedding_csv(table.ids, projected));
   }
 
-  std::vector<int> labels;
+  cluster::Clustering fit;
+  try {
+    fit = cluster::fit(method, *X, params, k, seed);
+  } catch (const UserError& e) {
+    throw UserError(in + ": " + e.what());  // which input the range was checked against
+  }
+  const std::vector<int>& labels = fit.labels;
+  const std::string k_text = "k=" + std::to_string(k);
   std::string detail;
-  double eps_used = 0;
   switch (method) {
-    case Method::kmeans: {
-      cluster::KMeansParams p;
-      p.k = k;
-      p.n_init = n_init;
-      p.seed = seed;
-      const auto r = cluster::kmeans(*X, p);
-      labels = r.labels;
-      detail = "k=" + std::to_string(k) + ", inertia " + number_text(r.inertia);
+    case Method::kmeans: detail = k_text + ", inertia " + number_text(fit.inertia); break;
+    case Method::agglomerative:
+      detail = k_text + ", " + cluster::linkage_name(params.agglomerative.linkage) + " linkage";
       break;
-    }
-    case Method::agglomerative: {
-      cluster::AgglomerativeParams p;
-      p.linkage = linkage;
-      labels = cluster::cut(cluster::agglomerative(*X, p), k);
-      detail = "k=" + std::to_string(k) + ", " + cluster::linkage_name(linkage) + " linkage";
+    case Method::dbscan:
+      detail = "eps " + (params.dbscan.eps ? number_text(*params.dbscan.eps) : std::string("auto")) +
+               ", min_samples " + std::to_string(min_samples);
       break;
-    }
-    case Method::dbscan: {
-      cluster::DbscanParams p;
-      p.eps = eps;
-      p.min_samples = min_samples;
-      const auto r = cluster::dbscan(*X, p);
-      labels = r.labels;
-      eps_used = r.eps;
-      detail = "eps " + (eps ? number_text(*eps) : std::string("auto")) + ", min_samples " + std::to_string(min_samples);
+    case Method::spectral: detail = k_text + ", " + affinity_name + " affinity"; break;
+    case Method::gmm:
+      detail = k_text + ", " + covariance_name + " covariance" +
+               (fit.converged ? "" : ", EM did not converge in " + std::to_string(fit.n_iter) + " iterations");
       break;
-    }
-    case Method::spectral: {
-      cluster::SpectralParams p;
-      p.k = k;
-      p.affinity = affinity;
-      p.n_neighbors = n_neighbors;
-      p.gamma = gamma;
-      p.n_init = n_init;
-      p.seed = seed;
-      labels = cluster::spectral_clustering(*X, p).labels;
-      detail = "k=" + std::to_string(k) + ", " + affinity_name + " affinity";
-      break;
-    }
-    case Method::gmm: {
-      cluster::GmmParams p;
-      p.k = k;
-      p.covariance_type = covariance;
-      p.seed = seed;
-      const auto r = cluster::gaussian_mixture(*X, p);
-      labels = r.labels;
-      detail = "k=" + std::to_string(k) + ", " + covariance_name + " covariance" +
-               (r.converged ? "" : ", EM did not converge in " + std::to_string(r.n_iter) + " iterations");
-      break;
-    }
   }
 
   std::ostringstream csv;
@@ -272,7 +237,7 @@ int command_cluster(const std::vector<std::string>& args) {
   std::snprintf(fraction, sizeof fraction, "%.4f", labels.empty() ? 0.0 : double(noise) / double(labels.size()));
   std::cout << method_name << " (" << detail << ") on " << n << " rows x " << space << ": " << clusters.size()
             << " clusters, noise fraction " << fraction << " (" << noise << " rows)";
-  if (method == Method::dbscan) std::cout << ", eps used " << number_text(eps_used);
+  if (method == Method::dbscan) std::cout << ", eps used " << number_text(fit.eps);
   std::cout << "; wrote " << out << "\n";
   return kExitOk;
 }

@@ -508,11 +508,15 @@ Dendrogram agglomerative(const Eigen::MatrixXd& X, const AgglomerativeParams& pa
   return label_merges(std::move(raw), n, false);
 }
 
-std::vector<int> cut(const Dendrogram& tree, int k) {
-  const int n = tree.n_samples;
+void check_cut(int k, Eigen::Index n) {
   if (k < 1 || k > n)
     throw UserError("agglomerative cut: k = " + std::to_string(k) + "; expected 1 <= k <= n_samples = " +
                     std::to_string(n));
+}
+
+std::vector<int> cut(const Dendrogram& tree, int k) {
+  const int n = tree.n_samples;
+  check_cut(k, n);
   VAESWEEP_ASSERT(static_cast<int>(tree.merges.size()) == n - 1, "dendrogram needs n - 1 merges");
   std::vector<int> parent(static_cast<std::size_t>(n));
   std::iota(parent.begin(), parent.end(), 0);

@@ -55,5 +55,7 @@ Dendrogram agglomerative(const Eigen::MatrixXd& X, const AgglomerativeParams& pa
 // (sklearn's _hc_cut). Clusters are numbered by their lowest sample index (sample 0 is in
 // cluster 0). k outside [1, n_samples] throws vaesweep::UserError.
 std::vector<int> cut(const Dendrogram& tree, int k);
+// The range cut() checks, for a tree of n samples (vaesweep::UserError as cut()).
+void check_cut(int k, Eigen::Index n);
 
 }  // namespace vaesweep::cluster

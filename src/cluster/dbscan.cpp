@@ -610,12 +610,16 @@ std::vector<double> k_distances(const Eigen::MatrixXd& X, int k) {
   return out;
 }
 
-DbscanResult dbscan(const Eigen::MatrixXd& X, const DbscanParams& params) {
-  validate_X(X, "dbscan");
+void check_params(const DbscanParams& params) {
   if (params.min_samples < 1)
     throw UserError("dbscan: min_samples = " + std::to_string(params.min_samples) + "; expected >= 1");
   if (params.eps && !(std::isfinite(*params.eps) && *params.eps > 0))
     throw UserError("dbscan: eps = " + std::to_string(*params.eps) + "; expected a finite value > 0 (or \"auto\")");
+}
+
+DbscanResult dbscan(const Eigen::MatrixXd& X, const DbscanParams& params) {
+  validate_X(X, "dbscan");
+  check_params(params);
   const BallTree T(X);
   double eps = 0;
   if (params.eps) {

@@ -61,9 +61,15 @@ struct DbscanResult {
 // else all noise (sklearn's result for any eps). The result depends only on (X, params).
 DbscanResult dbscan(const Eigen::MatrixXd& X, const DbscanParams& params);
 
+// The parameter ranges dbscan() checks, without the data (vaesweep::UserError as dbscan()).
+void check_params(const DbscanParams& params);
+
 // For every sample, the distance to its k-th nearest sample, the sample itself counting as the
 // first (distance 0), as sklearn's NearestNeighbors(n_neighbors=k).fit(X).kneighbors(X)
-// reports in its last column. A sample is a DBSCAN core sample for min_samples = k exactly when
+// reports in its last column. Computed on the ball tree above, not by neighbours::nearest_others
+// (the tree pays here: the same tree then serves the clustering), but the numbers are that
+// module's: its (k - 1)-th nearest other's squared distance, square-rooted, bit for bit (the
+// same feature-by-feature sum; tests/unit/test_neighbours.cpp checks it). A sample is a DBSCAN core sample for min_samples = k exactly when
 // this distance is <= eps. Requires 1 <= k <= n (else vaesweep::UserError); same X rules as
 // dbscan().
 std::vector<double> k_distances(const Eigen::MatrixXd& X, int k);

@@ -19,13 +19,7 @@ void validate(const Eigen::MatrixXd& X, const GmmParams& p) {
   const Index n = X.rows();
   if (n < 1) throw UserError("gmm: X has 0 samples; expected at least 1");
   if (X.cols() < 1) throw UserError("gmm: X has 0 features; expected at least 1");
-  if (p.k < 1 || p.k > n)
-    throw UserError("gmm: k = " + std::to_string(p.k) + "; expected 1 <= k <= n_samples = " + std::to_string(n));
-  if (!(p.tol >= 0.0) || !std::isfinite(p.tol))
-    throw UserError("gmm: tol = " + std::to_string(p.tol) + "; expected a finite value >= 0");
-  if (!(p.reg_covar >= 0.0) || !std::isfinite(p.reg_covar))
-    throw UserError("gmm: reg_covar = " + std::to_string(p.reg_covar) + "; expected a finite value >= 0");
-  if (p.max_iter < 0) throw UserError("gmm: max_iter = " + std::to_string(p.max_iter) + "; expected >= 0");
+  check_params(p, n);
   if (!X.allFinite()) {
     for (Index j = 0; j < X.cols(); ++j)
       for (Index i = 0; i < n; ++i)
@@ -34,6 +28,20 @@ void validate(const Eigen::MatrixXd& X, const GmmParams& p) {
                           std::to_string(X(i, j)) + "; expected finite values");
   }
 }
+
+}  // namespace
+
+void check_params(const GmmParams& p, Eigen::Index n) {
+  if (p.k < 1 || p.k > n)
+    throw UserError("gmm: k = " + std::to_string(p.k) + "; expected 1 <= k <= n_samples = " + std::to_string(n));
+  if (!(p.tol >= 0.0) || !std::isfinite(p.tol))
+    throw UserError("gmm: tol = " + std::to_string(p.tol) + "; expected a finite value >= 0");
+  if (!(p.reg_covar >= 0.0) || !std::isfinite(p.reg_covar))
+    throw UserError("gmm: reg_covar = " + std::to_string(p.reg_covar) + "; expected a finite value >= 0");
+  if (p.max_iter < 0) throw UserError("gmm: max_iter = " + std::to_string(p.max_iter) + "; expected >= 0");
+}
+
+namespace {
 
 // Model parameters: covariances are kept as d x d matrices (diagonal ones for "diag"); the
 // precision Cholesky factor is upper triangular (sklearn's precisions_cholesky_), for "diag"

@@ -62,4 +62,8 @@ struct GmmResult {
 // (large, finite) density of that Gaussian at its mean.
 GmmResult gaussian_mixture(const Eigen::MatrixXd& X, const GmmParams& params);
 
+// The parameter ranges gaussian_mixture() checks, for n samples, without the data
+// (vaesweep::UserError as gaussian_mixture()).
+void check_params(const GmmParams& params, Eigen::Index n);
+
 }  // namespace vaesweep::cluster

@@ -21,14 +21,7 @@ using Eigen::Index;
 void validate(const Eigen::MatrixXd& X, const KMeansParams& p) {
   const Index n = X.rows();
   if (X.cols() < 1) throw UserError("kmeans: X has 0 features; expected at least 1");
-  if (p.k < 1 || p.k > n)
-    throw UserError("kmeans: k = " + std::to_string(p.k) + "; expected 1 <= k <= n_samples = " +
-                    std::to_string(n));
-  if (p.n_init < 1) throw UserError("kmeans: n_init = " + std::to_string(p.n_init) + "; expected >= 1");
-  if (p.max_iter < 1)
-    throw UserError("kmeans: max_iter = " + std::to_string(p.max_iter) + "; expected >= 1");
-  if (!(p.tol >= 0.0) || !std::isfinite(p.tol))
-    throw UserError("kmeans: tol = " + std::to_string(p.tol) + "; expected a finite value >= 0");
+  check_params(p, n);
   if (!X.allFinite()) {
     for (Index j = 0; j < X.cols(); ++j)
       for (Index i = 0; i < n; ++i)
@@ -37,6 +30,21 @@ void validate(const Eigen::MatrixXd& X, const KMeansParams& p) {
                           std::to_string(X(i, j)) + "; expected finite values");
   }
 }
+
+}  // namespace
+
+void check_params(const KMeansParams& p, Eigen::Index n) {
+  if (p.k < 1 || p.k > n)
+    throw UserError("kmeans: k = " + std::to_string(p.k) + "; expected 1 <= k <= n_samples = " +
+                    std::to_string(n));
+  if (p.n_init < 1) throw UserError("kmeans: n_init = " + std::to_string(p.n_init) + "; expected >= 1");
+  if (p.max_iter < 1)
+    throw UserError("kmeans: max_iter = " + std::to_string(p.max_iter) + "; expected >= 1");
+  if (!(p.tol >= 0.0) || !std::isfinite(p.tol))
+    throw UserError("kmeans: tol = " + std::to_string(p.tol) + "; expected a finite value >= 0");
+}
+
+namespace {
 
 // out[i] = min(|x_i - c|^2, cap[i]) for samples i in [bs, bs + bn) of X (n x d, column-major:
 // feature t of sample i at X[t * n + i]). Each squared distance is summed over the features in

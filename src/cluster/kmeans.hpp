@@ -45,4 +45,8 @@ struct KMeansResult {
 // this returns quietly and callers count the distinct labels.
 KMeansResult kmeans(const Eigen::MatrixXd& X, const KMeansParams& params);
 
+// The parameter ranges kmeans() checks, for n samples, without the data: lets a caller fail
+// before expensive work that precedes the clustering (vaesweep::UserError as kmeans()).
+void check_params(const KMeansParams& params, Eigen::Index n);
+
 }  // namespace vaesweep::cluster

@@ -16,6 +16,7 @@
 #include "cluster/kmeans.hpp"
 #include "core/error.hpp"
 #include "core/rng.hpp"
+#include "neighbours/exact_knn.hpp"
 
 namespace vaesweep::cluster {
 namespace {
@@ -32,6 +33,19 @@ void validate(const Eigen::MatrixXd& X, const SpectralParams& p) {
   const Index n = X.rows();
   if (n < 1) throw UserError("spectral: X has 0 samples; expected at least 1");
   if (X.cols() < 1) throw UserError("spectral: X has 0 features; expected at least 1");
+  check_params(p, n);
+  if (!X.allFinite()) {
+    for (Index j = 0; j < X.cols(); ++j)
+      for (Index i = 0; i < n; ++i)
+        if (!std::isfinite(X(i, j)))
+          throw UserError("spectral: X(" + std::to_string(i) + ", " + std::to_string(j) + ") = " +
+                          std::to_string(X(i, j)) + "; expected finite values");
+  }
+}
+
+}  // namespace
+
+void check_params(const SpectralParams& p, Eigen::Index n) {
   if (p.k < 1 || p.k > n)
     throw UserError("spectral: k = " + std::to_string(p.k) + "; expected 1 <= k <= n_samples = " +
                     std::to_string(n));
@@ -50,96 +64,9 @@ void validate(const Eigen::MatrixXd& X, const SpectralParams& p) {
   if (!(p.eigen_tol > 0.0) || !std::isfinite(p.eigen_tol))
     throw UserError("spectral: eigen_tol = " + std::to_string(p.eigen_tol) + "; expected a finite value > 0");
   if (p.n_init < 1) throw UserError("spectral: n_init = " + std::to_string(p.n_init) + "; expected >= 1");
-  if (!X.allFinite()) {
-    for (Index j = 0; j < X.cols(); ++j)
-      for (Index i = 0; i < n; ++i)
-        if (!std::isfinite(X(i, j)))
-          throw UserError("spectral: X(" + std::to_string(i) + ", " + std::to_string(j) + ") = " +
-                          std::to_string(X(i, j)) + "; expected finite values");
-  }
 }
 
-// Queries per distance block: the n x block scratch stays within ~16 MB (and >= 8 queries).
-Index block_rows(Index n) { return std::clamp<Index>((Index{1} << 22) / std::max<Index>(n, 1), 8, 512); }
-
-// For every point, its m nearest other points by exact squared Euclidean distance (lower
-// index first on equal distances), row-major n x m. XT is d x n, centred.
-//
-// Two stages per block of queries. (1) One single-precision GEMM gives, for every point j,
-// v_j = |y_j|^2 - 2 x.y_j (the rank-equivalent of |x - y_j|^2) with a rigorous error bound
-// E_j = c u (|x| + |y_j|)^2 + tiny (u the float unit roundoff, c covering the d + 1 term dot
-// product and the casts, with margin; bounded by 2 c u (|x|^2 + |y_j|^2) + tiny below): the
-// m-th smallest upper bound v_j + E_j caps the true m-th distance, and every j whose lower
-// bound v_j - E_j is under that cap is a candidate.
-// (2) The candidates' distances are recomputed exactly in double and the m smallest kept.
-// The data are scaled by 1 / max |y| first (ranks are scale-invariant), so nothing overflows.
-// Candidates are typically m plus a few; many duplicates make more, never a wrong answer.
-std::vector<int> nearest_others(const Eigen::MatrixXd& XT, int m) {
-  const Index n = XT.cols();
-  const Index d = XT.rows();
-  const Eigen::VectorXd norms = XT.colwise().norm().transpose();
-  const double R = norms.maxCoeff();
-  const double scale = R > 0 ? 1.0 / R : 1.0;
-  // P = [-2 y; |y|^2] and Q = [x; 1] (scaled, in float): column q of P^T Q is v for query q.
-  Eigen::MatrixXf P(d + 1, n);
-  Eigen::MatrixXf Q(d + 1, n);
-  P.topRows(d) = (-2.0 * scale * XT).cast<float>();
-  P.row(d) = (scale * scale * norms.array().square()).matrix().transpose().cast<float>();
-  Q.topRows(d) = (scale * XT).cast<float>();
-  Q.row(d).setOnes();
-  // |v_j - V_j| <= cu (|x| + |y_j|)^2 <= cq(x) + a_j with cq(x) = 2 cu |x|^2, a_j = 2 cu |y_j|^2.
-  const float cu = static_cast<float>(1.25 * static_cast<double>(d + 8) * std::ldexp(1.0, -24));
-  constexpr float kTiny = 1e-30f;  // covers underflow in the products (scaled norms are <= 1)
-  const Eigen::VectorXf ny2 = (scale * scale * norms.array().square()).cast<float>().matrix();
-  const Eigen::VectorXf a = (2.0f * cu * ny2.array() + kTiny).matrix();
-
-  const Index B = block_rows(n);
-  Eigen::MatrixXf G(n, B);
-  std::vector<int> nbr(static_cast<std::size_t>(n) * static_cast<std::size_t>(m));
-  std::vector<float> best(static_cast<std::size_t>(m));
-  std::vector<int> pool;
-  std::vector<std::pair<double, int>> cand;
-  for (Index q0 = 0; q0 < n; q0 += B) {
-    const Index b = std::min(B, n - q0);
-    G.leftCols(b).noalias() = P.transpose() * Q.middleCols(q0, b);
-    for (Index q = 0; q < b; ++q) {
-      const Index self = q0 + q;
-      float* v = G.col(q).data();
-      v[self] = std::numeric_limits<float>::infinity();
-      const float cq2 = 4.0f * cu * ny2(self);  // 2 cq
-      // One pass: cap = the m-th smallest v + a so far (so the true m-th distance rank value
-      // is <= cap + cq); j stays in the pool while its lower bound v - a - cq <= cap + cq.
-      std::fill(best.begin(), best.end(), std::numeric_limits<float>::infinity());
-      float cap = std::numeric_limits<float>::infinity();
-      float thresh = cap;
-      pool.clear();
-      for (Index j = 0; j < n; ++j) {
-        if (v[j] - a[j] <= thresh) {
-          pool.push_back(static_cast<int>(j));
-          const float up = v[j] + a[j];
-          if (up < cap) {
-            int pos = m - 1;
-            while (pos > 0 && best[static_cast<std::size_t>(pos - 1)] > up) {
-              best[static_cast<std::size_t>(pos)] = best[static_cast<std::size_t>(pos - 1)];
-              --pos;
-            }
-            best[static_cast<std::size_t>(pos)] = up;
-            cap = best[static_cast<std::size_t>(m - 1)];
-            thresh = cap + cq2;
-          }
-        }
-      }
-      // Candidates under the final threshold; exact distances in double; the m smallest.
-      cand.clear();
-      for (int j : pool)
-        if (v[j] - a[j] <= thresh) cand.emplace_back((XT.col(j) - XT.col(self)).squaredNorm(), j);
-      std::partial_sort(cand.begin(), cand.begin() + m, cand.end());
-      for (int t = 0; t < m; ++t)
-        nbr[static_cast<std::size_t>(self * m + t)] = cand[static_cast<std::size_t>(t)].second;
-    }
-  }
-  return nbr;
-}
+namespace {
 
 // The normalised affinity M = D^-1/2 A D^-1/2 (self-loops excluded), sparse or dense, with the
 // degrees of A.
@@ -163,10 +90,12 @@ void normalise(Graph& g) {
   }
 }
 
-Graph knn_graph(const Eigen::MatrixXd& XT, int n_neighbors) {
-  const Index n = XT.cols();
+// The k-NN connectivity of sklearn's kneighbors_graph(include_self=True): each point and its
+// n_neighbors - 1 nearest others (neighbours/exact_knn.hpp's distance and tie rule).
+Graph knn_graph(const Eigen::MatrixXd& X, int n_neighbors) {
+  const Index n = X.rows();
   const int m = n_neighbors - 1;
-  const std::vector<int> nbr = nearest_others(XT, m);
+  const std::vector<int> nbr = neighbours::nearest_others(X, m, "spectral").index;
   std::vector<Eigen::Triplet<double, int>> trip;
   trip.reserve(2 * nbr.size());
   for (Index i = 0; i < n; ++i)
@@ -372,10 +301,14 @@ SpectralResult spectral_clustering(const Eigen::MatrixXd& X, const SpectralParam
   const int k = params.k;
   if (((X.rowwise() - X.row(0)).array() == 0.0).all()) return all_identical(n, k);
 
-  const Eigen::RowVectorXd mean = X.colwise().mean();
-  const Eigen::MatrixXd XT = (X.rowwise() - mean).transpose();
-  Graph g = params.affinity == SpectralAffinity::nearest_neighbors ? knn_graph(XT, params.n_neighbors)
-                                                                    : rbf_graph(XT, params.gamma);
+  Graph g;
+  if (params.affinity == SpectralAffinity::nearest_neighbors) {
+    g = knn_graph(X, params.n_neighbors);
+  } else {
+    const Eigen::RowVectorXd mean = X.colwise().mean();
+    const Eigen::MatrixXd XT = (X.rowwise() - mean).transpose();
+    g = rbf_graph(XT, params.gamma);
+  }
 
   SpectralResult res;
   NullSpace ns;

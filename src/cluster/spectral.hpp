@@ -85,10 +85,10 @@ struct SpectralResult {
 // X is n x d (rows are samples), finite. Invalid parameters, non-finite or empty X throw
 // vaesweep::UserError. The result depends only on (X, params).
 //
-// k-NN search is exact blocked brute force (O(n^2 d) time, O(n) memory beyond the graph): a
-// single-precision GEMM with a rigorous rounding bound picks candidates, whose squared
-// Euclidean distances are then recomputed in double. Each point's neighbour set is itself
-// plus its n_neighbors - 1 nearest other points, lower index first on equal distances
+// k-NN search is neighbours::nearest_others (exact blocked brute force, O(n^2 d) time, O(n)
+// memory beyond the graph; its distance and tie rule are stated in neighbours/exact_knn.hpp).
+// Each point's neighbour set is itself plus its n_neighbors - 1 nearest other points, lower
+// index first on equal distances
 // (sklearn returns the point itself among the neighbours only when no duplicate of it ties;
 // self-loops do not enter the Laplacian either way).
 //
@@ -96,5 +96,9 @@ struct SpectralResult {
 // null vector and its other columns are 0, eigenvalues are (0, 1, ..., 1). (Any partition is
 // as good as any other there; sklearn returns an arbitrary one.)
 SpectralResult spectral_clustering(const Eigen::MatrixXd& X, const SpectralParams& params);
+
+// The parameter ranges spectral_clustering() checks, for n samples, without the data
+// (vaesweep::UserError as spectral_clustering()).
+void check_params(const SpectralParams& params, Eigen::Index n);
 
 }  // namespace vaesweep::cluster

@@ -17,6 +17,7 @@
 
 #include "core/error.hpp"
 #include "core/rng.hpp"
+#include "neighbours/exact_knn.hpp"
 
 namespace vaesweep::cluster {
 namespace {
@@ -32,8 +33,6 @@ constexpr int kSmoothKIterations = 64;
 constexpr Index kDenseEigenMax = 256;
 // Lanczos restarts at most (umap-learn allows 5n).
 constexpr Index kMaxRestarts = 1000;
-// Doubles in one block of kNN distance rows (8 MiB).
-constexpr Index kKnnBlockDoubles = Index{1} << 20;
 
 std::string num(double v) { return std::to_string(v); }
 
@@ -502,46 +501,18 @@ KnnGraph exact_knn(const Eigen::MatrixXd& X, int k) {
   if (n == 0) throw UserError("exact_knn: X has 0 samples; expected at least 1");
   if (k < 1 || k > n)
     throw UserError("exact_knn: k = " + std::to_string(k) + "; expected 1 <= k <= n_samples = " + std::to_string(n));
-  check_finite(X, "exact_knn");
-  // Candidates are chosen on |x|^2 + |y|^2 - 2 x.y of centred data (one GEMM per block of
-  // rows); the kept distances are then recomputed as norms of differences and re-sorted.
-  const Eigen::RowVectorXd mean = X.colwise().mean();
-  const Eigen::MatrixXd XT = (X.rowwise() - mean).transpose();  // d x n
-  const Eigen::VectorXd sq = XT.colwise().squaredNorm().transpose();
-  const Index block = std::clamp<Index>(kKnnBlockDoubles / std::max<Index>(n, 1), 1, 512);
-  const auto others = static_cast<std::size_t>(k - 1);
-
+  // umap-learn puts the sample itself first (at distance 0, even before its duplicates), then
+  // its k - 1 nearest others in neighbours::nearest_others' order.
+  const neighbours::Neighbours nn = neighbours::nearest_others(X, k - 1, "exact_knn");
   KnnGraph out;
   out.indices.resize(n, k);
   out.distances.resize(n, k);
-  Eigen::MatrixXd D(block, n);
-  std::vector<std::pair<double, int>> best;
-  best.reserve(others + 1);
-  for (Index r0 = 0; r0 < n; r0 += block) {
-    const Index bs = std::min(block, n - r0);
-    D.topRows(bs).noalias() = XT.middleCols(r0, bs).transpose() * XT;
-    for (Index r = 0; r < bs; ++r) {
-      const Index i = r0 + r;
-      best.clear();
-      if (others > 0) {
-        for (Index l = 0; l < n; ++l) {
-          if (l == i) continue;
-          const double d = sq(i) + sq(l) - 2.0 * D(r, l);
-          if (best.size() == others && !(d < best.back().first)) continue;
-          auto pos = std::upper_bound(best.begin(), best.end(), d,
-                                      [](double v, const std::pair<double, int>& e) { return v < e.first; });
-          best.insert(pos, {d, static_cast<int>(l)});
-          if (best.size() > others) best.pop_back();
-        }
-        for (auto& [d, l] : best) d = (X.row(i) - X.row(l)).norm();
-        std::sort(best.begin(), best.end());
-      }
-      out.indices(i, 0) = static_cast<int>(i);
-      out.distances(i, 0) = 0.0;
-      for (std::size_t t = 0; t < best.size(); ++t) {
-        out.indices(i, static_cast<Index>(t) + 1) = best[t].second;
-        out.distances(i, static_cast<Index>(t) + 1) = best[t].first;
-      }
+  for (Index i = 0; i < n; ++i) {
+    out.indices(i, 0) = static_cast<int>(i);
+    out.distances(i, 0) = 0.0;
+    for (int t = 0; t < k - 1; ++t) {
+      out.indices(i, t + 1) = nn.at(i, t);
+      out.distances(i, t + 1) = std::sqrt(nn.sq_at(i, t));
     }
   }
   return out;

@@ -79,9 +79,9 @@ struct UmapCurve {
 UmapCurve find_ab_params(double spread, double min_dist);
 
 // Exact k nearest neighbours of every sample of X (n x d, finite, 1 <= k <= n), the sample
-// itself first (distance 0, even when it has duplicates), then the others by increasing
-// euclidean distance, lower index first on ties. O(n k) memory; rows of n distances are
-// formed a block at a time.
+// itself first (distance 0, even when it has duplicates), then its k - 1 nearest others as
+// neighbours::nearest_others gives them (increasing euclidean distance, lower index first on
+// ties; distances are the square roots of its squared distances). O(n k) memory.
 struct KnnGraph {
   Eigen::MatrixXi indices;    // n x k
   Eigen::MatrixXd distances;  // n x k, euclidean (not squared)

@@ -533,16 +533,6 @@ ModelKind parse_model_kind(const std::string& name) {
   throw UserError("unknown model kind \"" + name + "\"; valid names are: vae, conv_vae, cvae, ae, pca, raw, noop");
 }
 
-ClusterMethod parse_cluster_method(const std::string& name) {
-  if (name == "kmeans") return ClusterMethod::kmeans;
-  if (name == "agglomerative") return ClusterMethod::agglomerative;
-  if (name == "dbscan") return ClusterMethod::dbscan;
-  if (name == "spectral") return ClusterMethod::spectral;
-  if (name == "gmm") return ClusterMethod::gmm;
-  throw UserError("unknown clustering method \"" + name +
-                  "\"; valid names are: kmeans, agglomerative, dbscan, spectral, gmm");
-}
-
 std::string to_string(ModelKind kind) {
   switch (kind) {
     case ModelKind::vae: return "vae";
@@ -556,16 +546,7 @@ std::string to_string(ModelKind kind) {
   return "?";
 }
 
-std::string to_string(ClusterMethod method) {
-  switch (method) {
-    case ClusterMethod::kmeans: return "kmeans";
-    case ClusterMethod::agglomerative: return "agglomerative";
-    case ClusterMethod::dbscan: return "dbscan";
-    case ClusterMethod::spectral: return "spectral";
-    case ClusterMethod::gmm: return "gmm";
-  }
-  return "?";
-}
+std::string to_string(ClusterMethod method) { return cluster::method_name(method); }
 
 namespace {
 std::vector<std::string> string_list(const Settings& s, const std::string& key) {
@@ -678,7 +659,7 @@ ModelSpec model_spec(const Settings& s) {
 
 ClusterSpec cluster_spec(const Settings& s) {
   ClusterSpec c;
-  for (const auto& name : string_list(s, "cluster.methods")) c.methods.push_back(parse_cluster_method(name));
+  for (const auto& name : string_list(s, "cluster.methods")) c.methods.push_back(cluster::parse_method(name));
   c.ks = {integer(s, "cluster.k")};
   c.n_init = integer(s, "cluster.n_init");
   c.max_iter = integer(s, "cluster.max_iter");

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "cluster/method.hpp"
 #include "core/data_root.hpp"
 #include "core/search.hpp"
 #include "core/value.hpp"
@@ -74,16 +75,16 @@ enum class BadFilePolicy { skip, fail };
 enum class FeatureKind { mfcc_stats, librosa, logmel, mfcc_sequence };
 // noop: an engine benchmark stand-in that sleeps model.noop_seconds and draws its scores.
 enum class ModelKind { vae, conv_vae, cvae, ae, pca, raw, noop };
-enum class ClusterMethod { kmeans, agglomerative, dbscan, spectral, gmm };
+// The clustering methods are cluster::Method (named and parsed in cluster/method.hpp).
+using ClusterMethod = cluster::Method;
 
 DataSource parse_data_source(const std::string& name);
 BadFilePolicy parse_bad_file_policy(const std::string& name);
 FeatureKind parse_feature_kind(const std::string& name);
 std::string to_string(FeatureKind kind);
 ModelKind parse_model_kind(const std::string& name);
-ClusterMethod parse_cluster_method(const std::string& name);
 std::string to_string(ModelKind kind);
-std::string to_string(ClusterMethod method);
+std::string to_string(ClusterMethod method);  // cluster::method_name
 
 struct DataSpec {
   DataSource source = DataSource::synthetic;

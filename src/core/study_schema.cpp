@@ -4,6 +4,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "cluster/method.hpp"
 #include "core/strings.hpp"
 
 namespace vaesweep {
@@ -156,7 +157,7 @@ std::vector<KeySpec> make_keys() {
        "noop: seconds a unit sleeps, standing in for training time (scheduler tests)"},
 
       {"cluster.methods", T::string_list, strings({"kmeans"}),
-       {"kmeans", "agglomerative", "dbscan", "spectral", "gmm"}, -inf, inf,
+       cluster::method_names(), -inf, inf,
        "clustering methods run on each latent space"},
       {"cluster.k", T::integer, 4, {}, 2, 1.0e7, "number of clusters (not used by dbscan)"},
       {"cluster.n_init", T::integer, 10, {}, 1, 10000, "k-means restarts (best inertia wins; also spectral's k-means)"},

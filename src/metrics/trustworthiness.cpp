@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "neighbours/exact_knn.hpp"
 
 namespace vaesweep::metrics {
 namespace {
@@ -41,40 +42,14 @@ void validate(const Eigen::MatrixXd& X, const Eigen::MatrixXd& E, int k) {
   check_finite(E, "X_embedded");
 }
 
-// The k nearest neighbours of every sample in ET (c x n, one sample per column), itself
-// excluded, nearest first, lower index first on ties. Returns n x k (row-major: i * k + r).
-std::vector<Index> embedded_neighbours(const Eigen::MatrixXd& ET, int k) {
-  const Index n = ET.cols();
-  const auto kk = static_cast<std::size_t>(k);
-  std::vector<Index> out(static_cast<std::size_t>(n) * kk);
-  std::vector<std::pair<double, Index>> best;  // sorted by (distance, index)
-  best.reserve(kk + 1);
-  for (Index i = 0; i < n; ++i) {
-    best.clear();
-    const auto xi = ET.col(i);
-    for (Index l = 0; l < n; ++l) {
-      if (l == i) continue;
-      const double d = (ET.col(l) - xi).squaredNorm();
-      // l increases, so an equal distance never displaces an earlier (lower) index.
-      if (best.size() == kk && !(d < best.back().first)) continue;
-      auto pos = std::upper_bound(best.begin(), best.end(), d,
-                                  [](double v, const std::pair<double, Index>& e) { return v < e.first; });
-      best.insert(pos, {d, l});
-      if (best.size() > kk) best.pop_back();
-    }
-    for (std::size_t r = 0; r < kk; ++r) out[static_cast<std::size_t>(i) * kk + r] = best[r].second;
-  }
-  return out;
-}
-
 }  // namespace
 
 double trustworthiness(const Eigen::MatrixXd& X, const Eigen::MatrixXd& X_embedded, int n_neighbors) {
   validate(X, X_embedded, n_neighbors);
   const Index n = X.rows();
   const auto kk = static_cast<std::size_t>(n_neighbors);
-  const Eigen::MatrixXd ET = X_embedded.transpose();
-  const std::vector<Index> nn = embedded_neighbours(ET, n_neighbors);
+  // The embedded neighbours, nearest first, lower index first on equal distances.
+  const std::vector<int> nn = neighbours::nearest_others(X_embedded, n_neighbors, "trustworthiness").index;
 
   // Distances are differences of coordinates (not |x|^2 + |y|^2 - 2 x.y), so centring is not
   // needed for accuracy; ranks only compare squared distances (sqrt is monotone).
@@ -86,7 +61,7 @@ double trustworthiness(const Eigen::MatrixXd& X, const Eigen::MatrixXd& X_embedd
     const auto xi = XT.col(i);
     for (Index l = 0; l < n; ++l) row(l) = (XT.col(l) - xi).squaredNorm();
     row(i) = std::numeric_limits<double>::infinity();  // as sklearn's fill_diagonal(inf)
-    const Index* nbr = &nn[static_cast<std::size_t>(i) * kk];
+    const int* nbr = &nn[static_cast<std::size_t>(i) * kk];
     double dmax = 0;
     for (std::size_t r = 0; r < kk; ++r) dmax = std::max(dmax, row(nbr[r]));
     // Only samples at distance <= dmax can rank before a neighbour: one pass collects them.

@@ -17,9 +17,9 @@ namespace vaesweep::metrics {
 // Memory is O(n (d + c + k)): the original-space distances are computed one row at a time and
 // never stored as an n x n matrix; time is O(n^2 (d + c)).
 //
-// Ties. Embedded neighbours at equal distance are taken lower index first. Exact ties among
-// one row's original-space distances (e.g. integer-valued features) are ranked lower index
-// first, as np.argsort(kind="stable") would; sklearn uses numpy's default (unstable) argsort
+// Ties. Embedded neighbours come from neighbours::nearest_others: at equal distance lower index
+// first. Exact ties among one row's original-space distances (e.g. integer-valued features) are
+// ranked lower index first, as np.argsort(kind="stable") would; sklearn uses numpy's default (unstable) argsort
 // there, so with such ties its value can differ from this one by a few rank steps of
 // 2 / (n k (2n - 3k - 1)) each. Without ties the two agree exactly.
 double trustworthiness(const Eigen::MatrixXd& X, const Eigen::MatrixXd& X_embedded, int n_neighbors = 5);

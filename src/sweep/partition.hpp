@@ -1,22 +1,19 @@
 #pragma once
-// One clustering of a latent space for one (method, k), with the study's [cluster] settings.
-// Work that does not depend on k is done once per space: the agglomerative tree is built once
-// and cut at every k; DBSCAN does not take a k and runs once.
+// One clustering of a latent space for one (method, k), with the study's [cluster] settings,
+// through the front door cluster::Clusterer (which builds the agglomerative tree once per
+// space and cuts it at every k); DBSCAN does not take a k and runs once.
 #include <Eigen/Dense>
 #include <cstdint>
-#include <optional>
 #include <vector>
 
-#include "cluster/agglomerative.hpp"
+#include "cluster/fit.hpp"
 #include "core/study.hpp"
 
 namespace vaesweep::sweep {
 
-struct Partition {
-  std::vector<int> labels;  // per row; -1 is DBSCAN noise
-  double inertia;           // k-means only, else NaN
-  double noise_fraction = 0;
-};
+// Labels (-1: DBSCAN noise), k-means inertia (else NaN), DBSCAN noise fraction, as the front
+// door reports them.
+using Partition = cluster::Clustering;
 
 class Partitioner {
  public:
@@ -25,11 +22,12 @@ class Partitioner {
   Partition run(ClusterMethod method, int k);
 
  private:
-  const Eigen::MatrixXd& Z_;
-  const ClusterSpec& spec_;
+  cluster::Clusterer clusterer_;
   std::uint64_t seed_;
-  std::optional<cluster::Dendrogram> tree_;
 };
+
+// The study's [cluster] settings as the front door's parameters (k and seeds come per call).
+cluster::ClusteringParams clustering_params(const ClusterSpec& spec);
 
 // The ks a method is evaluated at: DBSCAN once (k = 0 in the results), the others at each k.
 std::vector<int> evaluated_ks(ClusterMethod method, const std::vector<int>& ks);

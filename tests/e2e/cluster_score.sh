@@ -236,8 +236,8 @@ PY
 # Bad input: exit 1 and a message naming the flag or the file.
 printf 'a,b\n1,2\n3,NaN\n5,6\n' > nan.csv
 printf 'a,b\n' > empty.csv
-expect_failure "k = 1" 1 "--k 1: expected at least 2" -- "$V" cluster --method kmeans --k 1 --in X.csv --out a.csv
-expect_failure "k > n" 1 "--k 401: X.csv has only 400 rows" -- "$V" cluster --method gmm --k 401 --in X.csv --out a.csv
+expect_failure "k = 1" 1 "X.csv: kmeans: k = 1; expected at least 2 clusters" -- "$V" cluster --method kmeans --k 1 --in X.csv --out a.csv
+expect_failure "k > n" 1 "X.csv: gmm: k = 401; expected 1 <= k <= n_samples = 400" -- "$V" cluster --method gmm --k 401 --in X.csv --out a.csv
 expect_failure "NaN cell" 1 "nan.csv:3: column \"b\".*not a finite number" -- "$V" cluster --method kmeans --k 2 --in nan.csv --out a.csv
 expect_failure "empty input" 1 "empty.csv.*no rows" -- "$V" cluster --method kmeans --k 2 --in empty.csv --out a.csv
 expect_failure "missing input" 1 "missing.csv.*cannot open" -- "$V" cluster --method kmeans --k 2 --in missing.csv --out a.csv
@@ -245,7 +245,13 @@ expect_failure "unknown method" 1 "--method.*\"kmedoids\".*valid methods are: km
   "$V" cluster --method kmedoids --k 2 --in X.csv --out a.csv
 expect_failure "flag of another method" 1 "--eps does not apply to --method kmeans" -- \
   "$V" cluster --method kmeans --k 2 --eps 1 --in X.csv --out a.csv
-expect_failure "bad eps" 1 "--eps: expected a positive number or auto" -- "$V" cluster --method dbscan --eps 0 --in X.csv --out a.csv
+expect_failure "bad eps" 1 "X.csv: dbscan: eps = 0.*expected a finite value > 0" -- \
+  "$V" cluster --method dbscan --eps 0 --in X.csv --out a.csv
+expect_failure "eps not a number" 1 "--eps: expected a number or auto, got \"wide\"" -- "$V" cluster --method dbscan --eps wide --in X.csv --out a.csv
+expect_failure "n-neighbors >= n" 1 "X.csv: spectral: n_neighbors = 400; expected 2 <= n_neighbors < n_samples = 400" -- \
+  "$V" cluster --method spectral --k 3 --n-neighbors 400 --in X.csv --out a.csv
+expect_failure "range checked before the projection" 1 "X.csv: dbscan: min_samples = 0; expected >= 1" -- \
+  "$V" cluster --method dbscan --min-samples 0 --projection umap --in X.csv --out a.csv
 expect_failure "non-numeric column" 1 "truth.csv:2: column \"label\".*--exclude" -- "$V" cluster --method kmeans --k 2 --in truth.csv --out a.csv
 before=$(sha256sum vs_kmeans.csv)
 expect_failure "existing output" 1 "vs_kmeans.csv: already exists.*--overwrite" -- \

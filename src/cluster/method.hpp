@@ -1,0 +1,21 @@
+#pragma once
+// The clustering methods: one enum, parsed from its name in one place (the study's
+// cluster.methods and `vaesweep cluster --method` both read names through parse_method).
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vaesweep::cluster {
+
+enum class Method { kmeans, agglomerative, dbscan, spectral, gmm };
+
+// "kmeans" | "agglomerative" | "dbscan" | "spectral" | "gmm"; anything else throws
+// vaesweep::UserError listing those names.
+Method parse_method(std::string_view name);
+std::string method_name(Method method);
+// The valid names, in the order above (the study schema's choices).
+std::vector<std::string> method_names();
+// Whether the method takes a number of clusters (all but DBSCAN, which finds its own).
+bool takes_k(Method method);
+
+}  // namespace vaesweep::cluster
