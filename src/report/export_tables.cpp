@@ -8,7 +8,6 @@
 #include "core/error.hpp"
 #include "data/hdf5_file.hpp"
 #include "report/axis_values.hpp"
-#include "report/rank_input.hpp"
 #include "sweep/records.hpp"
 
 namespace vaesweep::report {
@@ -21,33 +20,28 @@ Json cell(const data::Column& column, std::size_t row) {
 
 std::string table_names() { return "units, evaluations, aggregate, latents, assignments"; }
 
-// The grid axes of /units' axes text: their names in order of first appearance (leaving out
-// `taken` names, the typed columns that already hold them) and each unit's values by name.
-struct UnitAxes {
+// The axis columns an export adds: every axis but those already among `taken` (the typed
+// columns beta and latent_dim, or the table's own columns), with each /units row's values.
+struct ExportAxes {
   std::vector<std::string> names;
-  std::vector<std::map<std::string, Json>> values;  // per /units row
+  std::vector<sweep::AxisValues> rows;  // per /units row
 };
 
-UnitAxes unit_axes(const data::ColumnTable& units, const std::set<std::string>& taken) {
-  UnitAxes out;
-  if (!units.has("axes")) return out;
-  std::set<std::string> seen;
-  for (const std::string& text : units.strings("axes")) {
-    auto& row = out.values.emplace_back();
-    for (const auto& [name, value] : parse_axes(text)) {
-      if (taken.count(name)) continue;
-      if (seen.insert(name).second) out.names.push_back(name);
-      row[name] = axis_value(value);
-    }
-  }
+ExportAxes export_axes(const data::ColumnTable& units, const sweep::UnitsLayout& layout,
+                       const std::set<std::string>& taken) {
+  UnitAxes axes = unit_axes(units, layout);
+  ExportAxes out;
+  for (const std::string& name : axes.names)
+    if (!taken.count(name)) out.names.push_back(name);
+  out.rows = std::move(axes.rows);
   return out;
 }
 
-void axis_cells(const UnitAxes& axes, std::size_t unit_row, std::vector<Json>& cells) {
+// A unit's value of each exported axis: typed, null where the axis does not apply.
+void axis_cells(const ExportAxes& axes, std::size_t unit_row, std::vector<Json>& cells) {
   for (const std::string& name : axes.names) {
-    const auto& row = axes.values[unit_row];
-    const auto it = row.find(name);
-    cells.push_back(it == row.end() ? Json() : it->second);
+    const Value* v = find_axis(axes.rows[unit_row], name);
+    cells.push_back(v ? axis_json(*v) : Json());
   }
 }
 
@@ -59,17 +53,26 @@ std::set<std::string> column_names(const data::ColumnTable& t) {
 
 std::size_t export_units(const data::Hdf5File& file, TableWriter& out) {
   const data::ColumnTable units = file.read_table("/units");
-  const UnitAxes axes = unit_axes(units, column_names(units));
+  const sweep::UnitsLayout layout = sweep::read_units_layout(file);
+  // The axes text is replaced by typed axis columns: in a newer file those of /units itself
+  // (written as their axis values: booleans as booleans, missing values as null), in an older
+  // one decoded from the text and put last.
+  std::set<std::string> own_axes;
+  for (const auto& a : layout.axes)
+    if (a.name != "beta" && a.name != "latent_dim") own_axes.insert(a.name);
+  std::set<std::string> taken = column_names(units);
+  for (const auto& name : own_axes) taken.erase(name);
+  const ExportAxes axes = export_axes(units, layout, taken);
   std::vector<std::string> names;
   for (const auto& c : units.columns())
-    if (c.name != "axes") names.push_back(c.name);
+    if (c.name != "axes" && !own_axes.count(c.name)) names.push_back(c.name);
   names.insert(names.end(), axes.names.begin(), axes.names.end());
   out.header(names);
   std::vector<Json> cells;
   for (std::size_t r = 0; r < units.rows(); ++r) {
     cells.clear();
     for (const auto& c : units.columns())
-      if (c.name != "axes") cells.push_back(cell(c, r));
+      if (c.name != "axes" && !own_axes.count(c.name)) cells.push_back(cell(c, r));
     axis_cells(axes, r, cells);
     out.row(cells);
   }
@@ -87,10 +90,13 @@ std::size_t export_evaluations(const data::Hdf5File& file, TableWriter& out) {
   for (const char* name : {"model", "seed", "beta", "latent_dim"})
     if (units.has(name) && !evaluations.has(name)) from_unit.emplace_back(name, name);
   from_unit.emplace_back("status", "unit_status");
+  const sweep::UnitsLayout layout = sweep::read_units_layout(file);
   std::set<std::string> taken = column_names(evaluations);
   for (const auto& [column, name] : from_unit) taken.insert(name);
   for (const auto& c : units.columns()) taken.insert(c.name);
-  const UnitAxes axes = unit_axes(units, taken);
+  for (const auto& a : layout.axes)
+    if (a.name != "beta" && a.name != "latent_dim") taken.erase(a.name);  // the unit's axis columns
+  const ExportAxes axes = export_axes(units, layout, taken);
 
   std::vector<std::string> names;
   for (const auto& c : evaluations.columns()) names.push_back(c.name);

@@ -36,7 +36,8 @@ void read_results(const fs::path& path, PriorWork& prior) {
   }
   std::vector<UnitRecord> units;
   std::vector<EvaluationRecord> evaluations;
-  records_from_tables(file.read_table("/units"), file.read_table("/evaluations"), prior.label_sets, units, evaluations);
+  records_from_tables(file.read_table("/units"), file.read_table("/evaluations"), prior.label_sets,
+                      read_units_layout(file), units, evaluations);
   read_stored_arrays(file, units, evaluations);
   // Evaluations follow their unit's config hash (one record per unit in a results file).
   std::unordered_map<std::string, std::size_t> position;

@@ -6,6 +6,7 @@
 #include <variant>
 
 #include "sweep/bytes.hpp"
+#include "sweep/legacy_axes_text.hpp"
 
 namespace vaesweep::sweep {
 namespace {
@@ -13,9 +14,31 @@ namespace {
 // Bumped whenever put_unit or put_evaluation change, so that decode_unit refuses a journal
 // record of another build instead of misreading it. Version 7 added the disentanglement fields
 // at the end of the unit; a version 6 record still decodes (without them), so that a sweep
-// interrupted before the upgrade resumes from its journals.
-constexpr std::uint8_t kUnitRecordVersion = 7;
+// interrupted before the upgrade resumes from its journals. Version 8 added the typed axis
+// values; an older record gets them from its axes text (the legacy decoder).
+constexpr std::uint8_t kUnitRecordVersion = 8;
 constexpr std::uint8_t kOldestUnitRecordVersion = 6;
+
+// An axis value: a kind byte, then the value (the values of axis_values are scalars).
+enum class ScalarTag : std::uint8_t { boolean = 0, integer = 1, real = 2, text = 3 };
+
+void put_scalar(ByteWriter& w, const Value& v) {
+  VAESWEEP_ASSERT(!v.is_list(), "an axis value is a scalar (lists are kept as their text)");
+  if (v.is_bool()) w.put(ScalarTag::boolean), w.put<std::uint8_t>(v.as_bool());
+  else if (v.is_int()) w.put(ScalarTag::integer), w.put(v.as_int());
+  else if (v.is_double()) w.put(ScalarTag::real), w.put(v.as_double());
+  else w.put(ScalarTag::text), w.put_string(v.as_string());
+}
+
+Value get_scalar(ByteReader& r) {
+  switch (r.get<ScalarTag>()) {
+    case ScalarTag::boolean: return Value(r.get<std::uint8_t>() != 0);
+    case ScalarTag::integer: return Value(r.get<std::int64_t>());
+    case ScalarTag::real: return Value(r.get<double>());
+    case ScalarTag::text: return Value(r.get_string());
+  }
+  throw UserError("a unit record: an axis value of unknown kind (damaged)");
+}
 
 void put_unit(ByteWriter& w, const UnitRecord& u) {
   w.put(u.unit);
@@ -30,6 +53,11 @@ void put_unit(ByteWriter& w, const UnitRecord& u) {
   w.put(u.latent_rows), w.put(u.latent_cols), w.put_vector(u.latent);
   w.put_vector(u.disentanglement), w.put_vector(u.disentangled_rows), w.put_strings(u.mi_per_dim);
   w.put(u.total_correlation);
+  w.put<std::uint64_t>(u.axis_values.size());
+  for (const auto& [name, value] : u.axis_values) {
+    w.put_string(name);
+    put_scalar(w, value);
+  }
 }
 
 // Whether `rows` x `cols` holds exactly `values` values. Damaged bytes give any two int64s: a
@@ -60,7 +88,10 @@ UnitRecord get_unit(ByteReader& r, std::uint8_t version = kUnitRecordVersion) {
     throw UserError("a unit record: unit " + std::to_string(u.unit) + " has a latent of " +
                     std::to_string(u.latent.size()) + " values, not " + std::to_string(u.latent_rows) + " x " +
                     std::to_string(u.latent_cols) + " (damaged)");
-  if (version < 7) return u;
+  if (version < 7) {
+    u.axis_values = legacy_axes_text(u.axes);
+    return u;
+  }
   u.disentanglement = r.get_vector<double>();
   u.disentangled_rows = r.get_vector<std::int64_t>();
   u.mi_per_dim = r.get_strings();
@@ -69,6 +100,18 @@ UnitRecord get_unit(ByteReader& r, std::uint8_t version = kUnitRecordVersion) {
   if (u.mi_per_dim.size() != sets || u.disentanglement.size() != sets * disentanglement_field_names().size())
     throw UserError("a unit record: unit " + std::to_string(u.unit) + " has disentanglement values for " +
                     std::to_string(sets) + " label sets that do not fit together (damaged)");
+  if (version < 8) {
+    u.axis_values = legacy_axes_text(u.axes);
+    return u;
+  }
+  const auto axes = r.get<std::uint64_t>();
+  if (axes > r.remaining())
+    throw UserError("a unit record: unit " + std::to_string(u.unit) + " claims " + std::to_string(axes) +
+                    " axis values (damaged)");
+  for (std::uint64_t a = 0; a < axes; ++a) {
+    std::string name = r.get_string();
+    u.axis_values.emplace_back(std::move(name), get_scalar(r));
+  }
   return u;
 }
 
@@ -450,6 +493,7 @@ data::ColumnTable units_table(const std::vector<UnitRecord>& u, const std::vecto
   data::ColumnTable t;
   add_fields(t, u, unit_fields());
   add_disentanglement(t, u, label_sets);
+  add_axis_columns(t, u, axis_columns(u));
   return t;
 }
 
@@ -499,10 +543,13 @@ data::ColumnTable evaluations_table(const std::vector<EvaluationRecord>& e,
 }
 
 void records_from_tables(const data::ColumnTable& units, const data::ColumnTable& evaluations,
-                         const std::vector<std::string>& label_sets, std::vector<UnitRecord>& unit_records,
-                         std::vector<EvaluationRecord>& evaluation_records) {
+                         const std::vector<std::string>& label_sets, const UnitsLayout& layout,
+                         std::vector<UnitRecord>& unit_records, std::vector<EvaluationRecord>& evaluation_records) {
   std::vector<UnitRecord> u(units.rows());
   get_fields(units, "/units", u, unit_fields());
+  std::vector<AxisValues> axes;
+  reading("/units", [&] { axes = read_axis_values(units, layout); });
+  for (std::size_t i = 0; i < u.size(); ++i) u[i].axis_values = std::move(axes[i]);
 
   std::vector<EvaluationRecord> e(evaluations.rows());
   get_fields(evaluations, "/evaluations", e, evaluation_fields());

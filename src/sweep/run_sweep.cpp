@@ -313,6 +313,7 @@ RunSummary merge_results(const RunOptions& options, const Study& study, const Gr
   }
   ResultsContent content;
   content.units = units_table(units, grid.label_sets());
+  content.unit_axes = axis_columns(units);
   content.evaluations = evaluations_table(evaluations, grid.label_sets());
   content.features = features_table(tables, grid);
   content.skipped_files = skipped_files_table(tables);

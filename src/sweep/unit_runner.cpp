@@ -488,6 +488,7 @@ UnitOutcome run_unit_with(const WorkUnit& unit, const data::FeatureTable& featur
   r.feature_hash = unit.feature_hash;
   r.model = to_string(unit.model.kind);
   r.axes = unit.axes_text(false);
+  r.axis_values = unit_axis_values(unit);
   r.beta = unit.model.variational() ? unit.model.beta : kNaN;
   r.latent_dim = unit.model.kind == ModelKind::raw ? features.X.cols() : unit.model.latent_dim;
   r.seed = static_cast<std::int64_t>(unit.seed);

@@ -1,0 +1,85 @@
+#pragma once
+// The grid axes of /units as typed columns, so that pandas reads every axis with no parsing
+// (results format 2). One column per axis, named as the unit's axes text names it: `beta` and
+// `latent_dim` are the typed columns /units always had, every other axis is named by its key
+// ("model.learning_rate", "features.standardize"). The seed has its own column and the model
+// kind is `model`; neither is listed as an axis.
+//
+// A column's type follows its values: integers int64, reals float64 (an axis mixing integers
+// and reals is real), booleans int64 0/1 like the file's other flags (`collapsed`), text
+// (strings, and lists as their display text "[audio, text]") UTF-8 strings. A unit the axis does
+// not apply to (a PCA unit's learning rate) holds the column's missing value: NaN, the smallest
+// int64 (kMissingAxisInteger) or "".
+//
+// What the columns are is written beside them: the root attribute `results_format` (2; absent
+// in older files, which are format 1 and have the axes only as text) and the /units attributes
+// `axis_columns` and `axis_kinds` (comma-separated, in the same order: the axes in order of
+// first appearance, each "integer", "real", "boolean" or "text").
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/value.hpp"
+#include "data/column_table.hpp"
+
+namespace vaesweep {
+struct WorkUnit;
+namespace data {
+class Hdf5File;
+}
+}  // namespace vaesweep
+
+namespace vaesweep::sweep {
+
+struct UnitRecord;
+
+// The layout this build writes. 1: the axes only as /units.axes text; 2: typed axis columns.
+constexpr std::int64_t kResultsFormat = 2;
+constexpr std::int64_t kMissingAxisInteger = std::numeric_limits<std::int64_t>::min();
+
+enum class AxisKind { integer, real, boolean, text };
+const char* to_string(AxisKind kind);
+// UserError listing the valid names; `where` says which file / attribute it came from.
+AxisKind parse_axis_kind(const std::string& name, const std::string& where);
+
+struct AxisColumn {
+  std::string name;
+  AxisKind kind = AxisKind::text;
+};
+
+// What a /units table holds: its results format and, from format 2, its axis columns.
+struct UnitsLayout {
+  std::int64_t format = 1;
+  std::vector<AxisColumn> axes;
+};
+
+// (column name, scalar value) per axis that applies to a unit, in axis order.
+using AxisValues = std::vector<std::pair<std::string, Value>>;
+
+// The unit's axes as /units columns hold them: without model.kind and the seed, model.beta and
+// model.latent_dim under their short names, lists as their display text.
+AxisValues unit_axis_values(const WorkUnit& unit);
+
+// The axes of `units` in order of first appearance, each with the kind its values need.
+std::vector<AxisColumn> axis_columns(const std::vector<UnitRecord>& units);
+// Appends one column per axis that `t` does not have yet (beta and latent_dim are there).
+// UserError when another column already has an axis's name.
+void add_axis_columns(data::ColumnTable& t, const std::vector<UnitRecord>& units,
+                      const std::vector<AxisColumn>& axes);
+
+// Writes the root `results_format` and the /units attributes (after /units is written).
+void write_units_layout(data::Hdf5File& file, const std::vector<AxisColumn>& axes);
+// The file's layout; UserError naming the file for a format newer than this build reads, a
+// format-2 file without its axis attributes, or attributes that do not fit the table.
+UnitsLayout read_units_layout(const data::Hdf5File& file);
+
+// Each /units row's axes: from the typed columns, or, in a format-1 table, decoded from its
+// `axes` text (sweep/legacy_axes_text.hpp). Missing values are left out.
+std::vector<AxisValues> read_axis_values(const data::ColumnTable& units, const UnitsLayout& layout);
+// The axis names of a table in column order: the layout's, or (format 1) the text's in order of
+// first appearance.
+std::vector<std::string> axis_names(const std::vector<AxisValues>& rows, const UnitsLayout& layout);
+
+}  // namespace vaesweep::sweep
