@@ -7,8 +7,9 @@ Run with Debian's Python (/usr/bin/python3, with python3-h5py and python3-pandas
     from load_results import load; units, evaluations, attrs = load("results.h5")
 
 Strings inside HDF5 compound tables come back from h5py as bytes; they are decoded here.
-Every grid axis is a typed column of /units (results format 2: `beta`, `latent_dim`, then the
-other axes by key, e.g. `model.learning_rate`); `load` gives each its pandas type: integer axes
+Every grid axis is a typed column of /units named by its key (results format 2:
+`model.beta`, `model.latent_dim`, `model.learning_rate`, ...; `beta` and `latent_dim` stay the
+unit's own values); `load` gives each its pandas type: integer axes
 Int64 and boolean axes boolean (pandas' nullable types, <NA> where the axis does not apply to the
 unit: the file stores the smallest int64 there), real axes float64 (NaN), text axes str (None;
 the file stores ""). `attrs["axis_columns"]` lists them. A file written before the typed columns
@@ -83,8 +84,6 @@ def _axis_columns(f, path):
 def _type_axes(units, axes):
     """Each axis column in its pandas type, missing values as NA / NaN / None."""
     for name, kind in axes:
-        if name in ("beta", "latent_dim"):
-            continue  # typed columns of their own (beta NaN where the model has none)
         column = units[name]
         if kind == "integer":
             units[name] = column.where(column != MISSING_INTEGER).astype("Int64")
@@ -102,8 +101,7 @@ def load(path):
         attrs = _attrs(f)
     _type_axes(units, axes)
     attrs["axis_columns"] = [name for name, _ in axes]
-    axis_names = [name for name, _ in axes if name not in ("beta", "latent_dim")]
-    unit_columns = units[["unit", "model", "axes", "beta", "latent_dim", "seed", "status"] + axis_names]
+    unit_columns = units[["unit", "model", "axes", "beta", "latent_dim", "seed", "status"] + attrs["axis_columns"]]
     evaluations = evaluations.merge(unit_columns.rename(columns={"status": "unit_status"}), on="unit", how="left")
     return units, evaluations, attrs
 

@@ -125,7 +125,7 @@ def metric_names(evaluations, axis_columns=()):
 def other_axes(frame, axis_columns):
     """Per row: the axes other than beta and latent_dim that apply to it, as text ("" when none),
     from the typed axis columns."""
-    names = [n for n in axis_columns if n not in ("beta", "latent_dim")]
+    names = [n for n in axis_columns if n not in ("model.beta", "model.latent_dim")]
 
     def text(row):
         return " ".join(f"{n}={load_results.axis_text(row[n])}" for n in names if load_results.axis_text(row[n]) != "")

@@ -54,14 +54,14 @@ std::set<std::string> column_names(const data::ColumnTable& t) {
 std::size_t export_units(const data::Hdf5File& file, TableWriter& out) {
   const data::ColumnTable units = file.read_table("/units");
   const sweep::UnitsLayout layout = sweep::read_units_layout(file);
-  // The axes text is replaced by typed axis columns: in a newer file those of /units itself
-  // (written as their axis values: booleans as booleans, missing values as null), in an older
-  // one decoded from the text and put last.
-  std::set<std::string> own_axes;
-  for (const auto& a : layout.axes)
-    if (a.name != "beta" && a.name != "latent_dim") own_axes.insert(a.name);
-  std::set<std::string> taken = column_names(units);
-  for (const auto& name : own_axes) taken.erase(name);
+  // The axes text and the axis columns are replaced by one typed column per axis (booleans as
+  // booleans, missing values as null), last and named as in the text: beta and latent_dim are
+  // the unit's own columns already, every other axis its key. The same for both layouts.
+  std::set<std::string> own_axes;  // the axis columns of a newer file
+  for (const auto& a : layout.axes) own_axes.insert(sweep::axis_column_name(a.name));
+  std::set<std::string> taken;
+  for (const auto& c : units.columns())
+    if (!own_axes.count(c.name)) taken.insert(c.name);
   const ExportAxes axes = export_axes(units, layout, taken);
   std::vector<std::string> names;
   for (const auto& c : units.columns())
@@ -95,7 +95,7 @@ std::size_t export_evaluations(const data::Hdf5File& file, TableWriter& out) {
   for (const auto& [column, name] : from_unit) taken.insert(name);
   for (const auto& c : units.columns()) taken.insert(c.name);
   for (const auto& a : layout.axes)
-    if (a.name != "beta" && a.name != "latent_dim") taken.erase(a.name);  // the unit's axis columns
+    if (a.name == sweep::axis_column_name(a.name)) taken.erase(a.name);  // the unit's own axis column
   const ExportAxes axes = export_axes(units, layout, taken);
 
   std::vector<std::string> names;

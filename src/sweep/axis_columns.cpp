@@ -38,23 +38,24 @@ bool has_attribute(const data::Hdf5File& file, const std::string& object, const 
 // One axis column's cells back into values; nothing for a missing cell.
 void read_column(const data::ColumnTable& units, const AxisColumn& axis, std::vector<AxisValues>& rows) {
   const std::size_t n = units.rows();
+  const std::string column = axis_column_name(axis.name);
   switch (axis.kind) {
     case AxisKind::integer:
     case AxisKind::boolean: {
-      const auto& v = units.ints(axis.name);
+      const auto& v = units.ints(column);
       for (std::size_t i = 0; i < n; ++i)
         if (v[i] != kMissingAxisInteger)
           rows[i].emplace_back(axis.name, axis.kind == AxisKind::boolean ? Value(v[i] != 0) : Value(v[i]));
       return;
     }
     case AxisKind::real: {
-      const auto& v = units.doubles(axis.name);
+      const auto& v = units.doubles(column);
       for (std::size_t i = 0; i < n; ++i)
         if (!std::isnan(v[i])) rows[i].emplace_back(axis.name, Value(v[i]));
       return;
     }
     case AxisKind::text: {
-      const auto& v = units.strings(axis.name);
+      const auto& v = units.strings(column);
       for (std::size_t i = 0; i < n; ++i)
         if (!v[i].empty()) rows[i].emplace_back(axis.name, Value(v[i]));
       return;
@@ -80,12 +81,23 @@ AxisKind parse_axis_kind(const std::string& name, const std::string& where) {
   throw UserError(where + ": unknown axis kind \"" + name + "\" (valid: integer, real, boolean, text)");
 }
 
+std::string axis_column_name(const std::string& axis) {
+  if (axis == "beta") return "model.beta";
+  if (axis == "latent_dim") return "model.latent_dim";
+  return axis;
+}
+
+std::string axis_of_column(const std::string& column) {
+  if (column == "model.beta") return "beta";
+  if (column == "model.latent_dim") return "latent_dim";
+  return column;
+}
+
 AxisValues unit_axis_values(const WorkUnit& unit) {
   AxisValues out;
   for (const auto& [key, value] : unit.axis_values) {
     if (key == "model.kind" || key == "study.seed") continue;
-    // The names of the axes text (WorkUnit::axes_text), so that beta and latent_dim are the
-    // columns /units always had.
+    // The names of the axes text (WorkUnit::axes_text) and of rank's keys.
     const std::string name = key == "model.beta" ? "beta" : key == "model.latent_dim" ? "latent_dim" : key;
     out.emplace_back(name, value.is_list() ? Value(value.display_exact()) : value);
   }
@@ -106,9 +118,9 @@ std::vector<AxisColumn> axis_columns(const std::vector<UnitRecord>& units) {
 
 void add_axis_columns(data::ColumnTable& t, const std::vector<UnitRecord>& units, const std::vector<AxisColumn>& axes) {
   for (const AxisColumn& axis : axes) {
-    if (axis.name == "beta" || axis.name == "latent_dim") continue;  // typed columns of their own
-    if (t.has(axis.name))
-      throw UserError("/units: the grid axis " + axis.name + " has the name of a column the table already has");
+    const std::string column = axis_column_name(axis.name);
+    if (t.has(column))
+      throw UserError("/units: the column " + column + " of grid axis " + axis.name + " is already taken");
     // Each unit's value by name; a unit has a handful of axes, so a linear search is the cheapest.
     const auto value_of = [&](const UnitRecord& u) -> const Value* {
       for (const auto& [name, value] : u.axis_values)
@@ -124,7 +136,7 @@ void add_axis_columns(data::ColumnTable& t, const std::vector<UnitRecord>& units
           const Value* x = value_of(u);
           v.push_back(!x ? kMissingAxisInteger : x->is_bool() ? std::int64_t{x->as_bool()} : x->as_int());
         }
-        t.add_column(axis.name, std::move(v));
+        t.add_column(column, std::move(v));
         break;
       }
       case AxisKind::real: {
@@ -134,7 +146,7 @@ void add_axis_columns(data::ColumnTable& t, const std::vector<UnitRecord>& units
           const Value* x = value_of(u);
           v.push_back(x ? x->as_double() : kNaN);
         }
-        t.add_column(axis.name, std::move(v));
+        t.add_column(column, std::move(v));
         break;
       }
       case AxisKind::text: {
@@ -144,7 +156,7 @@ void add_axis_columns(data::ColumnTable& t, const std::vector<UnitRecord>& units
           const Value* x = value_of(u);
           v.push_back(!x ? std::string() : x->is_string() ? x->as_string() : x->display_exact());
         }
-        t.add_column(axis.name, std::move(v));
+        t.add_column(column, std::move(v));
         break;
       }
     }
@@ -153,7 +165,7 @@ void add_axis_columns(data::ColumnTable& t, const std::vector<UnitRecord>& units
 
 void write_units_layout(data::Hdf5File& file, const std::vector<AxisColumn>& axes) {
   std::vector<std::string> names, kinds;
-  for (const AxisColumn& a : axes) names.push_back(a.name), kinds.push_back(to_string(a.kind));
+  for (const AxisColumn& a : axes) names.push_back(axis_column_name(a.name)), kinds.push_back(to_string(a.kind));
   file.set_attribute("/", "results_format", kResultsFormat);
   file.set_attribute("/units", "axis_columns", join(names, ","));
   file.set_attribute("/units", "axis_kinds", join(kinds, ","));
@@ -178,7 +190,7 @@ UnitsLayout read_units_layout(const data::Hdf5File& file) {
     throw UserError(where + ": /units lists " + std::to_string(names.size()) + " axis columns but " +
                     std::to_string(kinds.size()) + " axis kinds (damaged?)");
   for (std::size_t i = 0; i < names.size(); ++i)
-    layout.axes.push_back({names[i], parse_axis_kind(kinds[i], where + " /units axis_kinds")});
+    layout.axes.push_back({axis_of_column(names[i]), parse_axis_kind(kinds[i], where + " /units axis_kinds")});
   return layout;
 }
 
@@ -192,8 +204,9 @@ std::vector<AxisValues> read_axis_values(const data::ColumnTable& units, const U
     return rows;
   }
   for (const AxisColumn& axis : layout.axes) {
-    if (!units.has(axis.name))
-      throw UserError("/units: the grid axis " + axis.name + " (attribute axis_columns) has no column");
+    if (!units.has(axis_column_name(axis.name)))
+      throw UserError("/units: the grid axis column " + axis_column_name(axis.name) +
+                      " (attribute axis_columns) is missing");
     read_column(units, axis, rows);  // in layout order: each row's values come out in that order
   }
   return rows;

@@ -1,9 +1,11 @@
 #pragma once
 // The grid axes of /units as typed columns, so that pandas reads every axis with no parsing
-// (results format 2). One column per axis, named as the unit's axes text names it: `beta` and
-// `latent_dim` are the typed columns /units always had, every other axis is named by its key
-// ("model.learning_rate", "features.standardize"). The seed has its own column and the model
-// kind is `model`; neither is listed as an axis.
+// (results format 2). One column per axis, named by the axis's key ("model.learning_rate",
+// "features.standardize", "model.beta", "model.latent_dim"). The columns `beta` and `latent_dim`
+// stay what they always were, the unit's values (a raw unit's latent_dim is its feature count);
+// the axis columns say what the grid set, and nothing where the axis does not apply to the unit.
+// Elsewhere (rank keys, exports, the axes text) an axis keeps its short name: beta, latent_dim.
+// The seed has its own column and the model kind is `model`; neither is listed as an axis.
 //
 // A column's type follows its values: integers int64, reals float64 (an axis mixing integers
 // and reals is real), booleans int64 0/1 like the file's other flags (`collapsed`), text
@@ -13,8 +15,8 @@
 //
 // What the columns are is written beside them: the root attribute `results_format` (2; absent
 // in older files, which are format 1 and have the axes only as text) and the /units attributes
-// `axis_columns` and `axis_kinds` (comma-separated, in the same order: the axes in order of
-// first appearance, each "integer", "real", "boolean" or "text").
+// `axis_columns` and `axis_kinds` (comma-separated, in the same order: the axis columns in order
+// of first appearance, each "integer", "real", "boolean" or "text").
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -45,9 +47,13 @@ const char* to_string(AxisKind kind);
 AxisKind parse_axis_kind(const std::string& name, const std::string& where);
 
 struct AxisColumn {
-  std::string name;
+  std::string name;  // the axis's name in the axes text and rank keys: "beta", "model.learning_rate"
   AxisKind kind = AxisKind::text;
 };
+
+// The /units column of an axis: its key ("beta" -> "model.beta"), and back.
+std::string axis_column_name(const std::string& axis);
+std::string axis_of_column(const std::string& column);
 
 // What a /units table holds: its results format and, from format 2, its axis columns.
 struct UnitsLayout {
@@ -55,17 +61,16 @@ struct UnitsLayout {
   std::vector<AxisColumn> axes;
 };
 
-// (column name, scalar value) per axis that applies to a unit, in axis order.
+// (axis name, scalar value) per axis that applies to a unit, in axis order.
 using AxisValues = std::vector<std::pair<std::string, Value>>;
 
-// The unit's axes as /units columns hold them: without model.kind and the seed, model.beta and
+// The unit's axes as the axes text names them: without model.kind and the seed, model.beta and
 // model.latent_dim under their short names, lists as their display text.
 AxisValues unit_axis_values(const WorkUnit& unit);
 
 // The axes of `units` in order of first appearance, each with the kind its values need.
 std::vector<AxisColumn> axis_columns(const std::vector<UnitRecord>& units);
-// Appends one column per axis that `t` does not have yet (beta and latent_dim are there).
-// UserError when another column already has an axis's name.
+// Appends one column per axis (axis_column_name). UserError when another column has that name.
 void add_axis_columns(data::ColumnTable& t, const std::vector<UnitRecord>& units,
                       const std::vector<AxisColumn>& axes);
 

@@ -2,8 +2,9 @@
 # Typed axis columns in /units (results format 2), and files of the older layout (format 1: the
 # axes only as text). A study with a real, an integer, a text and a boolean axis beside beta and
 # latent_dim, and a PCA model that three of them do not apply to:
-# - pandas.DataFrame(h5py.File(f)["units"][:]) has every axis as a column of its type, the
-#   missing values README's results-file section names (NaN, the smallest int64, "");
+# - pandas.DataFrame(h5py.File(f)["units"][:]) has every axis as a column of its type, named by
+#   its key, with the missing values README's results-file section names (NaN, the smallest
+#   int64, "");
 # - analysis/load_results.py gives them pandas' nullable types, and refuses an old file with the
 #   command that converts it;
 # - the same file rewritten in the old layout (the typed columns and attributes dropped: what the
@@ -52,8 +53,8 @@ import pandas as pd
 
 f = h5py.File("new.h5", "r")
 assert f.attrs["results_format"] == 2, dict(f.attrs)
-assert f["units"].attrs["axis_columns"] == \
-    "beta,latent_dim,model.learning_rate,model.epochs,model.kl_schedule,features.standardize", dict(f["units"].attrs)
+assert f["units"].attrs["axis_columns"] == "model.beta,model.latent_dim,model.learning_rate,model.epochs," \
+    "model.kl_schedule,features.standardize", dict(f["units"].attrs)
 assert f["units"].attrs["axis_kinds"] == "real,integer,real,integer,text,boolean", dict(f["units"].attrs)
 u = pd.DataFrame(f["units"][:])
 assert str(u["model.learning_rate"].dtype) == "float64" and str(u["model.epochs"].dtype) == "int64", u.dtypes
@@ -65,8 +66,9 @@ assert sorted(set(vae["model.learning_rate"])) == [0.001, 0.00123456789], set(va
 assert sorted(set(vae["model.epochs"])) == [2, 3] and set(vae["model.kl_schedule"]) == {b"constant", b"linear"}
 assert sorted(set(u["features.standardize"])) == [0, 1]
 assert (vae.groupby(["model.learning_rate", "model.epochs", "model.kl_schedule", "features.standardize"]).size() == 2).all()
-# Not applicable to PCA: NaN, the smallest int64, "" (and beta NaN as always).
-assert pca["model.learning_rate"].isna().all() and pca["beta"].isna().all()
+# Not applicable to PCA: NaN, the smallest int64, "" (and its beta NaN as always).
+assert pca["model.learning_rate"].isna().all() and pca["model.beta"].isna().all() and pca["beta"].isna().all()
+assert (vae["model.beta"] == 4.0).all() and (u["model.latent_dim"] == 4).all()
 assert (pca["model.epochs"] == np.iinfo(np.int64).min).all() and (pca["model.kl_schedule"] == b"").all()
 # The typed values say what the text for people says.
 for _, r in vae.iterrows():
@@ -81,7 +83,8 @@ sys.path.insert(0, sys.argv[1])
 import load_results
 
 units, evaluations, attrs = load_results.load("new.h5")
-assert attrs["axis_columns"][2:] == ["model.learning_rate", "model.epochs", "model.kl_schedule", "features.standardize"]
+assert attrs["axis_columns"] == ["model.beta", "model.latent_dim", "model.learning_rate", "model.epochs",
+                                "model.kl_schedule", "features.standardize"], attrs["axis_columns"]
 assert str(units["model.epochs"].dtype) == "Int64" and str(units["features.standardize"].dtype) == "boolean", units.dtypes
 pca = units[units["model"] == "pca"]
 assert pca["model.epochs"].isna().all() and pca["model.kl_schedule"].isna().all() and pca["model.learning_rate"].isna().all()
@@ -97,7 +100,7 @@ import numpy as np
 
 path, seeds = sys.argv[1], [int(s) for s in sys.argv[2].split(",")] if len(sys.argv) > 2 else None
 with h5py.File(path, "r+") as f:
-    axes = [n for n in f["units"].attrs["axis_columns"].split(",") if n not in ("beta", "latent_dim")]
+    axes = f["units"].attrs["axis_columns"].split(",")
     rows = f["units"][:]
     keep = np.ones(len(rows), bool) if seeds is None else np.isin(rows["seed"], seeds)
     names = [n for n in rows.dtype.names if n not in axes]

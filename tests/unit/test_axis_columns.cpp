@@ -60,7 +60,7 @@ TEST(AxisColumns, EveryAxisGetsATypedColumnNamedByItsKey) {
   ASSERT_EQ(units.size(), 16u + 2u);  // vae: 2 x 2 x 2 x 2; pca: the 2 standardize values
   const data::ColumnTable t = units_table(units, {});
   const auto axes = axis_columns(units);
-  // beta and latent_dim are the columns /units always had; the seed and the model kind are not axes here.
+  // Axes by their names in the axes text; the seed and the model kind are not axes here.
   std::vector<std::string> names;
   for (const auto& a : axes) names.push_back(a.name);
   EXPECT_EQ(names, (std::vector<std::string>{"beta", "latent_dim", "model.learning_rate", "model.epochs",
@@ -72,11 +72,16 @@ TEST(AxisColumns, EveryAxisGetsATypedColumnNamedByItsKey) {
   EXPECT_EQ(axes[4].kind, AxisKind::text);
   EXPECT_EQ(axes[5].kind, AxisKind::boolean);
   EXPECT_EQ(axes[6].kind, AxisKind::text);  // a list: its display text
+  // Columns by key: beta and latent_dim stay the unit's values, model.beta and model.latent_dim the axes.
+  EXPECT_EQ(std::string(data::column_type_name(t.column("model.beta").values)), "double");
+  EXPECT_EQ(std::string(data::column_type_name(t.column("model.latent_dim").values)), "int64");
   EXPECT_EQ(std::string(data::column_type_name(t.column("model.learning_rate").values)), "double");
   EXPECT_EQ(std::string(data::column_type_name(t.column("model.epochs").values)), "int64");
   EXPECT_EQ(std::string(data::column_type_name(t.column("model.kl_schedule").values)), "string");
   EXPECT_EQ(std::string(data::column_type_name(t.column("features.standardize").values)), "int64");
 
+  const auto& beta = t.doubles("model.beta");
+  const auto& latent_dim = t.ints("model.latent_dim");
   const auto& lr = t.doubles("model.learning_rate");
   const auto& epochs = t.ints("model.epochs");
   const auto& schedule = t.strings("model.kl_schedule");
@@ -85,15 +90,18 @@ TEST(AxisColumns, EveryAxisGetsATypedColumnNamedByItsKey) {
   int vae = 0, pca = 0;
   for (std::size_t i = 0; i < units.size(); ++i) {
     EXPECT_EQ(modalities[i], "[audio]");
+    EXPECT_EQ(latent_dim[i], 4);
     EXPECT_TRUE(standardize[i] == 0 || standardize[i] == 1);
     if (units[i].model == "pca") {
       ++pca;
       EXPECT_TRUE(std::isnan(lr[i]));
+      EXPECT_TRUE(std::isnan(beta[i]));
       EXPECT_EQ(epochs[i], kMissingAxisInteger);
       EXPECT_EQ(schedule[i], "");
       continue;
     }
     ++vae;
+    EXPECT_EQ(beta[i], 4.0);
     EXPECT_TRUE(lr[i] == 0.001 || lr[i] == 0.00123456789) << lr[i];  // exactly the study's doubles
     EXPECT_TRUE(epochs[i] == 2 || epochs[i] == 3);
     EXPECT_TRUE(schedule[i] == "constant" || schedule[i] == "linear");
@@ -102,6 +110,22 @@ TEST(AxisColumns, EveryAxisGetsATypedColumnNamedByItsKey) {
   }
   EXPECT_EQ(vae, 16);
   EXPECT_EQ(pca, 2);
+}
+
+// A raw unit's latent_dim column is its feature count; the latent_dim axis does not apply to it.
+TEST(AxisColumns, AnAxisThatDoesNotApplyIsMissingEvenWhereTheUnitColumnHasAValue) {
+  auto units = records_of("[grid]\nmodel = [\"vae\", \"raw\"]\nlatent_dim = [4, 8]\nk = [2]\nseed = [1]\n");
+  ASSERT_EQ(units.size(), 3u);  // vae at 4 and 8; raw once
+  for (auto& u : units)
+    if (u.model == "raw") u.latent_dim = 52;  // what unit_runner writes: the table's width
+  const data::ColumnTable t = units_table(units, {});
+  const auto& axis = t.ints("model.latent_dim");
+  const auto& model = t.strings("model");
+  for (std::size_t i = 0; i < units.size(); ++i)
+    EXPECT_EQ(axis[i] == kMissingAxisInteger, model[i] == "raw") << i;
+  const auto rows = read_axis_values(t, UnitsLayout{kResultsFormat, axis_columns(units)});
+  for (std::size_t i = 0; i < units.size(); ++i)
+    EXPECT_EQ(report::find_axis(rows[i], "latent_dim") == nullptr, model[i] == "raw") << i;
 }
 
 // Written to a file and read back: the same values, booleans as booleans, missing cells absent.
