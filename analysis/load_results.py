@@ -106,6 +106,11 @@ def load(path):
     return units, evaluations, attrs
 
 
+def axis_name(column):
+    """An axis column's name as the axes text and `vaesweep rank` name the axis (model.beta: beta)."""
+    return {"model.beta": "beta", "model.latent_dim": "latent_dim"}.get(column, column)
+
+
 def axis_text(value):
     """An axis value as the axes text shows it ("4", "0.001", "true", "linear"); "" for NA."""
     if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
