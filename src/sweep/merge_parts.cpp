@@ -256,8 +256,8 @@ MergeSummary merge_parts(const MergeOptions& options) {
   std::map<std::string, std::int64_t> per_run;
   for (MergedUnit& m : merged) {
     ++summary.units;
-    if (m.unit.status == "ok") ++summary.ok;
-    else if (m.unit.status == "diverged") ++summary.diverged;
+    if (m.unit.status == UnitStatus::ok) ++summary.ok;
+    else if (m.unit.status == UnitStatus::diverged) ++summary.diverged;
     else ++summary.failed;
     ++per_run[m.unit.run_id];
     units.push_back(std::move(m.unit));

@@ -42,8 +42,9 @@ Value get_scalar(ByteReader& r) {
 
 void put_unit(ByteWriter& w, const UnitRecord& u) {
   w.put(u.unit);
-  for (const auto* s : {&u.config_hash, &u.group_hash, &u.feature_hash, &u.model, &u.axes, &u.status, &u.message,
-                        &u.kl_per_dim, &u.host, &u.device, &u.run_id, &u.condition_on, &u.withheld, &u.checkpoint,
+  for (const auto* s : {&u.config_hash, &u.group_hash, &u.feature_hash, &u.model, &u.axes}) w.put_string(*s);
+  w.put_string(to_string(u.status));
+  for (const auto* s : {&u.message, &u.kl_per_dim, &u.host, &u.device, &u.run_id, &u.condition_on, &u.withheld, &u.checkpoint,
                         &u.reconstructions, &u.engine, &u.precision, &u.pca_solver})
     w.put_string(*s);
   w.put(u.collapsed);
@@ -71,8 +72,9 @@ bool is_shape_of(std::size_t values, std::int64_t rows, std::int64_t cols) {
 UnitRecord get_unit(ByteReader& r, std::uint8_t version = kUnitRecordVersion) {
   UnitRecord u;
   u.unit = r.get<std::int64_t>();
-  for (auto* s : {&u.config_hash, &u.group_hash, &u.feature_hash, &u.model, &u.axes, &u.status, &u.message,
-                  &u.kl_per_dim, &u.host, &u.device, &u.run_id, &u.condition_on, &u.withheld, &u.checkpoint,
+  for (auto* s : {&u.config_hash, &u.group_hash, &u.feature_hash, &u.model, &u.axes}) *s = r.get_string();
+  u.status = parse_unit_status(r.get_string());
+  for (auto* s : {&u.message, &u.kl_per_dim, &u.host, &u.device, &u.run_id, &u.condition_on, &u.withheld, &u.checkpoint,
                   &u.reconstructions, &u.engine, &u.precision, &u.pca_solver})
     *s = r.get_string();
   u.collapsed = r.get<std::int64_t>();
@@ -117,7 +119,8 @@ UnitRecord get_unit(ByteReader& r, std::uint8_t version = kUnitRecordVersion) {
 
 void put_evaluation(ByteWriter& w, const EvaluationRecord& e) {
   w.put(e.unit);
-  for (const auto* s : {&e.config_hash, &e.method, &e.space, &e.status}) w.put_string(*s);
+  for (const auto* s : {&e.config_hash, &e.method, &e.space}) w.put_string(*s);
+  w.put_string(to_string(e.status));
   w.put(e.k), w.put(e.clusters_found), w.put(e.noise_fraction), w.put(e.inertia), w.put(e.silhouette);
   w.put(e.calinski_harabasz), w.put(e.davies_bouldin), w.put(e.trustworthiness), w.put(e.conditioned);
   w.put_vector(e.external);
@@ -130,7 +133,8 @@ void put_evaluation(ByteWriter& w, const EvaluationRecord& e) {
 EvaluationRecord get_evaluation(ByteReader& r) {
   EvaluationRecord e;
   e.unit = r.get<std::int64_t>();
-  for (auto* s : {&e.config_hash, &e.method, &e.space, &e.status}) *s = r.get_string();
+  for (auto* s : {&e.config_hash, &e.method, &e.space}) *s = r.get_string();
+  e.status = parse_unit_status(r.get_string());
   e.k = r.get<std::int64_t>(), e.clusters_found = r.get<std::int64_t>(), e.noise_fraction = r.get<double>();
   e.inertia = r.get<double>(), e.silhouette = r.get<double>(), e.calinski_harabasz = r.get<double>();
   e.davies_bouldin = r.get<double>();
@@ -149,7 +153,7 @@ EvaluationRecord get_evaluation(ByteReader& r) {
 template <typename Record>
 struct Field {
   const char* name;
-  std::variant<std::int64_t Record::*, double Record::*, std::string Record::*> member;
+  std::variant<std::int64_t Record::*, double Record::*, std::string Record::*, UnitStatus Record::*> member;
   bool optional = false;  // added after the first release: an older results file lacks it
 };
 
@@ -216,6 +220,10 @@ const std::vector<Field<EvaluationRecord>>& evaluation_fields() {
   return fields;
 }
 
+// The column type of a field: a status is its name (to_string / parse_unit_status).
+template <typename T>
+using ColumnOf = std::conditional_t<std::is_same_v<T, UnitStatus>, std::string, T>;
+
 // Each column of one type beside the field it holds. The tables are filled and read row by row
 // through these, not column by column: a column pass over a million records would stream all
 // of them through the cache once per field.
@@ -226,11 +234,13 @@ struct Bindings {
   std::vector<std::pair<Values<std::int64_t>*, std::int64_t Record::*>> ints;
   std::vector<std::pair<Values<double>*, double Record::*>> doubles;
   std::vector<std::pair<Values<std::string>*, std::string Record::*>> strings;
+  std::vector<std::pair<Values<std::string>*, UnitStatus Record::*>> statuses;
 
   template <typename T>
-  void bind(Values<T>* values, T Record::*member) {
+  void bind(Values<ColumnOf<T>>* values, T Record::*member) {
     if constexpr (std::is_same_v<T, std::int64_t>) ints.emplace_back(values, member);
     else if constexpr (std::is_same_v<T, double>) doubles.emplace_back(values, member);
+    else if constexpr (std::is_same_v<T, UnitStatus>) statuses.emplace_back(values, member);
     else strings.emplace_back(values, member);
   }
 };
@@ -243,7 +253,7 @@ void add_fields(data::ColumnTable& t, const std::vector<Record>& rows, const std
     std::visit(
         [&](auto member) {
           using T = std::decay_t<decltype(rows.front().*member)>;
-          auto& values = columns[c].template emplace<std::vector<T>>();
+          auto& values = columns[c].template emplace<std::vector<ColumnOf<T>>>();
           values.reserve(rows.size());
           b.bind(&values, member);
         },
@@ -253,12 +263,13 @@ void add_fields(data::ColumnTable& t, const std::vector<Record>& rows, const std
     for (const auto& [values, member] : b.ints) values->push_back(row.*member);
     for (const auto& [values, member] : b.doubles) values->push_back(row.*member);
     for (const auto& [values, member] : b.strings) values->push_back(row.*member);
+    for (const auto& [values, member] : b.statuses) values->push_back(to_string(row.*member));
   }
   for (std::size_t c = 0; c < fields.size(); ++c) t.add_column(fields[c].name, std::move(columns[c]));
 }
 
 template <typename T>
-const std::vector<T>& typed(const data::ColumnTable& t, const std::string& name) {
+const std::vector<ColumnOf<T>>& typed(const data::ColumnTable& t, const std::string& name) {
   if constexpr (std::is_same_v<T, std::int64_t>) return t.ints(name);
   else if constexpr (std::is_same_v<T, double>) return t.doubles(name);
   else return t.strings(name);
@@ -296,6 +307,11 @@ void get_fields(const data::ColumnTable& t, const char* table, std::vector<Recor
     for (const auto& [values, member] : b.doubles) row.*member = (*values)[i];
     for (const auto& [values, member] : b.strings) row.*member = (*values)[i];
   }
+  // Statuses by name, the table named in a refusal ("/units: unknown unit status ...").
+  reading(table, [&] {
+    for (std::size_t i = 0; i < rows.size(); ++i)
+      for (const auto& [values, member] : b.statuses) rows[i].*member = parse_unit_status((*values)[i]);
+  });
 }
 
 std::string external_column(const std::string& metric, const std::string& label_set, bool track) {

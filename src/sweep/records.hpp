@@ -10,6 +10,7 @@
 #include "core/value.hpp"
 #include "data/column_table.hpp"
 #include "sweep/axis_columns.hpp"
+#include "sweep/unit_status.hpp"
 
 namespace vaesweep::sweep {
 
@@ -24,7 +25,7 @@ struct UnitRecord {
   double beta = 0;                // NaN where the model has none (PCA)
   std::int64_t latent_dim = 0;
   std::int64_t seed = 0;
-  std::string status;             // ok | failed | diverged (collapsed units are ok: see `collapsed`)
+  UnitStatus status = UnitStatus::ok;  // collapsed units are ok: see `collapsed`
   std::string message;            // why, when not ok
   std::int64_t epochs_run = 0;
   // Training seconds: the model's own; for a model trained in a batch with others, the batch's
@@ -81,7 +82,7 @@ struct EvaluationRecord {
   std::string method;             // "kmeans"
   std::int64_t k = 0;
   std::string space;              // the space clustered and scored: "vae_latent", "pca", "features", "+umap"
-  std::string status;             // ok, or the unit's status when it produced no latent space
+  UnitStatus status = UnitStatus::ok;  // ok, failed, or the unit's status when it produced no latent space
   std::int64_t clusters_found = 0;
   double noise_fraction = 0;      // DBSCAN noise, left out of every score
   double inertia = 0, silhouette = 0, calinski_harabasz = 0, davies_bouldin = 0;

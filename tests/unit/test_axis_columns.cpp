@@ -49,7 +49,7 @@ std::vector<UnitRecord> records_of(const std::string& text) {
     r.axis_values = unit_axis_values(w);
     r.beta = w.model.variational() ? w.model.beta : std::nan("");
     r.latent_dim = w.model.latent_dim;
-    r.status = "ok";
+    r.status = UnitStatus::ok;
     out.push_back(std::move(r));
   }
   return out;

@@ -39,7 +39,7 @@ UnitRecord unit_record(std::int64_t i) {
   u.beta = i % 2 ? kNaN : 0.5 * static_cast<double>(i);
   u.latent_dim = 8 + i;
   u.seed = -i;
-  u.status = i % 3 ? "ok" : "diverged";
+  u.status = i % 3 ? UnitStatus::ok : UnitStatus::diverged;
   u.message = i % 3 ? "" : "loss is NaN at epoch 3; Café ☕";
   u.epochs_run = 10 * i;
   u.train_seconds = 1.0 / 3.0 + static_cast<double>(i);
@@ -73,7 +73,7 @@ EvaluationRecord evaluation_record(std::int64_t unit, std::int64_t k, std::size_
   e.method = k % 2 ? "kmeans" : "dbscan";
   e.k = k;
   e.space = "vae_latent+umap";
-  e.status = "ok";
+  e.status = UnitStatus::ok;
   e.clusters_found = k - 1;
   e.noise_fraction = 0.0625;
   e.inertia = 1234.5 + static_cast<double>(unit);
@@ -444,6 +444,34 @@ TEST(EncodeUnit, DamagedBytesThrowUserErrorAndChangeNothing) {
   evaluations.clear();
   decode_unit(bytes, unit, evaluations);
   expect_same(unit, in.units[0]);
+}
+
+}  // namespace
+}  // namespace vaesweep::sweep
+
+namespace vaesweep::sweep {
+namespace {
+
+// The on-disk names of the statuses are those the results files have always held.
+TEST(UnitStatusNames, EveryNameParsesBackAndAnUnknownOneIsNamed) {
+  for (UnitStatus s : {UnitStatus::ok, UnitStatus::failed, UnitStatus::diverged, UnitStatus::abandoned})
+    EXPECT_EQ(parse_unit_status(to_string(s)), s);
+  EXPECT_STREQ(to_string(UnitStatus::diverged), "diverged");
+  test::expect_user_error_naming([] { parse_unit_status("skipped"); },
+                                 "unknown unit status \"skipped\" (valid: ok, failed, diverged, abandoned)");
+}
+
+// A table with a status the build does not know is refused, naming the table.
+TEST(UnitStatusNames, AnUnknownStatusInATableIsNamedWithTheTable) {
+  data::ColumnTable units = units_table({unit_record(0)}, {});
+  data::ColumnTable damaged;
+  for (const auto& c : units.columns())
+    damaged.add_column(c.name, c.name == "status" ? data::ColumnValues(std::vector<std::string>{"exploded"}) : c.values);
+  std::vector<UnitRecord> out;
+  std::vector<EvaluationRecord> evaluations;
+  test::expect_user_error_naming(
+      [&] { records_from_tables(damaged, data::ColumnTable(), {}, UnitsLayout{kResultsFormat, axis_columns({unit_record(0)})}, out, evaluations); },
+      "/units: unknown unit status \"exploded\"");
 }
 
 }  // namespace
