@@ -7,14 +7,22 @@ Run with Debian's Python (/usr/bin/python3, with python3-h5py and python3-pandas
     from load_results import load; units, evaluations, attrs = load("results.h5")
 
 Strings inside HDF5 compound tables come back from h5py as bytes; they are decoded here.
-`evaluations` is joined with the unit columns that say what was trained (model, axes, beta,
-latent_dim, seed, status), so every row can be traced to its unit, seed and config hash.
+Every grid axis is a typed column of /units named by its key (results format 2:
+`model.beta`, `model.latent_dim`, `model.learning_rate`, ...; `beta` and `latent_dim` stay the
+unit's own values); `load` gives each its pandas type: integer axes
+Int64 and boolean axes boolean (pandas' nullable types, <NA> where the axis does not apply to the
+unit: the file stores the smallest int64 there), real axes float64 (NaN), text axes str (None;
+the file stores ""). `attrs["axis_columns"]` lists them. A file written before the typed columns
+(no `results_format` attribute) is refused with the command that converts it.
+`evaluations` is joined with the unit columns that say what was trained (model, axes text,
+beta, latent_dim, seed, status and every axis), so every row can be traced to its unit, seed and
+config hash.
 
 The optional parts of a file are read by their own functions, each returning None when the
 file has no such part: `load_features` (/features), `load_rows` (/rows/<feature_hash>),
 `load_latents` (/latents/<unit>), `load_assignments` (/assignments/<unit>), `load_aggregate`
-(/aggregate, written by `vaesweep rank`). `parse_axes`, `parse_reconstructions` and
-`parse_kl_per_dim` decode the string columns of /units.
+(/aggregate, written by `vaesweep rank`). `parse_reconstructions` and `parse_kl_per_dim` decode
+the string columns of /units; the `axes` text is for people and is never parsed.
 """
 import sys
 
@@ -46,33 +54,72 @@ def _attrs(obj):
     return out
 
 
+# The layout this loader reads; see "The results file" in README.md.
+RESULTS_FORMAT = 2
+MISSING_INTEGER = np.iinfo(np.int64).min  # an integer or boolean axis that does not apply to the unit
+
+
+class ResultsFormatError(Exception):
+    """A results file of a layout this loader does not read; the message says how to convert it."""
+
+
+def _axis_columns(f, path):
+    """[(name, kind)] of the file's typed axis columns; ResultsFormatError for another layout."""
+    version = int(f.attrs.get("results_format", 1))
+    if version < RESULTS_FORMAT:
+        raise ResultsFormatError(
+            f"{path} predates typed axis columns (results format {version}: its grid axes are only the text "
+            f"of /units.axes, which this loader does not parse). Convert it with vaesweep, which still reads "
+            f"that text: `vaesweep export {path} --table units --format csv --out units.csv` (and `--table "
+            f"evaluations`) gives one typed column per axis for pandas.read_csv; or rank it with `vaesweep rank`.")
+    if version > RESULTS_FORMAT:
+        raise ResultsFormatError(f"{path}: results format {version}, newer than this loader's {RESULTS_FORMAT} "
+                                 f"(use analysis/ from the vaesweep that wrote it)")
+    units = f["units"]
+    names = [n for n in _decode(units.attrs["axis_columns"]).split(",") if n]
+    kinds = [k for k in _decode(units.attrs["axis_kinds"]).split(",") if k]
+    return list(zip(names, kinds))
+
+
+def _type_axes(units, axes):
+    """Each axis column in its pandas type, missing values as NA / NaN / None."""
+    for name, kind in axes:
+        column = units[name]
+        if kind == "integer":
+            units[name] = column.where(column != MISSING_INTEGER).astype("Int64")
+        elif kind == "boolean":
+            units[name] = column.where(column != MISSING_INTEGER).astype("boolean")
+        elif kind == "text":
+            units[name] = column.where(column != "", None)
+
+
 def load(path):
     with h5py.File(path, "r") as f:
+        axes = _axis_columns(f, path)
         units = _frame(f["units"])
         evaluations = _frame(f["evaluations"])
         attrs = _attrs(f)
-    unit_columns = units[["unit", "model", "axes", "beta", "latent_dim", "seed", "status"]]
+    _type_axes(units, axes)
+    attrs["axis_columns"] = [name for name, _ in axes]
+    unit_columns = units[["unit", "model", "axes", "beta", "latent_dim", "seed", "status"] + attrs["axis_columns"]]
     evaluations = evaluations.merge(unit_columns.rename(columns={"status": "unit_status"}), on="unit", how="left")
     return units, evaluations, attrs
 
 
-def parse_axes(axes):
-    """"beta=4 latent_dim=8 features.modalities=[audio, text]" -> {"beta": "4", ...}.
+def axis_name(column):
+    """An axis column's name as the axes text and `vaesweep rank` name the axis (model.beta: beta)."""
+    return {"model.beta": "beta", "model.latent_dim": "latent_dim"}.get(column, column)
 
-    Values may hold spaces inside brackets (list-valued axes), so split on the spaces that
-    start a new "name=" only."""
-    result, depth, token = {}, 0, ""
-    for ch in axes.strip() + " ":
-        depth += ch == "["
-        depth -= ch == "]"
-        if ch == " " and depth == 0:
-            if "=" in token:
-                name, value = token.split("=", 1)
-                result[name] = value
-            token = ""
-        else:
-            token += ch
-    return result
+
+def axis_text(value):
+    """An axis value as the axes text shows it ("4", "0.001", "true", "linear"); "" for NA."""
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if isinstance(value, (bool, np.bool_)):
+        return "true" if value else "false"
+    if isinstance(value, (float, np.floating)) and float(value).is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def parse_kl_per_dim(text):
@@ -159,4 +206,7 @@ def main(path):
 if __name__ == "__main__":
     if len(sys.argv) != 2:
         sys.exit("usage: /usr/bin/python3 analysis/load_results.py RESULTS.h5")
-    main(sys.argv[1])
+    try:
+        main(sys.argv[1])
+    except ResultsFormatError as error:
+        sys.exit(str(error))

@@ -117,15 +117,20 @@ def short_list(values, limit=15):
     return text + (f", ... ({len(values)} in all)" if len(values) > limit else "")
 
 
-def metric_names(evaluations):
+def metric_names(evaluations, axis_columns=()):
     return [c for c in evaluations.columns
-            if c not in NON_METRIC_COLUMNS and pd.api.types.is_float_dtype(evaluations[c])]
+            if c not in NON_METRIC_COLUMNS and c not in axis_columns and pd.api.types.is_float_dtype(evaluations[c])]
 
 
-def other_axes(axes):
-    """The axes of a unit other than beta and latent_dim, as text ("" when none)."""
-    parsed = load_results.parse_axes(axes)
-    return " ".join(f"{k}={v}" for k, v in parsed.items() if k not in ("beta", "latent_dim"))
+def other_axes(frame, axis_columns):
+    """Per row: the axes other than beta and latent_dim that apply to it, as text ("" when none),
+    from the typed axis columns."""
+    names = [n for n in axis_columns if n not in ("model.beta", "model.latent_dim")]
+
+    def text(row):
+        return " ".join(f"{n}={load_results.axis_text(row[n])}" for n in names if load_results.axis_text(row[n]) != "")
+
+    return frame.apply(text, axis=1) if len(frame) else pd.Series([], dtype=object)
 
 
 def prepare(path, metric, requested_units):
@@ -139,9 +144,12 @@ def prepare(path, metric, requested_units):
     if missing:
         raise ReportError(f"{path}: not a vaesweep results file: it has no {' and no '.join(missing)} "
                           f"(expected the /units and /evaluations tables that `vaesweep run` writes)")
-    units, evaluations, attrs = load_results.load(path)
+    try:
+        units, evaluations, attrs = load_results.load(path)
+    except load_results.ResultsFormatError as error:
+        raise ReportError(str(error))
     label_sets = [s for s in str(attrs.get("label_sets", "")).split(",") if s]
-    names = metric_names(evaluations)
+    names = metric_names(evaluations, attrs["axis_columns"])
     if metric is None:
         metric = f"nmi_{label_sets[0]}" if label_sets and f"nmi_{label_sets[0]}" in names else "silhouette"
     if metric not in names:
@@ -152,7 +160,7 @@ def prepare(path, metric, requested_units):
 
     for frame in (units, evaluations):
         frame["config"] = (frame["model"] + " " + frame["axes"]).str.strip()
-        frame["other_axes"] = frame["axes"].map(other_axes)
+        frame["other_axes"] = other_axes(frame, attrs["axis_columns"])
     dropped = {}
     usable = evaluations
 

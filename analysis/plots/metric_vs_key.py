@@ -5,59 +5,59 @@ one colour per (model, method, k); a log axis when the key's values are positive
 factor of 20 or more (log_uniform keys)."""
 import math
 
+import pandas as pd
+
 import load_results
 from plots.common import Figure, Unavailable, class_colours, plt, save, seeds_text, slug, units_text
 
 MIN_DISTINCT = 5  # fewer values is a grid axis: the heatmaps and metric-vs-k pictures show those
 
 
-def as_number(text):
-    try:
-        value = float(text)
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
-
-
-def continuous_keys(axes_texts):
-    """Keys whose every value is a number and that take at least MIN_DISTINCT distinct values."""
-    values = {}
-    for text in axes_texts:
-        for key, value in load_results.parse_axes(text).items():
-            values.setdefault(key, []).append(as_number(value))
-    return {key: vs for key, vs in values.items()
-            if all(v is not None for v in vs) and len(set(vs)) >= MIN_DISTINCT}
+def continuous_keys(frame, axis_columns):
+    """{key: (axis column, values)} for the numeric axis columns (not booleans) that take at least
+    MIN_DISTINCT distinct values; keys by their short names (beta for model.beta)."""
+    keys = {}
+    for column in axis_columns:
+        values = frame[column]
+        if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
+            continue
+        present = [float(v) for v in values.dropna() if math.isfinite(float(v))]
+        if len(set(present)) >= MIN_DISTINCT:
+            keys[load_results.axis_name(column)] = (column, present)
+    return keys
 
 
 def applies(data):
     """Only a study with a continuous key (a sampled one, in practice) gets this picture."""
-    return bool(continuous_keys(data.evaluations["axes"].unique()))
+    return bool(continuous_keys(data.evaluations, data.attrs["axis_columns"]))
 
 
 def draw(data, out_dir):
     table = data.seed_statistics(["model", "axes", "method", "k"])
-    keys = continuous_keys(table["axes"])
+    keys = continuous_keys(data.evaluations, data.attrs["axis_columns"])
     if not keys:
         raise Unavailable(f"no axis takes {MIN_DISTINCT} or more numeric values: this picture is for keys "
                           "sampled by [search] (e.g. beta = { log_uniform = [0.25, 16.0] })")
-    parsed = table["axes"].map(load_results.parse_axes)
+    # Each configuration's axis values, from its rows' typed columns (one configuration: one set).
+    settings = data.evaluations.drop_duplicates(["model", "axes"]).set_index(["model", "axes"])
     series = list(table.groupby(["model", "method", "k"]))
     colours = class_colours(len(series))
     fig, axes = plt.subplots(1, len(keys), figsize=(6 * len(keys), 4.6), squeeze=False)
     for ax, key in zip(axes[0], sorted(keys)):
         for colour, ((model, method, k), rows) in zip(colours, series):
-            x = [as_number(parsed[i].get(key, "nan")) for i in rows.index]
-            have = [i for i, v in enumerate(x) if v is not None and math.isfinite(v)]
+            column = keys[key][0]
+            x = [settings.at[(model, table.at[i, "axes"]), column] for i in rows.index]
+            have = [i for i, v in enumerate(x) if not pd.isna(v) and math.isfinite(float(v))]
             if not have:
                 continue  # the key does not apply to this model (PCA has no beta)
-            xs = [x[i] for i in have]
+            xs = [float(x[i]) for i in have]
             means = rows["mean"].to_numpy()[have]
             low, high = rows["ci_low"].to_numpy()[have], rows["ci_high"].to_numpy()[have]
             errors = [[m - lo if math.isfinite(lo) else 0 for m, lo in zip(means, low)],
                       [hi - m if math.isfinite(hi) else 0 for m, hi in zip(means, high)]]
             ax.errorbar(xs, means, yerr=errors, fmt="o", color=colour, markersize=4, elinewidth=0.8, capsize=2,
                         label=f"{model} {method} k={k}")
-        values = keys[key]
+        values = keys[key][1]
         if min(values) > 0 and max(values) / min(values) >= 20:
             ax.set_xscale("log")
             ax.set_xlabel(f"{key} (log scale)")

@@ -13,6 +13,9 @@ enum class Method { kmeans, agglomerative, dbscan, spectral, gmm };
 // vaesweep::UserError listing those names.
 Method parse_method(std::string_view name);
 std::string method_name(Method method);
+// The same, found by argument-dependent lookup from any namespace (a to_string of another
+// namespace, such as sweep's for unit statuses, would otherwise hide study.hpp's).
+inline std::string to_string(Method method) { return method_name(method); }
 // The valid names, in the order above (the study schema's choices).
 std::vector<std::string> method_names();
 // Whether the method takes a number of clusters (all but DBSCAN, which finds its own).

@@ -546,7 +546,6 @@ std::string to_string(ModelKind kind) {
   return "?";
 }
 
-std::string to_string(ClusterMethod method) { return cluster::method_name(method); }
 
 namespace {
 std::vector<std::string> string_list(const Settings& s, const std::string& key) {

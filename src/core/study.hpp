@@ -84,7 +84,6 @@ FeatureKind parse_feature_kind(const std::string& name);
 std::string to_string(FeatureKind kind);
 ModelKind parse_model_kind(const std::string& name);
 std::string to_string(ModelKind kind);
-std::string to_string(ClusterMethod method);  // cluster::method_name
 
 struct DataSpec {
   DataSource source = DataSource::synthetic;

@@ -1,55 +1,32 @@
 #include "report/axis_values.hpp"
 
-#include <charconv>
-#include <cstdint>
-
 namespace vaesweep::report {
-namespace {
 
-bool whole_integer(const std::string& text, std::int64_t& out) {
-  const char* end = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), end, out);
-  return ec == std::errc() && ptr == end;
+UnitAxes unit_axes(const data::ColumnTable& units, const sweep::UnitsLayout& layout) {
+  UnitAxes out;
+  out.rows = sweep::read_axis_values(units, layout);
+  out.names = sweep::axis_names(out.rows, layout);
+  return out;
 }
 
-bool whole_number(const std::string& text, double& out) {
-  const char* end = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), end, out);
-  return ec == std::errc() && ptr == end;
+const Value* find_axis(const sweep::AxisValues& row, const std::string& name) {
+  for (const auto& [n, value] : row)
+    if (n == name) return &value;
+  return nullptr;
 }
 
-std::string trimmed(const std::string& text) {
-  const auto first = text.find_first_not_of(' ');
-  if (first == std::string::npos) return "";
-  return text.substr(first, text.find_last_not_of(' ') - first + 1);
+nlohmann::ordered_json axis_json(const Value& v) {
+  if (v.is_bool()) return v.as_bool();
+  if (v.is_int()) return v.as_int();
+  if (v.is_double()) return v.as_double();
+  if (v.is_string()) return v.as_string();
+  return v.display_exact();  // axis values are scalars; a list would be its text
 }
 
-}  // namespace
-
-nlohmann::ordered_json axis_value(const std::string& text) {
-  std::int64_t i = 0;
-  double d = 0;
-  if (whole_integer(text, i)) return i;
-  if (whole_number(text, d)) return d;
-  if (text == "true" || text == "false") return text == "true";
-  if (text.size() >= 2 && text.front() == '[' && text.back() == ']') {
-    // Items at depth 0, separated by ", " (Value::display of a list).
-    nlohmann::ordered_json list = nlohmann::ordered_json::array();
-    const std::string inner = text.substr(1, text.size() - 2);
-    int depth = 0;
-    std::size_t start = 0;
-    for (std::size_t k = 0; k <= inner.size(); ++k) {
-      if (k < inner.size() && (inner[k] == '[' || inner[k] == '{')) ++depth;
-      else if (k < inner.size() && (inner[k] == ']' || inner[k] == '}')) --depth;
-      else if (k == inner.size() || (inner[k] == ',' && depth == 0)) {
-        const std::string item = trimmed(inner.substr(start, k - start));
-        if (!item.empty()) list.push_back(axis_value(item));
-        start = k + 1;
-      }
-    }
-    return list;
-  }
-  return text;
+std::string axes_text(const sweep::AxisValues& row) {
+  std::string out;
+  for (const auto& [name, value] : row) out += (out.empty() ? "" : " ") + name + "=" + value.display_exact();
+  return out;
 }
 
 }  // namespace vaesweep::report

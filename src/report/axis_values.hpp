@@ -1,15 +1,33 @@
 #pragma once
-// Typed values of the grid axes that /units records as text ("beta=4 model.learning_rate=0.001
-// features.modalities=[audio, text]"), for exports: 4 is an integer, 0.001 a number, true a
-// boolean, [audio, text] a list, anything else a string. The text of a double has as many
-// digits as read back to the same double (Value::display_exact); files of builds before that
-// kept 6 significant digits.
+// The grid axes of a results file's units for rank, compare and export: read from the typed
+// axis columns (results format 2), or, in older files, from the axes text through the one
+// legacy decoder (sweep/legacy_axes_text.hpp). Nothing here parses text of a newer file.
 #include <nlohmann/json.hpp>
 
 #include <string>
+#include <vector>
+
+#include "core/value.hpp"
+#include "data/column_table.hpp"
+#include "sweep/axis_columns.hpp"
 
 namespace vaesweep::report {
 
-nlohmann::ordered_json axis_value(const std::string& text);
+struct UnitAxes {
+  std::vector<std::string> names;         // every axis of the table, in order of first appearance
+  std::vector<sweep::AxisValues> rows;    // per /units row: the axes that apply to the unit
+};
+
+UnitAxes unit_axes(const data::ColumnTable& units, const sweep::UnitsLayout& layout);
+
+// The row's value of `name`, or nullptr when the axis does not apply to the unit.
+const Value* find_axis(const sweep::AxisValues& row, const std::string& name);
+
+// A scalar axis value as a JSON boolean, integer, number or string.
+nlohmann::ordered_json axis_json(const Value& value);
+
+// "beta=4 latent_dim=8": a unit's axes as text (Value::display_exact), what the axes text of
+// the unit says.
+std::string axes_text(const sweep::AxisValues& row);
 
 }  // namespace vaesweep::report

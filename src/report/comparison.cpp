@@ -16,21 +16,13 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 const std::vector<std::string> kKeys = {"model", "config", "method", "k", "space", "flags"};
 
-std::string normalized(const nlohmann::ordered_json& v) {
-  if (v.is_number()) return Value(v.get<double>()).display();  // 6 significant digits
-  if (v.is_array()) {
-    std::string out = "[";
-    for (std::size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + normalized(v[i]);
-    return out + "]";
-  }
-  if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
-  return v.get<std::string>();
-}
-
-std::string matching_key(const RankedGroup& g) {
+// The group's keys with its config as matching_config made it (from the typed axes).
+std::string matching_key(const RankedGroup& g, const RankInput& in) {
   std::string key;
-  for (std::size_t i = 0; i < g.key_values.size(); ++i)
-    key += (i == 1 ? matching_config(g.key_values[i]) : g.key_values[i]) + '\x1f';
+  for (std::size_t i = 0; i < g.key_values.size(); ++i) {
+    const auto it = i == 1 ? in.matching_configs.find(g.key_values[i]) : in.matching_configs.end();
+    key += (it != in.matching_configs.end() ? it->second : g.key_values[i]) + '\x1f';
+  }
   return key;
 }
 
@@ -104,11 +96,14 @@ const char* to_string(Agreement a) {
   return "";
 }
 
-std::string matching_config(const std::string& axes_text) {
-  auto pairs = parse_axes(axes_text);
-  std::sort(pairs.begin(), pairs.end());
+std::string matching_config(const sweep::AxisValues& axes) {
+  auto sorted = axes;
+  std::sort(sorted.begin(), sorted.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
   std::string out;
-  for (const auto& [name, value] : pairs) out += (out.empty() ? "" : " ") + name + "=" + normalized(axis_value(value));
+  for (const auto& [name, value] : sorted) {
+    const bool number = value.is_int() || value.is_double();
+    out += (out.empty() ? "" : " ") + name + "=" + (number ? Value(value.as_double()).display() : value.display());
+  }
   return out;
 }
 
@@ -127,13 +122,13 @@ Comparison compare_results(const RankInput& a, const RankInput& b, const RankOpt
   out.key_names = kKeys;
 
   std::map<std::string, const RankedGroup*> in_b;
-  for (const RankedGroup& g : rb.groups) in_b[matching_key(g)] = &g;
+  for (const RankedGroup& g : rb.groups) in_b[matching_key(g, b)] = &g;
   std::map<std::string, bool> matched_b;
   for (const RankedGroup& g : ra.groups) {
     ComparedConfig c;
     c.key_values = g.key_values;
     fill_side(g, c.n_a, c.mean_a, c.ci_low_a, c.ci_high_a, c.unit_ids_a);
-    const auto it = in_b.find(matching_key(g));
+    const auto it = in_b.find(matching_key(g, a));
     if (it == in_b.end()) {
       c.agreement = Agreement::only_a;
       c.mean_b = c.ci_low_b = c.ci_high_b = c.diff = c.diff_ci_low = c.diff_ci_high = c.max_abs_diff = c.p =
@@ -146,7 +141,7 @@ Comparison compare_results(const RankInput& a, const RankInput& b, const RankOpt
     out.configs.push_back(std::move(c));
   }
   for (const RankedGroup& g : rb.groups) {
-    if (matched_b.count(matching_key(g))) continue;
+    if (matched_b.count(matching_key(g, b))) continue;
     ComparedConfig c;
     c.key_values = g.key_values;
     c.agreement = Agreement::only_b;

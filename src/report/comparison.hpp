@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "report/ranking.hpp"
+#include "sweep/axis_columns.hpp"
 
 namespace vaesweep::report {
 
@@ -49,9 +50,10 @@ struct Comparison {
   std::vector<ComparedConfig> configs;  // differs first (largest |diff| first), then the rest by key
 };
 
-// The configuration key used for matching: "beta=4 latent_dim=8 model.learning_rate=0.001" and
-// "model.learning_rate=0.00100000 latent_dim=8 beta=4.0" give the same text.
-std::string matching_config(const std::string& axes_text);
+// The configuration key used for matching: the axes sorted by name, numbers (integers and
+// reals alike) at 6 significant digits: {beta 4.0, latent_dim 8, model.learning_rate 0.001}
+// and {model.learning_rate 0.001000000001, latent_dim 8, beta 4} give the same text.
+std::string matching_config(const sweep::AxisValues& axes);
 
 // options.metric, labels, confidence and alpha are used; grouping is always by the keys above.
 Comparison compare_results(const RankInput& a, const RankInput& b, const RankOptions& options);

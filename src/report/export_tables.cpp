@@ -8,7 +8,6 @@
 #include "core/error.hpp"
 #include "data/hdf5_file.hpp"
 #include "report/axis_values.hpp"
-#include "report/rank_input.hpp"
 #include "sweep/records.hpp"
 
 namespace vaesweep::report {
@@ -21,33 +20,28 @@ Json cell(const data::Column& column, std::size_t row) {
 
 std::string table_names() { return "units, evaluations, aggregate, latents, assignments"; }
 
-// The grid axes of /units' axes text: their names in order of first appearance (leaving out
-// `taken` names, the typed columns that already hold them) and each unit's values by name.
-struct UnitAxes {
+// The axis columns an export adds: every axis but those already among `taken` (the typed
+// columns beta and latent_dim, or the table's own columns), with each /units row's values.
+struct ExportAxes {
   std::vector<std::string> names;
-  std::vector<std::map<std::string, Json>> values;  // per /units row
+  std::vector<sweep::AxisValues> rows;  // per /units row
 };
 
-UnitAxes unit_axes(const data::ColumnTable& units, const std::set<std::string>& taken) {
-  UnitAxes out;
-  if (!units.has("axes")) return out;
-  std::set<std::string> seen;
-  for (const std::string& text : units.strings("axes")) {
-    auto& row = out.values.emplace_back();
-    for (const auto& [name, value] : parse_axes(text)) {
-      if (taken.count(name)) continue;
-      if (seen.insert(name).second) out.names.push_back(name);
-      row[name] = axis_value(value);
-    }
-  }
+ExportAxes export_axes(const data::ColumnTable& units, const sweep::UnitsLayout& layout,
+                       const std::set<std::string>& taken) {
+  UnitAxes axes = unit_axes(units, layout);
+  ExportAxes out;
+  for (const std::string& name : axes.names)
+    if (!taken.count(name)) out.names.push_back(name);
+  out.rows = std::move(axes.rows);
   return out;
 }
 
-void axis_cells(const UnitAxes& axes, std::size_t unit_row, std::vector<Json>& cells) {
+// A unit's value of each exported axis: typed, null where the axis does not apply.
+void axis_cells(const ExportAxes& axes, std::size_t unit_row, std::vector<Json>& cells) {
   for (const std::string& name : axes.names) {
-    const auto& row = axes.values[unit_row];
-    const auto it = row.find(name);
-    cells.push_back(it == row.end() ? Json() : it->second);
+    const Value* v = find_axis(axes.rows[unit_row], name);
+    cells.push_back(v ? axis_json(*v) : Json());
   }
 }
 
@@ -59,17 +53,26 @@ std::set<std::string> column_names(const data::ColumnTable& t) {
 
 std::size_t export_units(const data::Hdf5File& file, TableWriter& out) {
   const data::ColumnTable units = file.read_table("/units");
-  const UnitAxes axes = unit_axes(units, column_names(units));
+  const sweep::UnitsLayout layout = sweep::read_units_layout(file);
+  // The axes text and the axis columns are replaced by one typed column per axis (booleans as
+  // booleans, missing values as null), last and named as in the text: beta and latent_dim are
+  // the unit's own columns already, every other axis its key. The same for both layouts.
+  std::set<std::string> own_axes;  // the axis columns of a newer file
+  for (const auto& a : layout.axes) own_axes.insert(sweep::axis_column_name(a.name));
+  std::set<std::string> taken;
+  for (const auto& c : units.columns())
+    if (!own_axes.count(c.name)) taken.insert(c.name);
+  const ExportAxes axes = export_axes(units, layout, taken);
   std::vector<std::string> names;
   for (const auto& c : units.columns())
-    if (c.name != "axes") names.push_back(c.name);
+    if (c.name != "axes" && !own_axes.count(c.name)) names.push_back(c.name);
   names.insert(names.end(), axes.names.begin(), axes.names.end());
   out.header(names);
   std::vector<Json> cells;
   for (std::size_t r = 0; r < units.rows(); ++r) {
     cells.clear();
     for (const auto& c : units.columns())
-      if (c.name != "axes") cells.push_back(cell(c, r));
+      if (c.name != "axes" && !own_axes.count(c.name)) cells.push_back(cell(c, r));
     axis_cells(axes, r, cells);
     out.row(cells);
   }
@@ -87,10 +90,13 @@ std::size_t export_evaluations(const data::Hdf5File& file, TableWriter& out) {
   for (const char* name : {"model", "seed", "beta", "latent_dim"})
     if (units.has(name) && !evaluations.has(name)) from_unit.emplace_back(name, name);
   from_unit.emplace_back("status", "unit_status");
+  const sweep::UnitsLayout layout = sweep::read_units_layout(file);
   std::set<std::string> taken = column_names(evaluations);
   for (const auto& [column, name] : from_unit) taken.insert(name);
   for (const auto& c : units.columns()) taken.insert(c.name);
-  const UnitAxes axes = unit_axes(units, taken);
+  for (const auto& a : layout.axes)
+    if (a.name == sweep::axis_column_name(a.name)) taken.erase(a.name);  // the unit's own axis column
+  const ExportAxes axes = export_axes(units, layout, taken);
 
   std::vector<std::string> names;
   for (const auto& c : evaluations.columns()) names.push_back(c.name);

@@ -1,26 +1,18 @@
 #include "report/rank_input.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <cstdio>
 #include <cstdint>
 #include <map>
 
 #include "core/error.hpp"
+#include "report/axis_values.hpp"
+#include "report/comparison.hpp"
 #include "sweep/records.hpp"
 
 namespace vaesweep::report {
 
 namespace {
-
-// Length of "name=" at the start of `text` (name: a letter or '_', then letters, digits, '_'
-// or '.'), 0 when `text` does not start with one.
-std::size_t name_prefix(const std::string& text, std::size_t at) {
-  std::size_t i = at;
-  if (i >= text.size() || !(std::isalpha(static_cast<unsigned char>(text[i])) || text[i] == '_')) return 0;
-  while (i < text.size() && (std::isalnum(static_cast<unsigned char>(text[i])) || text[i] == '_' || text[i] == '.')) ++i;
-  return i < text.size() && text[i] == '=' ? i + 1 - at : 0;
-}
 
 // Metrics of /evaluations (everything numeric that is not an identifier or a count).
 bool is_metric_column(const std::string& name) {
@@ -75,30 +67,6 @@ const std::vector<std::string>& base_keys() {
 
 }  // namespace
 
-std::vector<std::pair<std::string, std::string>> parse_axes(const std::string& axes) {
-  std::vector<std::pair<std::string, std::string>> pairs;
-  if (axes.empty()) return pairs;
-  std::size_t start = 0;
-  for (;;) {
-    const std::size_t name_length = name_prefix(axes, start);
-    if (name_length == 0)
-      throw UserError("rank: cannot read the axes text \"" + axes + "\" at \"" + axes.substr(start) +
-                      "\" (expected name=value pairs separated by spaces)");
-    int depth = 0;
-    std::size_t end = start + name_length;
-    for (; end < axes.size(); ++end) {
-      const char c = axes[end];
-      if (c == '[' || c == '{' || c == '(') ++depth;
-      else if (c == ']' || c == '}' || c == ')') depth = std::max(0, depth - 1);
-      else if (c == ' ' && depth == 0 && name_prefix(axes, end + 1) > 0) break;
-    }
-    pairs.emplace_back(axes.substr(start, name_length - 1),
-                       axes.substr(start + name_length, end - start - name_length));
-    if (end >= axes.size()) return pairs;
-    start = end + 1;
-  }
-}
-
 // Per label set with a "scored_<set>" column in /evaluations and the data's rows in /features.
 std::map<std::string, RankInput::ScoredRows> scored_rows(const sweep::ResultsFile& results) {
   std::map<std::string, RankInput::ScoredRows> out;
@@ -147,7 +115,7 @@ RankInput rank_input(const sweep::ResultsFile& results) {
   // Columns looked up once, not per row: results files may hold millions of rows.
   const auto& eval_units = e.ints("unit");
   const auto& models = u.strings("model");
-  const auto& axes = u.strings("axes");
+  const UnitAxes axes = unit_axes(u, results.layout);
   const auto& hashes = u.strings("config_hash");
   const auto& unit_seeds = u.ints("seed");
   const auto& methods = e.strings("method");
@@ -175,15 +143,20 @@ RankInput rank_input(const sweep::ResultsFile& results) {
   }
 
   // Grid axes as keys of their own, in order of first appearance; a unit without an axis (PCA
-  // has no beta) gets "" for it.
-  std::vector<std::vector<std::pair<std::string, std::string>>> unit_axes(u.rows());
+  // has no beta) gets "" for it. Values as the axes text shows them (Value::display_exact).
   std::vector<std::string> axis_names;
+  for (const std::string& name : axes.names) {
+    const bool taken = std::find(base_keys().begin(), base_keys().end(), name) != base_keys().end() || name == "seed";
+    axis_names.push_back(taken ? "axis." + name : name);
+  }
+  std::vector<std::string> configs(u.rows());
+  std::vector<std::vector<std::string>> axis_keys(u.rows());
   for (std::size_t i = 0; i < u.rows(); ++i) {
-    unit_axes[i] = parse_axes(axes[i]);
-    for (auto& [name, value] : unit_axes[i]) {
-      if (std::find(base_keys().begin(), base_keys().end(), name) != base_keys().end() || name == "seed")
-        name = "axis." + name;
-      if (std::find(axis_names.begin(), axis_names.end(), name) == axis_names.end()) axis_names.push_back(name);
+    configs[i] = axes_text(axes.rows[i]);
+    in.matching_configs.emplace(configs[i], matching_config(axes.rows[i]));
+    for (const std::string& name : axes.names) {
+      const Value* v = find_axis(axes.rows[i], name);
+      axis_keys[i].push_back(v ? v->display_exact() : std::string());
     }
   }
   in.key_names.insert(in.key_names.end(), axis_names.begin(), axis_names.end());
@@ -199,12 +172,8 @@ RankInput rank_input(const sweep::ResultsFile& results) {
     if (!conditioned.empty() && conditioned[r]) flag("CONDITIONED on " + condition_on[ur] + " (scores not honest)");
     if (!withheld.empty() && !withheld[ur].empty()) flag(withheld[ur] + " withheld (conditioned on it)");
     if (!collapsed.empty() && collapsed[ur]) flag("collapsed");
-    std::vector<std::string> key = {models[ur], axes[ur], methods[r], std::to_string(ks[r]), spaces[r], flags};
-    for (const std::string& name : axis_names) {
-      const auto& pairs = unit_axes[ur];
-      const auto found = std::find_if(pairs.begin(), pairs.end(), [&](const auto& p) { return p.first == name; });
-      key.push_back(found == pairs.end() ? std::string() : found->second);
-    }
+    std::vector<std::string> key = {models[ur], configs[ur], methods[r], std::to_string(ks[r]), spaces[r], flags};
+    key.insert(key.end(), axis_keys[ur].begin(), axis_keys[ur].end());
     in.keys.push_back(std::move(key));
     in.unit_ids.push_back(std::to_string(eval_units[r]) + ":" + hashes[ur].substr(0, 12));
     in.config_hashes.push_back(hashes[ur]);

@@ -38,6 +38,10 @@ struct RankInput {
   // How strongly the label sets depend on each other, one line per pair ("NMI(genre, language)
   // = 0.83 on 2617 rows labelled in both"), from /features; shown beside disentanglement scores.
   std::vector<std::string> label_dependence;
+  // For compare: each "config" key value -> the same axes sorted by name, numbers at 6
+  // significant digits, so that two files' configurations match whatever their axis order and
+  // digits. rank_input fills it from the typed axis values.
+  std::map<std::string, std::string> matching_configs;
 };
 
 // A closed set of choices, each parsed from its name by one function whose error lists them.

@@ -62,7 +62,8 @@ Part read_part(const fs::path& path) {
   if (!part.has_number("units_in_grid"))
     throw UserError(path.string() + ": has no units_in_grid attribute (written by an older vaesweep?)");
   records_from_tables(file.read_table("/units"), file.read_table("/evaluations"),
-                      split(part.text_or_empty("label_sets"), ','), part.units, part.evaluations);
+                      split(part.text_or_empty("label_sets"), ','), read_units_layout(file), part.units,
+                      part.evaluations);
   if (file.exists("/features")) part.features = file.read_table("/features");
   if (file.exists("/skipped_files")) part.skipped_files = file.read_table("/skipped_files");
   if (file.exists("/runs")) part.runs = runs_from_table(file.read_table("/runs"));
@@ -254,8 +255,8 @@ MergeSummary merge_parts(const MergeOptions& options) {
   std::map<std::string, std::int64_t> per_run;
   for (MergedUnit& m : merged) {
     ++summary.units;
-    if (m.unit.status == "ok") ++summary.ok;
-    else if (m.unit.status == "diverged") ++summary.diverged;
+    if (m.unit.status == UnitStatus::ok) ++summary.ok;
+    else if (m.unit.status == UnitStatus::diverged) ++summary.diverged;
     else ++summary.failed;
     ++per_run[m.unit.run_id];
     units.push_back(std::move(m.unit));
@@ -316,6 +317,7 @@ MergeSummary merge_parts(const MergeOptions& options) {
     for (const auto& [name, value] : text_attributes) file.set_attribute("/", name, value);
     for (const auto& [name, value] : int_attributes) file.set_attribute("/", name, value);
     file.write_table("/units", units_rows);
+    write_units_layout(file, axis_columns(units));
     file.write_table("/evaluations", evaluation_rows);
     if (features.cols() > 0) file.write_table("/features", features);
     if (skipped_files.cols() > 0) file.write_table("/skipped_files", skipped_files);

@@ -36,7 +36,8 @@ void read_results(const fs::path& path, PriorWork& prior) {
   }
   std::vector<UnitRecord> units;
   std::vector<EvaluationRecord> evaluations;
-  records_from_tables(file.read_table("/units"), file.read_table("/evaluations"), prior.label_sets, units, evaluations);
+  records_from_tables(file.read_table("/units"), file.read_table("/evaluations"), prior.label_sets,
+                      read_units_layout(file), units, evaluations);
   read_stored_arrays(file, units, evaluations);
   // Evaluations follow their unit's config hash (one record per unit in a results file).
   std::unordered_map<std::string, std::size_t> position;
@@ -231,7 +232,7 @@ ToRun units_to_run(const Grid& grid, const PriorWork& prior, const HashIndex& in
     const auto it = index.find(u.unit.config_hash);
     if (it == index.end()) continue;
     auto& s = state[it->second];
-    s = std::max<std::uint8_t>(s, u.unit.status == "ok" ? 2 : 1);
+    s = std::max<std::uint8_t>(s, u.unit.status == UnitStatus::ok ? 2 : 1);
   }
   ToRun out;
   for (std::size_t i = 0; i < grid.size(); ++i) {
@@ -255,7 +256,7 @@ std::vector<ShardUnit> latest_records(std::vector<ShardUnit> units, const HashIn
     const auto it = index.find(units[i].unit.config_hash);
     if (it == index.end()) continue;
     std::ptrdiff_t& b = best[it->second];
-    if (b < 0 || units[i].unit.status == "ok" || units[static_cast<std::size_t>(b)].unit.status != "ok")
+    if (b < 0 || units[i].unit.status == UnitStatus::ok || units[static_cast<std::size_t>(b)].unit.status != UnitStatus::ok)
       b = static_cast<std::ptrdiff_t>(i);
   }
   std::vector<ShardUnit> out;

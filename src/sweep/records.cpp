@@ -6,6 +6,7 @@
 #include <variant>
 
 #include "sweep/bytes.hpp"
+#include "sweep/legacy_axes_text.hpp"
 
 namespace vaesweep::sweep {
 namespace {
@@ -13,14 +14,37 @@ namespace {
 // Bumped whenever put_unit or put_evaluation change, so that decode_unit refuses a journal
 // record of another build instead of misreading it. Version 7 added the disentanglement fields
 // at the end of the unit; a version 6 record still decodes (without them), so that a sweep
-// interrupted before the upgrade resumes from its journals.
-constexpr std::uint8_t kUnitRecordVersion = 7;
+// interrupted before the upgrade resumes from its journals. Version 8 added the typed axis
+// values; an older record gets them from its axes text (the legacy decoder).
+constexpr std::uint8_t kUnitRecordVersion = 8;
 constexpr std::uint8_t kOldestUnitRecordVersion = 6;
+
+// An axis value: a kind byte, then the value (the values of axis_values are scalars).
+enum class ScalarTag : std::uint8_t { boolean = 0, integer = 1, real = 2, text = 3 };
+
+void put_scalar(ByteWriter& w, const Value& v) {
+  VAESWEEP_ASSERT(!v.is_list(), "an axis value is a scalar (lists are kept as their text)");
+  if (v.is_bool()) w.put(ScalarTag::boolean), w.put<std::uint8_t>(v.as_bool());
+  else if (v.is_int()) w.put(ScalarTag::integer), w.put(v.as_int());
+  else if (v.is_double()) w.put(ScalarTag::real), w.put(v.as_double());
+  else w.put(ScalarTag::text), w.put_string(v.as_string());
+}
+
+Value get_scalar(ByteReader& r) {
+  switch (r.get<ScalarTag>()) {
+    case ScalarTag::boolean: return Value(r.get<std::uint8_t>() != 0);
+    case ScalarTag::integer: return Value(r.get<std::int64_t>());
+    case ScalarTag::real: return Value(r.get<double>());
+    case ScalarTag::text: return Value(r.get_string());
+  }
+  throw UserError("a unit record: an axis value of unknown kind (damaged)");
+}
 
 void put_unit(ByteWriter& w, const UnitRecord& u) {
   w.put(u.unit);
-  for (const auto* s : {&u.config_hash, &u.group_hash, &u.feature_hash, &u.model, &u.axes, &u.status, &u.message,
-                        &u.kl_per_dim, &u.host, &u.device, &u.run_id, &u.condition_on, &u.withheld, &u.checkpoint,
+  for (const auto* s : {&u.config_hash, &u.group_hash, &u.feature_hash, &u.model, &u.axes}) w.put_string(*s);
+  w.put_string(to_string(u.status));
+  for (const auto* s : {&u.message, &u.kl_per_dim, &u.host, &u.device, &u.run_id, &u.condition_on, &u.withheld, &u.checkpoint,
                         &u.reconstructions, &u.engine, &u.precision, &u.pca_solver})
     w.put_string(*s);
   w.put(u.collapsed);
@@ -30,6 +54,11 @@ void put_unit(ByteWriter& w, const UnitRecord& u) {
   w.put(u.latent_rows), w.put(u.latent_cols), w.put_vector(u.latent);
   w.put_vector(u.disentanglement), w.put_vector(u.disentangled_rows), w.put_strings(u.mi_per_dim);
   w.put(u.total_correlation);
+  w.put<std::uint64_t>(u.axis_values.size());
+  for (const auto& [name, value] : u.axis_values) {
+    w.put_string(name);
+    put_scalar(w, value);
+  }
 }
 
 // Whether `rows` x `cols` holds exactly `values` values. Damaged bytes give any two int64s: a
@@ -43,8 +72,9 @@ bool is_shape_of(std::size_t values, std::int64_t rows, std::int64_t cols) {
 UnitRecord get_unit(ByteReader& r, std::uint8_t version = kUnitRecordVersion) {
   UnitRecord u;
   u.unit = r.get<std::int64_t>();
-  for (auto* s : {&u.config_hash, &u.group_hash, &u.feature_hash, &u.model, &u.axes, &u.status, &u.message,
-                  &u.kl_per_dim, &u.host, &u.device, &u.run_id, &u.condition_on, &u.withheld, &u.checkpoint,
+  for (auto* s : {&u.config_hash, &u.group_hash, &u.feature_hash, &u.model, &u.axes}) *s = r.get_string();
+  u.status = parse_unit_status(r.get_string());
+  for (auto* s : {&u.message, &u.kl_per_dim, &u.host, &u.device, &u.run_id, &u.condition_on, &u.withheld, &u.checkpoint,
                   &u.reconstructions, &u.engine, &u.precision, &u.pca_solver})
     *s = r.get_string();
   u.collapsed = r.get<std::int64_t>();
@@ -60,7 +90,10 @@ UnitRecord get_unit(ByteReader& r, std::uint8_t version = kUnitRecordVersion) {
     throw UserError("a unit record: unit " + std::to_string(u.unit) + " has a latent of " +
                     std::to_string(u.latent.size()) + " values, not " + std::to_string(u.latent_rows) + " x " +
                     std::to_string(u.latent_cols) + " (damaged)");
-  if (version < 7) return u;
+  if (version < 7) {
+    u.axis_values = legacy_axes_text(u.axes);
+    return u;
+  }
   u.disentanglement = r.get_vector<double>();
   u.disentangled_rows = r.get_vector<std::int64_t>();
   u.mi_per_dim = r.get_strings();
@@ -69,12 +102,25 @@ UnitRecord get_unit(ByteReader& r, std::uint8_t version = kUnitRecordVersion) {
   if (u.mi_per_dim.size() != sets || u.disentanglement.size() != sets * disentanglement_field_names().size())
     throw UserError("a unit record: unit " + std::to_string(u.unit) + " has disentanglement values for " +
                     std::to_string(sets) + " label sets that do not fit together (damaged)");
+  if (version < 8) {
+    u.axis_values = legacy_axes_text(u.axes);
+    return u;
+  }
+  const auto axes = r.get<std::uint64_t>();
+  if (axes > r.remaining())
+    throw UserError("a unit record: unit " + std::to_string(u.unit) + " claims " + std::to_string(axes) +
+                    " axis values (damaged)");
+  for (std::uint64_t a = 0; a < axes; ++a) {
+    std::string name = r.get_string();
+    u.axis_values.emplace_back(std::move(name), get_scalar(r));
+  }
   return u;
 }
 
 void put_evaluation(ByteWriter& w, const EvaluationRecord& e) {
   w.put(e.unit);
-  for (const auto* s : {&e.config_hash, &e.method, &e.space, &e.status}) w.put_string(*s);
+  for (const auto* s : {&e.config_hash, &e.method, &e.space}) w.put_string(*s);
+  w.put_string(to_string(e.status));
   w.put(e.k), w.put(e.clusters_found), w.put(e.noise_fraction), w.put(e.inertia), w.put(e.silhouette);
   w.put(e.calinski_harabasz), w.put(e.davies_bouldin), w.put(e.trustworthiness), w.put(e.conditioned);
   w.put_vector(e.external);
@@ -87,7 +133,8 @@ void put_evaluation(ByteWriter& w, const EvaluationRecord& e) {
 EvaluationRecord get_evaluation(ByteReader& r) {
   EvaluationRecord e;
   e.unit = r.get<std::int64_t>();
-  for (auto* s : {&e.config_hash, &e.method, &e.space, &e.status}) *s = r.get_string();
+  for (auto* s : {&e.config_hash, &e.method, &e.space}) *s = r.get_string();
+  e.status = parse_unit_status(r.get_string());
   e.k = r.get<std::int64_t>(), e.clusters_found = r.get<std::int64_t>(), e.noise_fraction = r.get<double>();
   e.inertia = r.get<double>(), e.silhouette = r.get<double>(), e.calinski_harabasz = r.get<double>();
   e.davies_bouldin = r.get<double>();
@@ -106,7 +153,7 @@ EvaluationRecord get_evaluation(ByteReader& r) {
 template <typename Record>
 struct Field {
   const char* name;
-  std::variant<std::int64_t Record::*, double Record::*, std::string Record::*> member;
+  std::variant<std::int64_t Record::*, double Record::*, std::string Record::*, UnitStatus Record::*> member;
   bool optional = false;  // added after the first release: an older results file lacks it
 };
 
@@ -173,6 +220,10 @@ const std::vector<Field<EvaluationRecord>>& evaluation_fields() {
   return fields;
 }
 
+// The column type of a field: a status is its name (to_string / parse_unit_status).
+template <typename T>
+using ColumnOf = std::conditional_t<std::is_same_v<T, UnitStatus>, std::string, T>;
+
 // Each column of one type beside the field it holds. The tables are filled and read row by row
 // through these, not column by column: a column pass over a million records would stream all
 // of them through the cache once per field.
@@ -183,11 +234,13 @@ struct Bindings {
   std::vector<std::pair<Values<std::int64_t>*, std::int64_t Record::*>> ints;
   std::vector<std::pair<Values<double>*, double Record::*>> doubles;
   std::vector<std::pair<Values<std::string>*, std::string Record::*>> strings;
+  std::vector<std::pair<Values<std::string>*, UnitStatus Record::*>> statuses;
 
   template <typename T>
-  void bind(Values<T>* values, T Record::*member) {
+  void bind(Values<ColumnOf<T>>* values, T Record::*member) {
     if constexpr (std::is_same_v<T, std::int64_t>) ints.emplace_back(values, member);
     else if constexpr (std::is_same_v<T, double>) doubles.emplace_back(values, member);
+    else if constexpr (std::is_same_v<T, UnitStatus>) statuses.emplace_back(values, member);
     else strings.emplace_back(values, member);
   }
 };
@@ -200,7 +253,7 @@ void add_fields(data::ColumnTable& t, const std::vector<Record>& rows, const std
     std::visit(
         [&](auto member) {
           using T = std::decay_t<decltype(rows.front().*member)>;
-          auto& values = columns[c].template emplace<std::vector<T>>();
+          auto& values = columns[c].template emplace<std::vector<ColumnOf<T>>>();
           values.reserve(rows.size());
           b.bind(&values, member);
         },
@@ -210,12 +263,13 @@ void add_fields(data::ColumnTable& t, const std::vector<Record>& rows, const std
     for (const auto& [values, member] : b.ints) values->push_back(row.*member);
     for (const auto& [values, member] : b.doubles) values->push_back(row.*member);
     for (const auto& [values, member] : b.strings) values->push_back(row.*member);
+    for (const auto& [values, member] : b.statuses) values->push_back(to_string(row.*member));
   }
   for (std::size_t c = 0; c < fields.size(); ++c) t.add_column(fields[c].name, std::move(columns[c]));
 }
 
 template <typename T>
-const std::vector<T>& typed(const data::ColumnTable& t, const std::string& name) {
+const std::vector<ColumnOf<T>>& typed(const data::ColumnTable& t, const std::string& name) {
   if constexpr (std::is_same_v<T, std::int64_t>) return t.ints(name);
   else if constexpr (std::is_same_v<T, double>) return t.doubles(name);
   else return t.strings(name);
@@ -253,6 +307,11 @@ void get_fields(const data::ColumnTable& t, const char* table, std::vector<Recor
     for (const auto& [values, member] : b.doubles) row.*member = (*values)[i];
     for (const auto& [values, member] : b.strings) row.*member = (*values)[i];
   }
+  // Statuses by name, the table named in a refusal ("/units: unknown unit status ...").
+  reading(table, [&] {
+    for (std::size_t i = 0; i < rows.size(); ++i)
+      for (const auto& [values, member] : b.statuses) rows[i].*member = parse_unit_status((*values)[i]);
+  });
 }
 
 std::string external_column(const std::string& metric, const std::string& label_set, bool track) {
@@ -450,6 +509,7 @@ data::ColumnTable units_table(const std::vector<UnitRecord>& u, const std::vecto
   data::ColumnTable t;
   add_fields(t, u, unit_fields());
   add_disentanglement(t, u, label_sets);
+  add_axis_columns(t, u, axis_columns(u));
   return t;
 }
 
@@ -499,10 +559,13 @@ data::ColumnTable evaluations_table(const std::vector<EvaluationRecord>& e,
 }
 
 void records_from_tables(const data::ColumnTable& units, const data::ColumnTable& evaluations,
-                         const std::vector<std::string>& label_sets, std::vector<UnitRecord>& unit_records,
-                         std::vector<EvaluationRecord>& evaluation_records) {
+                         const std::vector<std::string>& label_sets, const UnitsLayout& layout,
+                         std::vector<UnitRecord>& unit_records, std::vector<EvaluationRecord>& evaluation_records) {
   std::vector<UnitRecord> u(units.rows());
   get_fields(units, "/units", u, unit_fields());
+  std::vector<AxisValues> axes;
+  reading("/units", [&] { axes = read_axis_values(units, layout); });
+  for (std::size_t i = 0; i < u.size(); ++i) u[i].axis_values = std::move(axes[i]);
 
   std::vector<EvaluationRecord> e(evaluations.rows());
   get_fields(evaluations, "/evaluations", e, evaluation_fields());

@@ -7,7 +7,10 @@
 #include <string_view>
 #include <vector>
 
+#include "core/value.hpp"
 #include "data/column_table.hpp"
+#include "sweep/axis_columns.hpp"
+#include "sweep/unit_status.hpp"
 
 namespace vaesweep::sweep {
 
@@ -15,11 +18,14 @@ struct UnitRecord {
   std::int64_t unit = 0;          // WorkUnit::index
   std::string config_hash, group_hash, feature_hash;
   std::string model;              // "vae", "pca"
-  std::string axes;               // axis values without the seed: "beta=4 latent_dim=8"
+  // Axis values without the seed, for people: "beta=4 latent_dim=8". No code reads it back
+  // (but the legacy decoder of files and journals written before axis_values existed).
+  std::string axes;
+  AxisValues axis_values;         // the same, typed: the /units axis columns (sweep/axis_columns.hpp)
   double beta = 0;                // NaN where the model has none (PCA)
   std::int64_t latent_dim = 0;
   std::int64_t seed = 0;
-  std::string status;             // ok | failed | diverged (collapsed units are ok: see `collapsed`)
+  UnitStatus status = UnitStatus::ok;  // collapsed units are ok: see `collapsed`
   std::string message;            // why, when not ok
   std::int64_t epochs_run = 0;
   // Training seconds: the model's own; for a model trained in a batch with others, the batch's
@@ -76,7 +82,7 @@ struct EvaluationRecord {
   std::string method;             // "kmeans"
   std::int64_t k = 0;
   std::string space;              // the space clustered and scored: "vae_latent", "pca", "features", "+umap"
-  std::string status;             // ok, or the unit's status when it produced no latent space
+  UnitStatus status = UnitStatus::ok;  // ok, failed, or the unit's status when it produced no latent space
   std::int64_t clusters_found = 0;
   double noise_fraction = 0;      // DBSCAN noise, left out of every score
   double inertia = 0, silhouette = 0, calinski_harabasz = 0, davies_bouldin = 0;
@@ -133,7 +139,8 @@ std::string encode_unit(const UnitRecord& unit, const std::vector<EvaluationReco
 void decode_unit(std::string_view bytes, UnitRecord& unit, std::vector<EvaluationRecord>& evaluations);
 
 // With the disentanglement columns of `label_sets` (mig_<set>, ..., disentangled_rows_<set>,
-// mi_per_dim_<set>) and total_correlation; UserError when a unit has values for another
+// mi_per_dim_<set>) and total_correlation, then the axis columns of axis_columns(units) (whose
+// names and kinds write_units_layout records beside the table); UserError when a unit has values for another
 // number of label sets.
 data::ColumnTable units_table(const std::vector<UnitRecord>& units, const std::vector<std::string>& label_sets);
 // "/latents/17", "/assignments/17": where a unit's stored arrays live in the results file.
@@ -148,7 +155,8 @@ data::ColumnTable evaluations_table(const std::vector<EvaluationRecord>& evaluat
                                     const std::vector<std::string>& label_sets);
 
 // The inverse of units_table and evaluations_table, for resume (an earlier results file merged
-// with new shards); appends to both vectors. `label_sets` gives the external columns' order.
+// with new shards); appends to both vectors. `label_sets` gives the external columns' order;
+// `layout` says where the axis values are (typed columns, or a format-1 file's axes text).
 // The "_track" columns are optional (absent: empty track_external), and so are the columns
 // added after the first release (run_id, started_at, wall_seconds: defaulted when absent) and
 // the disentanglement columns (absent, or NaN with no row for every set: empty vectors).
@@ -158,7 +166,7 @@ data::ColumnTable evaluations_table(const std::vector<EvaluationRecord>& evaluat
 // is missing or has the wrong type; nothing is appended then. A table without any column (never
 // written) reads as no rows.
 void records_from_tables(const data::ColumnTable& units, const data::ColumnTable& evaluations,
-                         const std::vector<std::string>& label_sets, std::vector<UnitRecord>& unit_records,
-                         std::vector<EvaluationRecord>& evaluation_records);
+                         const std::vector<std::string>& label_sets, const UnitsLayout& layout,
+                         std::vector<UnitRecord>& unit_records, std::vector<EvaluationRecord>& evaluation_records);
 
 }  // namespace vaesweep::sweep

@@ -35,6 +35,7 @@ void write_results_file(const fs::path& out, const ResultsContent& content, bool
     for (const auto& [name, value] : content.text_attributes) file.set_attribute("/", name, value);
     for (const auto& [name, value] : content.int_attributes) file.set_attribute("/", name, value);
     file.write_table("/units", content.units);
+    write_units_layout(file, content.unit_axes);
     file.write_table("/evaluations", content.evaluations);
     file.write_table("/features", content.features);
     if (content.skipped_files.cols() > 0) file.write_table("/skipped_files", content.skipped_files);
@@ -51,6 +52,7 @@ ResultsFile read_results_file(const fs::path& path) {
     if (!file.exists(table))
       throw UserError(path.string() + ": not a vaesweep results file (no " + std::string(table) + " table)");
   results.units = file.read_table("/units");
+  results.layout = read_units_layout(file);
   results.evaluations = file.read_table("/evaluations");
   if (file.exists("/features")) results.features = file.read_table("/features");
   results.study_name = file.string_attribute("/", "study_name");

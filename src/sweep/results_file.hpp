@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "data/column_table.hpp"
+#include "sweep/axis_columns.hpp"
 
 namespace vaesweep::sweep {
 
@@ -28,6 +29,7 @@ struct ExtraDataset {
 
 struct ResultsContent {
   data::ColumnTable units;
+  std::vector<AxisColumn> unit_axes;  // the axis columns of `units` (axis_columns of its records)
   data::ColumnTable evaluations;
   data::ColumnTable features;  // one row per distinct feature table the units trained on
   data::ColumnTable skipped_files;  // audio files left out by data.on_bad_file = "skip"
@@ -44,6 +46,7 @@ void write_results_file(const std::filesystem::path& out, const ResultsContent& 
 
 struct ResultsFile {
   data::ColumnTable units;
+  UnitsLayout layout;  // the results format and the axis columns of `units`
   data::ColumnTable evaluations;
   data::ColumnTable features;  // empty in a results file without /features
   std::string study_name;

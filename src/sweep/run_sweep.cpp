@@ -284,8 +284,8 @@ RunSummary merge_results(const RunOptions& options, const Study& study, const Gr
   std::map<std::string, std::int64_t> per_run;
   for (ShardUnit& u : merged) {
     ++summary.units;
-    if (u.unit.status == "ok") ++summary.ok;
-    else if (u.unit.status == "diverged") ++summary.diverged;
+    if (u.unit.status == UnitStatus::ok) ++summary.ok;
+    else if (u.unit.status == UnitStatus::diverged) ++summary.diverged;
     else ++summary.failed;
     ++per_run[u.unit.run_id];
     units.push_back(std::move(u.unit));
@@ -308,6 +308,7 @@ RunSummary merge_results(const RunOptions& options, const Study& study, const Gr
   }
   ResultsContent content;
   content.units = units_table(units, grid.label_sets());
+  content.unit_axes = axis_columns(units);
   content.evaluations = evaluations_table(evaluations, grid.label_sets());
   content.features = features_table(tables, grid);
   content.skipped_files = skipped_files_table(tables);
@@ -489,19 +490,19 @@ RunSummary run_sweep(const RunOptions& options, const MpiSession& mpi) {
     // batch starts: a killed process loses nothing of it; a node that loses power loses at most
     // the last --sync-every seconds of units.
     const auto record = [&](const WorkUnit& unit, UnitOutcome& result, double unit_start, double wall_seconds) {
-      if (result.unit.status == "abandoned") {
+      if (result.unit.status == UnitStatus::abandoned) {
         log_warn("unit " + std::to_string(unit.index) + " (" + unit.label() + ") abandoned: " + result.unit.message);
         return UnitResult::abandoned;
       }
       result.unit.run_id = decision.run_id;
       result.unit.started_at = unit_start;
       result.unit.wall_seconds = wall_seconds;
-      if (result.unit.status != "ok")
+      if (result.unit.status != UnitStatus::ok)
         log_warn("unit " + std::to_string(unit.index) + " (" + unit.label() + ", " + unit.config_hash.substr(0, 12) +
-                 ") " + result.unit.status + ": " + result.unit.message);
+                 ") " + to_string(result.unit.status) + ": " + result.unit.message);
       journal.append(encode_unit(result.unit, result.evaluations));
       if (lock) lock->restore_if_unlinked();
-      return result.unit.status == "ok" ? UnitResult::ok : UnitResult::failed;
+      return result.unit.status == UnitStatus::ok ? UnitResult::ok : UnitResult::failed;
     };
     const BatchWork work = [&](const std::vector<std::size_t>& indices, const std::function<bool()>& abandon) {
       const double batch_start = unix_now();

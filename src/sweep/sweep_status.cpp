@@ -73,20 +73,20 @@ SweepStatus read_sweep_status(const fs::path& results) {
   latest.reserve(prior.units.size());
   for (const ShardUnit& u : prior.units) {
     auto [it, fresh] = latest.emplace(u.unit.config_hash, &u.unit);
-    if (!fresh && (u.unit.status == "ok" || it->second->status != "ok")) it->second = &u.unit;
+    if (!fresh && (u.unit.status == UnitStatus::ok || it->second->status != UnitStatus::ok)) it->second = &u.unit;
   }
   std::vector<const UnitRecord*> failed;
   for (const auto& [hash, u] : latest) {
     ++s.done;
-    if (u->status == "ok") ++s.ok;
+    if (u->status == UnitStatus::ok) ++s.ok;
     else {
-      (u->status == "diverged" ? s.diverged : s.failed)++;
+      (u->status == UnitStatus::diverged ? s.diverged : s.failed)++;
       failed.push_back(u);
     }
   }
   std::sort(failed.begin(), failed.end(), [](const UnitRecord* a, const UnitRecord* b) { return a->unit < b->unit; });
   for (const UnitRecord* u : failed)
-    s.failures.push_back({"unit " + std::to_string(u->unit) + " " + unit_label(*u), u->status, u->message, u->run_id, u->host, u->rank});
+    s.failures.push_back({"unit " + std::to_string(u->unit) + " " + unit_label(*u), to_string(u->status), u->message, u->run_id, u->host, u->rank});
   s.grid_units = std::max(s.grid_units, s.done);
 
   std::unordered_map<std::string, std::int64_t> per_run;

@@ -176,12 +176,12 @@ LatentSpace take_trained(const WorkUnit& unit, const data::FeatureTable& feature
   record.active_units = t.active_units;
   record.kl_per_dim = join_numbers(t.kl_per_dim);
   if (t.abandoned) {
-    record.status = "abandoned";
+    record.status = UnitStatus::abandoned;
     record.message = t.message;
     return {};
   }
   if (t.diverged) {
-    record.status = "diverged";
+    record.status = UnitStatus::diverged;
     record.message = t.message;
     return {std::move(t.latent_mean), to_string(m.kind) + "_latent"};
   }
@@ -240,7 +240,7 @@ LatentSpace fit_model(const WorkUnit& unit, const data::FeatureTable& features, 
     space = {p.fit->transformed, "pca"};
   } else {
     space = train_model(unit, features, X, context, trained, record);
-    if (record.status != "ok") return space;
+    if (record.status != UnitStatus::ok) return space;
   }
   if (!late) return space;
   space.Z = data::balanced_concat({{space.Z, unit.features.audio_weight},
@@ -250,7 +250,7 @@ LatentSpace fit_model(const WorkUnit& unit, const data::FeatureTable& features, 
 }
 
 EvaluationRecord empty_evaluation(const WorkUnit& unit, const std::string& method, int k, const std::string& space,
-                                  const std::string& status) {
+                                  UnitStatus status) {
   EvaluationRecord e;
   e.unit = unit.index;
   e.config_hash = unit.config_hash;
@@ -323,7 +323,7 @@ struct PendingEvaluation {
 PendingEvaluation partition(const WorkUnit& unit, const LatentSpace& space, Partitioner& partitioner,
                             ClusterMethod method, int k) {
   PendingEvaluation pe;
-  EvaluationRecord& e = pe.e = empty_evaluation(unit, to_string(method), k, space.name, "ok");
+  EvaluationRecord& e = pe.e = empty_evaluation(unit, to_string(method), k, space.name, UnitStatus::ok);
   const Partition part = partitioner.run(method, k);
   e.inertia = part.inertia;
   e.noise_fraction = part.noise_fraction;
@@ -417,7 +417,7 @@ LatentSpace clustered_space(const WorkUnit& unit, LatentSpace latent) {
 // Asks the context whether to give the unit up; if so marks it abandoned (not recorded).
 bool abandoning(const RunContext& context, UnitRecord& record) {
   if (!context.abandon || !context.abandon()) return false;
-  record.status = "abandoned";
+  record.status = UnitStatus::abandoned;
   record.message = "given up: the sweep is stopping and the grace period is over";
   return true;
 }
@@ -439,7 +439,7 @@ void run_noop(const WorkUnit& unit, const RunContext& context, UnitOutcome& out)
   out.unit.active_units = 0;
   for (ClusterMethod method : unit.cluster.methods) {
     for (int k : evaluated_ks(method, unit.cluster.ks)) {
-      EvaluationRecord e = empty_evaluation(unit, to_string(method), k, "noop", "ok");
+      EvaluationRecord e = empty_evaluation(unit, to_string(method), k, "noop", UnitStatus::ok);
       const std::uint64_t base = clustering_seed(unit.seed, to_string(method), k);
       std::uint64_t slot = 0;
       // The top 53 bits of a derived seed, scaled: exactly representable, in [0, 1).
@@ -488,10 +488,11 @@ UnitOutcome run_unit_with(const WorkUnit& unit, const data::FeatureTable& featur
   r.feature_hash = unit.feature_hash;
   r.model = to_string(unit.model.kind);
   r.axes = unit.axes_text(false);
+  r.axis_values = unit_axis_values(unit);
   r.beta = unit.model.variational() ? unit.model.beta : kNaN;
   r.latent_dim = unit.model.kind == ModelKind::raw ? features.X.cols() : unit.model.latent_dim;
   r.seed = static_cast<std::int64_t>(unit.seed);
-  r.status = "ok";
+  r.status = UnitStatus::ok;
   r.rank = context.rank;
   r.host = context.host;
   r.device = unit.model.trained() ? context.device : "cpu";
@@ -508,12 +509,12 @@ UnitOutcome run_unit_with(const WorkUnit& unit, const data::FeatureTable& featur
   try {
     space = fit_model(unit, features, context, trained, r);
   } catch (const std::exception& e) {
-    r.status = "failed";
+    r.status = UnitStatus::failed;
     r.message = e.what();
   }
-  if (r.status == "abandoned") return out;
+  if (r.status == UnitStatus::abandoned) return out;
   const auto eval_start = std::chrono::steady_clock::now();
-  if (r.status == "ok") {
+  if (r.status == UnitStatus::ok) {
     // In the space the model gave, not its UMAP projection: the latent means' dimensions are
     // what disentanglement is about. A failure here costs these scores only.
     std::vector<std::string> withheld_sets;
@@ -527,13 +528,13 @@ UnitOutcome run_unit_with(const WorkUnit& unit, const data::FeatureTable& featur
     try {
       space = clustered_space(unit, std::move(space));
     } catch (const std::exception& e) {
-      r.status = "failed";
+      r.status = UnitStatus::failed;
       r.message = std::string("projection: ") + e.what();
     }
   }
   std::optional<Partitioner> partitioner;
-  if (r.status == "ok") partitioner.emplace(space.Z, unit.cluster, unit.seed);
-  if (r.status == "ok" && stores(unit, "evaluation.store_latents")) keep_latent(space.Z, r);
+  if (r.status == UnitStatus::ok) partitioner.emplace(space.Z, unit.cluster, unit.seed);
+  if (r.status == UnitStatus::ok && stores(unit, "evaluation.store_latents")) keep_latent(space.Z, r);
   std::size_t evaluations = 0;
   for (ClusterMethod method : unit.cluster.methods) evaluations += evaluated_ks(method, unit.cluster.ks).size();
   // Every (method, k) is partitioned first, then the partitions are scored together: what all
@@ -541,7 +542,7 @@ UnitOutcome run_unit_with(const WorkUnit& unit, const data::FeatureTable& featur
   std::vector<PendingEvaluation> pending;
   for (ClusterMethod method : unit.cluster.methods) {
     for (int k : evaluated_ks(method, unit.cluster.ks)) {
-      if (r.status != "ok") {
+      if (r.status != UnitStatus::ok) {
         PendingEvaluation& pe = pending.emplace_back();
         pe.e = empty_evaluation(unit, to_string(method), k, space.name, r.status);
         continue;
@@ -552,12 +553,12 @@ UnitOutcome run_unit_with(const WorkUnit& unit, const data::FeatureTable& featur
       } catch (const std::exception& e) {
         // A bad clustering fails its own row, not the unit's other rows.
         PendingEvaluation& pe = pending.emplace_back();
-        pe.e = empty_evaluation(unit, to_string(method), k, space.name, "ok");
+        pe.e = empty_evaluation(unit, to_string(method), k, space.name, UnitStatus::ok);
         pe.error = e.what();
       }
     }
   }
-  if (r.status == "ok") {
+  if (r.status == UnitStatus::ok) {
     if (abandoning(context, r)) return out;
     score_silhouettes(space, evaluations, pending);
     for (PendingEvaluation& pe : pending) {
@@ -574,7 +575,7 @@ UnitOutcome run_unit_with(const WorkUnit& unit, const data::FeatureTable& featur
       out.evaluations.push_back(std::move(pe.e));
       continue;
     }
-    out.evaluations.push_back(empty_evaluation(unit, pe.e.method, pe.e.k, space.name, "failed"));
+    out.evaluations.push_back(empty_evaluation(unit, pe.e.method, pe.e.k, space.name, UnitStatus::failed));
     r.message += (r.message.empty() ? "" : "; ") + pe.e.method + " k=" + std::to_string(pe.e.k) + ": " + pe.error;
   }
   r.eval_seconds = seconds_since(eval_start);

@@ -19,6 +19,8 @@ RankInput input(const std::vector<std::tuple<std::string, std::int64_t, double>>
   in.metric_names = {"silhouette"};
   for (const auto& [config, seed, value] : rows) {
     in.keys.push_back({"vae", config, "kmeans", "4", "vae_latent", ""});
+    // What rank_input makes of the config (matching_config of its typed axes): beta = 1.0 is 1.
+    in.matching_configs[config] = config == "beta=1.0" ? "beta=1" : config;
     in.unit_ids.push_back(config + "/" + std::to_string(seed));
     in.seeds.push_back(seed);
     in.metrics.push_back({value});
@@ -27,10 +29,13 @@ RankInput input(const std::vector<std::tuple<std::string, std::int64_t, double>>
 }
 
 TEST(Comparison, MatchingIgnoresAxisOrderAndNumberFormat) {
-  EXPECT_EQ(matching_config("beta=4 latent_dim=8 model.learning_rate=0.001"),
-            matching_config("model.learning_rate=0.00100000 latent_dim=8 beta=4.0"));
-  EXPECT_NE(matching_config("beta=4 latent_dim=8"), matching_config("beta=4 latent_dim=16"));
-  EXPECT_EQ(matching_config("features.modalities=[audio, text]"), "features.modalities=[audio, text]");
+  using A = sweep::AxisValues;
+  EXPECT_EQ(matching_config(A{{"beta", 4.0}, {"latent_dim", std::int64_t{8}}, {"model.learning_rate", 0.001}}),
+            matching_config(A{{"model.learning_rate", 0.001000000001}, {"latent_dim", std::int64_t{8}}, {"beta", std::int64_t{4}}}));
+  EXPECT_NE(matching_config(A{{"beta", 4.0}, {"latent_dim", std::int64_t{8}}}),
+            matching_config(A{{"beta", 4.0}, {"latent_dim", std::int64_t{16}}}));
+  EXPECT_EQ(matching_config(A{{"features.modalities", "[audio, text]"}, {"features.standardize", true}}),
+            "features.modalities=[audio, text] features.standardize=true");
 }
 
 TEST(Comparison, IdenticalSameDifferentAndOneSided) {

@@ -39,7 +39,7 @@ TEST(NoopUnit, OneRowOfDrawsPerMethodAndK) {
   ASSERT_EQ(g.size(), 2u);
   const WorkUnit unit = g.unit(0);
   const UnitOutcome o = run_unit(unit, data::FeatureTable{}, RunContext{});
-  EXPECT_EQ(o.unit.status, "ok");
+  EXPECT_EQ(o.unit.status, sweep::UnitStatus::ok);
   EXPECT_EQ(o.unit.model, "noop");
   EXPECT_TRUE(std::isnan(o.unit.beta));
   EXPECT_EQ(o.unit.latent_dim, 6);
@@ -53,7 +53,7 @@ TEST(NoopUnit, OneRowOfDrawsPerMethodAndK) {
       const EvaluationRecord& e = o.evaluations[r++];
       EXPECT_EQ(e.method, to_string(method));
       EXPECT_EQ(e.k, k);
-      EXPECT_EQ(e.status, "ok");
+      EXPECT_EQ(e.status, sweep::UnitStatus::ok);
       EXPECT_EQ(e.space, "noop");
       EXPECT_EQ(e.clusters_found, k);
       EXPECT_EQ(e.external.size(), 2 * external_metric_names().size());  // genre, language

@@ -414,15 +414,6 @@ TEST(RankingPareto, FrontOfGroupMeansInEachDirection) {
   EXPECT_NE(format_csv(both).find(",pareto,"), std::string::npos);
 }
 
-TEST(RankInputAxes, ParsesNameValuePairsWithLists) {
-  using P = std::vector<std::pair<std::string, std::string>>;
-  EXPECT_EQ(parse_axes("beta=4 latent_dim=8"), (P{{"beta", "4"}, {"latent_dim", "8"}}));
-  EXPECT_EQ(parse_axes("features.modalities=[audio, text] beta=1"),
-            (P{{"features.modalities", "[audio, text]"}, {"beta", "1"}}));
-  EXPECT_EQ(parse_axes(""), P{});
-  EXPECT_THROW(parse_axes("beta 4"), UserError);
-}
-
 // A results file in memory: 2 vae units (beta 1 and 4) and 1 pca unit, seeds 1 and 2.
 sweep::ResultsFile small_results() {
   sweep::ResultsFile f;

@@ -27,11 +27,19 @@ UnitRecord unit_record(std::int64_t i) {
   u.group_hash = "grp" + std::to_string(i / 2);
   u.feature_hash = "feat";
   u.model = i % 2 ? "pca" : "vae";
-  u.axes = "beta=" + std::to_string(i) + " latent_dim=8";
+  // Axes of every kind; the text is what WorkUnit::axes_text writes for them (display_exact),
+  // so that the legacy decoder of older journals and files gives the same typed values back.
+  if (i % 2 == 0) u.axis_values.emplace_back("beta", 0.5 * static_cast<double>(i));
+  u.axis_values.emplace_back("latent_dim", std::int64_t{8 + i});
+  if (i % 2 == 0) u.axis_values.emplace_back("model.learning_rate", 0.00123456789);
+  if (i % 2 == 0) u.axis_values.emplace_back("model.kl_schedule", "linear");
+  u.axis_values.emplace_back("features.standardize", i % 4 == 0);
+  u.axis_values.emplace_back("features.modalities", "[audio, text]");
+  for (const auto& [name, value] : u.axis_values) u.axes += (u.axes.empty() ? "" : " ") + name + "=" + value.display_exact();
   u.beta = i % 2 ? kNaN : 0.5 * static_cast<double>(i);
   u.latent_dim = 8 + i;
   u.seed = -i;
-  u.status = i % 3 ? "ok" : "diverged";
+  u.status = i % 3 ? UnitStatus::ok : UnitStatus::diverged;
   u.message = i % 3 ? "" : "loss is NaN at epoch 3; Café ☕";
   u.epochs_run = 10 * i;
   u.train_seconds = 1.0 / 3.0 + static_cast<double>(i);
@@ -65,7 +73,7 @@ EvaluationRecord evaluation_record(std::int64_t unit, std::int64_t k, std::size_
   e.method = k % 2 ? "kmeans" : "dbscan";
   e.k = k;
   e.space = "vae_latent+umap";
-  e.status = "ok";
+  e.status = UnitStatus::ok;
   e.clusters_found = k - 1;
   e.noise_fraction = 0.0625;
   e.inertia = 1234.5 + static_cast<double>(unit);
@@ -100,6 +108,12 @@ void expect_same(const UnitRecord& a, const UnitRecord& b) {
   EXPECT_EQ(a.feature_hash, b.feature_hash);
   EXPECT_EQ(a.model, b.model);
   EXPECT_EQ(a.axes, b.axes);
+  ASSERT_EQ(a.axis_values.size(), b.axis_values.size()) << a.unit;
+  for (std::size_t i = 0; i < a.axis_values.size(); ++i) {
+    EXPECT_EQ(a.axis_values[i].first, b.axis_values[i].first) << a.unit;
+    EXPECT_EQ(a.axis_values[i].second.kind_name(), b.axis_values[i].second.kind_name()) << a.axis_values[i].first;
+    EXPECT_EQ(a.axis_values[i].second.canonical(), b.axis_values[i].second.canonical()) << a.axis_values[i].first;
+  }
   EXPECT_TRUE(same_bits(a.beta, b.beta)) << a.unit;
   EXPECT_EQ(a.latent_dim, b.latent_dim);
   EXPECT_EQ(a.seed, b.seed);
@@ -196,10 +210,13 @@ Records sample(std::int64_t units, std::size_t label_sets, bool track) {
   return r;
 }
 
+// The layout write_units_layout records beside a table of these units.
+UnitsLayout layout_of(const std::vector<UnitRecord>& units) { return {kResultsFormat, axis_columns(units)}; }
+
 Records through_tables(const Records& in, const std::vector<std::string>& label_sets) {
   Records out;
-  records_from_tables(units_table(in.units, label_sets), evaluations_table(in.evaluations, label_sets), label_sets, out.units,
-                      out.evaluations);
+  records_from_tables(units_table(in.units, label_sets), evaluations_table(in.evaluations, label_sets), label_sets,
+                      layout_of(in.units), out.units, out.evaluations);
   return out;
 }
 
@@ -229,11 +246,12 @@ TEST(RecordsFromTables, AppendsAndAcceptsEmptyTables) {
   const std::vector<std::string> sets = {"genre"};
   const Records in = sample(2, sets.size(), false);
   Records out = through_tables(in, sets);
-  records_from_tables(units_table(in.units, sets), evaluations_table(in.evaluations, sets), sets, out.units, out.evaluations);
+  records_from_tables(units_table(in.units, sets), evaluations_table(in.evaluations, sets), sets, layout_of(in.units),
+                      out.units, out.evaluations);
   EXPECT_EQ(out.units.size(), 4u);
   EXPECT_EQ(out.evaluations.size(), 8u);
-  records_from_tables(units_table({}, sets), evaluations_table({}, sets), sets, out.units, out.evaluations);
-  records_from_tables(data::ColumnTable(), data::ColumnTable(), sets, out.units, out.evaluations);
+  records_from_tables(units_table({}, sets), evaluations_table({}, sets), sets, layout_of({}), out.units, out.evaluations);
+  records_from_tables(data::ColumnTable(), data::ColumnTable(), sets, UnitsLayout{}, out.units, out.evaluations);
   EXPECT_EQ(out.units.size(), 4u);
 }
 
@@ -252,7 +270,7 @@ TEST(RecordsFromTables, ColumnsAddedLaterDefaultWhenAbsent) {
     if (std::find(later.begin(), later.end(), c.name) == later.end()) old.add_column(c.name, c.values);
   std::vector<UnitRecord> units;
   std::vector<EvaluationRecord> evaluations;
-  records_from_tables(old, evaluations_table(in.evaluations, {"genre"}), {"genre"}, units, evaluations);
+  records_from_tables(old, evaluations_table(in.evaluations, {"genre"}), {"genre"}, layout_of(in.units), units, evaluations);
   ASSERT_EQ(units.size(), 3u);
   for (std::size_t i = 0; i < units.size(); ++i) {
     UnitRecord expected = in.units[i];
@@ -271,11 +289,11 @@ TEST(RecordsFromTables, AMissingColumnOrAWrongTypeIsNamed) {
   std::vector<UnitRecord> units;
   std::vector<EvaluationRecord> rows;
   // The label sets asked for are not the ones in the file.
-  expect_user_error_naming([&] { records_from_tables(units_table(in.units, {"genre"}), evaluations, {"mood"}, units, rows); },
+  expect_user_error_naming([&] { records_from_tables(units_table(in.units, {"genre"}), evaluations, {"mood"}, layout_of(in.units), units, rows); },
                            "/evaluations: column table: no column 'ari_mood'");
   // The evaluations do have them, /units lacks the disentanglement columns of that set.
   expect_user_error_naming(
-      [&] { records_from_tables(units_table(in.units, {"genre"}), evaluations_table(in.evaluations, {"mood"}), {"mood"}, units, rows); },
+      [&] { records_from_tables(units_table(in.units, {"genre"}), evaluations_table(in.evaluations, {"mood"}), {"mood"}, layout_of(in.units), units, rows); },
       "/units: column table: no column 'mig_mood'");
   const data::ColumnTable full = units_table(in.units, {"genre"});
   data::ColumnTable no_seed, double_seed;
@@ -283,9 +301,9 @@ TEST(RecordsFromTables, AMissingColumnOrAWrongTypeIsNamed) {
     if (c.name != "seed") no_seed.add_column(c.name, c.values);
     double_seed.add_column(c.name, c.name == "seed" ? data::ColumnValues(std::vector<double>{1, 2}) : c.values);
   }
-  expect_user_error_naming([&] { records_from_tables(no_seed, evaluations, {"genre"}, units, rows); },
+  expect_user_error_naming([&] { records_from_tables(no_seed, evaluations, {"genre"}, layout_of(in.units), units, rows); },
                            "/units: column table: no column 'seed'");
-  expect_user_error_naming([&] { records_from_tables(double_seed, evaluations, {"genre"}, units, rows); },
+  expect_user_error_naming([&] { records_from_tables(double_seed, evaluations, {"genre"}, layout_of(in.units), units, rows); },
                            "column 'seed' holds double values, not int64");
   EXPECT_TRUE(units.empty() && rows.empty()) << "nothing appended on failure";
 }
@@ -340,9 +358,13 @@ TEST(EncodeUnit, ADamagedLatentShapeIsRefusedWithoutOverflow) {
 TEST(EncodeUnit, AVersion6RecordDecodesWithoutDisentanglement) {
   UnitRecord old = unit_record(4);
   old.total_correlation = kNaN;
-  const std::string current = encode_unit(old, {});
-  // version 7: ... latent | disentanglement (8) | rows (8) | mi (8) | total_correlation (8) | evaluations (8)
-  std::string v6 = current.substr(0, current.size() - 40) + current.substr(current.size() - 8);
+  UnitRecord untyped = old;
+  untyped.axis_values.clear();
+  const std::string current = encode_unit(untyped, {});
+  // version 8: ... latent | disentanglement (8) | rows (8) | mi (8) | total_correlation (8) |
+  // axis values (8: none) | evaluations (8); version 6 ends at the latent. Its axis values come
+  // from the axes text (the legacy decoder), the same as unit_record's.
+  std::string v6 = current.substr(0, current.size() - 48) + current.substr(current.size() - 8);
   v6[0] = 6;
   UnitRecord unit;
   std::vector<EvaluationRecord> evaluations;
@@ -351,6 +373,25 @@ TEST(EncodeUnit, AVersion6RecordDecodesWithoutDisentanglement) {
   std::string too_old = v6;
   too_old[0] = 5;
   expect_user_error_naming([&] { decode_unit(too_old, unit, evaluations); }, "format version 5");
+}
+
+// A journal written before the typed axis values (version 7) decodes with the values its axes
+// text gives (the legacy decoder), so that a sweep interrupted before the upgrade resumes.
+TEST(EncodeUnit, AVersion7RecordGetsItsAxisValuesFromTheText) {
+  UnitRecord old = unit_record(2);
+  add_disentanglement(old, 2);
+  UnitRecord untyped = old;
+  untyped.axis_values.clear();
+  const std::string current = encode_unit(untyped, {});
+  // version 8 without axis values: ... total_correlation | axis count (8: 0) | evaluations (8)
+  std::string v7 = current.substr(0, current.size() - 16) + current.substr(current.size() - 8);
+  v7[0] = 7;
+  UnitRecord unit;
+  std::vector<EvaluationRecord> evaluations;
+  decode_unit(v7, unit, evaluations);
+  expect_same(unit, old);
+  ASSERT_TRUE(unit.axis_values[0].second.is_double());  // "beta=1": a real key's whole number
+  EXPECT_TRUE(unit.axis_values[4].second.is_bool());
 }
 
 // The disentanglement vectors must fit the number of label sets their rows give.
@@ -403,6 +444,34 @@ TEST(EncodeUnit, DamagedBytesThrowUserErrorAndChangeNothing) {
   evaluations.clear();
   decode_unit(bytes, unit, evaluations);
   expect_same(unit, in.units[0]);
+}
+
+}  // namespace
+}  // namespace vaesweep::sweep
+
+namespace vaesweep::sweep {
+namespace {
+
+// The on-disk names of the statuses are those the results files have always held.
+TEST(UnitStatusNames, EveryNameParsesBackAndAnUnknownOneIsNamed) {
+  for (UnitStatus s : {UnitStatus::ok, UnitStatus::failed, UnitStatus::diverged, UnitStatus::abandoned})
+    EXPECT_EQ(parse_unit_status(to_string(s)), s);
+  EXPECT_STREQ(to_string(UnitStatus::diverged), "diverged");
+  test::expect_user_error_naming([] { parse_unit_status("skipped"); },
+                                 "unknown unit status \"skipped\" (valid: ok, failed, diverged, abandoned)");
+}
+
+// A table with a status the build does not know is refused, naming the table.
+TEST(UnitStatusNames, AnUnknownStatusInATableIsNamedWithTheTable) {
+  data::ColumnTable units = units_table({unit_record(0)}, {});
+  data::ColumnTable damaged;
+  for (const auto& c : units.columns())
+    damaged.add_column(c.name, c.name == "status" ? data::ColumnValues(std::vector<std::string>{"exploded"}) : c.values);
+  std::vector<UnitRecord> out;
+  std::vector<EvaluationRecord> evaluations;
+  test::expect_user_error_naming(
+      [&] { records_from_tables(damaged, data::ColumnTable(), {}, UnitsLayout{kResultsFormat, axis_columns({unit_record(0)})}, out, evaluations); },
+      "/units: unknown unit status \"exploded\"");
 }
 
 }  // namespace

@@ -30,14 +30,14 @@ seed = [1, 2, 3]
 ShardUnit record(const std::string& hash, const std::string& status, const std::string& run) {
   ShardUnit u;
   u.unit.config_hash = hash;
-  u.unit.status = status;
+  u.unit.status = parse_unit_status(status);
   u.unit.run_id = run;
   u.unit.unit = 99;  // whatever an earlier grid said; the merge renumbers
   EvaluationRecord e;
   e.config_hash = hash;
   e.method = "kmeans";
   e.k = 2;
-  e.status = status;
+  e.status = parse_unit_status(status);
   u.evaluations.push_back(e);
   return u;
 }
@@ -51,11 +51,11 @@ TEST(LatestRecords, OkIsNeverReplacedByAFailureAndLaterWinsOtherwise) {
   ASSERT_EQ(latest.size(), 3u);  // "gone" is not in the grid
   // Sorted by grid index: b (0), c (1), a (2).
   EXPECT_EQ(latest[0].unit.config_hash, "b");
-  EXPECT_EQ(latest[0].unit.status, "ok");
+  EXPECT_EQ(latest[0].unit.status, sweep::UnitStatus::ok);
   EXPECT_EQ(latest[0].unit.run_id, "r1");
-  EXPECT_EQ(latest[1].unit.status, "failed");
+  EXPECT_EQ(latest[1].unit.status, sweep::UnitStatus::failed);
   EXPECT_EQ(latest[1].unit.run_id, "r2");
-  EXPECT_EQ(latest[2].unit.status, "ok");
+  EXPECT_EQ(latest[2].unit.status, sweep::UnitStatus::ok);
   EXPECT_EQ(latest[2].unit.run_id, "r2");
   for (std::size_t i = 0; i < latest.size(); ++i) {
     EXPECT_EQ(latest[i].unit.unit, static_cast<std::int64_t>(i));

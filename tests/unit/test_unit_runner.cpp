@@ -67,7 +67,7 @@ data::FeatureTable* UnitRunnerTest::features_ = nullptr;
 TEST_F(UnitRunnerTest, VaeLatentsRecoverThePlantedGenres) {
   ASSERT_EQ(grid_->size(), 2u);
   const UnitOutcome o = run_unit(grid_->unit(0), *features_, {});
-  EXPECT_EQ(o.unit.status, "ok") << o.unit.message;
+  EXPECT_EQ(o.unit.status, sweep::UnitStatus::ok) << o.unit.message;
   EXPECT_EQ(o.unit.model, "vae");
   ASSERT_EQ(o.evaluations.size(), 2u);
   const EvaluationRecord& e = at_k(o, 4);
@@ -101,8 +101,8 @@ TEST_F(UnitRunnerTest, PcaUnitsThatDifferOnlyInSeedShareOneFit) {
   second.seed = first.seed + 1;
   const UnitOutcome a = run_unit(first, features, {});
   const UnitOutcome b = run_unit(second, features, {});
-  ASSERT_EQ(a.unit.status, "ok") << a.unit.message;
-  ASSERT_EQ(b.unit.status, "ok") << b.unit.message;
+  ASSERT_EQ(a.unit.status, sweep::UnitStatus::ok) << a.unit.message;
+  ASSERT_EQ(b.unit.status, sweep::UnitStatus::ok) << b.unit.message;
   EXPECT_EQ(a.unit.reused_fit, 0);
   EXPECT_EQ(b.unit.reused_fit, 1);
   EXPECT_EQ(a.unit.pca_solver, "full");  // auto on 80 rows: full, as sklearn's auto
@@ -183,10 +183,10 @@ TEST_F(UnitRunnerTest, AFailingUnitIsRecordedNotThrown) {
   WorkUnit bad = grid_->unit(1);
   bad.model.latent_dim = 500;  // more PCA components than features: the unit fails, alone
   const UnitOutcome o = run_unit(bad, *features_, {});
-  EXPECT_EQ(o.unit.status, "failed");
+  EXPECT_EQ(o.unit.status, sweep::UnitStatus::failed);
   EXPECT_FALSE(o.unit.message.empty());
   ASSERT_EQ(o.evaluations.size(), 2u);
-  EXPECT_EQ(o.evaluations[0].status, "failed");
+  EXPECT_EQ(o.evaluations[0].status, sweep::UnitStatus::failed);
   EXPECT_TRUE(std::isnan(o.evaluations[0].silhouette));
   EXPECT_TRUE(o.unit.disentanglement.empty());
   EXPECT_TRUE(std::isnan(o.unit.total_correlation));
