@@ -288,13 +288,6 @@ SpectralAffinity parse_spectral_affinity(std::string_view name) {
   throw UserError("spectral: affinity '" + std::string(name) + "'; expected one of: nearest_neighbors, rbf");
 }
 
-SpectralEigenSolver parse_spectral_eigen_solver(std::string_view name) {
-  if (name == "auto") return SpectralEigenSolver::automatic;
-  if (name == "dense") return SpectralEigenSolver::dense;
-  if (name == "lanczos") return SpectralEigenSolver::lanczos;
-  throw UserError("spectral: eigen_solver '" + std::string(name) + "'; expected one of: auto, dense, lanczos");
-}
-
 SpectralResult spectral_clustering(const Eigen::MatrixXd& X, const SpectralParams& params) {
   validate(X, params);
   const Index n = X.rows();

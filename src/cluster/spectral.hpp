@@ -53,8 +53,6 @@ enum class SpectralEigenSolver {
 
 // "nearest_neighbors" | "rbf"; anything else throws vaesweep::UserError listing those names.
 SpectralAffinity parse_spectral_affinity(std::string_view name);
-// "auto" | "dense" | "lanczos"; anything else throws vaesweep::UserError listing those names.
-SpectralEigenSolver parse_spectral_eigen_solver(std::string_view name);
 
 struct SpectralParams {
   int k = 8;  // clusters and embedding dimensions (n_clusters); 1 <= k <= n

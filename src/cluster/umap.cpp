@@ -428,12 +428,6 @@ void optimize_layout(std::vector<double>& Y, int dim, const SpMat& G, int n_epoc
 
 }  // namespace
 
-UmapInit parse_umap_init(std::string_view name) {
-  if (name == "spectral") return UmapInit::spectral;
-  if (name == "random") return UmapInit::random;
-  throw UserError("umap: init = \"" + std::string(name) + "\"; expected one of: spectral, random");
-}
-
 UmapCurve find_ab_params(double spread, double min_dist) {
   if (!(std::isfinite(spread) && spread > 0.0))
     throw UserError("umap: spread = " + num(spread) + "; expected a finite value > 0");

@@ -32,8 +32,6 @@ namespace vaesweep::cluster {
 
 enum class UmapInit { spectral, random };
 
-// "spectral" or "random"; anything else throws vaesweep::UserError listing the valid names.
-UmapInit parse_umap_init(std::string_view name);
 
 struct UmapParams {
   int n_components = 2;               // output dimension, 1 <= n_components < n
