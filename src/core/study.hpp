@@ -68,7 +68,9 @@ std::string resolve_auto_engine(Study& study, bool gpu);
 std::vector<Value> values_in_grid(const Study& study, const std::string& key);
 
 // Typed views of a settings map (after grid values are applied). Every value was validated
-// when the study was loaded, so these do not fail.
+// when the study was loaded, so these do not fail. The specs are built from the key tables
+// (study_fields.cpp); a member's default is the schema's default of its key (a test builds each
+// spec from the schema's defaults and compares it with a default-constructed one).
 enum class DataSource { synthetic, audio, table };
 enum class BadFilePolicy { skip, fail };
 enum class FeatureKind { mfcc_stats, librosa, logmel, mfcc_sequence };
@@ -90,14 +92,14 @@ struct DataSpec {
   std::filesystem::path path;               // resolve_data_path of data.path (study file's folder, data root)
   std::string path_as_written;              // data.path as the study gives it, for messages
   DataRoot data_root;                       // also resolves "{data_root}/..." rows of a manifest
-  std::vector<std::string> labels;
+  std::vector<std::string> labels = {"genre", "language"};
   bool require_labels = false;              // an empty label cell is an error, not an unlabelled row
   std::vector<std::string> exclude;
   std::string id_column;
   int clips = 160;
   std::uint64_t corpus_seed = 7;
   double seconds = 3.0;
-  std::filesystem::path cache_dir;
+  std::filesystem::path cache_dir = ".vaesweep-cache";
   BadFilePolicy on_bad_file = BadFilePolicy::skip;
   bool feature_cache = true;
   // A balanced draw of the rows before features are built (data/balanced_draw.hpp): the label
@@ -113,7 +115,7 @@ struct DataSpec {
 struct FeatureSpec {
   FeatureKind kind = FeatureKind::mfcc_stats;
   int n_mfcc = 13;
-  std::vector<std::string> statistics;
+  std::vector<std::string> statistics = {"mean", "std", "skew", "kurtosis"};
   int sample_rate = 22050;
   std::string resample = "soxr_hq";   // or "soxr_vhq", "sinc_best" (parsed by the audio room)
   int n_fft = 2048;
@@ -161,7 +163,7 @@ struct TextSpec {
 
 struct ModelSpec {
   ModelKind kind = ModelKind::vae;
-  std::vector<int> hidden;
+  std::vector<int> hidden = {64, 32};
   int latent_dim = 8;
   double beta = 1.0;
   int epochs = 50;
@@ -189,8 +191,8 @@ struct ModelSpec {
 };
 
 struct ClusterSpec {
-  std::vector<ClusterMethod> methods;
-  std::vector<int> ks;  // every k evaluated on a unit's latent space
+  std::vector<ClusterMethod> methods = {ClusterMethod::kmeans};
+  std::vector<int> ks = {4};  // every k evaluated on a unit's latent space
   int n_init = 10;
   int max_iter = 300;
   std::string linkage = "ward";

@@ -175,7 +175,8 @@ std::vector<std::pair<std::string, Study>> studies_checked() {
 }
 
 // The spec builders as they were written by hand before the key tables (study.cpp at 1eff604),
-// kept verbatim: every unit's specs must come out equal to theirs.
+// kept verbatim but for the two lists they appended to, which the structs now start with the
+// schema's defaults in (cleared first): every unit's specs must come out equal to theirs.
 std::vector<std::string> string_list(const Settings& s, const std::string& key) {
   std::vector<std::string> out;
   for (const auto& v : s.at(key).value.as_list()) out.push_back(v.as_string());
@@ -260,6 +261,7 @@ TextSpec legacy_text_spec(const Settings& s, const std::filesystem::path& study_
 ModelSpec legacy_model_spec(const Settings& s) {
   ModelSpec m;
   m.kind = parse_model_kind(text(s, "model.kind"));
+  m.hidden.clear();
   for (const auto& v : s.at("model.hidden").value.as_list()) m.hidden.push_back(static_cast<int>(v.as_int()));
   m.latent_dim = integer(s, "model.latent_dim");
   m.beta = real(s, "model.beta");
@@ -281,6 +283,7 @@ ModelSpec legacy_model_spec(const Settings& s) {
 
 ClusterSpec legacy_cluster_spec(const Settings& s) {
   ClusterSpec c;
+  c.methods.clear();
   for (const auto& name : string_list(s, "cluster.methods")) c.methods.push_back(parse_cluster_method(name));
   c.ks = {integer(s, "cluster.k")};
   c.n_init = integer(s, "cluster.n_init");
