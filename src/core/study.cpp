@@ -11,6 +11,7 @@
 #include "core/error.hpp"
 #include "core/input_file.hpp"
 #include "core/hash.hpp"
+#include "core/study_choices.hpp"
 #include "core/study_schema.hpp"
 #include "core/strings.hpp"
 
@@ -491,81 +492,26 @@ Study load_study(const std::filesystem::path& file, const std::vector<std::strin
   return study;
 }
 
-DataSource parse_data_source(const std::string& name) {
-  if (name == "synthetic") return DataSource::synthetic;
-  if (name == "audio") return DataSource::audio;
-  if (name == "table") return DataSource::table;
-  throw UserError("unknown data source \"" + name + "\"; valid names are: synthetic, audio, table");
-}
+// The names are the tables of study_choices.hpp, which the schema's choices also read.
+DataSource parse_data_source(const std::string& name) { return parse_named(kDataSourceNames, name, "data source"); }
 
 BadFilePolicy parse_bad_file_policy(const std::string& name) {
-  if (name == "skip") return BadFilePolicy::skip;
-  if (name == "fail") return BadFilePolicy::fail;
-  throw UserError("unknown bad-file policy \"" + name + "\"; valid names are: skip, fail");
+  return parse_named(kBadFilePolicyNames, name, "bad-file policy");
 }
 
-FeatureKind parse_feature_kind(const std::string& name) {
-  if (name == "mfcc_stats") return FeatureKind::mfcc_stats;
-  if (name == "librosa") return FeatureKind::librosa;
-  if (name == "logmel") return FeatureKind::logmel;
-  if (name == "mfcc_sequence") return FeatureKind::mfcc_sequence;
-  throw UserError("unknown feature kind \"" + name + "\"; valid names are: mfcc_stats, librosa, logmel, mfcc_sequence");
-}
+FeatureKind parse_feature_kind(const std::string& name) { return parse_named(kFeatureKindNames, name, "feature kind"); }
 
-std::string to_string(FeatureKind kind) {
-  switch (kind) {
-    case FeatureKind::mfcc_stats: return "mfcc_stats";
-    case FeatureKind::librosa: return "librosa";
-    case FeatureKind::logmel: return "logmel";
-    case FeatureKind::mfcc_sequence: return "mfcc_sequence";
-  }
-  return "?";
-}
+std::string to_string(FeatureKind kind) { return name_of(kFeatureKindNames, kind); }
 
-ModelKind parse_model_kind(const std::string& name) {
-  if (name == "vae") return ModelKind::vae;
-  if (name == "conv_vae") return ModelKind::conv_vae;
-  if (name == "cvae") return ModelKind::cvae;
-  if (name == "ae") return ModelKind::ae;
-  if (name == "pca") return ModelKind::pca;
-  if (name == "raw") return ModelKind::raw;
-  if (name == "noop") return ModelKind::noop;
-  throw UserError("unknown model kind \"" + name + "\"; valid names are: vae, conv_vae, cvae, ae, pca, raw, noop");
-}
+ModelKind parse_model_kind(const std::string& name) { return parse_named(kModelKindNames, name, "model kind"); }
 
 ClusterMethod parse_cluster_method(const std::string& name) {
-  if (name == "kmeans") return ClusterMethod::kmeans;
-  if (name == "agglomerative") return ClusterMethod::agglomerative;
-  if (name == "dbscan") return ClusterMethod::dbscan;
-  if (name == "spectral") return ClusterMethod::spectral;
-  if (name == "gmm") return ClusterMethod::gmm;
-  throw UserError("unknown clustering method \"" + name +
-                  "\"; valid names are: kmeans, agglomerative, dbscan, spectral, gmm");
+  return parse_named(kClusterMethodNames, name, "clustering method");
 }
 
-std::string to_string(ModelKind kind) {
-  switch (kind) {
-    case ModelKind::vae: return "vae";
-    case ModelKind::conv_vae: return "conv_vae";
-    case ModelKind::cvae: return "cvae";
-    case ModelKind::ae: return "ae";
-    case ModelKind::pca: return "pca";
-    case ModelKind::raw: return "raw";
-    case ModelKind::noop: return "noop";
-  }
-  return "?";
-}
+std::string to_string(ModelKind kind) { return name_of(kModelKindNames, kind); }
 
-std::string to_string(ClusterMethod method) {
-  switch (method) {
-    case ClusterMethod::kmeans: return "kmeans";
-    case ClusterMethod::agglomerative: return "agglomerative";
-    case ClusterMethod::dbscan: return "dbscan";
-    case ClusterMethod::spectral: return "spectral";
-    case ClusterMethod::gmm: return "gmm";
-  }
-  return "?";
-}
+std::string to_string(ClusterMethod method) { return name_of(kClusterMethodNames, method); }
 
 namespace {
 std::vector<std::string> string_list(const Settings& s, const std::string& key) {
