@@ -50,20 +50,27 @@ bool irrelevant_modality_key(const std::string& key, const Settings& s) {
   return key == "text.join_label" || key == "text.label_map" || key == "text.pair_seed";
 }
 
+// The unit's model kind, as a spec: its own predicates (trained, variational) say which model
+// keys it reads, rather than a second list of kind names here.
+ModelSpec model_kind_of(const Settings& s) {
+  ModelSpec m;
+  m.kind = parse_model_kind(s.at("model.kind").value.as_string());
+  return m;
+}
+
 // Model keys the model kind does not read.
 bool irrelevant_model_key(const std::string& key, const Settings& s) {
-  const std::string& kind = s.at("model.kind").value.as_string();
-  const bool variational = kind == "vae" || kind == "conv_vae" || kind == "cvae";
-  if (key == "model.convolution") return kind != "conv_vae";
-  if (key == "model.pca_solver") return kind != "pca";
-  if (key == "model.condition_on" || key == "evaluation.allow_conditioned_scoring") return kind != "cvae";
-  if (key == "model.kl_schedule") return !variational;
-  if (key == "model.warmup_epochs") return !variational || s.at("model.kl_schedule").value.as_string() != "linear";
-  if (key == "model.beta") return !variational;
+  const ModelSpec m = model_kind_of(s);
+  if (key == "model.convolution") return m.kind != ModelKind::conv_vae;
+  if (key == "model.pca_solver") return m.kind != ModelKind::pca;
+  if (key == "model.condition_on" || key == "evaluation.allow_conditioned_scoring") return m.kind != ModelKind::cvae;
+  if (key == "model.kl_schedule") return !m.variational();
+  if (key == "model.warmup_epochs") return !m.variational() || s.at("model.kl_schedule").value.as_string() != "linear";
+  if (key == "model.beta") return !m.variational();
   // conv_vae trained with torch whatever model.engine said before the stacked engine: only
   // stacked is part of its identity.
-  if (key == "model.engine" && kind == "conv_vae") return s.at("model.engine").value.as_string() != "stacked";
-  if (key == "model.engine") return kind != "vae" && kind != "ae" && kind != "cvae";
+  if (key == "model.engine" && m.kind == ModelKind::conv_vae) return s.at("model.engine").value.as_string() != "stacked";
+  if (key == "model.engine") return !m.trained();
   return false;
 }
 
@@ -127,12 +134,13 @@ bool is_irrelevant(const std::string& key, const Settings& s) {
   if (key.rfind("features.", 0) == 0 && irrelevant_feature_key(key, s)) return true;
   if (irrelevant_model_key(key, s)) return true;
   if (key.rfind("cluster.", 0) == 0 && irrelevant_cluster_key(key, s)) return true;
-  const std::string& kind = s.at("model.kind").value.as_string();
+  const ModelSpec m = model_kind_of(s);
   // noop only sleeps; model.noop_seconds is read by nothing else.
-  if (kind == "noop") return key.rfind("model.", 0) == 0 && key != "model.kind" && key != "model.noop_seconds";
+  if (m.kind == ModelKind::noop) return key.rfind("model.", 0) == 0 && key != "model.kind" && key != "model.noop_seconds";
   if (key == "model.noop_seconds") return true;
-  if (kind == "raw") return key.rfind("model.", 0) == 0 && key != "model.kind";
-  if (kind == "pca")
+  if (m.kind == ModelKind::raw) return key.rfind("model.", 0) == 0 && key != "model.kind";
+  // What gradient descent reads; a model fitted otherwise (pca: raw and noop returned above) does not.
+  if (!m.trained())
     return key == "model.hidden" || key == "model.epochs" || key == "model.batch_size" ||
            key == "model.learning_rate";
   return false;
