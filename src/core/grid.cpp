@@ -543,7 +543,9 @@ WorkUnit Grid::unit(std::size_t index) const {
   u.model = model_spec(u.settings);
   u.cluster = cluster_spec(u.settings);
   u.cluster.ks = d.ks;
-  u.label_sets = d.label_sets;
+  u.evaluation = evaluation_spec(u.settings);
+  // The results' columns hold the study's label sets: every unit scores the same ones.
+  u.evaluation.label_sets = d.label_sets;
   return u;
 }
 

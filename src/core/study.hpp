@@ -178,7 +178,6 @@ struct ModelSpec {
   int reconstruction_examples = 0;
   std::string engine = "batched";     // model.engine, auto resolved (resolve_auto_engine; unresolved: batched)
   std::string pca_solver = "auto";    // pca: auto | full | randomized (auto resolves on the data's shape)
-  bool allow_conditioned_scoring = false;  // evaluation.allow_conditioned_scoring
 
   // A model trained by gradient descent (vae, conv_vae, cvae, ae).
   bool trained() const {
@@ -210,6 +209,18 @@ struct ClusterSpec {
   friend bool operator==(const ClusterSpec&, const ClusterSpec&) = default;
 };
 
+// What a unit scores and keeps ([evaluation]).
+struct EvaluationSpec {
+  // The label sets scored with ARI / NMI / purity: evaluation.label_sets, or every one of
+  // data.labels when it is empty (hence data.labels' default here).
+  std::vector<std::string> label_sets = {"genre", "language"};
+  bool allow_conditioned_scoring = false;  // a cvae scored on its own condition anyway (flagged)
+  bool store_latents = false;              // /latents/<unit> of the results
+  bool store_assignments = false;          // /assignments/<unit>/<method>_<k> of the results
+
+  friend bool operator==(const EvaluationSpec&, const EvaluationSpec&) = default;
+};
+
 DataSpec data_spec(const Settings& s, const std::filesystem::path& study_file, const DataRoot& data_root);
 FeatureSpec feature_spec(const Settings& s);
 
@@ -222,6 +233,7 @@ bool n_mfcc_follows_kind(const Setting& n_mfcc, const std::string& feature_kind)
 TextSpec text_spec(const Settings& s, const std::filesystem::path& study_file, const DataRoot& data_root);
 ModelSpec model_spec(const Settings& s);
 ClusterSpec cluster_spec(const Settings& s);
+EvaluationSpec evaluation_spec(const Settings& s);
 std::vector<std::string> label_sets(const Settings& s);  // evaluation.label_sets or data.labels
 
 }  // namespace vaesweep

@@ -109,8 +109,6 @@ const std::vector<Field<ModelSpec>>& model_fields() {
       // auto not yet resolved (resolve_auto_engine) trains as on a CPU rank.
       convert<S>("model.engine", [](S& m, const Value& v) { m.engine = v.as_string() == "auto" ? "batched" : v.as_string(); }),
       bind_key("model.pca_solver", &S::pca_solver),
-      // An [evaluation] key the model's unit reads (whether a cvae is scored on its condition).
-      bind_key("evaluation.allow_conditioned_scoring", &S::allow_conditioned_scoring),
   };
   return fields;
 }
@@ -139,6 +137,18 @@ const std::vector<Field<ClusterSpec>>& cluster_fields() {
   return fields;
 }
 
+const std::vector<Field<EvaluationSpec>>& evaluation_fields() {
+  using S = EvaluationSpec;
+  static const std::vector<Field<S>> fields = {
+      // Empty: every set of data.labels (label_sets reads both keys).
+      {"evaluation.label_sets", [](S& e, const Settings& s) { e.label_sets = label_sets(s); }},
+      bind_key("evaluation.allow_conditioned_scoring", &S::allow_conditioned_scoring),
+      bind_key("evaluation.store_latents", &S::store_latents),
+      bind_key("evaluation.store_assignments", &S::store_assignments),
+  };
+  return fields;
+}
+
 namespace {
 template <typename Spec>
 void append_keys(const std::vector<Field<Spec>>& fields, std::vector<std::string>& out) {
@@ -153,6 +163,7 @@ std::vector<std::string> bound_keys() {
   append_keys(text_fields(), out);
   append_keys(model_fields(), out);
   append_keys(cluster_fields(), out);
+  append_keys(evaluation_fields(), out);
   return out;
 }
 
@@ -182,5 +193,7 @@ TextSpec text_spec(const Settings& s, const std::filesystem::path& study_file, c
 ModelSpec model_spec(const Settings& s) { return build_spec(model_fields(), s); }
 
 ClusterSpec cluster_spec(const Settings& s) { return build_spec(cluster_fields(), s); }
+
+EvaluationSpec evaluation_spec(const Settings& s) { return build_spec(evaluation_fields(), s); }
 
 }  // namespace vaesweep

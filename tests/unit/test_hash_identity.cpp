@@ -277,7 +277,6 @@ ModelSpec legacy_model_spec(const Settings& s) {
   m.reconstruction_examples = integer(s, "model.reconstruction_examples");
   m.engine = text(s, "model.engine") == "auto" ? "batched" : text(s, "model.engine");
   m.pca_solver = text(s, "model.pca_solver");
-  m.allow_conditioned_scoring = s.at("evaluation.allow_conditioned_scoring").value.as_bool();
   return m;
 }
 
@@ -322,6 +321,11 @@ std::string units_text(const Grid& grid, const fs::path& study_file, const DataR
     ClusterSpec cluster = legacy_cluster_spec(u.settings);
     cluster.ks = grid.ks();
     EXPECT_TRUE(u.cluster == cluster) << u.label();
+    // The [evaluation] keys as the unit runner read them from the settings before EvaluationSpec.
+    EXPECT_EQ(u.evaluation.label_sets, label_sets(u.settings)) << u.label();
+    EXPECT_EQ(u.evaluation.allow_conditioned_scoring, u.settings.at("evaluation.allow_conditioned_scoring").value.as_bool());
+    EXPECT_EQ(u.evaluation.store_latents, u.settings.at("evaluation.store_latents").value.as_bool());
+    EXPECT_EQ(u.evaluation.store_assignments, u.settings.at("evaluation.store_assignments").value.as_bool());
   }
   return out;
 }

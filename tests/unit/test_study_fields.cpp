@@ -26,10 +26,9 @@ TEST(StudyFields, EverySpecKeyIsBoundOnce) {
   }
   for (const auto& spec : study_keys()) {
     const std::string section = spec.key.substr(0, spec.key.find('.'));
-    // [study] names the unit, [slurm] says where it runs; [evaluation] is read by label_sets
-    // and the results writer, but for allow_conditioned_scoring, which the model spec holds.
+    // [study] names the unit and [slurm] says where it runs: no spec holds them.
     const bool spec_section = section == "data" || section == "features" || section == "text" ||
-                              section == "model" || section == "cluster";
+                              section == "model" || section == "cluster" || section == "evaluation";
     if (spec_section || bound.count(spec.key)) {
       EXPECT_EQ(bound[spec.key], 1) << spec.key;
     }
@@ -49,6 +48,8 @@ TEST(StudyFields, SpecDefaultsAreTheSchemaDefaults) {
   EXPECT_EQ(model_spec(s).hidden, ModelSpec{}.hidden);
   EXPECT_TRUE(cluster_spec(s) == ClusterSpec{});
   EXPECT_EQ(cluster_spec(s).ks, ClusterSpec{}.ks);
+  EXPECT_TRUE(evaluation_spec(s) == EvaluationSpec{});
+  EXPECT_EQ(evaluation_spec(s).label_sets, EvaluationSpec{}.label_sets);
 }
 
 // A key's conversion reads its own value: setting it away from the default moves the member.
@@ -69,6 +70,11 @@ TEST(StudyFields, BoundKeysSetTheirMembers) {
   EXPECT_EQ(data_spec(s, "s.toml", {}).per_group, 12);
   EXPECT_FALSE(feature_spec(s).audio);
   EXPECT_TRUE(feature_spec(s).text);
+  s["evaluation.store_latents"].value = Value(true);
+  s["data.labels"].value = Value(Value::List{Value(std::string("genre"))});
+  EXPECT_TRUE(evaluation_spec(s).store_latents);
+  EXPECT_FALSE(evaluation_spec(s).store_assignments);
+  EXPECT_EQ(evaluation_spec(s).label_sets, std::vector<std::string>{"genre"});
 }
 
 }  // namespace
