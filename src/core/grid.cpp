@@ -76,14 +76,14 @@ bool irrelevant_model_key(const std::string& key, const Settings& s) {
 
 // Feature keys that the chosen feature kind and segment policy do not read.
 bool irrelevant_feature_key(const std::string& key, const Settings& s) {
-  const std::string& kind = s.at("features.kind").value.as_string();
-  const bool sequence = kind == "logmel" || kind == "mfcc_sequence";
+  FeatureSpec f;
+  f.kind = parse_feature_kind(s.at("features.kind").value.as_string());
   if (key == "features.segment_seconds") return s.at("features.segment").value.as_string() == "whole";
-  if (key == "features.frames") return !sequence;
-  if (key == "features.statistics") return kind != "mfcc_stats";
-  if (key == "features.n_mfcc") return kind == "logmel";
+  if (key == "features.frames") return !f.sequence();
+  if (key == "features.statistics") return f.kind != FeatureKind::mfcc_stats;
+  if (key == "features.n_mfcc") return f.kind == FeatureKind::logmel;
   // The GTZAN-table preset is librosa's defaults by definition: only the rate and n_mfcc vary.
-  if (kind == "librosa")
+  if (f.kind == FeatureKind::librosa)
     return key == "features.n_fft" || key == "features.hop_length" || key == "features.n_mels" ||
            key == "features.fmin" || key == "features.fmax" || key == "features.mel_scale" ||
            key == "features.top_db" || key == "features.pad_mode";
@@ -92,17 +92,19 @@ bool irrelevant_feature_key(const std::string& key, const Settings& s) {
 
 // Cluster keys of methods (or a projection) the study does not use.
 bool irrelevant_cluster_key(const std::string& key, const Settings& s) {
-  std::set<std::string> methods;
-  for (const auto& m : s.at("cluster.methods").value.as_list()) methods.insert(m.as_string());
+  ClusterSpec c;
+  c.methods.clear();
+  for (const auto& m : s.at("cluster.methods").value.as_list()) c.methods.push_back(parse_cluster_method(m.as_string()));
   const bool umap = s.at("cluster.projection").value.as_string() == "umap";
-  if (key == "cluster.linkage") return !methods.count("agglomerative");
-  if (key == "cluster.eps" || key == "cluster.min_samples") return !methods.count("dbscan");
-  if (key == "cluster.affinity" || key == "cluster.n_neighbors") return !methods.count("spectral");
-  if (key == "cluster.gamma")
-    return !methods.count("spectral") || s.at("cluster.affinity").value.as_string() != "rbf";
-  if (key == "cluster.covariance") return !methods.count("gmm");
-  if (key == "cluster.n_init") return !methods.count("kmeans") && !methods.count("spectral");
-  if (key == "cluster.max_iter") return !methods.count("kmeans");
+  using M = ClusterMethod;
+  if (key == "cluster.linkage") return !c.uses(M::agglomerative);
+  if (key == "cluster.eps" || key == "cluster.min_samples") return !c.uses(M::dbscan);
+  if (key == "cluster.affinity" || key == "cluster.n_neighbors") return !c.uses(M::spectral);
+  if (key == "cluster.gamma") return !c.uses(M::spectral) || s.at("cluster.affinity").value.as_string() != "rbf";
+  if (key == "cluster.covariance") return !c.uses(M::gmm);
+  // spectral embeds, then runs k-means with cluster.n_init restarts.
+  if (key == "cluster.n_init") return !c.uses(M::kmeans) && !c.uses(M::spectral);
+  if (key == "cluster.max_iter") return !c.uses(M::kmeans);
   if (key.rfind("cluster.umap_", 0) == 0) return !umap;
   return false;
 }
@@ -161,7 +163,9 @@ void check_combination(const Settings& s, const std::filesystem::path& study_fil
   if (s.at("data.source").value.as_string() == "table")
     throw UserError(prefix + "needs sequence features extracted from audio; data.source = \"table\" gives vectors");
   const std::string& kind = s.at("features.kind").value.as_string();
-  if (kind != "logmel" && kind != "mfcc_sequence")
+  FeatureSpec features;
+  features.kind = parse_feature_kind(kind);
+  if (!features.sequence())
     throw UserError(prefix + "needs sequence features: features.kind = \"logmel\" or \"mfcc_sequence\", not \"" +
                     kind + "\"");
   if (holds(modalities, "text") && s.at("features.fusion").value.as_string() == "early")

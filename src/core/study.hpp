@@ -136,6 +136,9 @@ struct FeatureSpec {
   double audio_weight = 1.0;
   double text_weight = 1.0;
 
+  // Fixed-size sequences (frames x bands or coefficients), what conv_vae convolves; else one
+  // vector per clip.
+  bool sequence() const { return kind == FeatureKind::logmel || kind == FeatureKind::mfcc_sequence; }
   // The model trains on the audio columns and the text joins its latent space afterwards.
   bool fuses_late() const { return audio && text && late_fusion; }
 
@@ -205,6 +208,12 @@ struct ClusterSpec {
   int umap_components = 2;
   int umap_neighbors = 15;
   double umap_min_dist = 0.1;
+
+  bool uses(ClusterMethod method) const {
+    for (ClusterMethod m : methods)
+      if (m == method) return true;
+    return false;
+  }
 
   friend bool operator==(const ClusterSpec&, const ClusterSpec&) = default;
 };
