@@ -50,33 +50,40 @@ bool irrelevant_modality_key(const std::string& key, const Settings& s) {
   return key == "text.join_label" || key == "text.label_map" || key == "text.pair_seed";
 }
 
+// The unit's model kind, as a spec: its own predicates (trained, variational) say which model
+// keys it reads, rather than a second list of kind names here.
+ModelSpec model_kind_of(const Settings& s) {
+  ModelSpec m;
+  m.kind = parse_model_kind(s.at("model.kind").value.as_string());
+  return m;
+}
+
 // Model keys the model kind does not read.
 bool irrelevant_model_key(const std::string& key, const Settings& s) {
-  const std::string& kind = s.at("model.kind").value.as_string();
-  const bool variational = kind == "vae" || kind == "conv_vae" || kind == "cvae";
-  if (key == "model.convolution") return kind != "conv_vae";
-  if (key == "model.pca_solver") return kind != "pca";
-  if (key == "model.condition_on" || key == "evaluation.allow_conditioned_scoring") return kind != "cvae";
-  if (key == "model.kl_schedule") return !variational;
-  if (key == "model.warmup_epochs") return !variational || s.at("model.kl_schedule").value.as_string() != "linear";
-  if (key == "model.beta") return !variational;
+  const ModelSpec m = model_kind_of(s);
+  if (key == "model.convolution") return m.kind != ModelKind::conv_vae;
+  if (key == "model.pca_solver") return m.kind != ModelKind::pca;
+  if (key == "model.condition_on" || key == "evaluation.allow_conditioned_scoring") return m.kind != ModelKind::cvae;
+  if (key == "model.kl_schedule") return !m.variational();
+  if (key == "model.warmup_epochs") return !m.variational() || s.at("model.kl_schedule").value.as_string() != "linear";
+  if (key == "model.beta") return !m.variational();
   // conv_vae trained with torch whatever model.engine said before the stacked engine: only
   // stacked is part of its identity.
-  if (key == "model.engine" && kind == "conv_vae") return s.at("model.engine").value.as_string() != "stacked";
-  if (key == "model.engine") return kind != "vae" && kind != "ae" && kind != "cvae";
+  if (key == "model.engine" && m.kind == ModelKind::conv_vae) return s.at("model.engine").value.as_string() != "stacked";
+  if (key == "model.engine") return !m.trained();
   return false;
 }
 
 // Feature keys that the chosen feature kind and segment policy do not read.
 bool irrelevant_feature_key(const std::string& key, const Settings& s) {
-  const std::string& kind = s.at("features.kind").value.as_string();
-  const bool sequence = kind == "logmel" || kind == "mfcc_sequence";
+  FeatureSpec f;
+  f.kind = parse_feature_kind(s.at("features.kind").value.as_string());
   if (key == "features.segment_seconds") return s.at("features.segment").value.as_string() == "whole";
-  if (key == "features.frames") return !sequence;
-  if (key == "features.statistics") return kind != "mfcc_stats";
-  if (key == "features.n_mfcc") return kind == "logmel";
+  if (key == "features.frames") return !f.sequence();
+  if (key == "features.statistics") return f.kind != FeatureKind::mfcc_stats;
+  if (key == "features.n_mfcc") return f.kind == FeatureKind::logmel;
   // The GTZAN-table preset is librosa's defaults by definition: only the rate and n_mfcc vary.
-  if (kind == "librosa")
+  if (f.kind == FeatureKind::librosa)
     return key == "features.n_fft" || key == "features.hop_length" || key == "features.n_mels" ||
            key == "features.fmin" || key == "features.fmax" || key == "features.mel_scale" ||
            key == "features.top_db" || key == "features.pad_mode";
@@ -85,17 +92,19 @@ bool irrelevant_feature_key(const std::string& key, const Settings& s) {
 
 // Cluster keys of methods (or a projection) the study does not use.
 bool irrelevant_cluster_key(const std::string& key, const Settings& s) {
-  std::set<std::string> methods;
-  for (const auto& m : s.at("cluster.methods").value.as_list()) methods.insert(m.as_string());
+  ClusterSpec c;
+  c.methods.clear();
+  for (const auto& m : s.at("cluster.methods").value.as_list()) c.methods.push_back(cluster::parse_method(m.as_string()));
   const bool umap = s.at("cluster.projection").value.as_string() == "umap";
-  if (key == "cluster.linkage") return !methods.count("agglomerative");
-  if (key == "cluster.eps" || key == "cluster.min_samples") return !methods.count("dbscan");
-  if (key == "cluster.affinity" || key == "cluster.n_neighbors") return !methods.count("spectral");
-  if (key == "cluster.gamma")
-    return !methods.count("spectral") || s.at("cluster.affinity").value.as_string() != "rbf";
-  if (key == "cluster.covariance") return !methods.count("gmm");
-  if (key == "cluster.n_init") return !methods.count("kmeans") && !methods.count("spectral");
-  if (key == "cluster.max_iter") return !methods.count("kmeans");
+  using M = ClusterMethod;
+  if (key == "cluster.linkage") return !c.uses(M::agglomerative);
+  if (key == "cluster.eps" || key == "cluster.min_samples") return !c.uses(M::dbscan);
+  if (key == "cluster.affinity" || key == "cluster.n_neighbors") return !c.uses(M::spectral);
+  if (key == "cluster.gamma") return !c.uses(M::spectral) || s.at("cluster.affinity").value.as_string() != "rbf";
+  if (key == "cluster.covariance") return !c.uses(M::gmm);
+  // spectral embeds, then runs k-means with cluster.n_init restarts.
+  if (key == "cluster.n_init") return !c.uses(M::kmeans) && !c.uses(M::spectral);
+  if (key == "cluster.max_iter") return !c.uses(M::kmeans);
   if (key.rfind("cluster.umap_", 0) == 0) return !umap;
   return false;
 }
@@ -127,12 +136,13 @@ bool is_irrelevant(const std::string& key, const Settings& s) {
   if (key.rfind("features.", 0) == 0 && irrelevant_feature_key(key, s)) return true;
   if (irrelevant_model_key(key, s)) return true;
   if (key.rfind("cluster.", 0) == 0 && irrelevant_cluster_key(key, s)) return true;
-  const std::string& kind = s.at("model.kind").value.as_string();
+  const ModelSpec m = model_kind_of(s);
   // noop only sleeps; model.noop_seconds is read by nothing else.
-  if (kind == "noop") return key.rfind("model.", 0) == 0 && key != "model.kind" && key != "model.noop_seconds";
+  if (m.kind == ModelKind::noop) return key.rfind("model.", 0) == 0 && key != "model.kind" && key != "model.noop_seconds";
   if (key == "model.noop_seconds") return true;
-  if (kind == "raw") return key.rfind("model.", 0) == 0 && key != "model.kind";
-  if (kind == "pca")
+  if (m.kind == ModelKind::raw) return key.rfind("model.", 0) == 0 && key != "model.kind";
+  // What gradient descent reads; a model fitted otherwise (pca: raw and noop returned above) does not.
+  if (!m.trained())
     return key == "model.hidden" || key == "model.epochs" || key == "model.batch_size" ||
            key == "model.learning_rate";
   return false;
@@ -153,7 +163,9 @@ void check_combination(const Settings& s, const std::filesystem::path& study_fil
   if (s.at("data.source").value.as_string() == "table")
     throw UserError(prefix + "needs sequence features extracted from audio; data.source = \"table\" gives vectors");
   const std::string& kind = s.at("features.kind").value.as_string();
-  if (kind != "logmel" && kind != "mfcc_sequence")
+  FeatureSpec features;
+  features.kind = parse_feature_kind(kind);
+  if (!features.sequence())
     throw UserError(prefix + "needs sequence features: features.kind = \"logmel\" or \"mfcc_sequence\", not \"" +
                     kind + "\"");
   if (holds(modalities, "text") && s.at("features.fusion").value.as_string() == "early")
@@ -535,7 +547,9 @@ WorkUnit Grid::unit(std::size_t index) const {
   u.model = model_spec(u.settings);
   u.cluster = cluster_spec(u.settings);
   u.cluster.ks = d.ks;
-  u.label_sets = d.label_sets;
+  u.evaluation = evaluation_spec(u.settings);
+  // The results' columns hold the study's label sets: every unit scores the same ones.
+  u.evaluation.label_sets = d.label_sets;
   return u;
 }
 

@@ -33,7 +33,7 @@ struct WorkUnit {
   TextSpec text;
   ModelSpec model;
   ClusterSpec cluster;
-  std::vector<std::string> label_sets;
+  EvaluationSpec evaluation;  // its label_sets are the study's, the same for every unit
 
   std::string label() const;    // "vae beta=4 latent_dim=8 seed=2"
   // The unit's axis values as text, without the model kind: "beta=4 latent_dim=8 seed=2".

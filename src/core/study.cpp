@@ -11,6 +11,7 @@
 #include "core/error.hpp"
 #include "core/input_file.hpp"
 #include "core/hash.hpp"
+#include "core/study_choices.hpp"
 #include "core/study_schema.hpp"
 #include "core/strings.hpp"
 
@@ -491,61 +492,20 @@ Study load_study(const std::filesystem::path& file, const std::vector<std::strin
   return study;
 }
 
-DataSource parse_data_source(const std::string& name) {
-  if (name == "synthetic") return DataSource::synthetic;
-  if (name == "audio") return DataSource::audio;
-  if (name == "table") return DataSource::table;
-  throw UserError("unknown data source \"" + name + "\"; valid names are: synthetic, audio, table");
-}
+// The names are the tables of study_choices.hpp, which the schema's choices also read.
+DataSource parse_data_source(const std::string& name) { return parse_named(kDataSourceNames, name, "data source"); }
 
 BadFilePolicy parse_bad_file_policy(const std::string& name) {
-  if (name == "skip") return BadFilePolicy::skip;
-  if (name == "fail") return BadFilePolicy::fail;
-  throw UserError("unknown bad-file policy \"" + name + "\"; valid names are: skip, fail");
+  return parse_named(kBadFilePolicyNames, name, "bad-file policy");
 }
 
-FeatureKind parse_feature_kind(const std::string& name) {
-  if (name == "mfcc_stats") return FeatureKind::mfcc_stats;
-  if (name == "librosa") return FeatureKind::librosa;
-  if (name == "logmel") return FeatureKind::logmel;
-  if (name == "mfcc_sequence") return FeatureKind::mfcc_sequence;
-  throw UserError("unknown feature kind \"" + name + "\"; valid names are: mfcc_stats, librosa, logmel, mfcc_sequence");
-}
+FeatureKind parse_feature_kind(const std::string& name) { return parse_named(kFeatureKindNames, name, "feature kind"); }
 
-std::string to_string(FeatureKind kind) {
-  switch (kind) {
-    case FeatureKind::mfcc_stats: return "mfcc_stats";
-    case FeatureKind::librosa: return "librosa";
-    case FeatureKind::logmel: return "logmel";
-    case FeatureKind::mfcc_sequence: return "mfcc_sequence";
-  }
-  return "?";
-}
+std::string to_string(FeatureKind kind) { return name_of(kFeatureKindNames, kind); }
 
-ModelKind parse_model_kind(const std::string& name) {
-  if (name == "vae") return ModelKind::vae;
-  if (name == "conv_vae") return ModelKind::conv_vae;
-  if (name == "cvae") return ModelKind::cvae;
-  if (name == "ae") return ModelKind::ae;
-  if (name == "pca") return ModelKind::pca;
-  if (name == "raw") return ModelKind::raw;
-  if (name == "noop") return ModelKind::noop;
-  throw UserError("unknown model kind \"" + name + "\"; valid names are: vae, conv_vae, cvae, ae, pca, raw, noop");
-}
+ModelKind parse_model_kind(const std::string& name) { return parse_named(kModelKindNames, name, "model kind"); }
 
-std::string to_string(ModelKind kind) {
-  switch (kind) {
-    case ModelKind::vae: return "vae";
-    case ModelKind::conv_vae: return "conv_vae";
-    case ModelKind::cvae: return "cvae";
-    case ModelKind::ae: return "ae";
-    case ModelKind::pca: return "pca";
-    case ModelKind::raw: return "raw";
-    case ModelKind::noop: return "noop";
-  }
-  return "?";
-}
-
+std::string to_string(ModelKind kind) { return name_of(kModelKindNames, kind); }
 
 namespace {
 std::vector<std::string> string_list(const Settings& s, const std::string& key) {
@@ -553,129 +513,7 @@ std::vector<std::string> string_list(const Settings& s, const std::string& key) 
   for (const auto& v : s.at(key).value.as_list()) out.push_back(v.as_string());
   return out;
 }
-int integer(const Settings& s, const std::string& key) { return static_cast<int>(s.at(key).value.as_int()); }
-double real(const Settings& s, const std::string& key) { return s.at(key).value.as_double(); }
-const std::string& text(const Settings& s, const std::string& key) { return s.at(key).value.as_string(); }
 }  // namespace
-
-DataSpec data_spec(const Settings& s, const std::filesystem::path& study_file, const DataRoot& data_root) {
-  DataSpec d;
-  d.source = parse_data_source(text(s, "data.source"));
-  d.path_as_written = text(s, "data.path");
-  d.data_root = data_root;
-  if (!d.path_as_written.empty() && d.source != DataSource::synthetic)
-    d.path = resolve_data_path(d.path_as_written, study_file.parent_path(), data_root, "data.path");
-  d.labels = string_list(s, "data.labels");
-  d.require_labels = s.at("data.require_labels").value.as_bool();
-  d.exclude = string_list(s, "data.exclude");
-  d.id_column = text(s, "data.id_column");
-  d.clips = integer(s, "data.clips");
-  d.corpus_seed = static_cast<std::uint64_t>(s.at("data.corpus_seed").value.as_int());
-  d.seconds = real(s, "data.seconds");
-  d.cache_dir = text(s, "data.cache_dir");
-  d.on_bad_file = parse_bad_file_policy(text(s, "data.on_bad_file"));
-  d.feature_cache = s.at("data.feature_cache").value.as_bool();
-  d.balance = string_list(s, "data.balance");
-  const Value& per_group = s.at("data.per_group").value;
-  d.per_group = per_group.is_string() ? 0 : static_cast<std::int64_t>(per_group.as_double());
-  d.sample_seed = static_cast<std::uint64_t>(s.at("data.sample_seed").value.as_int());
-  return d;
-}
-
-bool n_mfcc_follows_kind(const Setting& n_mfcc, const std::string& feature_kind) {
-  return feature_kind == "librosa" && n_mfcc.origin == "default";
-}
-
-FeatureSpec feature_spec(const Settings& s) {
-  FeatureSpec f;
-  f.kind = parse_feature_kind(text(s, "features.kind"));
-  f.n_mfcc = n_mfcc_follows_kind(s.at("features.n_mfcc"), text(s, "features.kind")) ? kLibrosaTableMfcc
-                                                                                     : integer(s, "features.n_mfcc");
-  f.statistics = string_list(s, "features.statistics");
-  f.sample_rate = integer(s, "features.sample_rate");
-  f.resample = text(s, "features.resample");
-  f.n_fft = integer(s, "features.n_fft");
-  f.hop_length = integer(s, "features.hop_length");
-  f.n_mels = integer(s, "features.n_mels");
-  f.fmin = real(s, "features.fmin");
-  f.fmax = real(s, "features.fmax");
-  f.mel_scale = text(s, "features.mel_scale");
-  f.top_db = real(s, "features.top_db");
-  f.pad_mode = text(s, "features.pad_mode");
-  f.frames = integer(s, "features.frames");
-  f.segment = text(s, "features.segment");
-  f.segment_seconds = real(s, "features.segment_seconds");
-  f.standardize = s.at("features.standardize").value.as_bool();
-  const auto modalities = string_list(s, "features.modalities");
-  f.audio = std::find(modalities.begin(), modalities.end(), "audio") != modalities.end();
-  f.text = std::find(modalities.begin(), modalities.end(), "text") != modalities.end();
-  f.late_fusion = text(s, "features.fusion") == "late";
-  f.audio_weight = real(s, "features.audio_weight");
-  f.text_weight = real(s, "features.text_weight");
-  return f;
-}
-
-TextSpec text_spec(const Settings& s, const std::filesystem::path& study_file, const DataRoot& data_root) {
-  TextSpec t;
-  t.embeddings = text(s, "text.source") == "embeddings";
-  t.path_as_written = text(s, "text.path");
-  t.data_root = data_root;
-  if (!t.path_as_written.empty())
-    t.path = resolve_data_path(t.path_as_written, study_file.parent_path(), data_root, "text.path");
-  t.column = text(s, "text.column");
-  t.id_column = text(s, "text.id_column");
-  t.join_by_label = text(s, "text.join") == "label";
-  t.join_label = text(s, "text.join_label");
-  t.label_map = string_list(s, "text.label_map");
-  t.pair_seed = static_cast<std::uint64_t>(s.at("text.pair_seed").value.as_int());
-  t.dimension = integer(s, "text.dimension");
-  t.min_n = integer(s, "text.min_n");
-  t.max_n = integer(s, "text.max_n");
-  return t;
-}
-
-ModelSpec model_spec(const Settings& s) {
-  ModelSpec m;
-  m.kind = parse_model_kind(text(s, "model.kind"));
-  for (const auto& v : s.at("model.hidden").value.as_list()) m.hidden.push_back(static_cast<int>(v.as_int()));
-  m.latent_dim = integer(s, "model.latent_dim");
-  m.beta = real(s, "model.beta");
-  m.epochs = integer(s, "model.epochs");
-  m.batch_size = integer(s, "model.batch_size");
-  m.learning_rate = real(s, "model.learning_rate");
-  m.noop_seconds = real(s, "model.noop_seconds");
-  m.convolution = text(s, "model.convolution");
-  m.condition_on = text(s, "model.condition_on");
-  m.linear_warmup = text(s, "model.kl_schedule") == "linear";
-  m.warmup_epochs = integer(s, "model.warmup_epochs");
-  m.checkpoints = s.at("model.checkpoints").value.as_bool();
-  m.reconstruction_examples = integer(s, "model.reconstruction_examples");
-  m.engine = text(s, "model.engine") == "auto" ? "batched" : text(s, "model.engine");
-  m.pca_solver = text(s, "model.pca_solver");
-  m.allow_conditioned_scoring = s.at("evaluation.allow_conditioned_scoring").value.as_bool();
-  return m;
-}
-
-ClusterSpec cluster_spec(const Settings& s) {
-  ClusterSpec c;
-  for (const auto& name : string_list(s, "cluster.methods")) c.methods.push_back(cluster::parse_method(name));
-  c.ks = {integer(s, "cluster.k")};
-  c.n_init = integer(s, "cluster.n_init");
-  c.max_iter = integer(s, "cluster.max_iter");
-  c.linkage = text(s, "cluster.linkage");
-  const Value& eps = s.at("cluster.eps").value;
-  c.eps = eps.is_string() ? 0.0 : eps.as_double();
-  c.min_samples = integer(s, "cluster.min_samples");
-  c.affinity = text(s, "cluster.affinity");
-  c.n_neighbors = integer(s, "cluster.n_neighbors");
-  c.gamma = real(s, "cluster.gamma");
-  c.covariance = text(s, "cluster.covariance");
-  c.umap = text(s, "cluster.projection") == "umap";
-  c.umap_components = integer(s, "cluster.umap_components");
-  c.umap_neighbors = integer(s, "cluster.umap_neighbors");
-  c.umap_min_dist = real(s, "cluster.umap_min_dist");
-  return c;
-}
 
 std::vector<std::string> label_sets(const Settings& s) {
   auto sets = string_list(s, "evaluation.label_sets");

@@ -69,7 +69,9 @@ std::string resolve_auto_engine(Study& study, bool gpu);
 std::vector<Value> values_in_grid(const Study& study, const std::string& key);
 
 // Typed views of a settings map (after grid values are applied). Every value was validated
-// when the study was loaded, so these do not fail.
+// when the study was loaded, so these do not fail. The specs are built from the key tables
+// (study_fields.cpp); a member's default is the schema's default of its key (a test builds each
+// spec from the schema's defaults and compares it with a default-constructed one).
 enum class DataSource { synthetic, audio, table };
 enum class BadFilePolicy { skip, fail };
 enum class FeatureKind { mfcc_stats, librosa, logmel, mfcc_sequence };
@@ -90,14 +92,14 @@ struct DataSpec {
   std::filesystem::path path;               // resolve_data_path of data.path (study file's folder, data root)
   std::string path_as_written;              // data.path as the study gives it, for messages
   DataRoot data_root;                       // also resolves "{data_root}/..." rows of a manifest
-  std::vector<std::string> labels;
+  std::vector<std::string> labels = {"genre", "language"};
   bool require_labels = false;              // an empty label cell is an error, not an unlabelled row
   std::vector<std::string> exclude;
   std::string id_column;
   int clips = 160;
   std::uint64_t corpus_seed = 7;
   double seconds = 3.0;
-  std::filesystem::path cache_dir;
+  std::filesystem::path cache_dir = ".vaesweep-cache";
   BadFilePolicy on_bad_file = BadFilePolicy::skip;
   bool feature_cache = true;
   // A balanced draw of the rows before features are built (data/balanced_draw.hpp): the label
@@ -113,7 +115,7 @@ struct DataSpec {
 struct FeatureSpec {
   FeatureKind kind = FeatureKind::mfcc_stats;
   int n_mfcc = 13;
-  std::vector<std::string> statistics;
+  std::vector<std::string> statistics = {"mean", "std", "skew", "kurtosis"};
   int sample_rate = 22050;
   std::string resample = "soxr_hq";   // or "soxr_vhq", "sinc_best" (parsed by the audio room)
   int n_fft = 2048;
@@ -134,6 +136,9 @@ struct FeatureSpec {
   double audio_weight = 1.0;
   double text_weight = 1.0;
 
+  // Fixed-size sequences (frames x bands or coefficients), what conv_vae convolves; else one
+  // vector per clip.
+  bool sequence() const { return kind == FeatureKind::logmel || kind == FeatureKind::mfcc_sequence; }
   // The model trains on the audio columns and the text joins its latent space afterwards.
   bool fuses_late() const { return audio && text && late_fusion; }
 
@@ -161,7 +166,7 @@ struct TextSpec {
 
 struct ModelSpec {
   ModelKind kind = ModelKind::vae;
-  std::vector<int> hidden;
+  std::vector<int> hidden = {64, 32};
   int latent_dim = 8;
   double beta = 1.0;
   int epochs = 50;
@@ -176,7 +181,6 @@ struct ModelSpec {
   int reconstruction_examples = 0;
   std::string engine = "batched";     // model.engine, auto resolved (resolve_auto_engine; unresolved: batched)
   std::string pca_solver = "auto";    // pca: auto | full | randomized (auto resolves on the data's shape)
-  bool allow_conditioned_scoring = false;  // evaluation.allow_conditioned_scoring
 
   // A model trained by gradient descent (vae, conv_vae, cvae, ae).
   bool trained() const {
@@ -189,8 +193,8 @@ struct ModelSpec {
 };
 
 struct ClusterSpec {
-  std::vector<ClusterMethod> methods;
-  std::vector<int> ks;  // every k evaluated on a unit's latent space
+  std::vector<ClusterMethod> methods = {ClusterMethod::kmeans};
+  std::vector<int> ks = {4};  // every k evaluated on a unit's latent space
   int n_init = 10;
   int max_iter = 300;
   std::string linkage = "ward";
@@ -205,7 +209,25 @@ struct ClusterSpec {
   int umap_neighbors = 15;
   double umap_min_dist = 0.1;
 
+  bool uses(ClusterMethod method) const {
+    for (ClusterMethod m : methods)
+      if (m == method) return true;
+    return false;
+  }
+
   friend bool operator==(const ClusterSpec&, const ClusterSpec&) = default;
+};
+
+// What a unit scores and keeps ([evaluation]).
+struct EvaluationSpec {
+  // The label sets scored with ARI / NMI / purity: evaluation.label_sets, or every one of
+  // data.labels when it is empty (hence data.labels' default here).
+  std::vector<std::string> label_sets = {"genre", "language"};
+  bool allow_conditioned_scoring = false;  // a cvae scored on its own condition anyway (flagged)
+  bool store_latents = false;              // /latents/<unit> of the results
+  bool store_assignments = false;          // /assignments/<unit>/<method>_<k> of the results
+
+  friend bool operator==(const EvaluationSpec&, const EvaluationSpec&) = default;
 };
 
 DataSpec data_spec(const Settings& s, const std::filesystem::path& study_file, const DataRoot& data_root);
@@ -220,6 +242,7 @@ bool n_mfcc_follows_kind(const Setting& n_mfcc, const std::string& feature_kind)
 TextSpec text_spec(const Settings& s, const std::filesystem::path& study_file, const DataRoot& data_root);
 ModelSpec model_spec(const Settings& s);
 ClusterSpec cluster_spec(const Settings& s);
+EvaluationSpec evaluation_spec(const Settings& s);
 std::vector<std::string> label_sets(const Settings& s);  // evaluation.label_sets or data.labels
 
 }  // namespace vaesweep

@@ -6,6 +6,7 @@
 
 #include "cluster/method.hpp"
 #include "core/strings.hpp"
+#include "core/study_choices.hpp"
 
 namespace vaesweep {
 namespace {
@@ -30,7 +31,7 @@ std::vector<KeySpec> make_keys() {
       {"study.description", T::string, "", {}, -inf, inf, "free text kept in the results file"},
       {"study.seed", T::integer, 0, {}, 0, 9.0e15, "base seed of a unit (training and clustering)"},
 
-      {"data.source", T::string, "synthetic", {"synthetic", "audio", "table"}, -inf, inf,
+      {"data.source", T::string, "synthetic", names_of(kDataSourceNames), -inf, inf,
        "synthetic corpus, audio files (a folder or a manifest CSV), or a feature table (CSV)"},
       {"data.path", T::string, "", {}, -inf, inf,
        "audio folder, manifest CSV or feature table CSV: relative to the study file, absolute, or "
@@ -50,7 +51,7 @@ std::vector<KeySpec> make_keys() {
       {"data.cache_dir", T::string, ".vaesweep-cache", {}, -inf, inf,
        "where generated corpora live (relative to the working directory)"},
 
-      {"data.on_bad_file", T::string, "skip", {"skip", "fail"}, -inf, inf,
+      {"data.on_bad_file", T::string, "skip", names_of(kBadFilePolicyNames), -inf, inf,
        "an unreadable audio file: skip it (named in the log and the results) or stop"},
       {"data.feature_cache", T::boolean, true, {}, -inf, inf,
        "reuse audio features computed earlier with the same files and parameters (in data.cache_dir)"},
@@ -62,7 +63,7 @@ std::vector<KeySpec> make_keys() {
        "data.balance: rows drawn per group, or \"min\" (the smallest group's size)", true},
       {"data.sample_seed", T::integer, 0, {}, 0, 9.0e15, "data.balance: seed of the draw", true},
 
-      {"features.kind", T::string, "mfcc_stats", {"mfcc_stats", "librosa", "logmel", "mfcc_sequence"}, -inf, inf,
+      {"features.kind", T::string, "mfcc_stats", names_of(kFeatureKindNames), -inf, inf,
        "MFCC statistics, the GTZAN-table feature set, or fixed-size log-mel / MFCC sequences"},
       {"features.n_mfcc", T::integer, 13, {}, 1, 128, "MFCC coefficients (left unset: 20 under features.kind = \"librosa\", the published table's)"},
       {"features.statistics", T::string_list, strings({"mean", "std", "skew", "kurtosis"}),
@@ -115,7 +116,7 @@ std::vector<KeySpec> make_keys() {
       {"text.min_n", T::integer, 2, {}, 1, 32, "lyrics: shortest character n-gram", true},
       {"text.max_n", T::integer, 4, {}, 1, 32, "lyrics: longest character n-gram", true},
 
-      {"model.kind", T::string, "vae", {"vae", "conv_vae", "cvae", "ae", "pca", "raw", "noop"}, -inf, inf,
+      {"model.kind", T::string, "vae", names_of(kModelKindNames), -inf, inf,
        "MLP beta-VAE, convolutional beta-VAE (sequence features), conditional beta-VAE (model.condition_on), "
        "deterministic autoencoder, the PCA baseline, raw (cluster the standardised features directly), or noop "
        "(an engine benchmark stand-in: sleeps, then reports random draws, not results)"},

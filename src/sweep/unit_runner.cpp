@@ -259,8 +259,8 @@ EvaluationRecord empty_evaluation(const WorkUnit& unit, const std::string& metho
   e.space = space;
   e.status = status;
   e.inertia = e.silhouette = e.calinski_harabasz = e.davies_bouldin = e.trustworthiness = kNaN;
-  e.external.assign(unit.label_sets.size() * external_metric_names().size(), kNaN);
-  e.scored.assign(unit.label_sets.size(), 0);
+  e.external.assign(unit.evaluation.label_sets.size() * external_metric_names().size(), kNaN);
+  e.scored.assign(unit.evaluation.label_sets.size(), 0);
   return e;
 }
 
@@ -268,7 +268,7 @@ EvaluationRecord empty_evaluation(const WorkUnit& unit, const std::string& metho
 // allows scoring it (the rows are then flagged conditioned).
 bool withheld(const WorkUnit& unit, const std::string& set_name) {
   return unit.model.kind == ModelKind::cvae && set_name == unit.model.condition_on &&
-         !unit.model.allow_conditioned_scoring;
+         !unit.evaluation.allow_conditioned_scoring;
 }
 
 // The external scores of one labelling against every label set, in external_metric_names()
@@ -279,9 +279,9 @@ std::vector<double> external_row(const WorkUnit& unit, const data::FeatureTable&
                                  const std::vector<std::size_t>& rows, const std::vector<int>& pred,
                                  const metrics::TrackIndex* tracks, std::vector<std::int64_t>& scored) {
   std::vector<double> out;
-  scored.assign(unit.label_sets.size(), 0);
-  for (std::size_t s = 0; s < unit.label_sets.size(); ++s) {
-    const std::string& set_name = unit.label_sets[s];
+  scored.assign(unit.evaluation.label_sets.size(), 0);
+  for (std::size_t s = 0; s < unit.evaluation.label_sets.size(); ++s) {
+    const std::string& set_name = unit.evaluation.label_sets[s];
     if (withheld(unit, set_name)) {
       out.insert(out.end(), external_metric_names().size(), kNaN);
       continue;
@@ -309,8 +309,6 @@ std::vector<double> external_row(const WorkUnit& unit, const data::FeatureTable&
   return out;
 }
 
-bool stores(const WorkUnit& unit, const std::string& key) { return unit.settings.at(key).value.as_bool(); }
-
 // One (method, k) of a unit on its way to a result row: partitioned, waiting for its scores.
 struct PendingEvaluation {
   EvaluationRecord e;
@@ -328,7 +326,7 @@ PendingEvaluation partition(const WorkUnit& unit, const LatentSpace& space, Part
   e.inertia = part.inertia;
   e.noise_fraction = part.noise_fraction;
   e.trustworthiness = space.trustworthiness;
-  if (stores(unit, "evaluation.store_assignments")) e.assignment.assign(part.labels.begin(), part.labels.end());
+  if (unit.evaluation.store_assignments) e.assignment.assign(part.labels.begin(), part.labels.end());
   // DBSCAN noise is left out of every score; noise_fraction says how much was left out.
   for (std::size_t r = 0; r < part.labels.size(); ++r)
     if (part.labels[r] >= 0) {
@@ -385,9 +383,9 @@ void finish(const WorkUnit& unit, const data::FeatureTable& features, const Late
     e.davies_bouldin = metrics::davies_bouldin(Z, labels);
   }
   e.external = external_row(unit, features, rows, labels, nullptr, e.scored);
-  e.conditioned = unit.model.kind == ModelKind::cvae && unit.model.allow_conditioned_scoring &&
-                  std::find(unit.label_sets.begin(), unit.label_sets.end(), unit.model.condition_on) !=
-                      unit.label_sets.end();
+  e.conditioned = unit.model.kind == ModelKind::cvae && unit.evaluation.allow_conditioned_scoring &&
+                  std::find(unit.evaluation.label_sets.begin(), unit.evaluation.label_sets.end(), unit.model.condition_on) !=
+                      unit.evaluation.label_sets.end();
   if (features.track_ids.size() != features.rows()) return;  // a table without track ids
   std::vector<std::string> track_ids;
   for (std::size_t r : rows) track_ids.push_back(features.track_ids[r]);
@@ -466,7 +464,7 @@ std::string conditioning_notice(const Study& study) {
   const std::string condition = study.settings.at("model.condition_on").value.as_string();
   const auto sets = label_sets(study.settings);
   if (!cvae || std::find(sets.begin(), sets.end(), condition) == sets.end()) return {};
-  if (study.settings.at("evaluation.allow_conditioned_scoring").value.as_bool())
+  if (evaluation_spec(study.settings).allow_conditioned_scoring)
     return "cvae units are conditioned on \"" + condition + "\" and evaluation.allow_conditioned_scoring = true: "
            "their " + condition + " scores are computed anyway and flagged conditioned = 1 (the model was given "
            "those labels; the scores are not an honest result)";
@@ -496,7 +494,7 @@ UnitOutcome run_unit_with(const WorkUnit& unit, const data::FeatureTable& featur
   r.rank = context.rank;
   r.host = context.host;
   r.device = unit.model.trained() ? context.device : "cpu";
-  for (const auto& set : unit.label_sets)
+  for (const auto& set : unit.evaluation.label_sets)
     if (withheld(unit, set)) r.withheld = set;
   r.loss = r.reconstruction = r.kl = kNaN;
 
@@ -518,10 +516,10 @@ UnitOutcome run_unit_with(const WorkUnit& unit, const data::FeatureTable& featur
     // In the space the model gave, not its UMAP projection: the latent means' dimensions are
     // what disentanglement is about. A failure here costs these scores only.
     std::vector<std::string> withheld_sets;
-    for (const auto& set : unit.label_sets)
+    for (const auto& set : unit.evaluation.label_sets)
       if (withheld(unit, set)) withheld_sets.push_back(set);
     try {
-      score_disentanglement(space.Z, features, unit.label_sets, withheld_sets, r);
+      score_disentanglement(space.Z, features, unit.evaluation.label_sets, withheld_sets, r);
     } catch (const std::exception& e) {
       r.message += (r.message.empty() ? "" : "; ") + std::string("disentanglement: ") + e.what();
     }
@@ -534,7 +532,7 @@ UnitOutcome run_unit_with(const WorkUnit& unit, const data::FeatureTable& featur
   }
   std::optional<Partitioner> partitioner;
   if (r.status == UnitStatus::ok) partitioner.emplace(space.Z, unit.cluster, unit.seed);
-  if (r.status == UnitStatus::ok && stores(unit, "evaluation.store_latents")) keep_latent(space.Z, r);
+  if (r.status == UnitStatus::ok && unit.evaluation.store_latents) keep_latent(space.Z, r);
   std::size_t evaluations = 0;
   for (ClusterMethod method : unit.cluster.methods) evaluations += evaluated_ks(method, unit.cluster.ks).size();
   // Every (method, k) is partitioned first, then the partitions are scored together: what all

@@ -225,7 +225,7 @@ TEST(Grid, LazyUnitsEqualTheEagerExpansion) {
       EXPECT_EQ(u.axis_values[a].second.canonical(), eager[i].axis_values[a].second.canonical());
     }
     EXPECT_EQ(u.seed, static_cast<std::uint64_t>(s.at("study.seed").value.as_int()));
-    EXPECT_EQ(u.label_sets, std::vector<std::string>{"genre"});
+    EXPECT_EQ(u.evaluation.label_sets, std::vector<std::string>{"genre"});
   }
   EXPECT_EQ(g.label_sets(), std::vector<std::string>{"genre"});
 }

@@ -34,8 +34,8 @@ class ModelFamilyUnits : public ::testing::Test {
 
   // External metric `metric` against `set` of evaluation e (label sets in the unit's order).
   static double score(const WorkUnit& u, const EvaluationRecord& e, const std::string& set, std::size_t metric = 0) {
-    const auto it = std::find(u.label_sets.begin(), u.label_sets.end(), set);
-    return e.external[static_cast<std::size_t>(it - u.label_sets.begin()) * external_metric_names().size() + metric];
+    const auto it = std::find(u.evaluation.label_sets.begin(), u.evaluation.label_sets.end(), set);
+    return e.external[static_cast<std::size_t>(it - u.evaluation.label_sets.begin()) * external_metric_names().size() + metric];
   }
   static test::TempDir* cache_;
 };
@@ -60,7 +60,7 @@ TEST_F(ModelFamilyUnits, TextOnlyKMeansRecoversTheLanguage) {
 TEST_F(ModelFamilyUnits, ConditionedLabelSetIsWithheldOrFlagged) {
   const Grid g = grid(std::string(kModel) + "kind = \"cvae\"\ncondition_on = \"genre\"\n[cluster]\nk = 4\n");
   const WorkUnit u = g.unit(0);
-  ASSERT_EQ(u.label_sets, (std::vector<std::string>{"genre", "language"}));
+  ASSERT_EQ(u.evaluation.label_sets, (std::vector<std::string>{"genre", "language"}));
   const data::FeatureTable t = table(u);
   const UnitOutcome withheld = run_unit(u, t, {});
   ASSERT_EQ(withheld.unit.status, sweep::UnitStatus::ok) << withheld.unit.message;

@@ -96,7 +96,7 @@ TEST_F(UnitRunnerTest, PcaUnitsThatDifferOnlyInSeedShareOneFit) {
   data::FeatureTable features = *features_;
   features.X(0, 0) += 0.125;  // an input no other test fitted: the first unit below fits it
   WorkUnit first = grid_->unit(1);
-  first.settings.at("evaluation.store_latents").value = Value(true);
+  first.evaluation.store_latents = true;
   WorkUnit second = first;
   second.seed = first.seed + 1;
   const UnitOutcome a = run_unit(first, features, {});
@@ -162,7 +162,7 @@ TEST_F(UnitRunnerTest, AutoKeepsTheFullSolverOfAConfigurationsEarlierUnits) {
 // rounding); the corpus plants 4 genres, which a linear classifier on the 4 components finds.
 TEST_F(UnitRunnerTest, EveryUnitWithALatentSpaceIsScoredForDisentanglement) {
   const UnitOutcome o = run_unit(grid_->unit(1), *features_, {});
-  const auto& sets = grid_->unit(1).label_sets;
+  const auto& sets = grid_->unit(1).evaluation.label_sets;
   ASSERT_FALSE(sets.empty());
   ASSERT_EQ(o.unit.disentanglement.size(), sets.size() * disentanglement_field_names().size());
   ASSERT_EQ(o.unit.disentangled_rows.size(), sets.size());
