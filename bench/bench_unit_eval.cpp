@@ -31,7 +31,7 @@
 #include "data/feature_table.hpp"
 #include "metrics/external.hpp"
 #include "metrics/internal.hpp"
-#include "sweep/partition.hpp"
+#include "pipeline/partition.hpp"
 
 namespace {
 

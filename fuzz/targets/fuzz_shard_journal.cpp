@@ -1,4 +1,4 @@
-// Fuzzes the shard-journal reader as resume and merge use it (sweep/shards.cpp read_shards):
+// Fuzzes the shard-journal reader as resume and merge use it (results/shards.cpp read_shards):
 // read_journal's frames and CRCs, decode_shard_header and decode_unit on every intact record.
 //
 // Input: one journal file's bytes, placed as the only journal of a results file's shard folder.
@@ -9,7 +9,7 @@
 
 #include "core/error.hpp"
 #include "fuzz_support.hpp"
-#include "sweep/shards.hpp"
+#include "results/shards.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const auto results = vaesweep::fuzz::scratch_folder() / "results.h5";

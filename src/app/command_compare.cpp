@@ -9,7 +9,7 @@
 #include "report/comparison.hpp"
 #include "report/rank_input.hpp"
 #include "report/table_writer.hpp"
-#include "sweep/results_file.hpp"
+#include "results/results_file.hpp"
 
 namespace vaesweep::app {
 namespace {

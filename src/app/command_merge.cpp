@@ -3,7 +3,7 @@
 #include "app/commands.hpp"
 #include "app/options.hpp"
 #include "core/strings.hpp"
-#include "sweep/merge_parts.hpp"
+#include "results/merge_parts.hpp"
 
 namespace vaesweep::app {
 

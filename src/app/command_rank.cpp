@@ -10,8 +10,8 @@
 #include "report/rank_input.hpp"
 #include "report/ranking.hpp"
 #include "report/ranking_format.hpp"
-#include "sweep/results_file.hpp"
-#include "sweep/run_lock.hpp"
+#include "results/results_file.hpp"
+#include "results/run_lock.hpp"
 
 namespace vaesweep::app {
 namespace {

@@ -7,7 +7,7 @@
 #include "app/options.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
-#include "sweep/mpi_context.hpp"
+#include "engine/mpi_context.hpp"
 #include "sweep/run_sweep.hpp"
 
 namespace vaesweep::app {

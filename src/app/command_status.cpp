@@ -2,7 +2,7 @@
 
 #include "app/commands.hpp"
 #include "app/options.hpp"
-#include "sweep/sweep_status.hpp"
+#include "results/sweep_status.hpp"
 
 namespace vaesweep::app {
 

@@ -3,7 +3,7 @@
 // /aggregate/<name> holds one row per group, /aggregate/<name>__pareto the Pareto front when one
 // was asked for. The results are never put at risk: the file is copied to a temporary beside
 // it, the copy is written, closed and fsynced, and renamed over the original; a failure leaves
-// the original as it was. The caller holds the run lock (sweep/run_lock.hpp) meanwhile, so that
+// the original as it was. The caller holds the run lock (results/run_lock.hpp) meanwhile, so that
 // no run replaces the file underneath.
 //
 // Columns of /aggregate/<name>: one string column per grouping key (named as the key; "key_"

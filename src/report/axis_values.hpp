@@ -1,7 +1,7 @@
 #pragma once
 // The grid axes of a results file's units for rank, compare and export: read from the typed
 // axis columns (results format 2), or, in older files, from the axes text through the one
-// legacy decoder (sweep/legacy_axes_text.hpp). Nothing here parses text of a newer file.
+// legacy decoder (results/legacy_axes_text.hpp). Nothing here parses text of a newer file.
 #include <nlohmann/json.hpp>
 
 #include <string>
@@ -9,7 +9,7 @@
 
 #include "core/value.hpp"
 #include "data/column_table.hpp"
-#include "sweep/axis_columns.hpp"
+#include "results/axis_columns.hpp"
 
 namespace vaesweep::report {
 

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "report/ranking.hpp"
-#include "sweep/axis_columns.hpp"
+#include "results/axis_columns.hpp"
 
 namespace vaesweep::report {
 

@@ -8,7 +8,7 @@
 #include "core/error.hpp"
 #include "report/axis_values.hpp"
 #include "report/comparison.hpp"
-#include "sweep/records.hpp"
+#include "results/records.hpp"
 
 namespace vaesweep::report {
 

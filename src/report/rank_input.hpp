@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "report/ranking.hpp"
-#include "sweep/results_file.hpp"
+#include "results/results_file.hpp"
 
 namespace vaesweep::report {
 

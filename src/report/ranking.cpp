@@ -12,7 +12,7 @@
 #include "core/error.hpp"
 #include "core/strings.hpp"
 #include "report/statistics.hpp"
-#include "sweep/records.hpp"
+#include "results/records.hpp"
 
 namespace vaesweep::report {
 

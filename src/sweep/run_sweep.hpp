@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "sweep/mpi_context.hpp"
-#include "sweep/scheduler.hpp"
-#include "sweep/training_batches.hpp"
+#include "engine/mpi_context.hpp"
+#include "engine/scheduler.hpp"
+#include "pipeline/training_batches.hpp"
 
 namespace vaesweep::sweep {
 

@@ -3,7 +3,7 @@
 // after. Only the root prints GoogleTest's report; every rank's result counts in the exit code.
 #include <gtest/gtest.h>
 
-#include "sweep/mpi_context.hpp"
+#include "engine/mpi_context.hpp"
 
 namespace vaesweep::test {
 

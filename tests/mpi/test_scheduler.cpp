@@ -9,8 +9,8 @@
 #include <thread>
 
 #include "core/stop_request.hpp"
-#include "sweep/bytes.hpp"
-#include "sweep/scheduler.hpp"
+#include "engine/bytes.hpp"
+#include "engine/scheduler.hpp"
 #include "mpi_test_main.hpp"
 
 namespace vaesweep::sweep {

@@ -1,5 +1,5 @@
-// The grid axes of /units as typed columns (sweep/axis_columns.hpp) and the legacy decoder of
-// the axes text of older files (sweep/legacy_axes_text.hpp).
+// The grid axes of /units as typed columns (results/axis_columns.hpp) and the legacy decoder of
+// the axes text of older files (results/legacy_axes_text.hpp).
 // Expected values: the study below sets them (the learning rates, epochs, schedules and
 // standardize flags of its grid); "does not apply" follows grid.cpp's relevance rules (PCA has
 // no beta, learning rate, epochs or KL schedule).
@@ -13,9 +13,9 @@
 #include "core/study.hpp"
 #include "data/hdf5_file.hpp"
 #include "report/axis_values.hpp"
-#include "sweep/axis_columns.hpp"
-#include "sweep/legacy_axes_text.hpp"
-#include "sweep/records.hpp"
+#include "results/axis_columns.hpp"
+#include "results/legacy_axes_text.hpp"
+#include "results/records.hpp"
 #include "temp_dir.hpp"
 #include "user_error_expect.hpp"
 

@@ -12,8 +12,8 @@
 #include "core/grid.hpp"
 #include "metrics/external.hpp"
 #include "metrics/internal.hpp"
-#include "sweep/records.hpp"
-#include "sweep/unit_runner.hpp"
+#include "results/records.hpp"
+#include "pipeline/unit_runner.hpp"
 
 namespace vaesweep::sweep {
 namespace {

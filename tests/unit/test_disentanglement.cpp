@@ -14,7 +14,7 @@
 #include "core/error.hpp"
 #include "metrics/disentanglement.hpp"
 #include "metrics/external.hpp"
-#include "sweep/unit_disentanglement.hpp"
+#include "pipeline/unit_disentanglement.hpp"
 #include "test_csv_util.hpp"
 
 namespace vaesweep::metrics {

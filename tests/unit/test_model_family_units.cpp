@@ -9,7 +9,7 @@
 #include "core/strings.hpp"
 #include "data/dataset.hpp"
 #include "models/vae.hpp"
-#include "sweep/unit_runner.hpp"
+#include "pipeline/unit_runner.hpp"
 #include "temp_dir.hpp"
 
 namespace vaesweep::sweep {

@@ -8,9 +8,9 @@
 
 #include "core/error.hpp"
 #include "core/grid.hpp"
-#include "sweep/partition.hpp"
-#include "sweep/records.hpp"
-#include "sweep/unit_runner.hpp"
+#include "pipeline/partition.hpp"
+#include "results/records.hpp"
+#include "pipeline/unit_runner.hpp"
 
 namespace vaesweep::sweep {
 namespace {

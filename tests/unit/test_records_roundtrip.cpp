@@ -10,7 +10,7 @@
 #include <random>
 
 #include "core/error.hpp"
-#include "sweep/records.hpp"
+#include "results/records.hpp"
 #include "user_error_expect.hpp"
 
 namespace vaesweep::sweep {

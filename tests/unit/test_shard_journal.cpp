@@ -14,7 +14,7 @@
 #include <thread>
 
 #include "core/error.hpp"
-#include "sweep/shard_journal.hpp"
+#include "engine/shard_journal.hpp"
 #include "temp_dir.hpp"
 #include "user_error_expect.hpp"
 

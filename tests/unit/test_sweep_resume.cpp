@@ -8,9 +8,9 @@
 #include "core/error.hpp"
 #include "core/grid.hpp"
 #include "core/stop_request.hpp"
-#include "sweep/prior_work.hpp"
-#include "sweep/run_lock.hpp"
-#include "sweep/shard_journal.hpp"
+#include "results/prior_work.hpp"
+#include "results/run_lock.hpp"
+#include "engine/shard_journal.hpp"
 #include "temp_dir.hpp"
 
 namespace vaesweep::sweep {

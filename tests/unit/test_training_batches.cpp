@@ -10,8 +10,8 @@
 
 #include "core/grid.hpp"
 #include "core/study.hpp"
-#include "sweep/training_batches.hpp"
-#include "sweep/unit_runner.hpp"
+#include "pipeline/training_batches.hpp"
+#include "pipeline/unit_runner.hpp"
 
 namespace vaesweep::sweep {
 namespace {

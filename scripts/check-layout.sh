@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The rooms of src/ and the one direction of their includes (docs/layout.md): a room may include
+# itself and the rooms before it in ORDER, nothing after. The two known exceptions are listed
+# with their reason; anything else is printed and fails (exit 1).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+ORDER=(core audio text data neighbours models cluster metrics engine results pipeline sweep report app)
+# room:included: why it is allowed
+EXCEPTIONS=(
+  "text:data"     # the embedding import reads CSV and HDF5 through data's readers
+  "core:cluster"  # the study takes the clustering methods' names from cluster/method.hpp
+)
+status=0
+for ((i = 0; i < ${#ORDER[@]}; i++)); do
+  room=${ORDER[$i]}
+  [ -d "$root/src/$room" ] || { echo "check-layout: src/$room is missing"; status=1; continue; }
+  allowed=" ${ORDER[*]:0:$((i + 1))} "
+  while IFS= read -r line; do
+    file=${line%%:*}
+    included=$(sed -E 's/.*#include "([a-z_]+)\/.*/\1/' <<<"$line")
+    [[ $allowed == *" $included "* ]] && continue
+    [[ " ${EXCEPTIONS[*]} " == *" $room:$included "* ]] && continue
+    [ -d "$root/src/$included" ] || continue  # not one of ours (e.g. a library's "foo/bar.h")
+    echo "check-layout: ${file#"$root"/} includes $included/, which comes after $room in docs/layout.md"
+    status=1
+  done < <(grep -HE '^#include "[a-z_]+/' "$root/src/$room"/*.[ch]pp 2>/dev/null || true)
+done
+for dir in "$root"/src/*/; do
+  name=$(basename "$dir")
+  [[ " ${ORDER[*]} " == *" $name "* ]] || { echo "check-layout: src/$name is in no place of the order"; status=1; }
+done
+[ $status -eq 0 ] && echo "check-layout: every include of src/ follows the rooms' order"
+exit $status

@@ -1,0 +1,59 @@
+#pragma once
+// The results file of a sweep (DESIGN.md, "Results file"): root attributes for provenance,
+// /units, /evaluations, /features, /skipped_files and /runs tables. Written to a temporary name beside the target and
+// renamed, so an existing results file is never left half-overwritten.
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "data/column_table.hpp"
+#include "results/axis_columns.hpp"
+
+namespace vaesweep::sweep {
+
+// An optional dataset beside the tables: /latents/<unit> (a matrix), /assignments/<unit> and
+// /rows/<feature hash> (tables), with scalar attributes that say what it belongs to.
+struct StoredMatrix {
+  std::vector<double> row_major;
+  std::int64_t rows = 0, cols = 0;
+};
+struct ExtraDataset {
+  std::string path;
+  std::variant<StoredMatrix, data::ColumnTable> values;
+  std::vector<std::pair<std::string, std::string>> text_attributes;
+  std::vector<std::pair<std::string, std::int64_t>> int_attributes;
+};
+
+struct ResultsContent {
+  data::ColumnTable units;
+  std::vector<AxisColumn> unit_axes;  // the axis columns of `units` (axis_columns of its records)
+  data::ColumnTable evaluations;
+  data::ColumnTable features;  // one row per distinct feature table the units trained on
+  data::ColumnTable skipped_files;  // audio files left out by data.on_bad_file = "skip"
+  data::ColumnTable runs;           // one row per run that contributed units (results/run_history.hpp)
+  std::vector<std::pair<std::string, std::string>> text_attributes;
+  std::vector<std::pair<std::string, std::int64_t>> int_attributes;
+  std::vector<ExtraDataset> extra;  // evaluation.store_latents / store_assignments
+};
+
+// UserError when `out` exists and overwriting was not asked for (checked before any work).
+void refuse_existing_results(const std::filesystem::path& out, bool overwrite);
+
+void write_results_file(const std::filesystem::path& out, const ResultsContent& content, bool overwrite);
+
+struct ResultsFile {
+  data::ColumnTable units;
+  UnitsLayout layout;  // the results format and the axis columns of `units`
+  data::ColumnTable evaluations;
+  data::ColumnTable features;  // empty in a results file without /features
+  std::string study_name;
+  std::string study_sha256;
+};
+
+// UserError naming the file when it is missing, not HDF5, truncated or lacks a table.
+ResultsFile read_results_file(const std::filesystem::path& path);
+
+}  // namespace vaesweep::sweep

@@ -1,0 +1,152 @@
+#include "results/shards.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <iterator>
+#include <set>
+
+#include "core/atomic_write.hpp"
+#include "core/error.hpp"
+#include "engine/bytes.hpp"
+#include "engine/shard_journal.hpp"
+
+namespace vaesweep::sweep {
+namespace fs = std::filesystem;
+namespace {
+// v2 added replaces_results; v1 journals (of earlier builds) are still read.
+constexpr const char* kHeaderFormat = "vaesweep-shard-v2";
+constexpr const char* kHeaderFormatV1 = "vaesweep-shard-v1";
+constexpr const char* kJournalSuffix = ".journal";
+
+const char* note_suffix(RunNote kind) { return kind == RunNote::stopped ? ".stopped" : ".replaces-results"; }
+}  // namespace
+
+std::string encode_shard_header(const ShardHeader& h) {
+  ByteWriter w;
+  w.put_string(kHeaderFormat);
+  for (const auto* s : {&h.run_id, &h.host, &h.study_sha256, &h.study_text, &h.study_file, &h.study_overrides,
+                        &h.slurm_job_id, &h.slurm_array_job_id, &h.slurm_array_task_id})
+    w.put_string(*s);
+  w.put(h.rank), w.put(h.ranks), w.put(h.grid_units), w.put(h.started_at);
+  w.put<std::uint8_t>(h.replaces_results ? 1 : 0);
+  return w.bytes();
+}
+
+ShardHeader decode_shard_header(const std::string& bytes, const fs::path& file) {
+  try {
+    ByteReader r(bytes);
+    const std::string format = r.get_string();
+    if (format != kHeaderFormat && format != kHeaderFormatV1) throw UserError("");
+    ShardHeader h;
+    for (auto* s : {&h.run_id, &h.host, &h.study_sha256, &h.study_text, &h.study_file, &h.study_overrides,
+                    &h.slurm_job_id, &h.slurm_array_job_id, &h.slurm_array_task_id})
+      *s = r.get_string();
+    h.rank = r.get<std::int64_t>(), h.ranks = r.get<std::int64_t>(), h.grid_units = r.get<std::int64_t>();
+    h.started_at = r.get<double>();
+    if (format == kHeaderFormat) h.replaces_results = r.get<std::uint8_t>() != 0;
+    return h;
+  } catch (const std::exception&) {
+    throw UserError(file.string() + ": not a vaesweep shard journal of this version (expected a " +
+                    std::string(kHeaderFormat) + " header)");
+  }
+}
+
+fs::path shard_folder(const fs::path& results) { return fs::path(results.string() + ".shards"); }
+
+fs::path shard_path(const fs::path& results, const std::string& run_id, int rank) {
+  return shard_folder(results) / (run_id + "-rank" + std::to_string(rank) + kJournalSuffix);
+}
+
+// A journal whose header frame is damaged: the run, rank, host and start come from its records
+// (each unit record names them); the study text and the Slurm ids are lost, and said so.
+void salvaged_header(Shard& shard) {
+  if (shard.units.empty()) return;  // nothing left to place: the journal is only removed
+  const UnitRecord& first = shard.units.front().unit;
+  shard.header.run_id = first.run_id;
+  shard.header.rank = first.rank;
+  shard.header.host = first.host;
+  shard.header.started_at = first.started_at;
+  for (const auto& u : shard.units) shard.header.started_at = std::min(shard.header.started_at, u.unit.started_at);
+  shard.damage += "; its " + std::to_string(shard.units.size()) +
+                  " intact unit record(s) are kept, the run's study text and Slurm ids are lost";
+}
+
+std::vector<Shard> read_shards(const fs::path& results) {
+  std::vector<Shard> shards;
+  const fs::path folder = shard_folder(results);
+  std::error_code ec;
+  if (!fs::is_directory(folder, ec)) return shards;
+  for (const auto& entry : fs::directory_iterator(folder)) {
+    if (entry.path().extension() != kJournalSuffix) continue;
+    Shard shard;
+    shard.path = entry.path();
+    JournalContents contents;
+    try {
+      contents = read_journal(entry.path());
+    } catch (const UnfinishedJournal& e) {
+      shard.damage = e.what();  // no header, no records: only removed with the others
+      shards.push_back(std::move(shard));
+      continue;
+    }
+    if (!contents.header_damaged) shard.header = decode_shard_header(contents.header, entry.path());
+    shard.damage = contents.header_damaged ? "damaged header (" + contents.damage + ")" : contents.damage;
+    shard.units.reserve(contents.records.size());
+    for (std::size_t i = 0; i < contents.records.size(); ++i) {
+      ShardUnit u;
+      try {
+        decode_unit(contents.records[i], u.unit, u.evaluations);
+      } catch (const UserError& e) {
+        // The CRC matched, so this is not a torn write: a journal of another build. Stop here.
+        shard.damage = "record " + std::to_string(i) + " cannot be decoded (" + e.what() + "); it and the rest ignored";
+        break;
+      }
+      shard.units.push_back(std::move(u));
+    }
+    if (contents.header_damaged) {
+      salvaged_header(shard);
+      shard.header.replaces_results = read_run_note(results, shard.header.run_id, RunNote::replaces_results).has_value();
+    }
+    shards.push_back(std::move(shard));
+  }
+  std::sort(shards.begin(), shards.end(), [](const Shard& a, const Shard& b) {
+    if (a.header.started_at != b.header.started_at) return a.header.started_at < b.header.started_at;
+    if (a.header.run_id != b.header.run_id) return a.header.run_id < b.header.run_id;
+    return a.header.rank < b.header.rank;
+  });
+  return shards;
+}
+
+void remove_shards(const fs::path& results, const std::vector<Shard>& shards) {
+  std::error_code ec;
+  std::set<std::string> runs;
+  for (const Shard& s : shards) {
+    fs::remove(s.path, ec);
+    if (!s.header.run_id.empty()) runs.insert(s.header.run_id);
+  }
+  for (const std::string& run : runs)
+    for (const RunNote kind : {RunNote::stopped, RunNote::replaces_results})
+      fs::remove(shard_folder(results) / (run + note_suffix(kind)), ec);
+  fs::remove(shard_folder(results), ec);  // only succeeds when empty
+}
+
+void write_run_note(const fs::path& results, const std::string& run_id, RunNote kind, const std::string& text) {
+  const fs::path path = shard_folder(results) / (run_id + note_suffix(kind));
+  write_atomically(path, [&](const fs::path& tmp) {
+    std::ofstream out(tmp, std::ios::binary);
+    out << text;
+    if (!out.flush()) throw UserError(path.string() + ": cannot write the run's note");
+  });
+}
+
+bool is_run_note(const fs::path& file) {
+  const std::string ext = file.extension().string();
+  return ext == note_suffix(RunNote::stopped) || ext == note_suffix(RunNote::replaces_results);
+}
+
+std::optional<std::string> read_run_note(const fs::path& results, const std::string& run_id, RunNote kind) {
+  std::ifstream in(shard_folder(results) / (run_id + note_suffix(kind)), std::ios::binary);
+  if (!in) return std::nullopt;
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+}  // namespace vaesweep::sweep

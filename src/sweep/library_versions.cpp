@@ -1,0 +1,36 @@
+#include "sweep/library_versions.hpp"
+
+#include <H5public.h>
+#include <fftw3.h>
+#include <sndfile.h>
+
+#include <Eigen/Core>
+
+#include "engine/provenance.hpp"
+#include "models/blas_core.hpp"
+#include "models/vae.hpp"
+
+namespace vaesweep::sweep {
+namespace {
+
+// The BLAS kernels training ran with: GEMM summation order, and so the last bits of a model,
+// depend on them.
+std::string blas_kernels() {
+  const std::string core = models::openblas_core();
+  if (core.empty()) return "";
+  const std::string forced = env_or_empty("OPENBLAS_CORETYPE");
+  return "; openblas kernels " + core + (forced.empty() ? "" : " (OPENBLAS_CORETYPE=" + forced + ")");
+}
+
+}  // namespace
+
+std::string library_versions(const MpiSession& mpi) {
+  unsigned major = 0, minor = 0, release = 0;
+  H5get_libversion(&major, &minor, &release);
+  return "torch " + models::torch_version() + "; hdf5 " + std::to_string(major) + "." + std::to_string(minor) + "." +
+         std::to_string(release) + "; eigen " + std::to_string(EIGEN_WORLD_VERSION) + "." +
+         std::to_string(EIGEN_MAJOR_VERSION) + "." + std::to_string(EIGEN_MINOR_VERSION) + "; " + sf_version_string() +
+         "; " + fftw_version + "; " + mpi.library_version() + blas_kernels();
+}
+
+}  // namespace vaesweep::sweep
