@@ -3,7 +3,7 @@
 # axes only as text). A study with a real, an integer, a text and a boolean axis beside beta and
 # latent_dim, and a PCA model that three of them do not apply to:
 # - pandas.DataFrame(h5py.File(f)["units"][:]) has every axis as a column of its type, named by
-#   its key, with the missing values README's results-file section names (NaN, the smallest
+#   its key, with the missing values docs/results-file.md names (NaN, the smallest
 #   int64, "");
 # - analysis/load_results.py gives them pandas' nullable types, and refuses an old file with the
 #   command that converts it;
