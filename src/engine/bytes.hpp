@@ -27,8 +27,14 @@ class ByteWriter {
   }
   template <typename T>
   void put_vector(const std::vector<T>& v) {
-    put<std::uint64_t>(v.size());
-    bytes_.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
+    put_array(v.data(), v.size());
+  }
+  // As put_vector, from `n` values at `data` (get_vector reads them back).
+  template <typename T>
+  void put_array(const T* data, std::size_t n) {
+    static_assert(std::is_trivially_copyable_v<T>);
+    put<std::uint64_t>(n);
+    if (n) bytes_.append(reinterpret_cast<const char*>(data), n * sizeof(T));  // data may be null when n is 0
   }
   void put_strings(const std::vector<std::string>& v) {
     put<std::uint64_t>(v.size());
@@ -64,14 +70,14 @@ class ByteReader {
   template <typename T>
   std::vector<T> get_vector() {
     const auto n = get<std::uint64_t>();
-    need(n, sizeof(T));
+    require(n, sizeof(T));
     std::vector<T> v(n);
     if (n) std::memcpy(v.data(), take(n * sizeof(T)), n * sizeof(T));
     return v;
   }
   std::vector<std::string> get_strings() {
     const auto n = get<std::uint64_t>();
-    need(n, sizeof(std::uint64_t));  // each string has at least its length
+    require(n, sizeof(std::uint64_t));  // each string has at least its length
     std::vector<std::string> v;
     v.reserve(n);
     for (std::uint64_t i = 0; i < n; ++i) v.push_back(get_string());
@@ -79,17 +85,24 @@ class ByteReader {
   }
   std::size_t remaining() const { return bytes_.size() - pos_; }
   bool done() const { return pos_ == bytes_.size(); }
-
- private:
-  // Written so that a garbage count or length cannot overflow the check.
-  void need(std::uint64_t count, std::size_t size) const {
+  // UserError unless every byte was read (trailing bytes: another layout, or damage).
+  void require_done() const {
+    if (!done())
+      throw UserError(std::string(what_) + ": " + std::to_string(remaining()) + " trailing bytes at byte " +
+                      std::to_string(pos_) + " (damaged, or written by another layout)");
+  }
+  // UserError unless `count` items of at least `size` bytes can follow, before a reader
+  // allocates for them. Written so that a garbage count or length cannot overflow the check.
+  void require(std::uint64_t count, std::size_t size) const {
     if (count > remaining() / size)
       throw UserError(std::string(what_) + ": truncated or damaged: " + std::to_string(count) + " items of " +
                       std::to_string(size) + " bytes at byte " + std::to_string(pos_) + ", only " +
                       std::to_string(remaining()) + " bytes left");
   }
+
+ private:
   const char* take(std::uint64_t n) {
-    need(n, 1);
+    require(n, 1);
     const char* p = bytes_.data() + pos_;
     pos_ += n;
     return p;

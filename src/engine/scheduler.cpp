@@ -11,7 +11,7 @@
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "core/stop_request.hpp"
-#include "engine/bytes.hpp"
+#include "engine/wire.hpp"
 
 namespace vaesweep::sweep {
 namespace {
@@ -42,19 +42,7 @@ struct Report {
   std::int32_t stop_signal = 0;  // the worker leaves because it received this signal
 };
 
-std::string encode_report(const Report& r) {
-  ByteWriter w;
-  w.put(r.done), w.put(r.failed), w.put(r.want), w.put(r.stop_signal);
-  return w.bytes();
-}
-
-Report decode_report(const std::string& bytes) {
-  ByteReader r(bytes);
-  Report out;
-  out.done = r.get<std::uint64_t>(), out.failed = r.get<std::uint64_t>(), out.want = r.get<std::uint64_t>();
-  out.stop_signal = r.get<std::int32_t>();
-  return out;
-}
+constexpr Wire<&Report::done, &Report::failed, &Report::want, &Report::stop_signal> wire_of(const Report*) { return {}; }
 
 struct Assignment {
   std::vector<std::uint64_t> units;  // empty: no more work for this rank
@@ -62,22 +50,7 @@ struct Assignment {
   bool notice_sent = false;          // a stop notice precedes this message: receive it too
 };
 
-std::string encode_assignment(const Assignment& a) {
-  ByteWriter w;
-  w.put<std::uint8_t>(a.notice_sent ? 1 : 0);
-  w.put_vector(a.units);
-  w.put_vector(a.joins_previous);
-  return w.bytes();
-}
-
-Assignment decode_assignment(const std::string& bytes) {
-  ByteReader r(bytes);
-  Assignment a;
-  a.notice_sent = r.get<std::uint8_t>() != 0;
-  a.units = r.get_vector<std::uint64_t>();
-  a.joins_previous = r.get_vector<std::uint8_t>();
-  return a;
-}
+constexpr Wire<&Assignment::notice_sent, &Assignment::units, &Assignment::joins_previous> wire_of(const Assignment*) { return {}; }
 
 // The coordinator's state; rank 0's own worker and the thread serving the other ranks share it.
 class Coordinator {
@@ -192,12 +165,12 @@ void serve_workers(Coordinator& coordinator, const MpiSession& mpi, const Tags& 
     }
     idle = std::chrono::microseconds(20);
     const auto r = static_cast<std::size_t>(*source);
-    const Report report = decode_report(mpi.receive(*source, tags.request));
+    const Report report = from_bytes<Report>(mpi.receive(*source, tags.request), "a worker's request");
     Assignment assignment = coordinator.hand_out(report);
     assignment.notice_sent = noticed[r];
     // Every request is answered, a leaving worker's too, so that it learns of a notice it has
     // not received yet and no message is left unreceived at MPI_Finalize.
-    mpi.send(*source, tags.assign, encode_assignment(assignment));
+    mpi.send(*source, tags.assign, to_bytes(assignment));
     if (assignment.units.empty()) {
       active[r] = false;
       --remaining;
@@ -308,8 +281,8 @@ ScheduleOutcome schedule_units(const SchedulePlan& plan, const MpiSession& mpi, 
       request_stop(std::stoi(mpi.receive(0, tags.notice)));
     };
     Worker worker([&](const Report& report) {
-      mpi.send(0, tags.request, encode_report(report));
-      Assignment a = decode_assignment(mpi.receive(0, tags.assign));
+      mpi.send(0, tags.request, to_bytes(report));
+      Assignment a = from_bytes<Assignment>(mpi.receive(0, tags.assign), "the coordinator's assignment");
       if (a.notice_sent && !notice_received) receive_notice();
       return a;
     });

@@ -2,128 +2,105 @@
 
 #include <stdexcept>
 
-#include "engine/bytes.hpp"
+#include "engine/wire.hpp"
 
 namespace vaesweep::sweep {
 namespace {
 
 enum Kind : std::uint8_t { kError = 0, kTable = 1, kTask = 2, kClips = 3 };
 
-void put_matrix(ByteWriter& w, const Eigen::MatrixXd& m) {
+}  // namespace
+
+// A matrix as its shape and its values (column-major, Eigen's order); the shape must hold the
+// values (damaged bytes otherwise would map past them).
+static void put_value(ByteWriter& w, const Eigen::MatrixXd& m) {
   w.put<std::int64_t>(m.rows());
   w.put<std::int64_t>(m.cols());
-  w.put_vector(std::vector<double>(m.data(), m.data() + m.size()));
+  w.put_array(m.data(), static_cast<std::size_t>(m.size()));
 }
 
-Eigen::MatrixXd get_matrix(ByteReader& r) {
+static void get_value(ByteReader& r, Eigen::MatrixXd& m) {
   const auto rows = r.get<std::int64_t>();
   const auto cols = r.get<std::int64_t>();
   const auto values = r.get_vector<double>();
-  return Eigen::Map<const Eigen::MatrixXd>(values.data(), rows, cols);
+  const bool fits = rows >= 0 && cols >= 0 &&
+                    (cols == 0 ? values.empty()
+                               : values.size() % static_cast<std::uint64_t>(cols) == 0 &&
+                                     values.size() / static_cast<std::uint64_t>(cols) == static_cast<std::uint64_t>(rows));
+  if (!fits)
+    throw UserError("a feature message: a matrix of " + std::to_string(values.size()) + " values is not " +
+                    std::to_string(rows) + " x " + std::to_string(cols) + " (damaged)");
+  m = Eigen::Map<const Eigen::MatrixXd>(values.data(), rows, cols);
+}
+
+}  // namespace vaesweep::sweep
+
+namespace vaesweep::data {
+// The table travels whole; an audio item as what extraction needs of it (its labels stay on
+// the root, which builds the table).
+constexpr sweep::Wire<&LabelSet::name, &LabelSet::classes, &LabelSet::codes> wire_of(const LabelSet*) { return {}; }
+constexpr sweep::Wire<&SkippedFile::path, &SkippedFile::reason> wire_of(const SkippedFile*) { return {}; }
+constexpr sweep::Wire<&ColumnBlock::name, &ColumnBlock::begin, &ColumnBlock::cols> wire_of(const ColumnBlock*) { return {}; }
+constexpr sweep::Wire<&FeatureTable::ids, &FeatureTable::track_ids, &FeatureTable::feature_names, &FeatureTable::excluded,
+            &FeatureTable::shape, &FeatureTable::X, &FeatureTable::labels, &FeatureTable::skipped,
+            &FeatureTable::blocks, &FeatureTable::drawn_rows, &FeatureTable::drawn_ids, &FeatureTable::draw_note>
+wire_of(const FeatureTable*) { return {}; }
+constexpr sweep::PartialWire<&AudioItem::path, &AudioItem::id> wire_of(const AudioItem*) { return {}; }
+constexpr sweep::Wire<&ClipFeatures::length, &ClipFeatures::resampled, &ClipFeatures::error, &ClipFeatures::rows>
+wire_of(const ClipFeatures*) { return {}; }
+}  // namespace vaesweep::data
+
+namespace vaesweep::sweep {
+namespace {
+
+// A message of `kind`: its first byte, then `value`.
+template <typename T>
+std::string message_of(Kind kind, const T& value) {
+  ByteWriter w;
+  w.put<std::uint8_t>(kind);
+  put_value(w, value);
+  return w.release();
+}
+
+// The reader of a message of `kind` past its first byte; another kind is an internal error
+// (ranks of one build do not send each other the wrong kind), an error message is rethrown.
+ByteReader reader_of(const std::string& bytes, Kind kind, const char* what) {
+  ByteReader r(bytes, what);
+  const auto sent = r.get<std::uint8_t>();
+  if (sent == kError) {
+    const std::string message = r.get_string();
+    if (kind == kTable) throw UserError(message);
+    throw std::runtime_error(message);
+  }
+  VAESWEEP_ASSERT(sent == kind, what);
+  return r;
 }
 
 }  // namespace
 
-std::string encode_features(const data::FeatureTable& t) {
-  ByteWriter w;
-  w.put<std::uint8_t>(kTable);
-  w.put_strings(t.ids);
-  w.put_strings(t.track_ids);
-  w.put_strings(t.feature_names);
-  w.put_strings(t.excluded);
-  w.put_vector(t.shape);
-  put_matrix(w, t.X);
-  w.put<std::uint64_t>(t.labels.size());
-  for (const auto& l : t.labels) {
-    w.put_string(l.name);
-    w.put_strings(l.classes);
-    w.put_vector(l.codes);
-  }
-  w.put<std::uint64_t>(t.skipped.size());
-  for (const auto& s : t.skipped) {
-    w.put_string(s.path);
-    w.put_string(s.reason);
-  }
-  w.put<std::uint64_t>(t.blocks.size());
-  for (const auto& b : t.blocks) {
-    w.put_string(b.name);
-    w.put<std::int64_t>(b.begin);
-    w.put<std::int64_t>(b.cols);
-  }
-  w.put_vector(t.drawn_rows);
-  w.put_strings(t.drawn_ids);
-  w.put_string(t.draw_note);
-  return w.bytes();
-}
+std::string encode_features(const data::FeatureTable& t) { return message_of(kTable, t); }
 
-std::string encode_feature_error(const std::string& message) {
-  ByteWriter w;
-  w.put<std::uint8_t>(kError);
-  w.put_string(message);
-  return w.bytes();
-}
+std::string encode_feature_error(const std::string& message) { return message_of(kError, message); }
 
 data::FeatureTable decode_features(const std::string& bytes) {
-  ByteReader r(bytes);
-  const auto kind = r.get<std::uint8_t>();
-  if (kind == kError) throw UserError(r.get_string());
-  VAESWEEP_ASSERT(kind == kTable, "a feature table message");
+  ByteReader r = reader_of(bytes, kTable, "a feature table message");
   data::FeatureTable t;
-  t.ids = r.get_strings();
-  t.track_ids = r.get_strings();
-  t.feature_names = r.get_strings();
-  t.excluded = r.get_strings();
-  t.shape = r.get_vector<int>();
-  t.X = get_matrix(r);
-  for (auto n = r.get<std::uint64_t>(); n > 0; --n) {
-    data::LabelSet l;
-    l.name = r.get_string();
-    l.classes = r.get_strings();
-    l.codes = r.get_vector<int>();
-    t.labels.push_back(std::move(l));
-  }
-  for (auto n = r.get<std::uint64_t>(); n > 0; --n) {
-    data::SkippedFile s;
-    s.path = r.get_string();
-    s.reason = r.get_string();
-    t.skipped.push_back(std::move(s));
-  }
-  for (auto n = r.get<std::uint64_t>(); n > 0; --n) {
-    data::ColumnBlock b;
-    b.name = r.get_string();
-    b.begin = r.get<std::int64_t>();
-    b.cols = r.get<std::int64_t>();
-    t.blocks.push_back(std::move(b));
-  }
-  t.drawn_rows = r.get_vector<std::int64_t>();
-  t.drawn_ids = r.get_strings();
-  t.draw_note = r.get_string();
+  get_value(r, t);
+  r.require_done();
   return t;
 }
 
-std::string encode_extraction_task(const std::vector<data::AudioItem>& todo) {
-  ByteWriter w;
-  w.put<std::uint8_t>(kTask);
-  w.put<std::uint64_t>(todo.size());
-  for (const auto& item : todo) {
-    w.put_string(item.path.string());
-    w.put_string(item.id);
-  }
-  return w.bytes();
-}
+std::string encode_extraction_task(const std::vector<data::AudioItem>& todo) { return message_of(kTask, todo); }
 
 bool is_extraction_task(const std::string& bytes) {
   return !bytes.empty() && static_cast<std::uint8_t>(bytes.front()) == kTask;
 }
 
 std::vector<data::AudioItem> decode_extraction_task(const std::string& bytes) {
-  ByteReader r(bytes);
-  VAESWEEP_ASSERT(r.get<std::uint8_t>() == kTask, "an extraction task message");
-  std::vector<data::AudioItem> todo(r.get<std::uint64_t>());
-  for (auto& item : todo) {
-    item.path = r.get_string();
-    item.id = r.get_string();
-  }
+  ByteReader r = reader_of(bytes, kTask, "an extraction task message");
+  std::vector<data::AudioItem> todo;
+  get_value(r, todo);
+  r.require_done();
   return todo;
 }
 
@@ -132,28 +109,20 @@ std::string encode_clip_features(const std::vector<std::size_t>& indices, const 
   w.put<std::uint8_t>(kClips);
   w.put<std::uint64_t>(indices.size());
   for (std::size_t j = 0; j < indices.size(); ++j) {
-    w.put<std::uint64_t>(indices[j]);
-    w.put<std::int64_t>(clips[j].length);
-    w.put<std::uint8_t>(clips[j].resampled ? 1 : 0);
-    w.put_string(clips[j].error);
-    put_matrix(w, clips[j].rows);
+    put_value(w, static_cast<std::uint64_t>(indices[j]));
+    put_value(w, clips[j]);
   }
-  return w.bytes();
+  return w.release();
 }
 
 void decode_clip_features(const std::string& bytes, std::vector<data::ClipFeatures>& out) {
-  ByteReader r(bytes);
-  const auto kind = r.get<std::uint8_t>();
-  if (kind == kError) throw std::runtime_error(r.get_string());
-  VAESWEEP_ASSERT(kind == kClips, "an extracted-features message");
+  ByteReader r = reader_of(bytes, kClips, "an extracted-features message");
   for (auto n = r.get<std::uint64_t>(); n > 0; --n) {
     const auto index = r.get<std::uint64_t>();
     VAESWEEP_ASSERT(index < out.size(), "extracted file index within the task");
-    out[index].length = r.get<std::int64_t>();
-    out[index].resampled = r.get<std::uint8_t>() != 0;
-    out[index].error = r.get_string();
-    out[index].rows = get_matrix(r);
+    get_value(r, out[index]);
   }
+  r.require_done();
 }
 
 }  // namespace vaesweep::sweep

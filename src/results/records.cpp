@@ -6,23 +6,26 @@
 #include <variant>
 
 #include "engine/bytes.hpp"
+#include "engine/wire.hpp"
 #include "results/legacy_axes_text.hpp"
 
 namespace vaesweep::sweep {
 namespace {
 
-// Bumped whenever put_unit or put_evaluation change, so that decode_unit refuses a journal
-// record of another build instead of misreading it. Version 7 added the disentanglement fields
-// at the end of the unit; a version 6 record still decodes (without them), so that a sweep
-// interrupted before the upgrade resumes from its journals. Version 8 added the typed axis
-// values; an older record gets them from its axes text (the legacy decoder).
-constexpr std::uint8_t kUnitRecordVersion = 8;
-constexpr std::uint8_t kOldestUnitRecordVersion = 6;
-
 // An axis value: a kind byte, then the value (the values of axis_values are scalars).
 enum class ScalarTag : std::uint8_t { boolean = 0, integer = 1, real = 2, text = 3 };
 
-void put_scalar(ByteWriter& w, const Value& v) {
+}  // namespace
+
+// The forms of the record members that travel otherwise than by their type (engine/wire.hpp),
+// found by argument-dependent lookup: a status as its name, an axis value as its kind and value.
+static void put_value(ByteWriter& w, const UnitStatus& status) { w.put_string(to_string(status)); }
+static void get_value(ByteReader& r, UnitStatus& status) { status = parse_unit_status(r.get_string()); }
+}  // namespace vaesweep::sweep
+
+namespace vaesweep {
+static void put_value(sweep::ByteWriter& w, const Value& v) {
+  using sweep::ScalarTag;
   VAESWEEP_ASSERT(!v.is_list(), "an axis value is a scalar (lists are kept as their text)");
   if (v.is_bool()) w.put(ScalarTag::boolean), w.put<std::uint8_t>(v.as_bool());
   else if (v.is_int()) w.put(ScalarTag::integer), w.put(v.as_int());
@@ -30,36 +33,50 @@ void put_scalar(ByteWriter& w, const Value& v) {
   else w.put(ScalarTag::text), w.put_string(v.as_string());
 }
 
-Value get_scalar(ByteReader& r) {
+static void get_value(sweep::ByteReader& r, Value& v) {
+  using sweep::ScalarTag;
   switch (r.get<ScalarTag>()) {
-    case ScalarTag::boolean: return Value(r.get<std::uint8_t>() != 0);
-    case ScalarTag::integer: return Value(r.get<std::int64_t>());
-    case ScalarTag::real: return Value(r.get<double>());
-    case ScalarTag::text: return Value(r.get_string());
+    case ScalarTag::boolean: v = Value(r.get<std::uint8_t>() != 0); return;
+    case ScalarTag::integer: v = Value(r.get<std::int64_t>()); return;
+    case ScalarTag::real: v = Value(r.get<double>()); return;
+    case ScalarTag::text: v = Value(r.get_string()); return;
   }
   throw UserError("a unit record: an axis value of unknown kind (damaged)");
 }
+}  // namespace vaesweep
 
-void put_unit(ByteWriter& w, const UnitRecord& u) {
-  w.put(u.unit);
-  for (const auto* s : {&u.config_hash, &u.group_hash, &u.feature_hash, &u.model, &u.axes}) w.put_string(*s);
-  w.put_string(to_string(u.status));
-  for (const auto* s : {&u.message, &u.kl_per_dim, &u.host, &u.device, &u.run_id, &u.condition_on, &u.withheld, &u.checkpoint,
-                        &u.reconstructions, &u.engine, &u.precision, &u.pca_solver})
-    w.put_string(*s);
-  w.put(u.collapsed);
-  w.put(u.beta), w.put(u.latent_dim), w.put(u.seed), w.put(u.epochs_run), w.put(u.train_seconds);
-  w.put(u.eval_seconds), w.put(u.loss), w.put(u.reconstruction), w.put(u.kl), w.put(u.active_units), w.put(u.rank);
-  w.put(u.started_at), w.put(u.wall_seconds), w.put(u.trained_with), w.put(u.reused_fit);
-  w.put(u.latent_rows), w.put(u.latent_cols), w.put_vector(u.latent);
-  w.put_vector(u.disentanglement), w.put_vector(u.disentangled_rows), w.put_strings(u.mi_per_dim);
-  w.put(u.total_correlation);
-  w.put<std::uint64_t>(u.axis_values.size());
-  for (const auto& [name, value] : u.axis_values) {
-    w.put_string(name);
-    put_scalar(w, value);
-  }
-}
+namespace vaesweep::sweep {
+namespace {
+
+// Bumped whenever the wire forms below change, so that decode_unit refuses a journal record of
+// another build instead of misreading it. Version 7 added the disentanglement fields at the end
+// of the unit; a version 6 record still decodes (without them), so that a sweep interrupted
+// before the upgrade resumes from its journals. Version 8 added the typed axis values; an older
+// record gets them from its axes text (the legacy decoder). A new member goes at the end of a
+// new version's list.
+constexpr std::uint8_t kUnitRecordVersion = 8;
+constexpr std::uint8_t kOldestUnitRecordVersion = 6;
+
+using U = UnitRecord;
+using UnitWireV6 =
+    Wire<&U::unit, &U::config_hash, &U::group_hash, &U::feature_hash, &U::model, &U::axes, &U::status, &U::message,
+         &U::kl_per_dim, &U::host, &U::device, &U::run_id, &U::condition_on, &U::withheld, &U::checkpoint,
+         &U::reconstructions, &U::engine, &U::precision, &U::pca_solver, &U::collapsed, &U::beta, &U::latent_dim,
+         &U::seed, &U::epochs_run, &U::train_seconds, &U::eval_seconds, &U::loss, &U::reconstruction, &U::kl,
+         &U::active_units, &U::rank, &U::started_at, &U::wall_seconds, &U::trained_with, &U::reused_fit,
+         &U::latent_rows, &U::latent_cols, &U::latent>;
+using UnitWireAddedIn7 = Wire<&U::disentanglement, &U::disentangled_rows, &U::mi_per_dim, &U::total_correlation>;
+using UnitWireAddedIn8 = Wire<&U::axis_values>;
+static_assert(UnitWireV6::size + UnitWireAddedIn7::size + UnitWireAddedIn8::size == member_count<UnitRecord>,
+              "a UnitRecord member is missing from its wire form: add it to a new version's list");
+
+using E = EvaluationRecord;
+using EvaluationWire =
+    Wire<&E::unit, &E::config_hash, &E::method, &E::space, &E::status, &E::k, &E::clusters_found, &E::noise_fraction,
+         &E::inertia, &E::silhouette, &E::calinski_harabasz, &E::davies_bouldin, &E::trustworthiness, &E::conditioned,
+         &E::external, &E::track_external, &E::assignment, &E::scored, &E::track_scored>;
+static_assert(EvaluationWire::size == member_count<EvaluationRecord>,
+              "an EvaluationRecord member is missing from its wire form: add it (and bump kUnitRecordVersion)");
 
 // Whether `rows` x `cols` holds exactly `values` values. Damaged bytes give any two int64s: a
 // product that overflows (undefined behaviour, UBSan's finding) or two negatives must not pass.
@@ -69,23 +86,17 @@ bool is_shape_of(std::size_t values, std::int64_t rows, std::int64_t cols) {
   return values % static_cast<std::uint64_t>(cols) == 0 && values / static_cast<std::uint64_t>(cols) == static_cast<std::uint64_t>(rows);
 }
 
+void put_unit(ByteWriter& w, const UnitRecord& u) {
+  UnitWireV6::put(w, u);
+  UnitWireAddedIn7::put(w, u);
+  UnitWireAddedIn8::put(w, u);
+}
+
+// A record of `version`, with what the bytes cannot check by themselves checked: the latent's
+// shape, the disentanglement values' sizes.
 UnitRecord get_unit(ByteReader& r, std::uint8_t version = kUnitRecordVersion) {
   UnitRecord u;
-  u.unit = r.get<std::int64_t>();
-  for (auto* s : {&u.config_hash, &u.group_hash, &u.feature_hash, &u.model, &u.axes}) *s = r.get_string();
-  u.status = parse_unit_status(r.get_string());
-  for (auto* s : {&u.message, &u.kl_per_dim, &u.host, &u.device, &u.run_id, &u.condition_on, &u.withheld, &u.checkpoint,
-                  &u.reconstructions, &u.engine, &u.precision, &u.pca_solver})
-    *s = r.get_string();
-  u.collapsed = r.get<std::int64_t>();
-  u.beta = r.get<double>(), u.latent_dim = r.get<std::int64_t>(), u.seed = r.get<std::int64_t>();
-  u.epochs_run = r.get<std::int64_t>(), u.train_seconds = r.get<double>(), u.eval_seconds = r.get<double>();
-  u.loss = r.get<double>(), u.reconstruction = r.get<double>(), u.kl = r.get<double>();
-  u.active_units = r.get<std::int64_t>(), u.rank = r.get<std::int64_t>();
-  u.started_at = r.get<double>(), u.wall_seconds = r.get<double>(), u.trained_with = r.get<std::int64_t>();
-  u.reused_fit = r.get<std::int64_t>();
-  u.latent_rows = r.get<std::int64_t>(), u.latent_cols = r.get<std::int64_t>();
-  u.latent = r.get_vector<double>();
+  UnitWireV6::get(r, u);
   if (!is_shape_of(u.latent.size(), u.latent_rows, u.latent_cols))
     throw UserError("a unit record: unit " + std::to_string(u.unit) + " has a latent of " +
                     std::to_string(u.latent.size()) + " values, not " + std::to_string(u.latent_rows) + " x " +
@@ -94,10 +105,7 @@ UnitRecord get_unit(ByteReader& r, std::uint8_t version = kUnitRecordVersion) {
     u.axis_values = legacy_axes_text(u.axes);
     return u;
   }
-  u.disentanglement = r.get_vector<double>();
-  u.disentangled_rows = r.get_vector<std::int64_t>();
-  u.mi_per_dim = r.get_strings();
-  u.total_correlation = r.get<double>();
+  UnitWireAddedIn7::get(r, u);
   const std::size_t sets = u.disentangled_rows.size();
   if (u.mi_per_dim.size() != sets || u.disentanglement.size() != sets * disentanglement_field_names().size())
     throw UserError("a unit record: unit " + std::to_string(u.unit) + " has disentanglement values for " +
@@ -106,45 +114,15 @@ UnitRecord get_unit(ByteReader& r, std::uint8_t version = kUnitRecordVersion) {
     u.axis_values = legacy_axes_text(u.axes);
     return u;
   }
-  const auto axes = r.get<std::uint64_t>();
-  if (axes > r.remaining())
-    throw UserError("a unit record: unit " + std::to_string(u.unit) + " claims " + std::to_string(axes) +
-                    " axis values (damaged)");
-  for (std::uint64_t a = 0; a < axes; ++a) {
-    std::string name = r.get_string();
-    u.axis_values.emplace_back(std::move(name), get_scalar(r));
-  }
+  UnitWireAddedIn8::get(r, u);
   return u;
 }
 
-void put_evaluation(ByteWriter& w, const EvaluationRecord& e) {
-  w.put(e.unit);
-  for (const auto* s : {&e.config_hash, &e.method, &e.space}) w.put_string(*s);
-  w.put_string(to_string(e.status));
-  w.put(e.k), w.put(e.clusters_found), w.put(e.noise_fraction), w.put(e.inertia), w.put(e.silhouette);
-  w.put(e.calinski_harabasz), w.put(e.davies_bouldin), w.put(e.trustworthiness), w.put(e.conditioned);
-  w.put_vector(e.external);
-  w.put_vector(e.track_external);
-  w.put_vector(e.assignment);
-  w.put_vector(e.scored);
-  w.put_vector(e.track_scored);
-}
+void put_evaluation(ByteWriter& w, const EvaluationRecord& e) { EvaluationWire::put(w, e); }
 
 EvaluationRecord get_evaluation(ByteReader& r) {
   EvaluationRecord e;
-  e.unit = r.get<std::int64_t>();
-  for (auto* s : {&e.config_hash, &e.method, &e.space}) *s = r.get_string();
-  e.status = parse_unit_status(r.get_string());
-  e.k = r.get<std::int64_t>(), e.clusters_found = r.get<std::int64_t>(), e.noise_fraction = r.get<double>();
-  e.inertia = r.get<double>(), e.silhouette = r.get<double>(), e.calinski_harabasz = r.get<double>();
-  e.davies_bouldin = r.get<double>();
-  e.trustworthiness = r.get<double>();
-  e.conditioned = r.get<std::int64_t>();
-  e.external = r.get_vector<double>();
-  e.track_external = r.get_vector<double>();
-  e.assignment = r.get_vector<std::int64_t>();
-  e.scored = r.get_vector<std::int64_t>();
-  e.track_scored = r.get_vector<std::int64_t>();
+  EvaluationWire::get(r, e);
   return e;
 }
 

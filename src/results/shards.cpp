@@ -9,6 +9,7 @@
 #include "core/error.hpp"
 #include "engine/bytes.hpp"
 #include "engine/shard_journal.hpp"
+#include "engine/wire.hpp"
 
 namespace vaesweep::sweep {
 namespace fs = std::filesystem;
@@ -21,29 +22,31 @@ constexpr const char* kJournalSuffix = ".journal";
 const char* note_suffix(RunNote kind) { return kind == RunNote::stopped ? ".stopped" : ".replaces-results"; }
 }  // namespace
 
+// The header's members after its format text; v2 added replaces_results at the end.
+using H = ShardHeader;
+using HeaderWireV1 = Wire<&H::run_id, &H::host, &H::study_sha256, &H::study_text, &H::study_file, &H::study_overrides,
+                          &H::slurm_job_id, &H::slurm_array_job_id, &H::slurm_array_task_id, &H::rank, &H::ranks,
+                          &H::grid_units, &H::started_at>;
+using HeaderWireAddedInV2 = Wire<&H::replaces_results>;
+static_assert(HeaderWireV1::size + HeaderWireAddedInV2::size == member_count<ShardHeader>,
+              "a ShardHeader member is missing from its wire form: add it to a new format's list");
+
 std::string encode_shard_header(const ShardHeader& h) {
   ByteWriter w;
   w.put_string(kHeaderFormat);
-  for (const auto* s : {&h.run_id, &h.host, &h.study_sha256, &h.study_text, &h.study_file, &h.study_overrides,
-                        &h.slurm_job_id, &h.slurm_array_job_id, &h.slurm_array_task_id})
-    w.put_string(*s);
-  w.put(h.rank), w.put(h.ranks), w.put(h.grid_units), w.put(h.started_at);
-  w.put<std::uint8_t>(h.replaces_results ? 1 : 0);
-  return w.bytes();
+  HeaderWireV1::put(w, h);
+  HeaderWireAddedInV2::put(w, h);
+  return w.release();
 }
 
 ShardHeader decode_shard_header(const std::string& bytes, const fs::path& file) {
   try {
-    ByteReader r(bytes);
+    ByteReader r(bytes, "a shard journal's header");
     const std::string format = r.get_string();
     if (format != kHeaderFormat && format != kHeaderFormatV1) throw UserError("");
     ShardHeader h;
-    for (auto* s : {&h.run_id, &h.host, &h.study_sha256, &h.study_text, &h.study_file, &h.study_overrides,
-                    &h.slurm_job_id, &h.slurm_array_job_id, &h.slurm_array_task_id})
-      *s = r.get_string();
-    h.rank = r.get<std::int64_t>(), h.ranks = r.get<std::int64_t>(), h.grid_units = r.get<std::int64_t>();
-    h.started_at = r.get<double>();
-    if (format == kHeaderFormat) h.replaces_results = r.get<std::uint8_t>() != 0;
+    HeaderWireV1::get(r, h);
+    if (format == kHeaderFormat) HeaderWireAddedInV2::get(r, h);
     return h;
   } catch (const std::exception&) {
     throw UserError(file.string() + ": not a vaesweep shard journal of this version (expected a " +

@@ -20,7 +20,7 @@
 #include "data/audio_rates.hpp"
 #include "data/hdf5_file.hpp"
 #include "models/vae.hpp"
-#include "engine/bytes.hpp"
+#include "engine/wire.hpp"
 #include "pipeline/feature_sharing.hpp"
 #include "results/prior_work.hpp"
 #include "engine/provenance.hpp"
@@ -56,24 +56,9 @@ struct Decision {
   std::vector<std::string> full_pca_groups;  // RunContext::full_pca_groups
 };
 
-std::string encode_decision(const Decision& d) {
-  ByteWriter w;
-  w.put_string(d.refusal), w.put_string(d.run_id), w.put<std::uint8_t>(d.nothing_to_do);
-  w.put(d.done_before), w.put(d.failed_before);
-  w.put(static_cast<std::uint64_t>(d.full_pca_groups.size()));
-  for (const auto& g : d.full_pca_groups) w.put_string(g);
-  return w.bytes();
-}
-
-Decision decode_decision(const std::string& bytes) {
-  ByteReader r(bytes);
-  Decision d;
-  d.refusal = r.get_string(), d.run_id = r.get_string(), d.nothing_to_do = r.get<std::uint8_t>() != 0;
-  d.done_before = r.get<std::uint64_t>(), d.failed_before = r.get<std::uint64_t>();
-  d.full_pca_groups.resize(r.get<std::uint64_t>());
-  for (auto& g : d.full_pca_groups) g = r.get_string();
-  return d;
-}
+constexpr Wire<&Decision::refusal, &Decision::run_id, &Decision::nothing_to_do, &Decision::done_before, &Decision::failed_before,
+     &Decision::full_pca_groups>
+wire_of(const Decision*) { return {}; }
 
 std::size_t journal_count(const fs::path& out) {
   std::size_t n = 0;
@@ -351,25 +336,12 @@ RunSummary merge_results(const RunOptions& options, const Study& study, const Gr
   return summary;
 }
 
-std::string encode_summary(const RunSummary& s) {
-  ByteWriter w;
-  for (std::size_t v : {s.grid_units, s.units, s.ok, s.failed, s.diverged, s.evaluations, s.ran, s.pending})
-    w.put<std::uint64_t>(v);
-  w.put<std::int32_t>(static_cast<std::int32_t>(s.reason)), w.put<std::uint8_t>(s.wrote);
-  return w.bytes();
-}
-
-RunSummary decode_summary(const std::string& bytes) {
-  ByteReader r(bytes);
-  RunSummary s;
-  for (std::size_t* v : {&s.grid_units, &s.units, &s.ok, &s.failed, &s.diverged, &s.evaluations, &s.ran, &s.pending})
-    *v = r.get<std::uint64_t>();
-  s.reason = static_cast<StopReason>(r.get<std::int32_t>());
-  s.wrote = r.get<std::uint8_t>() != 0;
-  return s;
-}
-
 }  // namespace
+
+// What every rank returns: the root's summary of the merge.
+constexpr Wire<&RunSummary::grid_units, &RunSummary::units, &RunSummary::ok, &RunSummary::failed, &RunSummary::diverged,
+     &RunSummary::evaluations, &RunSummary::ran, &RunSummary::pending, &RunSummary::reason, &RunSummary::wrote>
+wire_of(const RunSummary*) { return {}; }
 
 RunSummary run_sweep(const RunOptions& options, const MpiSession& mpi) {
   const double started_at = unix_now();
@@ -455,7 +427,7 @@ RunSummary run_sweep(const RunOptions& options, const MpiSession& mpi) {
       lock.reset();
     }
   }
-  decision = decode_decision(mpi.broadcast(encode_decision(decision)));
+  decision = from_bytes<Decision>(mpi.broadcast(to_bytes(decision)), "the root's decision");
   if (!decision.refusal.empty()) throw UserError(decision.refusal);
   if (decision.nothing_to_do) {
     RunSummary s;  // every unit has a record that stays: the results file is left as it is
@@ -531,20 +503,11 @@ RunSummary run_sweep(const RunOptions& options, const MpiSession& mpi) {
 
   // The root merges; every rank returns the same summary (and so the same exit status).
   std::string message;
-  if (mpi.is_root()) {
-    try {
-      message = "S" + encode_summary(merge_results(options, study, grid, index, tables, outcome, decision.run_id, started_at, mpi,
-                                                    planned_results));
-    } catch (const UserError& e) {
-      message = std::string("E") + e.what();
-    } catch (const std::exception& e) {
-      message = std::string("I") + e.what();
-    }
-  }
-  message = mpi.broadcast(message);
-  if (message[0] == 'E') throw UserError(message.substr(1));
-  if (message[0] == 'I') throw std::runtime_error(message.substr(1));
-  return decode_summary(message.substr(1));
+  if (mpi.is_root())
+    message = outcome_to_bytes<RunSummary>([&] {
+      return merge_results(options, study, grid, index, tables, outcome, decision.run_id, started_at, mpi, planned_results);
+    });
+  return outcome_from_bytes<RunSummary>(mpi.broadcast(message), "the root's summary");
 }
 
 }  // namespace vaesweep::sweep
