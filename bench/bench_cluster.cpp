@@ -43,7 +43,7 @@
 #include "cluster/dbscan.hpp"
 #include "cluster/kmeans.hpp"
 #include "cluster/spectral.hpp"
-#include "data/csv.hpp"
+#include "io/csv.hpp"
 #include "data/feature_table.hpp"
 #include "metrics/internal.hpp"
 

@@ -12,7 +12,7 @@
 #include <fstream>
 #include <string>
 
-#include "core/grid.hpp"
+#include "study/grid.hpp"
 
 namespace {
 

@@ -63,7 +63,7 @@
 #include "cluster/pca.hpp"
 #include "cluster/spectral.hpp"
 #include "cluster/umap.hpp"
-#include "data/csv.hpp"
+#include "io/csv.hpp"
 #include "data/feature_table.hpp"
 #include "metrics/external.hpp"
 #include "metrics/internal.hpp"

@@ -29,11 +29,11 @@
 #include <vector>
 
 #include "bench_args.hpp"
-#include "data/csv.hpp"
+#include "io/csv.hpp"
 #include "data/feature_table.hpp"
 #include "models/batched_mlp.hpp"
 #include "models/batched_training.hpp"
-#include "core/heap.hpp"
+#include "util/heap.hpp"
 #include "models/blas_core.hpp"
 #include "models/vae.hpp"
 

@@ -26,8 +26,8 @@
 
 #include "bench_args.hpp"
 #include "bench_measure.hpp"
-#include "core/study.hpp"
-#include "data/csv.hpp"
+#include "study/study.hpp"
+#include "io/csv.hpp"
 #include "data/feature_table.hpp"
 #include "metrics/external.hpp"
 #include "metrics/internal.hpp"

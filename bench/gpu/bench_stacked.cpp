@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "core/heap.hpp"
+#include "util/heap.hpp"
 #include "models/position_noise.hpp"
 #include "models/stacked_trainer.hpp"
 #include "models/stacked_training.hpp"

@@ -8,7 +8,7 @@
 #include <cstdint>
 
 #include "audio/audio_file.hpp"
-#include "core/error.hpp"
+#include "util/error.hpp"
 #include "fuzz_support.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -7,8 +7,8 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "core/error.hpp"
-#include "data/csv.hpp"
+#include "util/error.hpp"
+#include "io/csv.hpp"
 #include "data/feature_table.hpp"
 #include "fuzz_support.hpp"
 

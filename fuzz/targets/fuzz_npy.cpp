@@ -5,7 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "core/error.hpp"
+#include "util/error.hpp"
 #include "fuzz_support.hpp"
 #include "text/npy.hpp"
 

@@ -10,9 +10,9 @@
 #include <string_view>
 #include <vector>
 
-#include "core/error.hpp"
-#include "core/grid.hpp"
-#include "core/study.hpp"
+#include "util/error.hpp"
+#include "study/grid.hpp"
+#include "study/study.hpp"
 
 namespace {
 

@@ -4,9 +4,9 @@
 #include <fstream>
 #include <system_error>
 
-#include "core/atomic_write.hpp"
-#include "core/error.hpp"
-#include "data/csv.hpp"
+#include "util/atomic_write.hpp"
+#include "util/error.hpp"
+#include "io/csv.hpp"
 
 namespace vaesweep::app {
 namespace fs = std::filesystem;

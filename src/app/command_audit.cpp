@@ -5,11 +5,11 @@
 
 #include "app/commands.hpp"
 #include "app/options.hpp"
-#include "core/csv_field.hpp"
-#include "core/error.hpp"
-#include "core/log.hpp"
-#include "core/strings.hpp"
-#include "core/study.hpp"
+#include "util/csv_field.hpp"
+#include "util/error.hpp"
+#include "util/log.hpp"
+#include "util/strings.hpp"
+#include "study/study.hpp"
 #include "data/confound_audit.hpp"
 #include "data/dataset.hpp"
 

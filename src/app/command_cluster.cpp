@@ -25,11 +25,11 @@
 #include "app/options.hpp"
 #include "cluster/fit.hpp"
 #include "cluster/umap.hpp"
-#include "core/atomic_write.hpp"
-#include "core/csv_field.hpp"
-#include "core/error.hpp"
-#include "core/strings.hpp"
-#include "data/csv.hpp"
+#include "util/atomic_write.hpp"
+#include "util/csv_field.hpp"
+#include "util/error.hpp"
+#include "util/strings.hpp"
+#include "io/csv.hpp"
 #include "data/feature_table.hpp"
 
 namespace vaesweep::app {

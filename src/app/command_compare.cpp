@@ -5,7 +5,7 @@
 
 #include "app/commands.hpp"
 #include "app/options.hpp"
-#include "core/error.hpp"
+#include "util/error.hpp"
 #include "report/comparison.hpp"
 #include "report/rank_input.hpp"
 #include "report/table_writer.hpp"

@@ -13,14 +13,14 @@
 
 #include "app/commands.hpp"
 #include "app/options.hpp"
-#include "core/atomic_write.hpp"
-#include "core/error.hpp"
-#include "core/strings.hpp"
-#include "core/version.hpp"
-#include "data/column_table.hpp"
-#include "data/csv.hpp"
+#include "util/atomic_write.hpp"
+#include "util/error.hpp"
+#include "util/strings.hpp"
+#include "util/version.hpp"
+#include "io/column_table.hpp"
+#include "io/csv.hpp"
 #include "data/feature_table.hpp"
-#include "data/hdf5_file.hpp"
+#include "io/hdf5_file.hpp"
 #include "models/vae.hpp"
 
 namespace vaesweep::app {

@@ -3,9 +3,9 @@
 
 #include "app/commands.hpp"
 #include "app/options.hpp"
-#include "core/atomic_write.hpp"
-#include "core/error.hpp"
-#include "core/input_file.hpp"
+#include "util/atomic_write.hpp"
+#include "util/error.hpp"
+#include "util/input_file.hpp"
 #include "report/export_tables.hpp"
 
 namespace vaesweep::app {

@@ -4,7 +4,7 @@
 
 #include "app/commands.hpp"
 #include "app/options.hpp"
-#include "core/study_reference.hpp"
+#include "study/study_reference.hpp"
 
 namespace vaesweep::app {
 

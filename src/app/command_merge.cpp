@@ -2,7 +2,7 @@
 
 #include "app/commands.hpp"
 #include "app/options.hpp"
-#include "core/strings.hpp"
+#include "util/strings.hpp"
 #include "results/merge_parts.hpp"
 
 namespace vaesweep::app {

@@ -4,8 +4,8 @@
 
 #include "app/commands.hpp"
 #include "app/options.hpp"
-#include "core/error.hpp"
-#include "core/strings.hpp"
+#include "util/error.hpp"
+#include "util/strings.hpp"
 #include "report/aggregate.hpp"
 #include "report/rank_input.hpp"
 #include "report/ranking.hpp"

@@ -5,8 +5,8 @@
 
 #include "app/commands.hpp"
 #include "app/options.hpp"
-#include "core/error.hpp"
-#include "core/log.hpp"
+#include "util/error.hpp"
+#include "util/log.hpp"
 #include "engine/mpi_context.hpp"
 #include "sweep/run_sweep.hpp"
 

@@ -3,9 +3,9 @@
 
 #include "app/commands.hpp"
 #include "app/options.hpp"
-#include "core/error.hpp"
-#include "core/grid.hpp"
-#include "core/study.hpp"
+#include "util/error.hpp"
+#include "study/grid.hpp"
+#include "study/study.hpp"
 #include "sweep/slurm_script.hpp"
 
 namespace vaesweep::app {

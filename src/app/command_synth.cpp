@@ -4,7 +4,7 @@
 #include "app/commands.hpp"
 #include "app/options.hpp"
 #include "audio/synthetic_corpus.hpp"
-#include "core/error.hpp"
+#include "util/error.hpp"
 
 namespace vaesweep::app {
 

@@ -11,11 +11,11 @@
 #include <vector>
 
 #include "app/commands.hpp"
-#include "core/error.hpp"
-#include "core/heap.hpp"
-#include "core/stop_request.hpp"
-#include "core/version.hpp"
-#include "data/hdf5_file.hpp"
+#include "util/error.hpp"
+#include "util/heap.hpp"
+#include "util/stop_request.hpp"
+#include "util/version.hpp"
+#include "io/hdf5_file.hpp"
 #include "models/blas_core.hpp"
 
 namespace {

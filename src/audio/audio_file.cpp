@@ -13,8 +13,8 @@
 #include <system_error>
 
 #include "audio/ffmpeg_decode.hpp"
-#include "core/error.hpp"
-#include "core/input_file.hpp"
+#include "util/error.hpp"
+#include "util/input_file.hpp"
 
 namespace vaesweep::audio {
 namespace {

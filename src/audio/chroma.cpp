@@ -6,7 +6,7 @@
 #include <string>
 
 #include "audio/librosa_numerics.hpp"
-#include "core/error.hpp"
+#include "util/error.hpp"
 
 namespace vaesweep::audio {
 namespace {

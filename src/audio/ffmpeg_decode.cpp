@@ -13,7 +13,7 @@ extern "C" {
 #include <string>
 #include <vector>
 
-#include "core/error.hpp"
+#include "util/error.hpp"
 
 namespace vaesweep::audio {
 namespace {

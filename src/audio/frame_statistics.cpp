@@ -7,7 +7,7 @@
 #include <string_view>
 #include <utility>
 
-#include "core/error.hpp"
+#include "util/error.hpp"
 
 namespace vaesweep::audio {
 namespace {

@@ -5,7 +5,7 @@
 #include <sstream>
 #include <string>
 
-#include "core/error.hpp"
+#include "util/error.hpp"
 
 namespace vaesweep::audio {
 

@@ -7,7 +7,7 @@
 #include "audio/chroma.hpp"
 #include "audio/spectral_features.hpp"
 #include "audio/spectrogram.hpp"
-#include "core/error.hpp"
+#include "util/error.hpp"
 
 namespace vaesweep::audio {
 namespace {

@@ -9,7 +9,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "core/error.hpp"
+#include "util/error.hpp"
 
 namespace vaesweep::audio {
 namespace {

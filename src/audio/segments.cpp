@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "core/error.hpp"
+#include "util/error.hpp"
 
 namespace vaesweep::audio {
 

@@ -12,7 +12,7 @@
 #include <stdexcept>
 
 #include "audio/librosa_numerics.hpp"
-#include "core/error.hpp"
+#include "util/error.hpp"
 
 namespace vaesweep::audio {
 namespace {

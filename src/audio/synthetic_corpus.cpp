@@ -9,9 +9,9 @@
 #include <system_error>
 
 #include "audio/audio_file.hpp"
-#include "core/csv_field.hpp"
-#include "core/error.hpp"
-#include "core/rng.hpp"
+#include "util/csv_field.hpp"
+#include "util/error.hpp"
+#include "util/rng.hpp"
 
 namespace vaesweep::audio {
 namespace {

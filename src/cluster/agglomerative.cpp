@@ -12,7 +12,7 @@
 #include <string>
 
 #include "cluster/simd.hpp"
-#include "core/error.hpp"
+#include "util/error.hpp"
 
 namespace vaesweep::cluster {
 namespace {

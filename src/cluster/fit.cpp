@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "core/error.hpp"
+#include "util/error.hpp"
 
 namespace vaesweep::cluster {
 

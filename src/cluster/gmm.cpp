@@ -7,8 +7,8 @@
 #include <string>
 
 #include "cluster/kmeans.hpp"
-#include "core/error.hpp"
-#include "core/rng.hpp"
+#include "util/error.hpp"
+#include "util/rng.hpp"
 
 namespace vaesweep::cluster {
 namespace {

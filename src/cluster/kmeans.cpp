@@ -10,8 +10,8 @@
 #include <string>
 
 #include "cluster/simd.hpp"
-#include "core/error.hpp"
-#include "core/rng.hpp"
+#include "util/error.hpp"
+#include "util/rng.hpp"
 
 namespace vaesweep::cluster {
 namespace {

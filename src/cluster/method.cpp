@@ -1,6 +1,6 @@
 #include "cluster/method.hpp"
 
-#include "core/error.hpp"
+#include "util/error.hpp"
 
 namespace vaesweep::cluster {
 namespace {

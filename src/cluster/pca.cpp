@@ -5,7 +5,7 @@
 #include <string>
 
 #include "cluster/randomized_svd.hpp"
-#include "core/error.hpp"
+#include "util/error.hpp"
 
 namespace vaesweep::cluster {
 namespace {

@@ -15,8 +15,8 @@
 #include <utility>
 #include <vector>
 
-#include "core/error.hpp"
-#include "core/rng.hpp"
+#include "util/error.hpp"
+#include "util/rng.hpp"
 #include "neighbours/exact_knn.hpp"
 
 namespace vaesweep::cluster {

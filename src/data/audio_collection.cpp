@@ -4,9 +4,9 @@
 #include <cctype>
 #include <system_error>
 
-#include "core/error.hpp"
-#include "core/strings.hpp"
-#include "data/csv.hpp"
+#include "util/error.hpp"
+#include "util/strings.hpp"
+#include "io/csv.hpp"
 #include "data/feature_table.hpp"
 
 namespace vaesweep::data {

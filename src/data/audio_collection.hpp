@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "core/data_root.hpp"
+#include "study/data_root.hpp"
 
 namespace vaesweep::data {
 
@@ -43,7 +43,7 @@ AudioCollection scan_audio_folder(const std::filesystem::path& folder, const std
 // the others (lyrics, titles, URLs, ...) are left out. An empty label cell leaves the file
 // unlabelled for that set, or with `require_labels` is a UserError naming the file and line.
 // A row's path is relative to the manifest's folder, absolute, or "{data_root}/..." under
-// `data_root` (core/data_root.hpp); the track id is the path as written, so that it is the same
+// `data_root` (study/data_root.hpp); the track id is the path as written, so that it is the same
 // on every machine.
 AudioCollection read_audio_manifest(const std::filesystem::path& manifest, const std::vector<std::string>& labels,
                                     const std::vector<std::string>& keep = {}, bool require_labels = false,

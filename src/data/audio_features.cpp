@@ -6,8 +6,8 @@
 #include <thread>
 
 #include "audio/audio_file.hpp"
-#include "core/error.hpp"
-#include "core/log.hpp"
+#include "util/error.hpp"
+#include "util/log.hpp"
 #include "data/feature_cache.hpp"
 
 namespace vaesweep::data {

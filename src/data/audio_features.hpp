@@ -8,7 +8,7 @@
 #include <optional>
 #include <vector>
 
-#include "core/study.hpp"
+#include "study/study.hpp"
 #include "data/audio_collection.hpp"
 #include "data/extraction.hpp"
 #include "data/feature_table.hpp"

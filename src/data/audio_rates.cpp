@@ -5,7 +5,7 @@
 
 #include "audio/audio_file.hpp"
 #include "audio/synthetic_corpus.hpp"
-#include "core/error.hpp"
+#include "util/error.hpp"
 #include "data/dataset.hpp"
 
 namespace vaesweep::data {

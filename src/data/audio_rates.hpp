@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "core/study.hpp"
+#include "study/study.hpp"
 
 namespace vaesweep::data {
 

@@ -5,7 +5,7 @@
 #include <map>
 #include <random>
 
-#include "core/error.hpp"
+#include "util/error.hpp"
 
 namespace vaesweep::data {
 namespace {

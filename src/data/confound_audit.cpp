@@ -6,9 +6,9 @@
 #include <numeric>
 #include <set>
 
-#include "core/decimal.hpp"
-#include "core/error.hpp"
-#include "core/rng.hpp"
+#include "util/decimal.hpp"
+#include "util/error.hpp"
+#include "util/rng.hpp"
 #include "data/feature_table.hpp"
 
 namespace vaesweep::data {

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "data/csv.hpp"
+#include "io/csv.hpp"
 
 namespace vaesweep::data {
 

@@ -6,9 +6,9 @@
 #include <cstdio>
 
 #include "audio/synthetic_corpus.hpp"
-#include "core/data_root.hpp"
-#include "core/error.hpp"
-#include "core/log.hpp"
+#include "study/data_root.hpp"
+#include "util/error.hpp"
+#include "util/log.hpp"
 #include "data/balanced_draw.hpp"
 #include "data/modalities.hpp"
 #include "data/text_block.hpp"

@@ -3,7 +3,7 @@
 // corpus (cached), audio files (a folder or a manifest), or a feature table CSV.
 #include <filesystem>
 
-#include "core/study.hpp"
+#include "study/study.hpp"
 #include "data/audio_collection.hpp"
 #include "data/audio_features.hpp"
 #include "data/feature_table.hpp"

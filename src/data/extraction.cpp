@@ -7,7 +7,7 @@
 #include "audio/audio_file.hpp"
 #include "audio/librosa_preset.hpp"
 #include "audio/resample.hpp"
-#include "core/error.hpp"
+#include "util/error.hpp"
 
 namespace vaesweep::data {
 namespace {

@@ -21,7 +21,7 @@
 #include "audio/resample.hpp"
 #include "audio/segments.hpp"
 #include "audio/spectrogram.hpp"
-#include "core/study.hpp"
+#include "study/study.hpp"
 #include "data/audio_collection.hpp"
 
 namespace vaesweep::data {

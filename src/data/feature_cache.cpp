@@ -3,11 +3,11 @@
 #include <chrono>
 #include <system_error>
 
-#include "core/atomic_write.hpp"
-#include "core/error.hpp"
-#include "core/hash.hpp"
-#include "core/log.hpp"
-#include "data/hdf5_file.hpp"
+#include "util/atomic_write.hpp"
+#include "util/error.hpp"
+#include "util/hash.hpp"
+#include "util/log.hpp"
+#include "io/hdf5_file.hpp"
 
 namespace vaesweep::data {
 namespace fs = std::filesystem;

@@ -6,9 +6,9 @@
 #include <map>
 #include <set>
 
-#include "core/decimal.hpp"
-#include "core/error.hpp"
-#include "core/strings.hpp"
+#include "util/decimal.hpp"
+#include "util/error.hpp"
+#include "util/strings.hpp"
 
 namespace vaesweep::data {
 

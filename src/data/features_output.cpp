@@ -4,12 +4,12 @@
 #include <set>
 #include <system_error>
 
-#include "core/atomic_write.hpp"
-#include "core/error.hpp"
-#include "core/strings.hpp"
-#include "core/version.hpp"
-#include "core/csv_field.hpp"
-#include "data/hdf5_file.hpp"
+#include "util/atomic_write.hpp"
+#include "util/error.hpp"
+#include "util/strings.hpp"
+#include "util/version.hpp"
+#include "util/csv_field.hpp"
+#include "io/hdf5_file.hpp"
 
 namespace vaesweep::data {
 namespace fs = std::filesystem;

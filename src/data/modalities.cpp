@@ -2,8 +2,8 @@
 
 #include <cmath>
 
-#include "core/error.hpp"
-#include "core/strings.hpp"
+#include "util/error.hpp"
+#include "util/strings.hpp"
 
 namespace vaesweep::data {
 namespace {

@@ -6,7 +6,7 @@
 // columns (total variance 57), and the weights would be meaningless. A single text block is
 // scaled to total variance D (mean column variance 1, as standardised audio has), so that
 // model settings carry over between modalities.
-#include "core/study.hpp"
+#include "study/study.hpp"
 #include "data/feature_table.hpp"
 #include "data/text_block.hpp"
 

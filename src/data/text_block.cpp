@@ -4,11 +4,11 @@
 #include <map>
 #include <unordered_map>
 
-#include "core/data_root.hpp"
-#include "core/error.hpp"
-#include "core/rng.hpp"
-#include "core/strings.hpp"
-#include "data/csv.hpp"
+#include "study/data_root.hpp"
+#include "util/error.hpp"
+#include "util/rng.hpp"
+#include "util/strings.hpp"
+#include "io/csv.hpp"
 #include "text/embedding_import.hpp"
 #include "text/ngram_embedder.hpp"
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "core/study.hpp"
+#include "study/study.hpp"
 #include "data/feature_table.hpp"
 
 namespace vaesweep::data {

@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "core/error.hpp"
+#include "util/error.hpp"
 
 namespace vaesweep::sweep {
 

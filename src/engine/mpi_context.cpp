@@ -5,7 +5,7 @@
 #include <climits>
 #include <cstdlib>
 
-#include "core/error.hpp"
+#include "util/error.hpp"
 
 namespace vaesweep::sweep {
 namespace {

@@ -8,9 +8,9 @@
 #include <optional>
 #include <thread>
 
-#include "core/error.hpp"
-#include "core/log.hpp"
-#include "core/stop_request.hpp"
+#include "util/error.hpp"
+#include "util/log.hpp"
+#include "util/stop_request.hpp"
 #include "engine/wire.hpp"
 
 namespace vaesweep::sweep {

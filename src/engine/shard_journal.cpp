@@ -9,9 +9,9 @@
 #include <cerrno>
 #include <cstring>
 
-#include "core/atomic_write.hpp"
-#include "core/error.hpp"
-#include "core/log.hpp"
+#include "util/atomic_write.hpp"
+#include "util/error.hpp"
+#include "util/log.hpp"
 
 namespace vaesweep::sweep {
 namespace {

@@ -15,7 +15,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/error.hpp"
+#include "util/error.hpp"
 
 namespace vaesweep::sweep {
 

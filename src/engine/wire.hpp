@@ -32,7 +32,7 @@
 #include <utility>
 #include <vector>
 
-#include "core/error.hpp"
+#include "util/error.hpp"
 #include "engine/bytes.hpp"
 
 namespace vaesweep::sweep {

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <string>
 
-#include "core/error.hpp"
+#include "util/error.hpp"
 #include "metrics/external.hpp"
 #include "metrics/label_codes.hpp"
 

@@ -6,7 +6,7 @@
 #include <limits>
 #include <string>
 
-#include "core/error.hpp"
+#include "util/error.hpp"
 #include "metrics/label_codes.hpp"
 
 namespace vaesweep::metrics {

@@ -3,7 +3,7 @@
 #include <map>
 #include <unordered_map>
 
-#include "core/error.hpp"
+#include "util/error.hpp"
 
 namespace vaesweep::metrics {
 

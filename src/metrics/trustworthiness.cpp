@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "core/error.hpp"
+#include "util/error.hpp"
 #include "neighbours/exact_knn.hpp"
 
 namespace vaesweep::metrics {

@@ -4,7 +4,7 @@
 
 #include <cstring>
 
-#include "core/error.hpp"
+#include "util/error.hpp"
 #include "models/checkpoint.hpp"
 #include "models/networks.hpp"
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "core/error.hpp"
+#include "util/error.hpp"
 #include "models/batched_mlp_kernels.hpp"
 
 namespace vaesweep::models {

@@ -17,7 +17,7 @@
 // last bits between counts (2.4e-7 in test_batched_mlp.cpp); a member alone and in a group
 // agree at every count. Ranks run one thread by default.
 //
-// Random laws (platform-independent draws from our Rng, core/rng.hpp):
+// Random laws (platform-independent draws from our Rng, util/rng.hpp):
 //   weights  PyTorch's default torch::nn::Linear init: weight and bias U(-1/sqrt(fan_in),
 //            1/sqrt(fan_in)), linear layer l (in parameter order) from
 //            Rng(derive_seed(seed, {kInitStream, l})), weights row by row, then biases; a draw
@@ -33,7 +33,7 @@
 #include <new>
 #include <vector>
 
-#include "core/rng.hpp"
+#include "util/rng.hpp"
 #include "models/vae.hpp"
 
 namespace vaesweep::models {

@@ -6,7 +6,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "core/error.hpp"
+#include "util/error.hpp"
 #include "models/batched_checkpoint.hpp"
 #include "models/batched_mlp.hpp"
 #include "models/training_schedule.hpp"

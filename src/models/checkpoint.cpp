@@ -17,7 +17,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "core/error.hpp"
+#include "util/error.hpp"
 #include "models/tensors.hpp"
 #include "models/training_schedule.hpp"
 

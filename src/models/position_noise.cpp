@@ -3,8 +3,8 @@
 #include <cmath>
 #include <numbers>
 
-#include "core/error.hpp"
-#include "core/rng.hpp"
+#include "util/error.hpp"
+#include "util/rng.hpp"
 
 namespace vaesweep::models {
 namespace {

@@ -1,7 +1,7 @@
 #include "models/stacked_net.hpp"
 
 
-#include "core/error.hpp"
+#include "util/error.hpp"
 
 namespace vaesweep::models {
 namespace {

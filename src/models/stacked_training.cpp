@@ -7,7 +7,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "core/error.hpp"
+#include "util/error.hpp"
 #include "models/checkpoint.hpp"
 #include "models/position_noise.hpp"
 #include "models/stacked_trainer.hpp"

@@ -7,8 +7,8 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "core/error.hpp"
-#include "core/rng.hpp"
+#include "util/error.hpp"
+#include "util/rng.hpp"
 #include "models/checkpoint.hpp"
 #include "models/networks.hpp"
 #include "models/tensors.hpp"

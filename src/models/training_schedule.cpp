@@ -6,8 +6,8 @@
 #include <stdexcept>
 #include <utility>
 
-#include "core/error.hpp"
-#include "core/rng.hpp"
+#include "util/error.hpp"
+#include "util/rng.hpp"
 
 namespace vaesweep::models {
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <utility>
 
-#include "core/error.hpp"
+#include "util/error.hpp"
 
 namespace vaesweep::neighbours {
 namespace {

@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <limits>
 
-#include "core/error.hpp"
-#include "core/log.hpp"
-#include "core/strings.hpp"
+#include "util/error.hpp"
+#include "util/log.hpp"
+#include "util/strings.hpp"
 #include "data/dataset.hpp"
 #include "data/extraction.hpp"
 #include "metrics/external.hpp"

@@ -6,9 +6,9 @@
 #include <map>
 #include <string>
 
-#include "core/grid.hpp"
-#include "core/study.hpp"
-#include "data/column_table.hpp"
+#include "study/grid.hpp"
+#include "study/study.hpp"
+#include "io/column_table.hpp"
 #include "data/feature_table.hpp"
 #include "engine/mpi_context.hpp"
 #include "results/results_file.hpp"

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "cluster/fit.hpp"
-#include "core/study.hpp"
+#include "study/study.hpp"
 
 namespace vaesweep::sweep {
 

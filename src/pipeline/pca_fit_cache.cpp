@@ -7,7 +7,7 @@
 #include <mutex>
 #include <tuple>
 
-#include "core/rng.hpp"
+#include "util/rng.hpp"
 
 namespace vaesweep::sweep {
 namespace {

@@ -7,8 +7,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "core/grid.hpp"
-#include "core/study.hpp"
+#include "study/grid.hpp"
+#include "study/study.hpp"
 
 namespace vaesweep::sweep {
 

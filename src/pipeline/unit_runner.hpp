@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "core/grid.hpp"
+#include "study/grid.hpp"
 #include "data/feature_table.hpp"
 #include "results/records.hpp"
 

@@ -6,11 +6,11 @@
 #include <algorithm>
 #include <system_error>
 
-#include "core/atomic_write.hpp"
-#include "core/clock.hpp"
-#include "core/error.hpp"
-#include "core/strings.hpp"
-#include "data/hdf5_file.hpp"
+#include "util/atomic_write.hpp"
+#include "util/clock.hpp"
+#include "util/error.hpp"
+#include "util/strings.hpp"
+#include "io/hdf5_file.hpp"
 
 namespace vaesweep::report {
 

@@ -20,7 +20,7 @@
 #include <filesystem>
 #include <string>
 
-#include "data/column_table.hpp"
+#include "io/column_table.hpp"
 #include "report/ranking.hpp"
 
 namespace vaesweep::report {

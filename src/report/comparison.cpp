@@ -5,7 +5,7 @@
 #include <limits>
 #include <map>
 
-#include "core/value.hpp"
+#include "util/value.hpp"
 #include "report/axis_values.hpp"
 #include "report/rank_input.hpp"
 #include "report/statistics.hpp"

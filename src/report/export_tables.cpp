@@ -5,8 +5,8 @@
 #include <set>
 #include <unordered_map>
 
-#include "core/error.hpp"
-#include "data/hdf5_file.hpp"
+#include "util/error.hpp"
+#include "io/hdf5_file.hpp"
 #include "report/axis_values.hpp"
 #include "results/records.hpp"
 

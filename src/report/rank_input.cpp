@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <map>
 
-#include "core/error.hpp"
+#include "util/error.hpp"
 #include "report/axis_values.hpp"
 #include "report/comparison.hpp"
 #include "results/records.hpp"

@@ -9,8 +9,8 @@
 #include <string_view>
 #include <utility>
 
-#include "core/error.hpp"
-#include "core/strings.hpp"
+#include "util/error.hpp"
+#include "util/strings.hpp"
 #include "report/statistics.hpp"
 #include "results/records.hpp"
 

@@ -6,8 +6,8 @@
 #include <nlohmann/json.hpp>
 #include <string_view>
 
-#include "core/csv_field.hpp"
-#include "core/strings.hpp"
+#include "util/csv_field.hpp"
+#include "util/strings.hpp"
 
 namespace vaesweep::report {
 

@@ -7,7 +7,7 @@
 #include <numeric>
 #include <random>
 
-#include "core/error.hpp"
+#include "util/error.hpp"
 
 namespace vaesweep::report {
 

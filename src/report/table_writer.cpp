@@ -3,8 +3,8 @@
 #include <charconv>
 #include <cmath>
 
-#include "core/csv_field.hpp"
-#include "core/error.hpp"
+#include "util/csv_field.hpp"
+#include "util/error.hpp"
 
 namespace vaesweep::report {
 namespace {

@@ -4,10 +4,10 @@
 #include <cmath>
 #include <map>
 
-#include "core/error.hpp"
-#include "core/grid.hpp"
-#include "core/strings.hpp"
-#include "data/hdf5_file.hpp"
+#include "util/error.hpp"
+#include "study/grid.hpp"
+#include "util/strings.hpp"
+#include "io/hdf5_file.hpp"
 #include "results/legacy_axes_text.hpp"
 #include "results/records.hpp"
 

@@ -23,8 +23,8 @@
 #include <utility>
 #include <vector>
 
-#include "core/value.hpp"
-#include "data/column_table.hpp"
+#include "util/value.hpp"
+#include "io/column_table.hpp"
 
 namespace vaesweep {
 struct WorkUnit;

@@ -5,8 +5,8 @@
 #include <charconv>
 #include <cstdint>
 
-#include "core/error.hpp"
-#include "core/study_schema.hpp"
+#include "util/error.hpp"
+#include "study/study_schema.hpp"
 
 namespace vaesweep::sweep {
 namespace {

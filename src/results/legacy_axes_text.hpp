@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-#include "core/value.hpp"
+#include "util/value.hpp"
 
 namespace vaesweep::sweep {
 

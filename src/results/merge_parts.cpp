@@ -5,12 +5,12 @@
 #include <set>
 #include <unordered_map>
 
-#include "core/atomic_write.hpp"
-#include "core/error.hpp"
-#include "core/input_file.hpp"
-#include "core/strings.hpp"
-#include "core/version.hpp"
-#include "data/hdf5_file.hpp"
+#include "util/atomic_write.hpp"
+#include "util/error.hpp"
+#include "util/input_file.hpp"
+#include "util/strings.hpp"
+#include "util/version.hpp"
+#include "io/hdf5_file.hpp"
 #include "results/records.hpp"
 #include "results/run_history.hpp"
 

@@ -4,10 +4,10 @@
 #include <map>
 #include <set>
 
-#include "core/error.hpp"
-#include "core/strings.hpp"
+#include "util/error.hpp"
+#include "util/strings.hpp"
 #include "data/audio_rates.hpp"
-#include "data/hdf5_file.hpp"
+#include "io/hdf5_file.hpp"
 #include "results/stored_arrays.hpp"
 
 namespace vaesweep::sweep {

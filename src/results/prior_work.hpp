@@ -9,8 +9,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "core/grid.hpp"
-#include "core/study.hpp"
+#include "study/grid.hpp"
+#include "study/study.hpp"
 #include "results/run_history.hpp"
 #include "results/shards.hpp"
 

@@ -7,8 +7,8 @@
 #include <string_view>
 #include <vector>
 
-#include "core/value.hpp"
-#include "data/column_table.hpp"
+#include "util/value.hpp"
+#include "io/column_table.hpp"
 #include "results/axis_columns.hpp"
 #include "results/unit_status.hpp"
 

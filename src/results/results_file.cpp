@@ -1,8 +1,8 @@
 #include "results/results_file.hpp"
 
-#include "core/atomic_write.hpp"
-#include "core/error.hpp"
-#include "data/hdf5_file.hpp"
+#include "util/atomic_write.hpp"
+#include "util/error.hpp"
+#include "io/hdf5_file.hpp"
 
 namespace vaesweep::sweep {
 namespace fs = std::filesystem;

@@ -9,7 +9,7 @@
 #include <variant>
 #include <vector>
 
-#include "data/column_table.hpp"
+#include "io/column_table.hpp"
 #include "results/axis_columns.hpp"
 
 namespace vaesweep::sweep {

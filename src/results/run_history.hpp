@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "data/column_table.hpp"
+#include "io/column_table.hpp"
 
 namespace vaesweep::sweep {
 

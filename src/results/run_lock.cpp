@@ -8,8 +8,8 @@
 #include <cstring>
 #include <string>
 
-#include "core/error.hpp"
-#include "core/log.hpp"
+#include "util/error.hpp"
+#include "util/log.hpp"
 #include "engine/provenance.hpp"
 #include "results/shards.hpp"
 

@@ -5,8 +5,8 @@
 #include <iterator>
 #include <set>
 
-#include "core/atomic_write.hpp"
-#include "core/error.hpp"
+#include "util/atomic_write.hpp"
+#include "util/error.hpp"
 #include "engine/bytes.hpp"
 #include "engine/shard_journal.hpp"
 #include "engine/wire.hpp"

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "data/feature_table.hpp"
-#include "data/hdf5_file.hpp"
+#include "io/hdf5_file.hpp"
 #include "results/records.hpp"
 #include "results/results_file.hpp"
 

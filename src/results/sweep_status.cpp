@@ -4,10 +4,10 @@
 #include <cstdio>
 #include <unordered_map>
 
-#include "core/error.hpp"
-#include "core/log.hpp"
-#include "core/strings.hpp"
-#include "core/study.hpp"
+#include "util/error.hpp"
+#include "util/log.hpp"
+#include "util/strings.hpp"
+#include "study/study.hpp"
 #include "results/prior_work.hpp"
 #include "engine/provenance.hpp"
 #include "results/run_lock.hpp"

@@ -1,6 +1,6 @@
 #include "results/unit_status.hpp"
 
-#include "core/error.hpp"
+#include "util/error.hpp"
 
 namespace vaesweep::sweep {
 

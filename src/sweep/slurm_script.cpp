@@ -5,9 +5,9 @@
 #include <map>
 #include <sstream>
 
-#include "core/error.hpp"
-#include "core/strings.hpp"
-#include "core/study_schema.hpp"
+#include "util/error.hpp"
+#include "util/strings.hpp"
+#include "study/study_schema.hpp"
 
 namespace vaesweep::sweep {
 namespace {

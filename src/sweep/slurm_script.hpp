@@ -20,12 +20,12 @@
 #include <utility>
 #include <vector>
 
-#include "core/study.hpp"
-#include "core/value.hpp"
+#include "study/study.hpp"
+#include "util/value.hpp"
 
 namespace vaesweep::sweep {
 
-// The keys of [slurm] (core/study_schema.cpp lists them with their defaults and help).
+// The keys of [slurm] (study/study_schema.cpp lists them with their defaults and help).
 struct SlurmSettings {
   std::string partition, account, qos;
   std::string time = "01:00:00";

@@ -8,11 +8,11 @@
 #include <unordered_map>
 #include <variant>
 
-#include "core/error.hpp"
-#include "core/input_file.hpp"
-#include "core/strings.hpp"
-#include "data/csv.hpp"
-#include "data/hdf5_file.hpp"
+#include "util/error.hpp"
+#include "util/input_file.hpp"
+#include "util/strings.hpp"
+#include "io/csv.hpp"
+#include "io/hdf5_file.hpp"
 #include "text/npy.hpp"
 
 namespace vaesweep::text {

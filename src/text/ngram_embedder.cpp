@@ -4,8 +4,8 @@
 #include <cmath>
 #include <utility>
 
-#include "core/error.hpp"
-#include "core/rng.hpp"
+#include "util/error.hpp"
+#include "util/rng.hpp"
 #include "text/unicode.hpp"
 
 namespace vaesweep::text {

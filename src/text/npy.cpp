@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "core/error.hpp"
-#include "core/input_file.hpp"
+#include "util/error.hpp"
+#include "util/input_file.hpp"
 
 namespace vaesweep::text {
 namespace {

@@ -1,6 +1,6 @@
 #include "text/unicode.hpp"
 
-#include "core/error.hpp"
+#include "util/error.hpp"
 
 namespace vaesweep::text {
 namespace {

@@ -8,7 +8,7 @@
 #include <numeric>
 #include <thread>
 
-#include "core/stop_request.hpp"
+#include "util/stop_request.hpp"
 #include "engine/bytes.hpp"
 #include "engine/scheduler.hpp"
 #include "mpi_test_main.hpp"

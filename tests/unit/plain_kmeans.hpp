@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "cluster/kmeans.hpp"
-#include "core/rng.hpp"
+#include "util/rng.hpp"
 
 namespace vaesweep::test {
 namespace plain_kmeans_detail {

@@ -5,7 +5,7 @@
 #include <fstream>
 
 #include "audio/audio_file.hpp"
-#include "core/error.hpp"
+#include "util/error.hpp"
 #include "data/audio_collection.hpp"
 #include "temp_dir.hpp"
 

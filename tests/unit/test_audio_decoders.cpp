@@ -15,7 +15,7 @@
 #include "audio/frame_statistics.hpp"
 #include "audio/resample.hpp"
 #include "audio/spectrogram.hpp"
-#include "core/error.hpp"
+#include "util/error.hpp"
 #include "temp_dir.hpp"
 
 namespace {

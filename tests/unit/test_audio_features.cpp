@@ -13,10 +13,10 @@
 #include "audio/audio_file.hpp"
 #include "audio/frame_statistics.hpp"
 #include "audio/spectrogram.hpp"
-#include "core/error.hpp"
+#include "util/error.hpp"
 #include "data/audio_features.hpp"
 #include "data/feature_cache.hpp"
-#include "data/hdf5_file.hpp"
+#include "io/hdf5_file.hpp"
 #include "temp_dir.hpp"
 
 namespace va = vaesweep::audio;

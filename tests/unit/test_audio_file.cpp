@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "audio/audio_file.hpp"
-#include "core/error.hpp"
+#include "util/error.hpp"
 #include "temp_dir.hpp"
 
 namespace {

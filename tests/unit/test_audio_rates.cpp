@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "audio/audio_file.hpp"
-#include "core/study.hpp"
+#include "study/study.hpp"
 #include "data/audio_rates.hpp"
 #include "temp_dir.hpp"
 

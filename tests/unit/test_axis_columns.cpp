@@ -8,10 +8,10 @@
 #include <cmath>
 #include <cstdint>
 
-#include "core/error.hpp"
-#include "core/grid.hpp"
-#include "core/study.hpp"
-#include "data/hdf5_file.hpp"
+#include "util/error.hpp"
+#include "study/grid.hpp"
+#include "study/study.hpp"
+#include "io/hdf5_file.hpp"
 #include "report/axis_values.hpp"
 #include "results/axis_columns.hpp"
 #include "results/legacy_axes_text.hpp"

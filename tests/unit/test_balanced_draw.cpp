@@ -6,8 +6,8 @@
 #include <filesystem>
 #include <map>
 
-#include "core/error.hpp"
-#include "core/study.hpp"
+#include "util/error.hpp"
+#include "study/study.hpp"
 #include "data/balanced_draw.hpp"
 #include "data/dataset.hpp"
 

@@ -9,7 +9,7 @@
 
 #include "audio/chroma.hpp"
 #include "audio/spectrogram.hpp"
-#include "core/error.hpp"
+#include "util/error.hpp"
 
 namespace {
 

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "cluster/fit.hpp"
-#include "core/error.hpp"
+#include "util/error.hpp"
 #include "test_csv_util.hpp"
 
 namespace vc = vaesweep::cluster;

@@ -8,8 +8,8 @@
 #include <random>
 
 #include "cluster/kmeans.hpp"
-#include "core/error.hpp"
-#include "core/grid.hpp"
+#include "util/error.hpp"
+#include "study/grid.hpp"
 #include "metrics/external.hpp"
 #include "metrics/internal.hpp"
 #include "results/records.hpp"

@@ -1,8 +1,8 @@
 // ColumnTable: the in-memory table behind /units, /evaluations and /aggregate.
 #include <gtest/gtest.h>
 
-#include "core/error.hpp"
-#include "data/column_table.hpp"
+#include "util/error.hpp"
+#include "io/column_table.hpp"
 
 namespace vaesweep::data {
 namespace {

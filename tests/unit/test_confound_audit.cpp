@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <random>
 
-#include "core/error.hpp"
+#include "util/error.hpp"
 #include "data/confound_audit.hpp"
 #include "user_error_expect.hpp"
 

@@ -1,5 +1,5 @@
 // The data root: "{data_root}/..." paths of studies and manifests resolve under the folder that
-// --data-root, VAESWEEP_DATA or the default names (core/data_root.hpp), a missing root or file
+// --data-root, VAESWEEP_DATA or the default names (study/data_root.hpp), a missing root or file
 // is refused with the key, the path and where the root came from, and the root never enters a
 // unit's hash (the same study on two machines names the same units).
 #include <gtest/gtest.h>
@@ -8,9 +8,9 @@
 #include <fstream>
 #include <set>
 
-#include "core/data_root.hpp"
-#include "core/grid.hpp"
-#include "core/study.hpp"
+#include "study/data_root.hpp"
+#include "study/grid.hpp"
+#include "study/study.hpp"
 #include "data/audio_collection.hpp"
 #include "temp_dir.hpp"
 #include "user_error_expect.hpp"

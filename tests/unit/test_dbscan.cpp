@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "cluster/dbscan.hpp"
-#include "core/error.hpp"
+#include "util/error.hpp"
 #include "metrics/external.hpp"
 #include "test_csv_util.hpp"
 

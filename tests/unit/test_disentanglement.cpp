@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "core/error.hpp"
+#include "util/error.hpp"
 #include "metrics/disentanglement.hpp"
 #include "metrics/external.hpp"
 #include "pipeline/unit_disentanglement.hpp"

@@ -13,9 +13,9 @@
 #include <string>
 #include <vector>
 
-#include "core/error.hpp"
-#include "data/column_table.hpp"
-#include "data/hdf5_file.hpp"
+#include "util/error.hpp"
+#include "io/column_table.hpp"
+#include "io/hdf5_file.hpp"
 #include "temp_dir.hpp"
 #include "text/embedding_import.hpp"
 #include "user_error_expect.hpp"

@@ -6,7 +6,7 @@
 #include <limits>
 #include <sstream>
 
-#include "core/value.hpp"
+#include "util/value.hpp"
 #include "report/axis_values.hpp"
 #include "report/table_writer.hpp"
 

@@ -5,9 +5,9 @@
 #include <filesystem>
 #include <fstream>
 
-#include "core/csv_field.hpp"
-#include "core/error.hpp"
-#include "data/csv.hpp"
+#include "util/csv_field.hpp"
+#include "util/error.hpp"
+#include "io/csv.hpp"
 #include "data/feature_table.hpp"
 #include "temp_dir.hpp"
 

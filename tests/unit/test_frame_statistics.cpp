@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "audio/frame_statistics.hpp"
-#include "core/error.hpp"
+#include "util/error.hpp"
 
 namespace {
 

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "cluster/gmm.hpp"
-#include "core/error.hpp"
+#include "util/error.hpp"
 #include "metrics/external.hpp"
 #include "test_csv_util.hpp"
 

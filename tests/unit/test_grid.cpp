@@ -6,8 +6,8 @@
 #include <set>
 #include <sstream>
 
-#include "core/grid.hpp"
-#include "core/hash.hpp"
+#include "study/grid.hpp"
+#include "util/hash.hpp"
 
 namespace vaesweep {
 namespace {

@@ -3,7 +3,7 @@
 // and modality reads, and combinations refused at expansion.
 #include <gtest/gtest.h>
 
-#include "core/grid.hpp"
+#include "study/grid.hpp"
 #include "user_error_expect.hpp"
 
 namespace vaesweep {

@@ -4,7 +4,7 @@
 
 #include <set>
 
-#include "core/grid.hpp"
+#include "study/grid.hpp"
 #include "user_error_expect.hpp"
 
 namespace vaesweep {

@@ -6,7 +6,7 @@
 // every grid hashed before the key), pinned in test_grid_model_family.cpp.
 #include <gtest/gtest.h>
 
-#include "core/grid.hpp"
+#include "study/grid.hpp"
 
 namespace vaesweep {
 namespace {

@@ -16,9 +16,9 @@
 #include <map>
 #include <sstream>
 
-#include "core/error.hpp"
-#include "core/grid.hpp"
-#include "core/hash.hpp"
+#include "util/error.hpp"
+#include "study/grid.hpp"
+#include "util/hash.hpp"
 
 namespace vaesweep {
 namespace {

@@ -8,8 +8,8 @@
 #include <fstream>
 #include <limits>
 
-#include "core/error.hpp"
-#include "data/hdf5_file.hpp"
+#include "util/error.hpp"
+#include "io/hdf5_file.hpp"
 #include "temp_dir.hpp"
 #include "user_error_expect.hpp"
 

@@ -10,12 +10,12 @@
 #include <functional>
 #include <string>
 
-#include "core/atomic_write.hpp"
-#include "core/decimal.hpp"
-#include "core/error.hpp"
-#include "core/input_file.hpp"
-#include "core/study.hpp"
-#include "data/csv.hpp"
+#include "util/atomic_write.hpp"
+#include "util/decimal.hpp"
+#include "util/error.hpp"
+#include "util/input_file.hpp"
+#include "study/study.hpp"
+#include "io/csv.hpp"
 #include "temp_dir.hpp"
 #include "user_error_expect.hpp"
 

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "cluster/kmeans.hpp"
-#include "core/error.hpp"
+#include "util/error.hpp"
 #include "metrics/external.hpp"
 #include "plain_kmeans.hpp"
 #include "test_csv_util.hpp"

@@ -19,7 +19,7 @@
 #include "audio/librosa_preset.hpp"
 #include "audio/resample.hpp"
 #include "audio/spectrogram.hpp"
-#include "core/error.hpp"
+#include "util/error.hpp"
 #include "test_csv_util.hpp"
 
 namespace {

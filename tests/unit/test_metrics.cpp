@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "core/error.hpp"
+#include "util/error.hpp"
 #include "metrics/external.hpp"
 #include "metrics/internal.hpp"
 #include "test_csv_util.hpp"

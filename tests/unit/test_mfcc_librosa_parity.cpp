@@ -17,7 +17,7 @@
 
 #include "audio/audio_file.hpp"
 #include "audio/spectrogram.hpp"
-#include "core/error.hpp"
+#include "util/error.hpp"
 #include "test_csv_util.hpp"
 
 namespace {

@@ -5,8 +5,8 @@
 
 #include <cmath>
 
-#include "core/grid.hpp"
-#include "core/strings.hpp"
+#include "study/grid.hpp"
+#include "util/strings.hpp"
 #include "data/dataset.hpp"
 #include "models/vae.hpp"
 #include "pipeline/unit_runner.hpp"

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "cluster/dbscan.hpp"
-#include "core/error.hpp"
+#include "util/error.hpp"
 #include "neighbours/exact_knn.hpp"
 #include "test_csv_util.hpp"
 

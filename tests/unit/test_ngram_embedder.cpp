@@ -21,9 +21,9 @@
 
 #include "audio/synthetic_corpus.hpp"
 #include "cluster/kmeans.hpp"
-#include "core/error.hpp"
-#include "core/rng.hpp"
-#include "data/csv.hpp"
+#include "util/error.hpp"
+#include "util/rng.hpp"
+#include "io/csv.hpp"
 #include "metrics/external.hpp"
 #include "test_csv_util.hpp"
 #include "text/ngram_embedder.hpp"

@@ -6,8 +6,8 @@
 
 #include <cmath>
 
-#include "core/error.hpp"
-#include "core/grid.hpp"
+#include "util/error.hpp"
+#include "study/grid.hpp"
 #include "pipeline/partition.hpp"
 #include "results/records.hpp"
 #include "pipeline/unit_runner.hpp"

@@ -10,8 +10,8 @@
 #include <string>
 
 #include "cluster/pca.hpp"
-#include "core/error.hpp"
-#include "core/rng.hpp"
+#include "util/error.hpp"
+#include "util/rng.hpp"
 #include "test_csv_util.hpp"
 
 namespace vc = vaesweep::cluster;

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <limits>
 
-#include "core/error.hpp"
+#include "util/error.hpp"
 #include "report/ranking.hpp"
 #include "report/rank_input.hpp"
 #include "report/ranking_format.hpp"

@@ -9,7 +9,7 @@
 #include <limits>
 #include <random>
 
-#include "core/error.hpp"
+#include "util/error.hpp"
 #include "results/records.hpp"
 #include "user_error_expect.hpp"
 

@@ -18,7 +18,7 @@
 #include "audio/frame_statistics.hpp"
 #include "audio/resample.hpp"
 #include "audio/spectrogram.hpp"
-#include "core/error.hpp"
+#include "util/error.hpp"
 
 namespace {
 

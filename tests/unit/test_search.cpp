@@ -8,8 +8,8 @@
 #include <map>
 #include <set>
 
-#include "core/grid.hpp"
-#include "core/study_schema.hpp"
+#include "study/grid.hpp"
+#include "study/study_schema.hpp"
 #include "user_error_expect.hpp"
 
 namespace vaesweep {

@@ -2,7 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "audio/segments.hpp"
-#include "core/error.hpp"
+#include "util/error.hpp"
 
 namespace va = vaesweep::audio;
 

@@ -13,7 +13,7 @@
 #include <iterator>
 #include <thread>
 
-#include "core/error.hpp"
+#include "util/error.hpp"
 #include "engine/shard_journal.hpp"
 #include "temp_dir.hpp"
 #include "user_error_expect.hpp"

@@ -8,8 +8,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "core/grid.hpp"
-#include "core/study.hpp"
+#include "study/grid.hpp"
+#include "study/study.hpp"
 #include "sweep/slurm_script.hpp"
 #include "temp_dir.hpp"
 #include "user_error_expect.hpp"
@@ -68,7 +68,7 @@ TEST(SlurmSettings, FlagsOverTheStudyOverTheDefaults) {
   EXPECT_EQ(s.nodes, 4);                 // flag over the study's 2
   EXPECT_EQ(s.partition, "gpu");         // the study's
   EXPECT_EQ(s.time, "2:00:00");          // the study's
-  EXPECT_EQ(s.ntasks_per_node, 1);       // defaults (core/study_schema.cpp)
+  EXPECT_EQ(s.ntasks_per_node, 1);       // defaults (study/study_schema.cpp)
   EXPECT_EQ(s.max_array_size, 1001);
   EXPECT_EQ(s.signal_seconds, 120);
   EXPECT_TRUE(s.requeue);

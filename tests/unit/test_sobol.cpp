@@ -4,7 +4,7 @@
 
 #include <cstdint>
 
-#include "core/sobol.hpp"
+#include "util/sobol.hpp"
 #include "sobol_reference.hpp"
 
 namespace vaesweep {

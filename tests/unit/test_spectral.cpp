@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "cluster/spectral.hpp"
-#include "core/error.hpp"
+#include "util/error.hpp"
 #include "metrics/external.hpp"
 #include "test_csv_util.hpp"
 

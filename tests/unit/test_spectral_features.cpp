@@ -11,7 +11,7 @@
 
 #include "audio/spectral_features.hpp"
 #include "audio/spectrogram.hpp"
-#include "core/error.hpp"
+#include "util/error.hpp"
 
 namespace {
 

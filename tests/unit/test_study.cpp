@@ -2,8 +2,8 @@
 // Expected values are the schema's documented defaults and the lines of the texts below.
 #include <gtest/gtest.h>
 
-#include "core/error.hpp"
-#include "core/study.hpp"
+#include "util/error.hpp"
+#include "study/study.hpp"
 
 namespace vaesweep {
 namespace {

@@ -2,8 +2,8 @@
 // offers exactly those names, and an unknown name lists them.
 #include <gtest/gtest.h>
 
-#include "core/study_choices.hpp"
-#include "core/study_schema.hpp"
+#include "study/study_choices.hpp"
+#include "study/study_schema.hpp"
 
 namespace vaesweep {
 namespace {

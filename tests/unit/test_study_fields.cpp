@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <map>
 
-#include "core/study_fields.hpp"
-#include "core/study_schema.hpp"
+#include "study/study_fields.hpp"
+#include "study/study_schema.hpp"
 
 namespace vaesweep {
 namespace {

@@ -1,4 +1,4 @@
-// docs/study-file.md is the key table's own reference (core/study_reference.hpp): it must be
+// docs/study-file.md is the key table's own reference (study/study_reference.hpp): it must be
 // exactly what `vaesweep keys` prints today, so that a key added, renamed or given another
 // default cannot leave the page behind.
 #include <gtest/gtest.h>
@@ -6,8 +6,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "core/study_reference.hpp"
-#include "core/study_schema.hpp"
+#include "study/study_reference.hpp"
+#include "study/study_schema.hpp"
 
 namespace {
 

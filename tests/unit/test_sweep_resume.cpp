@@ -5,9 +5,9 @@
 #include <csignal>
 #include <filesystem>
 
-#include "core/error.hpp"
-#include "core/grid.hpp"
-#include "core/stop_request.hpp"
+#include "util/error.hpp"
+#include "study/grid.hpp"
+#include "util/stop_request.hpp"
 #include "results/prior_work.hpp"
 #include "results/run_lock.hpp"
 #include "engine/shard_journal.hpp"

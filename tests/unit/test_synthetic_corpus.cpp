@@ -17,7 +17,7 @@
 #include "audio/frame_statistics.hpp"
 #include "audio/spectrogram.hpp"
 #include "audio/synthetic_corpus.hpp"
-#include "core/error.hpp"
+#include "util/error.hpp"
 #include "temp_dir.hpp"
 
 namespace {

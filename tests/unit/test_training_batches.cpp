@@ -8,8 +8,8 @@
 #include <numeric>
 #include <set>
 
-#include "core/grid.hpp"
-#include "core/study.hpp"
+#include "study/grid.hpp"
+#include "study/study.hpp"
 #include "pipeline/training_batches.hpp"
 #include "pipeline/unit_runner.hpp"
 

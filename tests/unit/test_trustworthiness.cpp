@@ -8,7 +8,7 @@
 #include <limits>
 #include <string>
 
-#include "core/error.hpp"
+#include "util/error.hpp"
 #include "metrics/trustworthiness.hpp"
 #include "test_csv_util.hpp"
 

@@ -15,7 +15,7 @@
 
 #include "cluster/kmeans.hpp"
 #include "cluster/umap.hpp"
-#include "core/error.hpp"
+#include "util/error.hpp"
 #include "metrics/external.hpp"
 #include "metrics/trustworthiness.hpp"
 #include "test_csv_util.hpp"

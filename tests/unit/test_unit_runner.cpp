@@ -8,7 +8,7 @@
 #include <filesystem>
 
 #include "cluster/pca.hpp"
-#include "core/grid.hpp"
+#include "study/grid.hpp"
 #include "data/dataset.hpp"
 #include "models/vae.hpp"
 #include "pipeline/unit_runner.hpp"

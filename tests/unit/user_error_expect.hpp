@@ -5,7 +5,7 @@
 #include <functional>
 #include <string>
 
-#include "core/error.hpp"
+#include "util/error.hpp"
 
 namespace vaesweep::test {
 

@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <random>
 
-#include "core/rng.hpp"
+#include "util/rng.hpp"
 #include "models/vae.hpp"
 
 namespace vaesweep::test {

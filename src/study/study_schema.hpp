@@ -1,0 +1,55 @@
+#pragma once
+// Every key a study file may set: its type, default, allowed range or names, and whether it
+// shapes a work unit. The loader rejects anything not listed here, so a typo never silently
+// becomes a default.
+#include <limits>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "util/value.hpp"
+
+namespace vaesweep {
+
+// real_or_name: a number in [min, max] or one of `choices` (cluster.eps = 0.5 or "auto").
+enum class ValueType { boolean, integer, real, string, string_list, int_list, real_or_name };
+
+struct KeySpec {
+  std::string key;                    // "section.name"
+  ValueType type;
+  Value default_value;
+  std::vector<std::string> choices;   // for strings and string lists: the valid names (empty = any)
+  double min = -std::numeric_limits<double>::infinity();  // inclusive bounds for numbers and int lists
+  double max = std::numeric_limits<double>::infinity();
+  std::string help;
+  // Added after the first release: a unit's hash holds the key only when it is set away from
+  // its default, so units of results files written before the key existed keep their hashes
+  // and resume.
+  bool later = false;
+};
+
+// The sections a study may contain, in the order they are documented.
+const std::vector<std::string>& study_sections();
+// All keys, in documentation order.
+const std::vector<KeySpec>& study_keys();
+// The spec for "section.name", or nullptr.
+const KeySpec* find_key(const std::string& key);
+// Keys of one section (for "valid keys are ..." messages).
+std::vector<std::string> keys_in_section(const std::string& section);
+// Grid shorthands: `beta` means `model.beta`, `k` means `cluster.k`, and so on: (shorthand,
+// key) pairs, in documentation order; grid_alias gives a name's key, nothing for another name.
+const std::vector<std::pair<std::string, std::string>>& grid_shorthands();
+std::optional<std::string> grid_alias(const std::string& name);
+// The closest known name to `name` among `candidates`, when it is close enough to be a typo.
+std::optional<std::string> closest_name(const std::string& name, const std::vector<std::string>& candidates);
+
+// The key's "key=value" line belongs in a unit's canonical text (false for a later key at its
+// default).
+bool hashed_value(const KeySpec& spec, const Value& value);
+
+// Checks that `value` fits `spec` (type, range, names), converting integers given for real
+// keys. Returns an error text ("expected ..., got ...") or nothing.
+std::optional<std::string> check_value(const KeySpec& spec, Value& value);
+
+}  // namespace vaesweep
