@@ -72,7 +72,7 @@ blas=$("$bench" --data "$work/blobs_$probe_n.csv" --truth "$work/blobs_${probe_n
          --min-seconds 0 | grep '^BLAS ' || true)
 fix=$(sed -n 's/.* fix=\([A-Za-z0-9]*\).*/\1/p' <<<"$blas")
 if [[ -z ${OPENBLAS_CORETYPE:-} && -n $fix ]]; then export OPENBLAS_CORETYPE=$fix; fi
-echo "OpenBLAS kernels as detected: $(sed -n 's/.*openblas_kernels=\([^ ]*\).*/\1/p' <<<"$blas"); OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-unset} for both sides"
+echo "OpenBLAS kernels: $(sed -n 's/.*openblas_kernels=\([^ ]*\).*/\1/p' <<<"$blas") (OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-unset}), both sides"
 
 # run_one IMPL N ALGORITHM: appends "IMPL N ALGORITHM cpu wall peak_mb maxrss_mb value" to results.
 run_one() {
