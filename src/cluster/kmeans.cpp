@@ -10,6 +10,7 @@
 #include <random>
 #include <string>
 
+#include "cluster/simd.hpp"
 #include "core/error.hpp"
 #include "core/rng.hpp"
 
@@ -229,6 +230,19 @@ inline int first_argmin(const double* v, Index k) {
   return best;
 }
 
+// For each sample i < bn of a block and each run a < R: the first minimum over l < k of the
+// proxies cn[a k + l] + D[i m + a k + l] (m = R k; D holds -2 x.c), into out[i R + a]; f is
+// scratch of m doubles.
+VAESWEEP_AVX2_CLONES
+void block_argmins(const double* D, const double* cn, Index R, Index k, Index bn, double* f, int* out) {
+  const Index m = R * k;
+  for (Index i = 0; i < bn; ++i) {
+    const double* dots = D + i * m;
+    for (Index j = 0; j < m; ++j) f[j] = cn[j] + dots[j];
+    for (Index a = 0; a < R; ++a) out[i * R + a] = first_argmin(f + a * k, k);
+  }
+}
+
 // The assignment step of the runs in `which`, side by side: a sample goes to the centre of the
 // lowest proxy |c|^2 - 2 x.c (ties to the lower index), the dots of all the runs' centres one
 // GEMM a block of samples (as sklearn's _lloyd_iter_chunked_dense, whose blocks are one run's
@@ -245,6 +259,8 @@ void assign(const Eigen::MatrixXd& XT, std::vector<Run>& runs, const std::vector
   for (Index a = 0; a < R; ++a) A.middleCols(a * k, k) = runs[which[static_cast<std::size_t>(a)]].C;
   cn = A.colwise().squaredNorm().transpose();
   D.resize(R * k, block_size(R * k, d));
+  std::vector<double> f(static_cast<std::size_t>(R * k));
+  std::vector<int> best_of(static_cast<std::size_t>(R * D.cols()));
   for (std::size_t w : which) {
     Run& run = runs[w];
     run.changed = false;
@@ -256,14 +272,13 @@ void assign(const Eigen::MatrixXd& XT, std::vector<Run>& runs, const std::vector
   for (Index bs = 0; bs < n; bs += D.cols()) {
     const Index bn = std::min(D.cols(), n - bs);
     gemm_dots(A.data(), R * k, XT.col(bs).data(), bn, d, -2.0, D.data());
+    block_argmins(D.data(), cn.data(), R, k, bn, f.data(), best_of.data());
     for (Index i = 0; i < bn; ++i) {
       const Index p = bs + i;
-      double* proxies = D.col(i).data();
-      for (Index j = 0; j < R * k; ++j) proxies[j] += cn(j);  // |c|^2 - 2 x.c
       const double* x = XT.col(p).data();
       for (Index a = 0; a < R; ++a) {
         Run& run = runs[which[static_cast<std::size_t>(a)]];
-        const int best = first_argmin(proxies + a * k, k);
+        const int best = best_of[static_cast<std::size_t>(i * R + a)];
         int& label = run.labels[static_cast<std::size_t>(p)];
         run.changed |= label != best;
         label = best;
