@@ -13,10 +13,12 @@
 // not to the bit: a result can differ from the plain algorithm's (tests/unit/plain_kmeans.hpp)
 // only where rounding decides, a point whose two nearest centres, or two k-means++ candidates
 // whose potentials, lie within rounding of each other. Labels and iterations equal the plain
-// algorithm's on the test data, and results depend on the BLAS's kernels (OPENBLAS_CORETYPE) as
-// the batched training engine's do. Threads: the GEMMs are sized to stay single-threaded in
+// algorithm's on the test data, results files of the studies compared are unchanged
+// (bench/README.md, k-means' third round), and results depend on the BLAS's kernels
+// (OPENBLAS_CORETYPE) as the batched training engine's do. Threads: the GEMMs are sized to stay single-threaded in
 // OpenBLAS (below its threading threshold) when the centres allow; results do not depend on
-// the thread count either way. Memory: O(n (d + n_init (1 + log k))).
+// the thread count either way. Memory: O(n (d + n_init)) (the restarts' nearest distances and
+// labels; the GEMM blocks are bounded).
 #include <Eigen/Dense>
 #include <cstdint>
 #include <vector>
