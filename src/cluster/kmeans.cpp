@@ -47,10 +47,10 @@ void check_params(const KMeansParams& p, Eigen::Index n) {
 
 namespace {
 
-// Samples per GEMM block of the distances of m points in d dimensions: m x b x d at most 2^18,
-// the size up to which OpenBLAS (0.3.21) runs a GEMM on the calling thread whatever
-// OMP_NUM_THREADS says (k-means is single-threaded: sweeps run many units side by side), and
-// at most 512 samples; a multiple of 8. The block's m x b results stay in the L2 cache.
+// Samples per GEMM block of the distances of m points in d dimensions: a multiple of 8, at most
+// 512, and (when m d <= 2^15) with m x b x d at most 2^18, the size up to which OpenBLAS (0.3.21)
+// runs a GEMM on the calling thread whatever OMP_NUM_THREADS says (k-means is single-threaded:
+// sweeps run many units side by side). The block's m x b results stay in the L2 cache.
 Index block_size(Index m, Index d) { return std::clamp<Index>(Index{1 << 18} / (m * d) / 8 * 8, 8, 512); }
 
 // D (m x b, column-major) = alpha A^T B for the m points of A (d x m, one per column) and the b
