@@ -21,7 +21,10 @@
 // algorithm's own peak. The last line is machine-readable:
 //   RESULT impl=vaesweep algorithm=... n=... cpu_s=... wall_s=... reps=... peak_mb=... value=...
 // (value: the silhouette, or the number of clusters found). --labels-out writes the labels of
-// the last repetition as a CSV with one column, label (noise = -1).
+// the last repetition as a CSV with one column, label (noise = -1). A line before it names the
+// OpenBLAS kernels (k-means' distances are GEMMs) and the OPENBLAS_CORETYPE that vaesweep would
+// set to undo a fallback (src/models/blas_core.hpp):
+//   BLAS openblas_kernels=Haswell fix=
 #include <Eigen/Dense>
 
 
@@ -46,6 +49,7 @@
 #include "io/csv.hpp"
 #include "data/feature_table.hpp"
 #include "metrics/internal.hpp"
+#include "models/blas_core.hpp"
 
 namespace {
 
@@ -149,6 +153,8 @@ int main(int argc, char** argv) {
       for (int l : labels) out << l << "\n";
       if (!out) throw std::runtime_error("cannot write " + o.labels_out);
     }
+    std::printf("BLAS openblas_kernels=%s fix=%s\n", vaesweep::models::openblas_core().c_str(),
+                vaesweep::models::openblas_coretype_fix().c_str());
     std::printf("RESULT impl=vaesweep algorithm=%s n=%lld cpu_s=%.6f wall_s=%.6f reps=%d peak_mb=%.1f value=%.17g\n",
                 o.algorithm.c_str(), static_cast<long long>(X.rows()), m.best_cpu, m.best_wall, m.reps, m.peak_mb,
                 m.value);

@@ -23,6 +23,9 @@
 # checked to be linear in n (peak at the largest n <= 2.5x its value at the next n, + 8 MB)
 # for every algorithm but agglomerative, whose condensed distance matrix is n^2/2 doubles.
 #
+# OpenBLAS kernels: both sides run with those vaesweep picks (OPENBLAS_CORETYPE as vaesweep
+# sets it when OpenBLAS falls back to its SSE3 kernels; a value already set is kept).
+#
 # Agreement column: ARI between the two label sets; ARI of vaesweep's / sklearn's labels against
 # the make_blobs labels; clusters found by each.
 # Exit status: 0 when both ran and agree (ARI >= 0.99, spectral >= 0.95; silhouette within
@@ -59,6 +62,17 @@ start=$(date +%s)
 echo "host: $(uname -n), $(nproc --all) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'))"
 echo "load before: $(uptime | sed 's/.*load average/load average/')"
 "$python" "$reference" generate "$work" --sizes "$sizes" >/dev/null
+
+# OpenBLAS's kernels, the same for both sides (k-means' distances are GEMMs on both): those
+# vaesweep runs with. Debian's OpenBLAS 0.3.21 falls back to its SSE3 kernels on CPUs it does not
+# know, and vaesweep then restarts itself with OPENBLAS_CORETYPE set (src/app/main.cpp); the
+# probe below names that value, which both sides then get. A user's own OPENBLAS_CORETYPE is kept.
+probe_n=${sizes%%,*}
+blas=$("$bench" --data "$work/blobs_$probe_n.csv" --truth "$work/blobs_${probe_n}_y.csv" --algorithm kmeans \
+         --min-seconds 0 | grep '^BLAS ' || true)
+fix=$(sed -n 's/.* fix=\([A-Za-z0-9]*\).*/\1/p' <<<"$blas")
+if [[ -z ${OPENBLAS_CORETYPE:-} && -n $fix ]]; then export OPENBLAS_CORETYPE=$fix; fi
+echo "OpenBLAS kernels: $(sed -n 's/.*openblas_kernels=\([^ ]*\).*/\1/p' <<<"$blas") (OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-unset}), both sides"
 
 # run_one IMPL N ALGORITHM: appends "IMPL N ALGORITHM cpu wall peak_mb maxrss_mb value" to results.
 run_one() {

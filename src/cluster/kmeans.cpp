@@ -1,9 +1,10 @@
 #include "cluster/kmeans.hpp"
 
+#include <cblas.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
-#include <cstring>
 #include <limits>
 #include <numeric>
 #include <random>
@@ -46,255 +47,110 @@ void check_params(const KMeansParams& p, Eigen::Index n) {
 
 namespace {
 
-// out[i] = min(|x_i - c|^2, cap[i]) for samples i in [bs, bs + bn) of X (n x d, column-major:
-// feature t of sample i at X[t * n + i]). Each squared distance is summed over the features in
-// order, starting from the first term, which is what Eigen's colwise().squaredNorm() of a
-// difference expression does (a scalar loop); four samples a vector, no fused multiply-add, so
-// every clone and the scalar tail give those bits.
-VAESWEEP_AVX2_CLONES
-void capped_distances(const double* X, Index n, Index d, Index bs, Index bn, const double* c, const double* cap,
-                      double* out) {
-  Index i = bs;
-  const Index end = bs + bn;
-  for (; i + 4 <= end; i += 4) {
-    v4d x;
-    std::memcpy(&x, X + i, sizeof x);
-    v4d diff = x - c[0];
-    v4d acc = diff * diff;
-    for (Index t = 1; t < d; ++t) {
-      std::memcpy(&x, X + t * n + i, sizeof x);
-      diff = x - c[t];
-      acc += diff * diff;
-    }
-    v4d lim;
-    std::memcpy(&lim, cap + i, sizeof lim);
-    acc = lim < acc ? lim : acc;
-    std::memcpy(out + i, &acc, sizeof acc);
-  }
-  for (; i < end; ++i) {
-    double diff = X[i] - c[0];
-    double acc = diff * diff;
-    for (Index t = 1; t < d; ++t) {
-      diff = X[t * n + i] - c[t];
-      acc += diff * diff;
-    }
-    out[i] = std::min(acc, cap[i]);
-  }
+// Samples per GEMM block of the distances of m points in d dimensions: a multiple of 8, at most
+// 512, and (when m d <= 2^15) with m x b x d at most 2^18, the size up to which OpenBLAS (0.3.21)
+// runs a GEMM on the calling thread whatever OMP_NUM_THREADS says (k-means is single-threaded:
+// sweeps run many units side by side). The block's m x b results stay in the L2 cache.
+Index block_size(Index m, Index d) { return std::clamp<Index>(Index{1 << 18} / (m * d) / 8 * 8, 8, 512); }
+
+// D (m x b, column-major) = alpha A^T B for the m points of A (d x m, one per column) and the b
+// samples of B (d x b, one per column): OpenBLAS's GEMM (single-threaded: sweeps run many
+// units side by side). Each dot is summed by the BLAS's kernel, in its order and with its fused
+// multiply-adds, so the values equal a plain loop's to rounding, not to the bit.
+void gemm_dots(const double* A, Index m, const double* B, Index b, Index d, double alpha, double* D) {
+  cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, static_cast<int>(m), static_cast<int>(b), static_cast<int>(d),
+              alpha, A, static_cast<int>(d), B, static_cast<int>(d), 0.0, D, static_cast<int>(m));
 }
 
-// Samples per block of the k-means++ candidates' distances: a block of d x 512 doubles stays in
-// the L2 cache while every candidate reads it.
-constexpr Index kSeedBlock = 512;
-
-// Greedy k-means++ as sklearn's _kmeans_plusplus: each new center is the best (lowest
-// potential) of 2 + floor(ln k) candidates drawn with probability proportional to D^2.
-// XT is d x n (one sample per column) and Xc the same samples n x d; returns d x k.
-Eigen::MatrixXd kmeans_plusplus(const Eigen::MatrixXd& XT, const Eigen::MatrixXd& Xc, int k, Rng& rng) {
+// Greedy k-means++ as sklearn's _kmeans_plusplus, for every restart side by side: each new
+// centre of restart r is the best (lowest potential) of 2 + floor(ln k) candidates drawn from
+// rngs[r] with probability proportional to D^2. Squared distances are sklearn's
+// euclidean_distances: |x|^2 + |c|^2 - 2 x.c, clipped at 0, the dots of all the restarts'
+// candidates one GEMM a block of samples. XT is d x n (one sample per column), xs its squared
+// norms; returns one d x k matrix per restart.
+std::vector<Eigen::MatrixXd> kmeans_plusplus(const Eigen::MatrixXd& XT, const Eigen::VectorXd& xs, int k,
+                                             std::vector<Rng>& rngs) {
   const Index n = XT.cols();
-  const int n_local_trials = 2 + static_cast<int>(std::log(static_cast<double>(k)));
-  Eigen::MatrixXd C(XT.rows(), k);
+  const Index d = XT.rows();
+  const auto R = static_cast<Index>(rngs.size());
+  const Index T = 2 + static_cast<Index>(std::log(static_cast<double>(k)));
+  std::vector<Eigen::MatrixXd> C(static_cast<std::size_t>(R), Eigen::MatrixXd(d, k));
+  Eigen::MatrixXd closest = Eigen::MatrixXd::Constant(R, n, std::numeric_limits<double>::infinity());  // r x n
+  Eigen::MatrixXd A(d, R * T);  // the points whose distances a pass computes, one per column
+  Eigen::VectorXd an(R * T);    // their squared norms
+  Eigen::MatrixXd D(R * T, block_size(R * T, d));  // the candidates' dots, a block of samples
+  Eigen::MatrixXd D1(R, block_size(R, d));          // the new centres' dots
+  std::vector<Index> cand(static_cast<std::size_t>(R * T));
+  Eigen::VectorXd pots(R * T);
 
-  const Index first = std::uniform_int_distribution<Index>(0, n - 1)(rng);
-  C.col(0) = XT.col(first);
-  Eigen::VectorXd closest = (XT.colwise() - XT.col(first)).colwise().squaredNorm().transpose();
-  double pot = closest.sum();
+  // closest(r, p) = min(closest(r, p), |x_p - A.col(r)|^2): restart r's new centre is A.col(r).
+  const auto add_centres = [&] {
+    for (Index bs = 0; bs < n; bs += D1.cols()) {
+      const Index bn = std::min(D1.cols(), n - bs);
+      gemm_dots(A.data(), R, XT.col(bs).data(), bn, d, -2.0, D1.data());
+      for (Index i = 0; i < bn; ++i) {
+        const Index p = bs + i;
+        const double* dots = D1.col(i).data();
+        for (Index r = 0; r < R; ++r)
+          closest(r, p) = std::min(closest(r, p), std::max(0.0, (dots[r] + an(r)) + xs(p)));
+      }
+    }
+  };
+
+  for (Index r = 0; r < R; ++r) {
+    const Index first = std::uniform_int_distribution<Index>(0, n - 1)(rngs[static_cast<std::size_t>(r)]);
+    C[static_cast<std::size_t>(r)].col(0) = XT.col(first);
+    A.col(r) = XT.col(first);
+    an(r) = xs(first);
+  }
+  add_centres();
 
   std::uniform_real_distribution<double> unif(0.0, 1.0);
   std::vector<double> cum(static_cast<std::size_t>(n));
-  std::vector<Index> cand(static_cast<std::size_t>(n_local_trials));
-  // trials[t]: the squared distances to the nearest centre were candidate t added. The
-  // candidates' distances are computed together, a block of samples at a time, so each block is
-  // read once for all candidates; every value is the operation of Eigen's (XT.colwise() -
-  // c).colwise().squaredNorm() and every sum the same .sum() of its own aligned vector, as when
-  // the candidates were scored one after another over all the samples.
-  std::vector<Eigen::VectorXd> trials(static_cast<std::size_t>(n_local_trials), Eigen::VectorXd(n));
   for (int c = 1; c < k; ++c) {
-    std::partial_sum(closest.data(), closest.data() + n, cum.begin());
-    for (auto& id : cand) {
-      const double r = unif(rng) * pot;
-      // np.searchsorted (side="left"), clipped: rounding can put r past the last sum.
-      id = std::min<Index>(std::lower_bound(cum.begin(), cum.end(), r) - cum.begin(), n - 1);
-    }
-    for (Index bs = 0; bs < n; bs += kSeedBlock) {
-      const Index bn = std::min(kSeedBlock, n - bs);
-      for (std::size_t t = 0; t < cand.size(); ++t)
-        capped_distances(Xc.data(), n, Xc.cols(), bs, bn, XT.col(cand[t]).data(), closest.data(), trials[t].data());
-    }
-    double best_pot = std::numeric_limits<double>::infinity();
-    std::size_t best_t = 0;
-    for (std::size_t t = 0; t < cand.size(); ++t) {
-      const double p = trials[t].sum();
-      if (p < best_pot) {  // first minimum wins, as np.argmin
-        best_pot = p;
-        best_t = t;
+    for (Index r = 0; r < R; ++r) {
+      double s = 0;
+      for (Index p = 0; p < n; ++p) cum[static_cast<std::size_t>(p)] = s += closest(r, p);
+      const double pot = cum.back();
+      for (Index t = 0; t < T; ++t) {
+        const double v = unif(rngs[static_cast<std::size_t>(r)]) * pot;
+        // np.searchsorted (side="left"), clipped: rounding can put v past the last sum.
+        const Index id = std::min<Index>(std::lower_bound(cum.begin(), cum.end(), v) - cum.begin(), n - 1);
+        cand[static_cast<std::size_t>(r * T + t)] = id;
+        A.col(r * T + t) = XT.col(id);
+        an(r * T + t) = xs(id);
       }
     }
-    closest.swap(trials[best_t]);
-    pot = best_pot;
-    C.col(c) = XT.col(cand[best_t]);
+    // Every candidate's potential: the sum over the samples of min(closest, distance to it).
+    pots.setZero();
+    for (Index bs = 0; bs < n; bs += D.cols()) {
+      const Index bn = std::min(D.cols(), n - bs);
+      gemm_dots(A.data(), R * T, XT.col(bs).data(), bn, d, -2.0, D.data());
+      for (Index i = 0; i < bn; ++i) {
+        const Index p = bs + i;
+        const double x2 = xs(p);
+        for (Index r = 0; r < R; ++r) {
+          const double cap = closest(r, p);
+          for (Index t = 0; t < T; ++t) {
+            const Index j = r * T + t;
+            pots(j) += std::min(cap, std::max(0.0, (D(j, i) + an(j)) + x2));
+          }
+        }
+      }
+    }
+    for (Index r = 0; r < R; ++r) {
+      Index best = 0;
+      for (Index t = 1; t < T; ++t)
+        if (pots(r * T + t) < pots(r * T + best)) best = t;  // first minimum wins, as np.argmin
+      const Index id = cand[static_cast<std::size_t>(r * T + best)];
+      C[static_cast<std::size_t>(r)].col(c) = XT.col(id);
+      A.col(r) = XT.col(id);
+      an(r) = xs(id);
+    }
+    if (c + 1 < k) add_centres();  // (the potentials were sums of these same values)
   }
   return C;
 }
-
-// out[l] = x.c_l for the k centres of Ck (k x d, column-major: centre l's feature t at
-// Ck[t * k + l]), each dot summed over the features in order, four centres a vector: every
-// lane does the scalar loop's operations (no fused multiply-add), so every clone and the
-// scalar tail give the same bits.
-VAESWEEP_AVX2_CLONES
-void centre_dots(const double* Ck, Index k, const double* x, Index d, double* out) {
-  Index l = 0;
-  for (; l + 4 <= k; l += 4) {
-    v4d acc;
-    std::memcpy(&acc, Ck + l, sizeof acc);
-    acc *= x[0];
-    for (Index t = 1; t < d; ++t) {
-      v4d c;
-      std::memcpy(&c, Ck + t * k + l, sizeof c);
-      acc += c * x[t];
-    }
-    std::memcpy(out + l, &acc, sizeof acc);
-  }
-  for (; l < k; ++l) {
-    double acc = Ck[l] * x[0];
-    for (Index t = 1; t < d; ++t) acc += Ck[t * k + l] * x[t];
-    out[l] = acc;
-  }
-}
-
-// min over l in [0, k) of a[l] - b[l]. Each difference is the scalar one and a minimum does not
-// depend on the order it is taken in, so this equals the plain loop's result; four running
-// minima break the loop's dependency chain.
-inline double min_difference(const double* a, const double* b, Index k) {
-  constexpr double inf = std::numeric_limits<double>::infinity();
-  double m0 = inf, m1 = inf, m2 = inf, m3 = inf;
-  Index l = 0;
-  for (; l + 4 <= k; l += 4) {
-    m0 = std::min(m0, a[l] - b[l]);
-    m1 = std::min(m1, a[l + 1] - b[l + 1]);
-    m2 = std::min(m2, a[l + 2] - b[l + 2]);
-    m3 = std::min(m3, a[l + 3] - b[l + 3]);
-  }
-  for (; l < k; ++l) m0 = std::min(m0, a[l] - b[l]);
-  return std::min(std::min(m0, m1), std::min(m2, m3));
-}
-
-// The assignment step. A point goes to the centre of the lowest proxy |c|^2 - 2 x.c (ties to
-// the lower index), the dot summed over the features in order (centre_dots), so a point's
-// proxies do not depend on which other points or centres are computed with it.
-//
-// Bounds skip most points once the centres settle: an upper bound on the distance to the
-// point's own centre, a lower bound on its distance to each other centre (Elkan) and one on its
-// distance to the nearest other centre (Hamerly), each moved by how far the centres moved since
-// it was set. They are stored against each centre's summed displacement, so moving them costs
-// nothing until a point is looked at: the Hamerly test first (O(1)), then the Elkan bounds (O(k)),
-// then the own centre's proxy to tighten the upper bound (O(d)), and only then all k proxies.
-// A point is skipped only when, for every other centre, lower^2 - upper^2 exceeds a bound on two
-// proxies' rounding errors, so every label is exactly the one computing all the proxies would
-// give. Memory: k + 2 doubles a point.
-class Assigner {
- public:
-  Assigner(const Eigen::MatrixXd& XT, Index k)
-      : XT_(XT), k_(k), xs_(XT.colwise().squaredNorm().transpose()), upper_base_(XT.cols()),
-        nearest_base_(XT.cols()), lower_base_(k, XT.cols()), Ck_(k, XT.rows()), cn_(k),
-        travelled_(Eigen::VectorXd::Zero(k)), proxies_(k), lower_(k),
-        // The proxies' rounding error is below (2d + 2) eps (|x|^2 + 2 max|c|^2) (a dot product of d
-        // terms, a squared norm, a subtraction); 32x that leaves room for the bounds' own arithmetic.
-        err_(32.0 * static_cast<double>(2 * XT.rows() + 2) * std::numeric_limits<double>::epsilon()) {}
-
-  // Labels for the centres C (d x k). After the first call, the bounds account for the centres'
-  // displacement from the previous call's centres.
-  void assign(const Eigen::MatrixXd& C, std::vector<int>& labels) {
-    const Index n = XT_.cols();
-    Ck_ = C.transpose();
-    cn_ = C.colwise().squaredNorm().transpose();
-    const double cmax2 = cn_.maxCoeff();
-    if (have_bounds_) {
-      double largest = 0;
-      for (Index l = 0; l < k_; ++l) {
-        // (1 + 1e-12): the norm's and the running sums' rounding, on the safe side.
-        const double moved = (C.col(l) - C_prev_.col(l)).norm() * (1.0 + 1e-12);
-        travelled_(l) += moved;
-        largest = std::max(largest, moved);
-      }
-      largest_travelled_ += largest;
-    }
-    for (Index p = 0; p < n; ++p) {
-      // A bound on the rounding errors of two proxies of this point.
-      const double margin = 2.0 * err_ * (xs_(p) + 2.0 * cmax2);
-      int& label = labels[static_cast<std::size_t>(p)];
-      if (have_bounds_ && keeps_centre(p, label, margin)) continue;
-      compute(p, label, margin);
-    }
-    C_prev_ = C;
-    have_bounds_ = true;
-  }
-
- private:
-  static bool clear(double nearest_other, double upper, double margin) {
-    return nearest_other > upper && (nearest_other - upper) * (nearest_other + upper) > margin;
-  }
-
-  // True when no other centre can come closer to p than its own.
-  bool keeps_centre(Index p, int own, double margin) {
-    double upper = upper_base_(p) + travelled_(own);
-    if (clear(nearest_base_(p) - largest_travelled_, upper, margin)) return true;  // Hamerly
-    // The own centre's entry is infinite (see compute), so the minimum is over the others.
-    const double nearest_other = min_difference(lower_base_.col(p).data(), travelled_.data(), k_);
-    nearest_base_(p) = nearest_other + largest_travelled_;  // the tighter one, from now on
-    if (clear(nearest_other, upper, margin)) return true;  // Elkan
-    const double* x = XT_.col(p).data();
-    const Index d = XT_.rows();
-    double dot = Ck_(own, 0) * x[0];  // centre_dots' operations for one centre
-    for (Index t = 1; t < d; ++t) dot += Ck_(own, t) * x[t];
-    upper = upper_bound(cn_(own) - 2.0 * dot, p, margin);
-    upper_base_(p) = upper - travelled_(own);
-    return clear(nearest_other, upper, margin);
-  }
-
-  // All of p's proxies: its label and fresh bounds.
-  void compute(Index p, int& label, double margin) {
-    centre_dots(Ck_.data(), k_, XT_.col(p).data(), XT_.rows(), proxies_.data());
-    int best = 0;
-    double f_best = std::numeric_limits<double>::infinity();
-    for (Index l = 0; l < k_; ++l) {
-      proxies_(l) = cn_(l) - 2.0 * proxies_(l);
-      if (proxies_(l) < f_best) {  // first minimum wins
-        f_best = proxies_(l);
-        best = static_cast<int>(l);
-      }
-    }
-    label = best;
-    upper_base_(p) = upper_bound(f_best, p, margin) - travelled_(best);
-    // |x - c| >= sqrt(proxy + |x|^2 - its rounding error).
-    lower_ = ((proxies_.array() + (xs_(p) - margin)).max(0.0).sqrt() * (1.0 - 1e-12)).matrix();
-    // No bound is kept for the own centre (infinite, so every minimum skips it without a test).
-    lower_(best) = std::numeric_limits<double>::infinity();
-    const double nearest_other = lower_.minCoeff();
-    lower_base_.col(p) = lower_ + travelled_;
-    nearest_base_(p) = nearest_other + largest_travelled_;
-  }
-
-  // The distance |x - c| is sqrt(proxy + |x|^2) up to the proxy's rounding error.
-  double upper_bound(double proxy, Index p, double margin) const {
-    return std::sqrt(std::max(0.0, proxy + xs_(p) + margin)) * (1.0 + 1e-12);
-  }
-
-  const Eigen::MatrixXd& XT_;
-  Index k_;
-  Eigen::VectorXd xs_;  // |x|^2 per point
-  // The bounds, stored against the distance the centres have travelled so far: p's upper bound
-  // is upper_base_(p) + travelled_(own), its lower bound for centre l != own lower_base_(l, p) -
-  // travelled_(l), its lower bound for the nearest other centre nearest_base_(p) -
-  // largest_travelled_ (the sum over calls of the largest displacement).
-  Eigen::VectorXd upper_base_, nearest_base_;
-  Eigen::MatrixXd lower_base_;  // k x n
-  Eigen::MatrixXd Ck_;          // k x d: the centres, one per row, for centre_dots
-  Eigen::VectorXd cn_, travelled_, proxies_, lower_;
-  double largest_travelled_ = 0;
-  Eigen::MatrixXd C_prev_;
-  bool have_bounds_ = false;
-  double err_;
-};
 
 // sklearn's _relocate_empty_clusters_dense: every empty cluster takes one of the points
 // farthest from their (old) center; sums/counts are the M-step accumulators, updated in place.
@@ -341,65 +197,152 @@ bool same_clustering(const std::vector<int>& a, const std::vector<int>& b, int k
   return true;
 }
 
+// One restart's Lloyd iterations (sklearn's _kmeans_single_lloyd), advanced one assignment at a
+// time by lloyd_all.
 struct Run {
   std::vector<int> labels;
   Eigen::MatrixXd C;  // d x k, in centred coordinates
+  Eigen::MatrixXd sums;
+  std::vector<Index> counts;
+  bool changed = true;  // some label changed in the last assignment
+  bool done = false;
+  bool strict = false;  // stopped because no label changed
   double inertia = 0;
   int n_iter = 0;
 };
 
-// sklearn's _kmeans_single_lloyd.
-Run lloyd(const Eigen::MatrixXd& XT, Eigen::MatrixXd C, int max_iter, double tol_abs) {
+// The index of the first minimum of v[0, k) (finite values): the minimum taken with four running
+// minima, then the first index that equals it (no dependency chain through the comparisons).
+inline int first_argmin(const double* v, Index k) {
+  constexpr double inf = std::numeric_limits<double>::infinity();
+  double m0 = inf, m1 = inf, m2 = inf, m3 = inf;
+  Index l = 0;
+  for (; l + 4 <= k; l += 4) {
+    m0 = std::min(m0, v[l]);
+    m1 = std::min(m1, v[l + 1]);
+    m2 = std::min(m2, v[l + 2]);
+    m3 = std::min(m3, v[l + 3]);
+  }
+  for (; l < k; ++l) m0 = std::min(m0, v[l]);
+  const double m = std::min(std::min(m0, m1), std::min(m2, m3));
+  int best = 0;
+  while (v[best] != m) ++best;
+  return best;
+}
+
+// For each sample i < bn of a block and each run a < R: the first minimum over l < k of the
+// proxies cn[a k + l] + D[i m + a k + l] (m = R k; D holds -2 x.c), into out[i R + a]; f is
+// scratch of m doubles.
+VAESWEEP_AVX2_CLONES
+void block_argmins(const double* D, const double* cn, Index R, Index k, Index bn, double* f, int* out) {
+  const Index m = R * k;
+  for (Index i = 0; i < bn; ++i) {
+    const double* dots = D + i * m;
+    for (Index j = 0; j < m; ++j) f[j] = cn[j] + dots[j];
+    for (Index a = 0; a < R; ++a) out[i * R + a] = first_argmin(f + a * k, k);
+  }
+}
+
+// The assignment step of the runs in `which`, side by side: a sample goes to the centre of the
+// lowest proxy |c|^2 - 2 x.c (ties to the lower index), the dots of all the runs' centres one
+// GEMM a block of samples (as sklearn's _lloyd_iter_chunked_dense, whose blocks are one run's
+// centres). With `accumulate`, each run's M-step sums and counts are taken in the same pass,
+// the samples added in their order.
+void assign(const Eigen::MatrixXd& XT, std::vector<Run>& runs, const std::vector<std::size_t>& which, bool accumulate,
+            Eigen::MatrixXd& A, Eigen::VectorXd& cn, Eigen::MatrixXd& D) {
+  if (which.empty()) return;
   const Index n = XT.cols();
   const Index d = XT.rows();
-  const Index k = C.cols();
-  Run run;
-  run.labels.assign(static_cast<std::size_t>(n), -1);
-  std::vector<int> labels_old(static_cast<std::size_t>(n), -1);
-  Assigner assigner(XT, k);
-  Eigen::MatrixXd sums(d, k);
-  Eigen::MatrixXd C_new(d, k);
-  std::vector<Index> counts(static_cast<std::size_t>(k));
+  const Index k = runs[which[0]].C.cols();
+  const auto R = static_cast<Index>(which.size());
+  A.resize(d, R * k);
+  for (Index a = 0; a < R; ++a) A.middleCols(a * k, k) = runs[which[static_cast<std::size_t>(a)]].C;
+  cn = A.colwise().squaredNorm().transpose();
+  D.resize(R * k, block_size(R * k, d));
+  std::vector<double> f(static_cast<std::size_t>(R * k));
+  std::vector<int> best_of(static_cast<std::size_t>(R * D.cols()));
+  for (std::size_t w : which) {
+    Run& run = runs[w];
+    run.changed = false;
+    if (accumulate) {
+      run.sums.setZero(d, k);
+      run.counts.assign(static_cast<std::size_t>(k), Index{0});
+    }
+  }
+  for (Index bs = 0; bs < n; bs += D.cols()) {
+    const Index bn = std::min(D.cols(), n - bs);
+    gemm_dots(A.data(), R * k, XT.col(bs).data(), bn, d, -2.0, D.data());
+    block_argmins(D.data(), cn.data(), R, k, bn, f.data(), best_of.data());
+    for (Index i = 0; i < bn; ++i) {
+      const Index p = bs + i;
+      const double* x = XT.col(p).data();
+      for (Index a = 0; a < R; ++a) {
+        Run& run = runs[which[static_cast<std::size_t>(a)]];
+        const int best = best_of[static_cast<std::size_t>(i * R + a)];
+        int& label = run.labels[static_cast<std::size_t>(p)];
+        run.changed |= label != best;
+        label = best;
+        if (accumulate) {
+          double* sum = run.sums.col(best).data();
+          for (Index t = 0; t < d; ++t) sum[t] += x[t];
+          ++run.counts[static_cast<std::size_t>(best)];
+        }
+      }
+    }
+  }
+}
 
-  bool strict = false;
-  int it = 0;
-  while (it < max_iter) {
-    ++it;
-    assigner.assign(C, run.labels);
-    sums.setZero();
-    std::fill(counts.begin(), counts.end(), Index{0});
-    for (Index p = 0; p < n; ++p) {
-      const int l = run.labels[static_cast<std::size_t>(p)];
-      sums.col(l) += XT.col(p);
-      ++counts[static_cast<std::size_t>(l)];
+// sklearn's _kmeans_single_lloyd for every restart, side by side: each iteration assigns the
+// samples of all the runs still going in one pass, then takes each run's M-step and stopping
+// rule on its own.
+void lloyd_all(const Eigen::MatrixXd& XT, std::vector<Run>& runs, int max_iter, double tol_abs) {
+  const Index d = XT.rows();
+  Eigen::MatrixXd A, D, C_new;
+  Eigen::VectorXd cn;
+  std::vector<std::size_t> going;
+  for (std::size_t r = 0; r < runs.size(); ++r) going.push_back(r);
+  while (!going.empty()) {
+    assign(XT, runs, going, true, A, cn, D);
+    std::vector<std::size_t> next;
+    for (std::size_t r : going) {
+      Run& run = runs[r];
+      const Index k = run.C.cols();
+      ++run.n_iter;
+      relocate_empty(XT, run.C, run.labels, run.sums, run.counts);
+      C_new.resize(d, k);
+      double shift = 0.0;
+      for (Index j = 0; j < k; ++j) {
+        const Index cnt = run.counts[static_cast<std::size_t>(j)];
+        if (cnt > 0)
+          C_new.col(j) = run.sums.col(j) / static_cast<double>(cnt);
+        else
+          C_new.col(j) = run.C.col(j);  // still empty after relocation: stay put
+        shift += (C_new.col(j) - run.C.col(j)).squaredNorm();
+      }
+      run.C.swap(C_new);
+      if (!run.changed) {
+        run.strict = run.done = true;
+      } else if (shift <= tol_abs || run.n_iter >= max_iter) {
+        run.done = true;
+      } else {
+        next.push_back(r);
+      }
     }
-    relocate_empty(XT, C, run.labels, sums, counts);
-    double shift = 0.0;
-    for (Index j = 0; j < k; ++j) {
-      const Index cnt = counts[static_cast<std::size_t>(j)];
-      if (cnt > 0)
-        C_new.col(j) = sums.col(j) / static_cast<double>(cnt);
-      else
-        C_new.col(j) = C.col(j);  // still empty after relocation: stay put
-      shift += (C_new.col(j) - C.col(j)).squaredNorm();
-    }
-    C.swap(C_new);
-    if (run.labels == labels_old) {
-      strict = true;
-      break;
-    }
-    if (shift <= tol_abs) break;
-    labels_old = run.labels;
+    going.swap(next);
   }
   // The centers moved after the last assignment: relabel so labels match centers.
-  if (!strict) assigner.assign(C, run.labels);
+  std::vector<std::size_t> relabel;
+  for (std::size_t r = 0; r < runs.size(); ++r)
+    if (!runs[r].strict) relabel.push_back(r);
+  assign(XT, runs, relabel, false, A, cn, D);
 
-  double inertia = 0.0;
-  for (Index p = 0; p < n; ++p) inertia += (XT.col(p) - C.col(run.labels[static_cast<std::size_t>(p)])).squaredNorm();
-  run.C = std::move(C);
-  run.inertia = inertia;
-  run.n_iter = it;
-  return run;
+  for (Run& run : runs) {
+    double inertia = 0.0;
+    for (Index p = 0; p < XT.cols(); ++p)
+      inertia += (XT.col(p) - run.C.col(run.labels[static_cast<std::size_t>(p)])).squaredNorm();
+    run.inertia = inertia;
+    run.sums.resize(0, 0);
+  }
 }
 
 }  // namespace
@@ -409,27 +352,30 @@ KMeansResult kmeans(const Eigen::MatrixXd& X, const KMeansParams& params) {
   const Index n = X.rows();
   // Centring (as sklearn) keeps |c|^2 - 2 x.c accurate when the data sit far from the origin.
   const Eigen::RowVectorXd mean = X.colwise().mean();
-  const Eigen::MatrixXd Xc = X.rowwise() - mean;  // n x d: the seeding reads a feature of many samples
-  const Eigen::MatrixXd XT = Xc.transpose();        // d x n: one sample per column
+  const Eigen::MatrixXd XT = (X.rowwise() - mean).transpose();  // d x n: one sample per column
+  const Eigen::VectorXd xs = XT.colwise().squaredNorm().transpose();
   const double mean_var = XT.squaredNorm() / static_cast<double>(n * XT.rows());
   const double tol_abs = params.tol == 0.0 ? 0.0 : params.tol * mean_var;
 
-  Run best;
-  bool have_best = false;
-  for (int r = 0; r < params.n_init; ++r) {
-    Rng rng(derive_seed(params.seed, {static_cast<std::uint64_t>(r)}));
-    Run run = lloyd(XT, kmeans_plusplus(XT, Xc, params.k, rng), params.max_iter, tol_abs);
-    if (!have_best || (run.inertia < best.inertia && !same_clustering(run.labels, best.labels, params.k))) {
-      best = std::move(run);
-      have_best = true;
-    }
+  std::vector<Rng> rngs;
+  for (int r = 0; r < params.n_init; ++r) rngs.emplace_back(derive_seed(params.seed, {static_cast<std::uint64_t>(r)}));
+  std::vector<Eigen::MatrixXd> seeds = kmeans_plusplus(XT, xs, params.k, rngs);
+  std::vector<Run> runs(static_cast<std::size_t>(params.n_init));
+  for (std::size_t r = 0; r < runs.size(); ++r) {
+    runs[r].C = std::move(seeds[r]);
+    runs[r].labels.assign(static_cast<std::size_t>(n), -1);
   }
+  lloyd_all(XT, runs, params.max_iter, tol_abs);
+
+  std::size_t best = 0;
+  for (std::size_t r = 1; r < runs.size(); ++r)
+    if (runs[r].inertia < runs[best].inertia && !same_clustering(runs[r].labels, runs[best].labels, params.k)) best = r;
 
   KMeansResult out;
-  out.labels = std::move(best.labels);
-  out.centers = best.C.transpose().rowwise() + mean;
-  out.inertia = best.inertia;
-  out.n_iter = best.n_iter;
+  out.labels = std::move(runs[best].labels);
+  out.centers = runs[best].C.transpose().rowwise() + mean;
+  out.inertia = runs[best].inertia;
+  out.n_iter = runs[best].n_iter;
   return out;
 }
 

@@ -1,17 +1,24 @@
 #pragma once
 // k-means with scikit-learn 1.2's algorithm (KMeans(init="k-means++", algorithm="lloyd")):
 // greedy k-means++ seeding, Lloyd iterations with sklearn's stopping rule and empty-cluster
-// relocation, n_init restarts of which the lowest inertia wins. Single-threaded on purpose:
-// sweeps run many of these side by side.
+// relocation, n_init restarts of which the lowest inertia wins (the earliest on ties).
 //
-// Lloyd's assignment compares the proxies |c|^2 - 2 x.c, each dot summed over the features in
-// order, and skips the points whose centre cannot have changed (Elkan's and Hamerly's bounds,
-// with a margin over the proxies' rounding error): the labels are exactly those of computing
-// every proxy every iteration (tests/unit/plain_kmeans.hpp, checked bit for bit). Before the
-// bounds the proxies came from a GEMM, whose summation order depends on a centre's position
-// in the GEMM's blocks; the two can differ only for a point whose two nearest centres lie
-// within rounding (~1e-16 relative) of each other, and no compared study has one (results
-// files bit-identical). Memory: O(n (d + k)).
+// The restarts run side by side, and their distances are OpenBLAS GEMMs, as sklearn's are: the
+// k-means++ candidates of every restart scored together (|x|^2 + |c|^2 - 2 x.c, clipped at 0,
+// sklearn's euclidean_distances), then each Lloyd iteration's proxies |c|^2 - 2 x.c of all the
+// restarts still going, a block of samples at a time (sklearn's _lloyd_iter_chunked_dense does
+// one restart's). A restart's random draws, M-step, relocation, stopping rule and inertia are
+// its own, computed as before. The GEMM sums each dot in its kernel's order with fused
+// multiply-adds, so distances and proxies equal a plain loop's to rounding (~1e-16 relative),
+// not to the bit: a result can differ from the plain algorithm's (tests/unit/plain_kmeans.hpp)
+// only where rounding decides, a point whose two nearest centres, or two k-means++ candidates
+// whose potentials, lie within rounding of each other. Labels and iterations equal the plain
+// algorithm's on the test data, results files of the studies compared are unchanged
+// (bench/README.md, k-means' third round), and results depend on the BLAS's kernels
+// (OPENBLAS_CORETYPE) as the batched training engine's do. Threads: the GEMMs are sized to stay single-threaded in
+// OpenBLAS (below its threading threshold) when the centres allow; results do not depend on
+// the thread count either way. Memory: O(n (d + n_init)) (the restarts' nearest distances and
+// labels; the GEMM blocks are bounded).
 #include <Eigen/Dense>
 #include <cstdint>
 #include <vector>

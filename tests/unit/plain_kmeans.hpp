@@ -1,10 +1,11 @@
 #pragma once
-// k-means written plainly, as the unit tests' reference: k-means++ scores one candidate at a
-// time over all the samples, and every Lloyd iteration computes every proxy of every point (no
-// bounds, no blocking). cluster::kmeans must give the same labels, centres and inertia to the
-// bit: its bounds only skip work whose outcome is known, and its blocked kernels do the same
-// operations. (vaesweep's k-means before its bounds, with the GEMM of the assignment written
-// as a loop.)
+// k-means written plainly, as the unit tests' oracle: restarts one after another, k-means++
+// scores one candidate at a time over all the samples with exact squared differences, and every
+// Lloyd iteration computes every proxy |c|^2 - 2 x.c of every point, each dot summed over the
+// features in order (no GEMM, no blocking). cluster::kmeans computes the same values with
+// OpenBLAS's GEMM, equal to these to rounding: its labels and iterations must equal these
+// wherever no near-tie lets rounding decide (test_kmeans.cpp says which data). (vaesweep's
+// k-means before the GEMMs, without its bounds.)
 #include <Eigen/Dense>
 
 #include <algorithm>
