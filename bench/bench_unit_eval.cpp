@@ -10,7 +10,9 @@
 //
 // Each phase is run --reps times; the fastest CPU time counts. --only PHASE (kmeans10, kmeans18,
 // ward, dbscan, matrix, silhouettes, internal, external) runs every other phase once, for a
-// profile of that one phase (`perf record`); the sum then means nothing. The silhouettes are timed two
+// profile of that one phase (`perf record`); the sum then means nothing. --ward-tree FILE writes
+// the ward tree (a, b, height, size per merge, heights to 17 digits) for a comparison with
+// scipy's linkage matrix. The silhouettes are timed two
 // ways: the way the unit runner scored them before (one n x n distance matrix kept, then each
 // partition read from it) and one pass over the distances for all partitions
 // (metrics::silhouettes), and the two are checked to agree bit for bit. Prints one line per
@@ -23,11 +25,13 @@
 #include <exception>
 #include <functional>
 #include <limits>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "bench_args.hpp"
 #include "bench_measure.hpp"
+#include "cluster/agglomerative.hpp"
 #include "core/study.hpp"
 #include "data/csv.hpp"
 #include "data/feature_table.hpp"
@@ -48,16 +52,18 @@ struct Options {
   int reps = 5;
   std::uint64_t seed = 1;
   std::string only;  // empty: every phase --reps times
+  std::string ward_tree;  // where to write the ward tree, if anywhere
 };
 
 Options parse(int argc, char** argv) {
-  bench::Args args(argc, argv, "--data LATENT.csv --truth TRUTH.csv [--reps 5] [--seed 1] [--only PHASE]");
+  bench::Args args(argc, argv, "--data LATENT.csv --truth TRUTH.csv [--reps 5] [--seed 1] [--only PHASE] [--ward-tree FILE]");
   Options o;
   o.data = args.text("--data");
   o.truth = args.text("--truth");
   o.reps = static_cast<int>(args.integer("--reps", o.reps));
   o.seed = static_cast<std::uint64_t>(args.integer("--seed", static_cast<long>(o.seed)));
   o.only = args.text("--only");
+  o.ward_tree = args.text("--ward-tree");
   args.finish();
   if (o.data.empty() || o.truth.empty()) args.fail("--data and --truth are required");
   if (o.reps < 1) args.fail("--reps must be >= 1");
@@ -156,6 +162,13 @@ int main(int argc, char** argv) {
         }
     });
     std::printf("  %-44s %8.2f\n", "sum", total);
+    if (!o.ward_tree.empty()) {
+      const auto tree = vaesweep::cluster::agglomerative(Z, {});
+      std::FILE* f = std::fopen(o.ward_tree.c_str(), "w");
+      if (!f) throw std::runtime_error("cannot write " + o.ward_tree);
+      for (const auto& m : tree.merges) std::fprintf(f, "%d %d %.17g %d\n", m.a, m.b, m.height, m.size);
+      std::fclose(f);
+    }
     std::printf("silhouettes:");
     for (double s : streamed) std::printf(" %.17g", s);
     std::printf("\n");
