@@ -6,9 +6,13 @@
 // the silhouettes, Calinski-Harabasz, Davies-Bouldin and the external scores against every
 // truth column.
 //
-//   bench_unit_eval --data LATENT.csv --truth TRUTH.csv [--reps 5] [--seed 1]
+//   bench_unit_eval --data LATENT.csv --truth TRUTH.csv [--reps 5] [--seed 1] [--only PHASE]
 //
-// Each phase is run --reps times; the fastest CPU time counts. The silhouettes are timed two
+// Each phase is run --reps times; the fastest CPU time counts. --only PHASE (kmeans10, kmeans18,
+// ward, dbscan, matrix, silhouettes, internal, external) runs every other phase once, for a
+// profile of that one phase (`perf record`); the sum then means nothing. --ward-tree FILE writes
+// the ward tree (a, b, height, size per merge, heights to 17 digits) for a comparison with
+// scipy's linkage matrix. The silhouettes are timed two
 // ways: the way the unit runner scored them before (one n x n distance matrix kept, then each
 // partition read from it) and one pass over the distances for all partitions
 // (metrics::silhouettes), and the two are checked to agree bit for bit. Prints one line per
@@ -21,11 +25,13 @@
 #include <exception>
 #include <functional>
 #include <limits>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "bench_args.hpp"
 #include "bench_measure.hpp"
+#include "cluster/agglomerative.hpp"
 #include "study/study.hpp"
 #include "io/csv.hpp"
 #include "data/feature_table.hpp"
@@ -45,15 +51,19 @@ struct Options {
   std::string data, truth;
   int reps = 5;
   std::uint64_t seed = 1;
+  std::string only;  // empty: every phase --reps times
+  std::string ward_tree;  // where to write the ward tree, if anywhere
 };
 
 Options parse(int argc, char** argv) {
-  bench::Args args(argc, argv, "--data LATENT.csv --truth TRUTH.csv [--reps 5] [--seed 1]");
+  bench::Args args(argc, argv, "--data LATENT.csv --truth TRUTH.csv [--reps 5] [--seed 1] [--only PHASE] [--ward-tree FILE]");
   Options o;
   o.data = args.text("--data");
   o.truth = args.text("--truth");
   o.reps = static_cast<int>(args.integer("--reps", o.reps));
   o.seed = static_cast<std::uint64_t>(args.integer("--seed", static_cast<long>(o.seed)));
+  o.only = args.text("--only");
+  o.ward_tree = args.text("--ward-tree");
   args.finish();
   if (o.data.empty() || o.truth.empty()) args.fail("--data and --truth are required");
   if (o.reps < 1) args.fail("--reps must be >= 1");
@@ -105,43 +115,45 @@ int main(int argc, char** argv) {
 
     std::vector<std::vector<int>> parts(5);
     double total = 0;
-    const auto phase = [&](const char* name, const std::function<void()>& call) {
-      const double ms = best_ms(o.reps, call);
+    // The repetitions of a phase: all of them, or one when --only names another phase.
+    const auto reps_of = [&](const char* key) { return o.only.empty() || o.only == key ? o.reps : 1; };
+    const auto phase = [&](const char* key, const char* name, const std::function<void()>& call) {
+      const double ms = best_ms(reps_of(key), call);
       total += ms;
       std::printf("  %-44s %8.2f\n", name, ms);
     };
-    phase("k-means k = 10 (n_init 10)", [&] { parts[0] = sweep::Partitioner(Z, spec, o.seed).run(ClusterMethod::kmeans, 10).labels; });
-    phase("k-means k = 18 (n_init 10)", [&] { parts[1] = sweep::Partitioner(Z, spec, o.seed).run(ClusterMethod::kmeans, 18).labels; });
-    phase("ward tree + cuts at k = 10, 18", [&] {
+    phase("kmeans10", "k-means k = 10 (n_init 10)", [&] { parts[0] = sweep::Partitioner(Z, spec, o.seed).run(ClusterMethod::kmeans, 10).labels; });
+    phase("kmeans18", "k-means k = 18 (n_init 10)", [&] { parts[1] = sweep::Partitioner(Z, spec, o.seed).run(ClusterMethod::kmeans, 18).labels; });
+    phase("ward", "ward tree + cuts at k = 10, 18", [&] {
       sweep::Partitioner p(Z, spec, o.seed);
       parts[2] = p.run(ClusterMethod::agglomerative, 10).labels;
       parts[3] = p.run(ClusterMethod::agglomerative, 18).labels;
     });
-    phase("DBSCAN (eps auto, min_samples 5)", [&] { parts[4] = sweep::Partitioner(Z, spec, o.seed).run(ClusterMethod::dbscan, 0).labels; });
+    phase("dbscan", "DBSCAN (eps auto, min_samples 5)", [&] { parts[4] = sweep::Partitioner(Z, spec, o.seed).run(ClusterMethod::dbscan, 0).labels; });
 
     std::vector<metrics::RowLabels> kept_parts;
     for (const auto& p : parts) kept_parts.push_back(kept(p));
     std::vector<double> stored(parts.size()), streamed;
-    const double stored_ms = best_ms(o.reps, [&] {
+    const double stored_ms = best_ms(reps_of("matrix"), [&] {
       const metrics::PairwiseDistances D(Z);
       for (std::size_t p = 0; p < parts.size(); ++p) stored[p] = metrics::silhouette(D, kept_parts[p].rows, kept_parts[p].labels);
     });
     std::printf("  %-44s %8.2f  (before; not in the sum)\n", "silhouettes: n x n matrix kept, 5 reads", stored_ms);
-    phase("silhouettes: one streamed pass for all 5", [&] { streamed = metrics::silhouettes(Z, kept_parts); });
+    phase("silhouettes", "silhouettes: one streamed pass for all 5", [&] { streamed = metrics::silhouettes(Z, kept_parts); });
     for (std::size_t p = 0; p < parts.size(); ++p)
       if (stored[p] != streamed[p]) {
         std::fprintf(stderr, "bench_unit_eval: partition %zu: silhouette %.17g (matrix) != %.17g (streamed)\n", p,
                      stored[p], streamed[p]);
         return 1;
       }
-    phase("Calinski-Harabasz + Davies-Bouldin, 5 partitions", [&] {
+    phase("internal", "Calinski-Harabasz + Davies-Bouldin, 5 partitions", [&] {
       for (const auto& p : kept_parts) {
         const Eigen::MatrixXd Zk = Z(p.rows, Eigen::all);
         (void)metrics::calinski_harabasz(Zk, p.labels);
         (void)metrics::davies_bouldin(Zk, p.labels);
       }
     });
-    phase("external scores, 5 partitions x truth columns", [&] {
+    phase("external", "external scores, 5 partitions x truth columns", [&] {
       for (const auto& p : kept_parts)
         for (const auto& truth : truths) {
           std::vector<int> t;
@@ -150,6 +162,13 @@ int main(int argc, char** argv) {
         }
     });
     std::printf("  %-44s %8.2f\n", "sum", total);
+    if (!o.ward_tree.empty()) {
+      const auto tree = vaesweep::cluster::agglomerative(Z, {});
+      std::FILE* f = std::fopen(o.ward_tree.c_str(), "w");
+      if (!f) throw std::runtime_error("cannot write " + o.ward_tree);
+      for (const auto& m : tree.merges) std::fprintf(f, "%d %d %.17g %d\n", m.a, m.b, m.height, m.size);
+      std::fclose(f);
+    }
     std::printf("silhouettes:");
     for (double s : streamed) std::printf(" %.17g", s);
     std::printf("\n");

@@ -239,21 +239,39 @@ void fill_distances(const Eigen::MatrixXd& X, Condensed& D, NearLists& near) {
 // scipy's Lance-Williams updates (_hierarchy_distance_update.pxi), with scipy's arithmetic
 // on distances (not squared distances), for the merge of x and y (sizes nx, ny, at distance
 // dxy) seen from cluster i of size ni. Same operations in the same order, so merge heights
-// are scipy's to the bit and ties fall the same way.
+// are scipy's to the bit and ties fall the same way. apply_all does it for m clusters at once
+// (d_xi[p], d_yi[p], size_i[p] -> out[p]).
+double ward_update(double d_xi, double d_yi, double d_xy, int size_x, int size_y, int size_i) {
+  const double t = 1.0 / (size_x + size_y + size_i);
+  const double v = (size_i + size_x) * t * d_xi * d_xi + (size_i + size_y) * t * d_yi * d_yi -
+                   size_i * t * d_xy * d_xy;
+  return std::sqrt(std::max(v, 0.0));  // scipy gives NaN where rounding dips below 0
+}
+
+// ward_update for m clusters; the AVX2 clone computes four at a time (no fused multiply-add:
+// the same bits).
+VAESWEEP_AVX2_CLONES
+void ward_updates(const double* d_xi, const double* d_yi, const int* size_i, double d_xy, int size_x, int size_y,
+                  double* out, std::size_t m) {
+  for (std::size_t p = 0; p < m; ++p) out[p] = ward_update(d_xi[p], d_yi[p], d_xy, size_x, size_y, size_i[p]);
+}
+
 struct WardUpdate {
-  static double apply(double d_xi, double d_yi, double d_xy, int size_x, int size_y, int size_i) {
-    const double t = 1.0 / (size_x + size_y + size_i);
-    const double v = (size_i + size_x) * t * d_xi * d_xi + (size_i + size_y) * t * d_yi * d_yi -
-                     size_i * t * d_xy * d_xy;
-    return std::sqrt(std::max(v, 0.0));  // scipy gives NaN where rounding dips below 0
+  static void apply_all(const double* d_xi, const double* d_yi, const int* size_i, double d_xy, int size_x,
+                        int size_y, double* out, std::size_t m) {
+    ward_updates(d_xi, d_yi, size_i, d_xy, size_x, size_y, out, m);
   }
 };
 struct CompleteUpdate {
-  static double apply(double d_xi, double d_yi, double, int, int, int) { return std::max(d_xi, d_yi); }
+  static void apply_all(const double* d_xi, const double* d_yi, const int*, double, int, int, double* out,
+                        std::size_t m) {
+    for (std::size_t p = 0; p < m; ++p) out[p] = std::max(d_xi[p], d_yi[p]);
+  }
 };
 struct AverageUpdate {
-  static double apply(double d_xi, double d_yi, double, int size_x, int size_y, int) {
-    return (size_x * d_xi + size_y * d_yi) / (size_x + size_y);
+  static void apply_all(const double* d_xi, const double* d_yi, const int*, double, int size_x, int size_y,
+                        double* out, std::size_t m) {
+    for (std::size_t p = 0; p < m; ++p) out[p] = (size_x * d_xi[p] + size_y * d_yi[p]) / (size_x + size_y);
   }
 };
 
@@ -282,8 +300,10 @@ std::vector<RawMerge> nn_chain(Condensed& D, int n, NearLists& near) {
   int chain_length = 0;
   const std::int64_t* rs = D.row_start();
   double* data = D.data();
-  constexpr std::size_t kAhead = 16;  // prefetch distance for column walks
+  constexpr std::size_t kAhead = 48;  // prefetch distance for column walks
   const double* bound = near.bound_dist();
+  std::vector<double> gx, gy, gv;  // per active cluster: d(x, i), d(y, i), the new d(y, i)
+  std::vector<int> gs;             // and its size
 
   auto rescan = [&](int x) {
     near.reset(x);
@@ -336,23 +356,41 @@ std::vector<RawMerge> nn_chain(Condensed& D, int n, NearLists& near) {
     size[static_cast<std::size_t>(y)] = nx + ny;
     active.erase(std::lower_bound(active.begin(), active.end(), x));
 
-    // Lance-Williams update of the distances to the new cluster y, keeping the lists exact.
+    // Lance-Williams update of the distances to the new cluster y, keeping the lists exact, in
+    // three passes: gather d(x, i), d(y, i) and the sizes of the active clusters (column walks
+    // for i below x or y), compute every new distance at once (vectorised for ward), then store
+    // them and update the near lists.
     double* row_xp = data + rs[x];
     double* row_yp = data + rs[y];
     near.reset(y);
     const std::size_t m = active.size();
+    gx.resize(m);
+    gy.resize(m);
+    gs.resize(m);
+    gv.resize(m);
     for (std::size_t p = 0; p < m; ++p) {
       const int i = active[p];
-      if (i == y) continue;
       if (p + kAhead < m) {
         const int ia = active[p + kAhead];
         if (ia < y) __builtin_prefetch(data + rs[ia] + y);
         if (ia < x) __builtin_prefetch(data + rs[ia] + x);
       }
-      const int ni = size[static_cast<std::size_t>(i)];
-      double& dyi = i < y ? data[rs[i] + y] : row_yp[i];
-      const double dxi = i < x ? data[rs[i] + x] : row_xp[i];
-      const double v = Update::apply(dxi, dyi, current_min, nx, ny, ni);
+      if (i == y) {  // a placeholder: y's own entry is skipped below
+        gx[p] = gy[p] = 0;
+        gs[p] = 1;
+        continue;
+      }
+      gy[p] = i < y ? data[rs[i] + y] : row_yp[i];
+      gx[p] = i < x ? data[rs[i] + x] : row_xp[i];
+      gs[p] = size[static_cast<std::size_t>(i)];
+    }
+    Update::apply_all(gx.data(), gy.data(), gs.data(), current_min, nx, ny, gv.data(), m);
+    for (std::size_t p = 0; p < m; ++p) {
+      const int i = active[p];
+      if (i == y) continue;
+      const double dxi = gx[p];
+      const double dyi = gy[p];
+      const double v = gv[p];
       if (v <= bound[y]) near.offer(y, v, i);
       if (!near.dirty(i)) {
         // Only entries nearer than the bound can be listed.
@@ -360,7 +398,7 @@ std::vector<RawMerge> nn_chain(Condensed& D, int n, NearLists& near) {
         if (dyi <= bound[i]) near.remove(i, y);
         if (!near.dirty(i) && v <= bound[i]) near.offer(i, v, y);
       }
-      dyi = v;
+      (i < y ? data[rs[i] + y] : row_yp[i]) = v;
     }
   }
   return out;

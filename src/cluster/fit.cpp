@@ -62,7 +62,9 @@ Clustering Clusterer::fit(Method method, int k, std::uint64_t seed) {
       break;
     }
     case Method::spectral: {
-      out.labels = spectral_clustering(X_, with(params_.spectral, k, seed)).labels;
+      const SpectralParams p = with(params_.spectral, k, seed);
+      if (!spectral_graph_) spectral_graph_ = spectral_graph(X_, p);
+      out.labels = spectral_clustering(X_, p, spectral_graph_.get()).labels;
       break;
     }
     case Method::gmm: {

@@ -11,6 +11,7 @@
 #include <Eigen/Dense>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -43,7 +44,8 @@ struct Clustering {
 };
 
 // Clusters the rows of one space with any method. Work that does not depend on k is done once
-// per space: the agglomerative tree is built at the first agglomerative fit and cut at every k.
+// per space: the agglomerative tree is built at the first agglomerative fit and cut at every k,
+// and spectral's affinity graph is built at the first spectral fit and used at every k.
 // X must outlive the clusterer.
 class Clusterer {
  public:
@@ -57,6 +59,7 @@ class Clusterer {
   const Eigen::MatrixXd& X_;
   ClusteringParams params_;
   std::optional<Dendrogram> tree_;
+  std::shared_ptr<const SpectralGraph> spectral_graph_;
 };
 
 // The ranges fit() checks for `method` on n rows, without the data: the front door's k rule and

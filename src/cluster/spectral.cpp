@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <cstddef>
 #include <limits>
 #include <numeric>
@@ -288,20 +289,45 @@ SpectralAffinity parse_spectral_affinity(std::string_view name) {
   throw UserError("spectral: affinity '" + std::string(name) + "'; expected one of: nearest_neighbors, rbf");
 }
 
+// The affinity graph spectral_clustering() works on (empty when every point is the same).
+struct SpectralGraph {
+  Graph g;
+};
+
+namespace {
+
+bool all_points_identical(const Eigen::MatrixXd& X) { return ((X.rowwise() - X.row(0)).array() == 0.0).all(); }
+
+Graph affinity_graph(const Eigen::MatrixXd& X, const SpectralParams& params) {
+  if (params.affinity == SpectralAffinity::nearest_neighbors) return knn_graph(X, params.n_neighbors);
+  const Eigen::RowVectorXd mean = X.colwise().mean();
+  const Eigen::MatrixXd XT = (X.rowwise() - mean).transpose();
+  return rbf_graph(XT, params.gamma);
+}
+
+}  // namespace
+
+std::shared_ptr<const SpectralGraph> spectral_graph(const Eigen::MatrixXd& X, const SpectralParams& params) {
+  validate(X, params);
+  auto out = std::make_shared<SpectralGraph>();
+  if (!all_points_identical(X)) out->g = affinity_graph(X, params);
+  return out;
+}
+
 SpectralResult spectral_clustering(const Eigen::MatrixXd& X, const SpectralParams& params) {
+  return spectral_clustering(X, params, nullptr);
+}
+
+SpectralResult spectral_clustering(const Eigen::MatrixXd& X, const SpectralParams& params, const SpectralGraph* graph) {
   validate(X, params);
   const Index n = X.rows();
   const int k = params.k;
-  if (((X.rowwise() - X.row(0)).array() == 0.0).all()) return all_identical(n, k);
+  if (all_points_identical(X)) return all_identical(n, k);
 
-  Graph g;
-  if (params.affinity == SpectralAffinity::nearest_neighbors) {
-    g = knn_graph(X, params.n_neighbors);
-  } else {
-    const Eigen::RowVectorXd mean = X.colwise().mean();
-    const Eigen::MatrixXd XT = (X.rowwise() - mean).transpose();
-    g = rbf_graph(XT, params.gamma);
-  }
+  Graph built;
+  if (!graph) built = affinity_graph(X, params);
+  const Graph& g = graph ? graph->g : built;
+  VAESWEEP_ASSERT(g.n() == n, "spectral: the affinity graph was built on another space");
 
   SpectralResult res;
   NullSpace ns;

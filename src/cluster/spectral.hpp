@@ -34,6 +34,7 @@
 //    arbitrary subspace there.
 #include <Eigen/Dense>
 #include <cstdint>
+#include <memory>
 #include <string_view>
 #include <vector>
 
@@ -94,6 +95,17 @@ struct SpectralResult {
 // null vector and its other columns are 0, eigenvalues are (0, 1, ..., 1). (Any partition is
 // as good as any other there; sklearn returns an arbitrary one.)
 SpectralResult spectral_clustering(const Eigen::MatrixXd& X, const SpectralParams& params);
+
+// The affinity graph of X (normalised, with its degrees): it depends on X and the affinity
+// parameters (affinity, n_neighbors, gamma) only, not on k or the seed, so a caller clustering
+// one space at several k builds it once. Checks X and params as spectral_clustering() does.
+struct SpectralGraph;
+std::shared_ptr<const SpectralGraph> spectral_graph(const Eigen::MatrixXd& X, const SpectralParams& params);
+
+// spectral_clustering(X, params) on a graph already built: `graph` must come from
+// spectral_graph() on the same X with the same affinity parameters (nullptr: built here). The
+// result is the same, bit for bit.
+SpectralResult spectral_clustering(const Eigen::MatrixXd& X, const SpectralParams& params, const SpectralGraph* graph);
 
 // The parameter ranges spectral_clustering() checks, for n samples, without the data
 // (vaesweep::UserError as spectral_clustering()).

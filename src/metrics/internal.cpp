@@ -3,9 +3,13 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <cstring>
 #include <limits>
 #include <string>
+#include <utility>
+#include <vector>
 
+#include "cluster/simd.hpp"
 #include "util/error.hpp"
 #include "metrics/label_codes.hpp"
 
@@ -78,20 +82,123 @@ constexpr double kRecompute = 1e-3;
 constexpr Index kTileRows = 256;
 constexpr Index kTileCols = 2048;
 
-// X centred, one sample per column, and each sample's squared norm.
+// X centred, one sample per column (XT) and one feature per column (Xc), and each sample's
+// squared norm.
 struct Centred {
   Eigen::MatrixXd XT;
+  Eigen::MatrixXd Xc;
   Eigen::VectorXd sq;
   explicit Centred(const Eigen::MatrixXd& X) {
     const Eigen::RowVectorXd mu = X.colwise().mean();
     XT = (X.rowwise() - mu).transpose();
+    Xc = XT.transpose();
     sq = XT.colwise().squaredNorm().transpose();
   }
 };
 
+// The tile kernel below replaces Eigen's GEMM (and the elementwise pass after it) where it gives
+// the same bits: Eigen's kernel (this build: SSE2, no FMA) sums each product x_i . y_j of a
+// block of 4 rows over the features in order, one multiply and one add per feature, from 0, in
+// one pass over the depth while it is at most its depth block (measured: 512 features; the
+// kernel is used up to kKernelMaxDim). Rows past a multiple of 4 go through another Eigen
+// kernel, so a tile whose row count is not a multiple of 4 keeps the GEMM.
+constexpr Index kKernelMaxDim = 256;
+
+// For rows [rs, rs + rb) (rb a multiple of 4) and columns [cs, cs + cb) of the centred samples
+// (Xc: n x d, column-major): T(i, j) = |x|^2 + |y|^2 - 2 x.y (x.y summed feature by feature in
+// order, no fused multiply-add, so the AVX2 clone gives the same bits), clamped at 0 and square
+// rooted, T column-major with leading dimension ldt. Entries whose squared distance falls below
+// kRecompute * (|x|^2 + |y|^2) are listed in `redo` (tile row and column) for the caller, which
+// recomputes them exactly; their T entry is meaningless until then.
+VAESWEEP_AVX2_CLONES
+void tile_kernel(const double* Xc, const double* sq, Index n, Index d, Index rs, Index rb, Index cs, Index cb,
+                 double* T, Index ldt, std::vector<std::pair<Index, Index>>& redo) {
+  using cluster::v4d;
+  constexpr Index kCols = 4;
+  Index j0 = 0;
+  for (; j0 < cb; j0 += kCols) {
+    const Index nc = std::min(kCols, cb - j0);
+    double ys[kCols * kKernelMaxDim];  // the columns' coordinates, feature by feature
+    double ny[kCols];
+    for (Index c = 0; c < kCols; ++c) {
+      const Index col = cs + j0 + std::min(c, nc - 1);  // a short group repeats its last column
+      for (Index k = 0; k < d; ++k) ys[k * kCols + c] = Xc[k * n + col];
+      ny[c] = sq[col];
+    }
+    // Eight rows at a time (two vectors of four: eight independent sums per column), then the
+    // last four when rb is not a multiple of 8.
+    const auto finish = [&](Index row, const v4d* acc) {
+      v4d nx;
+      std::memcpy(&nx, sq + rs + row, sizeof nx);
+      for (Index c = 0; c < nc; ++c) {
+        const v4d norms = nx + v4d{ny[c], ny[c], ny[c], ny[c]};
+        v4d d2 = norms - 2.0 * acc[c];
+        const auto cancels = d2 < kRecompute * norms;
+        if ((cancels[0] | cancels[1] | cancels[2] | cancels[3]) != 0)
+          for (int r = 0; r < 4; ++r)
+            if (cancels[r]) redo.emplace_back(row + r, j0 + c);
+        d2 = d2 < 0.0 ? v4d{} : d2;
+        std::memcpy(T + (j0 + c) * ldt + row, &d2, sizeof d2);
+      }
+    };
+    Index i = 0;
+    for (; i + 8 <= rb; i += 8) {
+      v4d lo[kCols] = {};
+      v4d hi[kCols] = {};
+      for (Index k = 0; k < d; ++k) {
+        v4d p, q;
+        std::memcpy(&p, Xc + k * n + rs + i, sizeof p);
+        std::memcpy(&q, Xc + k * n + rs + i + 4, sizeof q);
+        for (Index c = 0; c < kCols; ++c) {
+          const double yv = ys[k * kCols + c];
+          const v4d y = {yv, yv, yv, yv};
+          lo[c] += p * y;
+          hi[c] += q * y;
+        }
+      }
+      finish(i, lo);
+      finish(i + 4, hi);
+    }
+    for (; i < rb; i += 4) {
+      v4d acc[kCols] = {};
+      for (Index k = 0; k < d; ++k) {
+        v4d p;
+        std::memcpy(&p, Xc + k * n + rs + i, sizeof p);
+        for (Index c = 0; c < kCols; ++c) {
+          const double yv = ys[k * kCols + c];
+          acc[c] += p * v4d{yv, yv, yv, yv};
+        }
+      }
+      finish(i, acc);
+    }
+    for (Index c = 0; c < nc; ++c) {
+      double* t = T + (j0 + c) * ldt;
+      for (Index r = 0; r < rb; ++r) t[r] = std::sqrt(t[r]);
+    }
+  }
+}
+
+// sum[i] += add[i] for i < len (the AVX2 clone adds four at a time; the same sums).
+VAESWEEP_AVX2_CLONES
+void add_to(double* __restrict sum, const double* __restrict add, Index len) {
+  for (Index i = 0; i < len; ++i) sum[i] += add[i];
+}
+
 // Fills T(0..rb, 0..cb) with the distances of rows [rs, rs + rb) to columns [cs, cs + cb): one
-// GEMM, then |x|^2 + |y|^2 - 2 x.y element by element (exact recomputation where it cancels).
+// GEMM, then |x|^2 + |y|^2 - 2 x.y element by element (exact recomputation where it cancels);
+// the same numbers from tile_kernel where it applies.
 void distance_tile(const Centred& c, Index rs, Index rb, Index cs, Index cb, Eigen::MatrixXd& T) {
+  const Index d = c.XT.rows();
+  if (rb % 4 == 0 && d <= kKernelMaxDim) {
+    thread_local std::vector<std::pair<Index, Index>> redo;
+    redo.clear();
+    tile_kernel(c.Xc.data(), c.sq.data(), c.XT.cols(), d, rs, rb, cs, cb, T.data(), T.rows(), redo);
+    for (const auto& [i, j] : redo) {
+      const double d2 = (c.XT.col(rs + i) - c.XT.col(cs + j)).squaredNorm();
+      T(i, j) = std::sqrt(std::max(d2, 0.0));
+    }
+    return;
+  }
   T.topLeftCorner(rb, cb).noalias() = c.XT.middleCols(rs, rb).transpose() * c.XT.middleCols(cs, cb);
   for (Index j = 0; j < cb; ++j) {
     const Index col = cs + j;
@@ -234,7 +341,7 @@ std::vector<double> silhouettes(const Eigen::MatrixXd& X, const std::vector<RowL
       for (Index j = 0; j < cb; ++j)
         for (Scored& s : parts) {
           const int l = s.code_of_row[static_cast<std::size_t>(cs + j)];
-          if (l >= 0) s.clust.col(l).head(rb) += T.col(j).head(rb);
+          if (l >= 0) add_to(&s.clust(0, l), &T(0, j), rb);
         }
     }
     for (Scored& s : parts)

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <Eigen/Dense>
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <random>
@@ -181,6 +182,46 @@ TEST(InternalMetrics, SilhouettesOfSeveralPartitionsInOnePass) {
   Eigen::MatrixXd bad = line4();
   bad(2, 0) = std::numeric_limits<double>::quiet_NaN();
   EXPECT_THROW(vm::silhouettes(bad, {{{0, 1, 2, 3}, {0, 0, 1, 1}}}), vaesweep::UserError);
+}
+
+TEST(InternalMetrics, DistanceTilesEqualTheGemmFormulaBitForBit) {
+  // The silhouettes' distances come from a tile kernel that stands in for Eigen's GEMM where
+  // that gives the same bits (rows in multiples of 4, up to 256 features). Expected: what the
+  // GEMM formula gives (centre, |x|^2 + |y|^2 - 2 x.y with x.y from Eigen's product, exact
+  // recomputation where it cancels, square root), entry for entry, on rows spanning several
+  // tiles and a short last one, with duplicated and nearly duplicated rows, for several widths.
+  std::mt19937_64 gen(13);
+  std::normal_distribution<double> noise(0.0, 1.0);
+  for (const int d : {1, 2, 5, 16, 57, 300}) {
+    const int n = d > 100 ? 300 : 2617;
+    Eigen::MatrixXd X(n, d);
+    for (int i = 0; i < n; ++i)
+      for (int j = 0; j < d; ++j) X(i, j) = 5.0 + noise(gen) * (1 + j % 3);
+    X.row(7) = X.row(3);                                 // an exact duplicate: distance 0
+    X.row(300 % n) = X.row(9).array() + 1e-9;            // a near one: recomputed exactly
+    const vm::PairwiseDistances D(X);
+    const Eigen::RowVectorXd mu = X.colwise().mean();
+    const Eigen::MatrixXd XT = (X.rowwise() - mu).transpose();
+    const Eigen::VectorXd sq = XT.colwise().squaredNorm().transpose();
+    long differ = 0;
+    for (int rs = 0; rs < n; rs += 256) {
+      const int rb = std::min(256, n - rs);
+      for (int cs = 0; cs < n; cs += 2048) {
+        const int cb = std::min(2048, n - cs);
+        Eigen::MatrixXd G(rb, cb);
+        G.noalias() = XT.middleCols(rs, rb).transpose() * XT.middleCols(cs, cb);
+        for (int j = 0; j < cb; ++j)
+          for (int i = 0; i < rb; ++i) {
+            const double norms = sq(rs + i) + sq(cs + j);
+            double d2 = norms - 2.0 * G(i, j);
+            if (d2 < 1e-3 * norms) d2 = (XT.col(rs + i) - XT.col(cs + j)).squaredNorm();
+            differ += std::sqrt(std::max(d2, 0.0)) != D(rs + i, cs + j);
+          }
+      }
+    }
+    EXPECT_EQ(differ, 0) << d << " features";
+    EXPECT_EQ(D(3, 7), 0.0);
+  }
 }
 
 TEST(InternalMetrics, AnalyticLineCase) {

@@ -185,6 +185,31 @@ TEST(Spectral, SameSeedSameResult) {
   }
 }
 
+TEST(Spectral, OneAffinityGraphServesEveryK) {
+  // A unit clusters one space at several k on one affinity graph. Expected: labels, embedding
+  // and eigenvalues bit for bit those of spectral_clustering() building its own graph, for both
+  // affinities and solvers, and for the all-identical case.
+  const Eigen::MatrixXd X = vt::read_matrix("sg_X_blobs4_2d.csv");
+  for (auto aff : {vc::SpectralAffinity::nearest_neighbors, vc::SpectralAffinity::rbf})
+    for (auto solver : {vc::SpectralEigenSolver::dense, vc::SpectralEigenSolver::lanczos}) {
+      vc::SpectralParams p = params(2, aff);
+      p.eigen_solver = solver;
+      const auto graph = vc::spectral_graph(X, p);
+      for (int k : {2, 4, 6}) {
+        p.k = k;
+        p.seed = 100 + static_cast<std::uint64_t>(k);
+        const auto shared = vc::spectral_clustering(X, p, graph.get());
+        const auto own = vc::spectral_clustering(X, p);
+        EXPECT_EQ(shared.labels, own.labels) << k;
+        EXPECT_EQ(shared.embedding, own.embedding) << k;
+        EXPECT_EQ(shared.eigenvalues, own.eigenvalues) << k;
+      }
+    }
+  const Eigen::MatrixXd same = Eigen::MatrixXd::Constant(30, 3, 2.5);
+  const auto graph = vc::spectral_graph(same, params(3));
+  EXPECT_EQ(vc::spectral_clustering(same, params(3), graph.get()).labels, vc::spectral_clustering(same, params(3)).labels);
+}
+
 TEST(Spectral, AllPointsIdentical) {
   // Documented: every label 0, constant first column, other columns 0; no NaN.
   const Eigen::MatrixXd X = Eigen::MatrixXd::Constant(30, 3, 2.5);
