@@ -119,10 +119,13 @@ std::vector<std::string> changed_keys(const Study& before, const Study& after) {
 
 }  // namespace
 
-PriorWork read_prior_work(const fs::path& results) {
+namespace {
+
+// The results file (unless a journal says it is being replaced), then what the journals add:
+// their runs and studies. The journals' units stay where `shards` holds them.
+PriorWork assemble_prior_work(const fs::path& results, std::vector<Shard> shards) {
   PriorWork prior;
   std::error_code ec;
-  std::vector<Shard> shards = read_shards(results);
   // A run started with --overwrite left its journals: the file it was replacing is not read.
   prior.results_replaced = std::any_of(shards.begin(), shards.end(), [](const Shard& s) { return s.header.replaces_results; });
   if (!prior.results_replaced && fs::exists(results, ec)) read_results(results, prior);
@@ -143,15 +146,29 @@ PriorWork read_prior_work(const fs::path& results) {
       run.hosts = run.hosts.empty() ? shard.header.host
                                     : (run.hosts.find(shard.header.host) == std::string::npos ? run.hosts + "," + shard.header.host
                                                                                                 : run.hosts);
-      for (const auto& u : shard.units) run.ended_at = std::max(run.ended_at, u.unit.started_at + u.unit.wall_seconds);
+      if (shard.records > 0) run.ended_at = std::max(run.ended_at, shard.units_ended_at);
     }
     if (!shard.header.study_sha256.empty() && known_studies.insert(shard.header.study_sha256).second)
       prior.studies.push_back({shard.header.study_sha256, shard.header.study_text, shard.header.study_file,
                                shard.header.study_overrides});
+  }
+  return prior;
+}
+
+}  // namespace
+
+PriorWork read_prior_work(const fs::path& results) {
+  PriorWork prior = assemble_prior_work(results, read_shards(results));
+  for (Shard& shard : prior.shards) {
+    if (shard.header.run_id.empty()) continue;
     for (auto& u : shard.units) prior.units.push_back(std::move(u));
     shard.units.clear();
   }
   return prior;
+}
+
+PriorWork read_prior_work(const fs::path& results, const ShardUnitVisitor& visit_journal_units) {
+  return assemble_prior_work(results, read_shards(results, visit_journal_units));
 }
 
 HashIndex index_grid(const Grid& grid) {

@@ -28,15 +28,21 @@ void write_extra(data::Hdf5File& file, const ExtraDataset& d) {
 
 }  // namespace
 
+void write_extra_dataset(data::Hdf5File& file, const ExtraDataset& dataset) { write_extra(file, dataset); }
+
 void write_results_file(const fs::path& out, const ResultsContent& content, bool overwrite) {
   refuse_existing_results(out, overwrite);
   write_atomically(out, [&](const fs::path& tmp) {
     data::Hdf5File file = data::Hdf5File::create(tmp);
     for (const auto& [name, value] : content.text_attributes) file.set_attribute("/", name, value);
     for (const auto& [name, value] : content.int_attributes) file.set_attribute("/", name, value);
-    file.write_table("/units", content.units);
-    write_units_layout(file, content.unit_axes);
-    file.write_table("/evaluations", content.evaluations);
+    if (content.write_unit_tables) {
+      content.write_unit_tables(file);
+    } else {
+      file.write_table("/units", content.units);
+      write_units_layout(file, content.unit_axes);
+      file.write_table("/evaluations", content.evaluations);
+    }
     file.write_table("/features", content.features);
     if (content.skipped_files.cols() > 0) file.write_table("/skipped_files", content.skipped_files);
     if (content.runs.cols() > 0) file.write_table("/runs", content.runs);
