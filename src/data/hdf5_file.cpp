@@ -733,6 +733,32 @@ ColumnTable Hdf5File::read_table(const std::string& dataset) const {
   return unpack_rows(buffer.data(), rows, schema);
 }
 
+ColumnTable Hdf5File::read_columns(const std::string& dataset, const std::vector<std::string>& columns) const {
+  const hid_t file = open_id();
+  const Where w{path_, dataset};
+  if (!exists(dataset)) fail(w, "no such table");
+  const Handle ds = own_dataset(H5Dopen2(file, dataset.c_str(), H5P_DEFAULT), w, "opening the table");
+  const Handle file_type = own_type(H5Dget_type(ds.get()), w, "getting the table's type");
+  FileSchema all = file_schema(file_type.get(), w);
+  // The memory type names only the wanted members: HDF5 converts by name and leaves the rest.
+  FileSchema schema;
+  std::vector<Member> members;
+  for (std::size_t i = 0; i < all.layout.members.size(); ++i) {
+    if (std::find(columns.begin(), columns.end(), all.layout.members[i].name) == columns.end()) continue;
+    members.push_back(all.layout.members[i]);
+    schema.member_types.push_back(std::move(all.member_types[i]));
+  }
+  schema.layout = lay_out(std::move(members));
+  const auto rows = static_cast<std::size_t>(dataset_rows(ds.get(), w));
+  if (schema.layout.members.empty() || rows == 0) return unpack_rows(nullptr, 0, schema);
+  const Handle memory_type = compound_type(schema.layout, &schema.member_types, w);
+  std::vector<unsigned char> buffer(rows * schema.layout.row_size, 0);
+  const Handle space = own_space(H5Dget_space(ds.get()), w, "getting the dataspace");
+  const VlenReclaimer reclaim(memory_type.get(), space.get(), buffer.data());
+  check(H5Dread(ds.get(), memory_type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()), w, "reading the rows");
+  return unpack_rows(buffer.data(), rows, schema);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Matrices.
 
