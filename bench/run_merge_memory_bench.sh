@@ -67,7 +67,7 @@ import sys, h5py, numpy as np
 skip = {"run_id", "started_at", "wall_seconds", "train_seconds", "eval_seconds"}
 a, b = h5py.File(sys.argv[1], "r"), h5py.File(sys.argv[2], "r")
 for t in ("units", "evaluations", "features"):
-    x, y = a[t], b[t]
+    x, y = a[t][...], b[t][...]  # whole tables once: a field of a compound dataset is read whole each time
     assert x.dtype == y.dtype, (t, x.dtype, y.dtype)
     assert x.shape == y.shape, (t, x.shape, y.shape)
     for f in x.dtype.names:

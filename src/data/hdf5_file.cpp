@@ -733,7 +733,8 @@ ColumnTable Hdf5File::read_table(const std::string& dataset) const {
   return unpack_rows(buffer.data(), rows, schema);
 }
 
-ColumnTable Hdf5File::read_columns(const std::string& dataset, const std::vector<std::string>& columns) const {
+ColumnTable Hdf5File::read_columns(const std::string& dataset,
+                                   const std::function<bool(const std::string&)>& wanted) const {
   const hid_t file = open_id();
   const Where w{path_, dataset};
   if (!exists(dataset)) fail(w, "no such table");
@@ -744,7 +745,7 @@ ColumnTable Hdf5File::read_columns(const std::string& dataset, const std::vector
   FileSchema schema;
   std::vector<Member> members;
   for (std::size_t i = 0; i < all.layout.members.size(); ++i) {
-    if (std::find(columns.begin(), columns.end(), all.layout.members[i].name) == columns.end()) continue;
+    if (!wanted(all.layout.members[i].name)) continue;
     members.push_back(all.layout.members[i]);
     schema.member_types.push_back(std::move(all.member_types[i]));
   }

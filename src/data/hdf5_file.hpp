@@ -20,6 +20,7 @@
 #include <Eigen/Core>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <string>
 #include <utility>
@@ -87,9 +88,9 @@ class Hdf5File {
   // Reads any 1-D compound dataset whose members are integers (read as int64), floats (read as
   // double) or strings (variable- or fixed-length; fixed-length ones without their padding).
   ColumnTable read_table(const std::string& dataset) const;
-  // Only the columns named in `columns` that the table has (in the table's order), the others
-  // left on disk: what a reader of a few columns of a large table needs.
-  ColumnTable read_columns(const std::string& dataset, const std::vector<std::string>& columns) const;
+  // Only the columns `wanted` says yes to (in the table's order), the others left on disk: what
+  // a reader of a few columns of a large table needs.
+  ColumnTable read_columns(const std::string& dataset, const std::function<bool(const std::string&)>& wanted) const;
 
   // True when `object_path` names an existing group, dataset or named datatype ("/" always).
   bool exists(const std::string& object_path) const;

@@ -41,7 +41,10 @@ void read_results(const fs::path& path, PriorWork& prior, const UnitColumnsReade
     prior.slice_index = file.int_attribute("/", "slice_index");
   }
   if (units_columns != nullptr) {
-    units_columns->visit(file.read_columns("/units", units_columns->columns));
+    const std::vector<std::string>& wanted = units_columns->columns;
+    units_columns->visit(file.read_columns("/units", [&](const std::string& name) {
+      return std::find(wanted.begin(), wanted.end(), name) != wanted.end();
+    }));
     if (file.exists("/runs")) prior.runs = runs_from_table(file.read_table("/runs"));
     prior.studies.push_back({attribute_or_empty(file, "study_sha256"), attribute_or_empty(file, "study_toml"),
                              attribute_or_empty(file, "study_file"), attribute_or_empty(file, "study_overrides")});

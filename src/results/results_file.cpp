@@ -51,15 +51,19 @@ void write_results_file(const fs::path& out, const ResultsContent& content, bool
   });
 }
 
-ResultsFile read_results_file(const fs::path& path) {
+ResultsFile read_results_file(const fs::path& path) { return read_results_file(path, ResultsColumns{}); }
+
+ResultsFile read_results_file(const fs::path& path, const ResultsColumns& columns) {
   const data::Hdf5File file = data::Hdf5File::open_read(path);
   ResultsFile results;
   for (const char* table : {"/units", "/evaluations"})
     if (!file.exists(table))
       throw UserError(path.string() + ": not a vaesweep results file (no " + std::string(table) + " table)");
-  results.units = file.read_table("/units");
   results.layout = read_units_layout(file);
-  results.evaluations = file.read_table("/evaluations");
+  results.units = columns.units ? file.read_columns("/units", [&](const std::string& c) { return columns.units(c, results.layout); })
+                                : file.read_table("/units");
+  results.evaluations = columns.evaluations ? file.read_columns("/evaluations", columns.evaluations)
+                                            : file.read_table("/evaluations");
   if (file.exists("/features")) results.features = file.read_table("/features");
   results.study_name = file.string_attribute("/", "study_name");
   results.study_sha256 = file.string_attribute("/", "study_sha256");

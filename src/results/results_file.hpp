@@ -68,4 +68,12 @@ struct ResultsFile {
 // UserError naming the file when it is missing, not HDF5, truncated or lacks a table.
 ResultsFile read_results_file(const std::filesystem::path& path);
 
+// The columns a reader needs of /units (it may ask the file's layout: which columns are axes)
+// and of /evaluations; the others stay on disk.
+struct ResultsColumns {
+  std::function<bool(const std::string& column, const UnitsLayout& layout)> units;
+  std::function<bool(const std::string& column)> evaluations;
+};
+ResultsFile read_results_file(const std::filesystem::path& path, const ResultsColumns& columns);
+
 }  // namespace vaesweep::sweep
