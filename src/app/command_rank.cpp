@@ -100,7 +100,7 @@ int command_rank(const std::vector<std::string>& args) {
     report::check_results_writable(file);
     lock.emplace(file);
   }
-  const sweep::ResultsFile results = sweep::read_results_file(file);
+  const sweep::ResultsFile results = sweep::read_results_file(file, report::rank_input_columns());
   const report::Ranking ranking = report::rank_groups(report::rank_input(results), o);
   if (!vm.count("name")) name = report::default_aggregate_name(ranking);
   if (!no_write) report::write_aggregate(file, name, ranking, {results.study_sha256, command_line(args)});

@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <functional>
+#include <utility>
 
 #include "util/atomic_write.hpp"
 #include "util/error.hpp"
@@ -143,19 +145,21 @@ std::string read_frame(BufferedFile& file, std::uint64_t& offset, std::uint64_t 
   return "";
 }
 
+using RecordSink = std::function<void(std::string&&, JournalRecordPlace)>;
+
 // After damage at byte `from - 1`: every later frame whose length fits and whose CRC-32 matches
 // (a non-empty payload: zero-filled holes would otherwise pass as empty frames) is a record
 // again. A random match is a 1-in-2^32 event per offset, and a record is still decoded and
 // checked after this. `out.damage` gains how many records came back and how many bytes were
 // skipped.
-void salvage_records(int fd, std::uint64_t from, std::uint64_t size, JournalContents& out) {
+void salvage_records(int fd, std::uint64_t from, std::uint64_t size, JournalContents& out, const RecordSink& sink) {
   const std::string bytes = read_at(fd, from, size - std::min(from, size));
   std::size_t salvaged = 0, skipped = 0, at = 0;
   while (at + kFrameHead < bytes.size()) {
     const std::uint64_t length = get_le(bytes.data() + at, 8);
     if (length > 0 && length <= kMaxFrame && length <= bytes.size() - at - kFrameHead &&
         crc(std::string_view(bytes).substr(at + kFrameHead, length)) == static_cast<std::uint32_t>(get_le(bytes.data() + at + 8, 4))) {
-      out.records.push_back(bytes.substr(at + kFrameHead, length));
+      sink(bytes.substr(at + kFrameHead, length), JournalRecordPlace{from + at + kFrameHead, length});
       ++salvaged;
       at += kFrameHead + length;
     } else {
@@ -283,6 +287,16 @@ void JournalWriter::sync() {
 }
 
 JournalContents read_journal(const fs::path& path) {
+  JournalContents out;
+  JournalContents header =
+      read_journal(path, [&](std::string&& record, JournalRecordPlace) { out.records.push_back(std::move(record)); });
+  out.header = std::move(header.header);
+  out.damage = std::move(header.damage);
+  out.header_damaged = header.header_damaged;
+  return out;
+}
+
+JournalContents read_journal(const fs::path& path, const RecordSink& on_record) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw UserError(failure(path, "cannot open the shard journal", errno));
   const FileCloser closer{fd};
@@ -311,23 +325,52 @@ JournalContents read_journal(const fs::path& path) {
     out.header.clear();
     out.header_damaged = true;
     out.damage = damage;
-    salvage_records(fd, kMagic.size() + 1, size, out);
-    if (out.records.empty() && damage.starts_with("torn header")) throw UnfinishedJournal(unfinished);
+    std::size_t salvaged = 0;
+    salvage_records(fd, kMagic.size() + 1, size, out, [&](std::string&& record, JournalRecordPlace place) {
+      ++salvaged;
+      on_record(std::move(record), place);
+    });
+    if (salvaged == 0 && damage.starts_with("torn header")) throw UnfinishedJournal(unfinished);
     return out;
   }
+  std::size_t records = 0;
   while (offset < size) {
     std::string payload;
     const std::uint64_t at = offset;
-    out.damage = read_frame(file, offset, size, out.records.size(), payload);
+    out.damage = read_frame(file, offset, size, records, payload);
     if (!out.damage.empty()) {
       // A torn tail is the normal end of a killed writer, but a damaged length field reads the
       // same: whatever the damage, intact frames behind it are records again.
-      salvage_records(fd, at + 1, size, out);
+      salvage_records(fd, at + 1, size, out, on_record);
       break;
     }
-    out.records.push_back(std::move(payload));
+    ++records;
+    on_record(std::move(payload), JournalRecordPlace{at + kFrameHead, offset - at - kFrameHead});
   }
   return out;
+}
+
+JournalRecordReader::JournalRecordReader(const fs::path& path) : path_(path) {
+  fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd_ < 0) throw UserError(failure(path, "cannot open the shard journal", errno));
+}
+
+JournalRecordReader::JournalRecordReader(JournalRecordReader&& other) noexcept
+    : path_(std::move(other.path_)), fd_(std::exchange(other.fd_, -1)) {}
+
+JournalRecordReader::~JournalRecordReader() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+std::string JournalRecordReader::read(JournalRecordPlace place) const {
+  if (place.offset < kFrameHead || place.size > kMaxFrame)
+    throw UserError(path_.string() + ": no journal record at byte " + std::to_string(place.offset));
+  std::string frame = read_at(fd_, place.offset - kFrameHead, kFrameHead + place.size);
+  if (frame.size() != kFrameHead + place.size || get_le(frame.data(), 8) != place.size ||
+      crc(std::string_view(frame).substr(kFrameHead)) != static_cast<std::uint32_t>(get_le(frame.data() + 8, 4)))
+    throw UserError(path_.string() + ": the journal record at byte " + std::to_string(place.offset) +
+                    " changed since it was read (another process writing the journal?)");
+  return frame.substr(kFrameHead);
 }
 
 }  // namespace vaesweep::sweep

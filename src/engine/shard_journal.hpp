@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -83,5 +84,30 @@ struct JournalContents {
 // before it are kept and nothing after it is read. A journal still being written may show a torn
 // final record: its writer is in the middle of it.
 JournalContents read_journal(const std::filesystem::path& path);
+
+// Where a record lies in its journal: the first byte of its payload and the payload's size.
+struct JournalRecordPlace {
+  std::uint64_t offset = 0, size = 0;
+};
+// read_journal one record at a time, for journals too large to hold: `on_record` gets each
+// intact record (in the order read_journal lists them) and its place; the contents returned
+// have the header and the damage, and no records.
+JournalContents read_journal(const std::filesystem::path& path,
+                             const std::function<void(std::string&&, JournalRecordPlace)>& on_record);
+
+// Reads records back by their place (read_journal's), each checked against its CRC again.
+class JournalRecordReader {
+ public:
+  explicit JournalRecordReader(const std::filesystem::path& path);  // UserError when it cannot be opened
+  JournalRecordReader(JournalRecordReader&& other) noexcept;
+  JournalRecordReader& operator=(JournalRecordReader&&) = delete;
+  ~JournalRecordReader();
+  // UserError naming the journal when the bytes there are not that intact record any more.
+  std::string read(JournalRecordPlace place) const;
+
+ private:
+  std::filesystem::path path_;
+  int fd_ = -1;
+};
 
 }  // namespace vaesweep::sweep

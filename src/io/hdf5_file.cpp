@@ -270,26 +270,34 @@ Handle compound_type(const RowLayout& layout, const std::vector<Handle>* file_ty
 // value does not widen every row.
 constexpr std::size_t kMaxFixedStringBytes = 255;
 
-RowLayout layout_of(const ColumnTable& table) {
+// The layout of a table of `rows` rows with the columns of `columns` whose string columns'
+// longest values `longest` gives (by column name).
+RowLayout layout_for(const ColumnTable& columns, const std::map<std::string, std::size_t>& longest, std::size_t rows) {
   std::vector<Member> members;
-  for (const Column& c : table.columns()) {
+  for (const Column& c : columns.columns()) {
     if (c.values.index() == 0) {
       members.push_back(Member{c.name, Kind::int64});
     } else if (c.values.index() == 1) {
       members.push_back(Member{c.name, Kind::float64});
     } else {
-      std::size_t longest = 0;
-      for (const std::string& s : std::get<std::vector<std::string>>(c.values)) longest = std::max(longest, s.size());
+      const auto it = longest.find(c.name);
+      const std::size_t width = it == longest.end() ? 0 : it->second;
       // A column without values (a table started empty, to grow by append_rows) has no width
       // to size from, so it stays variable-length and takes strings of any length.
-      if (table.rows() > 0 && longest <= kMaxFixedStringBytes) {
-        members.push_back(Member{c.name, Kind::fixed_string, std::max<std::size_t>(longest, 1)});
+      if (rows > 0 && width <= kMaxFixedStringBytes) {
+        members.push_back(Member{c.name, Kind::fixed_string, std::max<std::size_t>(width, 1)});
       } else {
         members.push_back(Member{c.name, Kind::vlen_string});
       }
     }
   }
   return lay_out(std::move(members));
+}
+
+RowLayout layout_of(const ColumnTable& table) {
+  StringWidths widths;
+  widths.add(table);
+  return layout_for(table, widths.all(), table.rows());
 }
 
 // Packs rows [first, first + count) into the compound layout, whose members must match the
@@ -567,16 +575,26 @@ bool Hdf5File::exists(const std::string& object_path) const {
 // ---------------------------------------------------------------------------------------------
 // Tables.
 
-void Hdf5File::write_table(const std::string& dataset, const ColumnTable& table) {
-  const hid_t file = open_id();
-  const Where w{path_, dataset};
-  if (is_root(dataset)) fail(w, "a table needs a dataset path, not the root group");
-  if (table.cols() == 0) fail(w, "cannot write a table without columns");
-  unlink_old_dataset(file, dataset, w, exists(dataset));
+void StringWidths::add(const ColumnTable& block) {
+  for (const Column& c : block.columns()) {
+    const auto* strings = std::get_if<std::vector<std::string>>(&c.values);
+    if (strings == nullptr) continue;
+    std::size_t& longest = longest_[c.name];
+    for (const std::string& s : *strings) longest = std::max(longest, s.size());
+  }
+}
 
-  const RowLayout layout = layout_of(table);
+std::size_t StringWidths::longest(const std::string& column) const {
+  const auto it = longest_.find(column);
+  return it == longest_.end() ? 0 : it->second;
+}
+
+namespace {
+
+// Creates the chunked, shuffled and deflated table dataset of `rows` rows with `layout`.
+Handle create_table_dataset(hid_t file, const std::string& dataset, const RowLayout& layout, hsize_t rows,
+                            const Where& w) {
   const Handle type = compound_type(layout, nullptr, w);
-  const hsize_t rows = table.rows();
   const hsize_t max_rows = H5S_UNLIMITED;
   const Handle space = own_space(H5Screate_simple(1, &rows, &max_rows), w, "creating the dataspace");
   const Handle dcpl = own_plist(H5Pcreate(H5P_DATASET_CREATE), w, "creating a dataset property list");
@@ -590,20 +608,71 @@ void Hdf5File::write_table(const std::string& dataset, const ColumnTable& table)
     check(H5Pset_deflate(dcpl.get(), 1), w, "enabling deflate");
   }
   const Handle lcpl = intermediate_groups_lcpl(w);
-  const Handle ds = own_dataset(
-      H5Dcreate2(file, dataset.c_str(), type.get(), space.get(), lcpl.get(), dcpl.get(), H5P_DEFAULT), w,
-      "creating the table");
-  // Whole chunks at a time, packed just before they are written (see kWriteBlockBytes).
+  return own_dataset(H5Dcreate2(file, dataset.c_str(), type.get(), space.get(), lcpl.get(), dcpl.get(), H5P_DEFAULT),
+                     w, "creating the table");
+}
+
+// Writes `table`'s rows as rows [first, first + table.rows()) of `ds`, whose layout is `layout`,
+// packed a block of whole chunks at a time (see kWriteBlockBytes).
+void write_rows_at(hid_t ds, const RowLayout& layout, hsize_t first_row, const ColumnTable& table, const Where& w) {
+  const Handle type = compound_type(layout, nullptr, w);
+  const Handle space = own_space(H5Dget_space(ds), w, "getting the dataspace");
+  const hsize_t chunk = chunk_rows(layout.row_size);
+  const hsize_t rows = table.rows();
   const hsize_t block = chunk * std::max<hsize_t>(1, kWriteBlockBytes / (chunk * layout.row_size));
-  for (hsize_t first = 0; first < rows; first += block) {
-    const hsize_t count = std::min(block, rows - first);
-    const std::vector<unsigned char> buffer = pack_rows(table, layout, first, count, w);
+  for (hsize_t done = 0; done < rows; done += block) {
+    const hsize_t count = std::min(block, rows - done);
+    const std::vector<unsigned char> buffer = pack_rows(table, layout, done, count, w);
+    const hsize_t at = first_row + done;
     const Handle memory_space = own_space(H5Screate_simple(1, &count, nullptr), w, "creating the memory dataspace");
-    check(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, &first, nullptr, &count, nullptr), w,
-          "selecting rows");
-    check(H5Dwrite(ds.get(), type.get(), memory_space.get(), space.get(), H5P_DEFAULT, buffer.data()), w,
+    check(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, &at, nullptr, &count, nullptr), w, "selecting rows");
+    check(H5Dwrite(ds, type.get(), memory_space.get(), space.get(), H5P_DEFAULT, buffer.data()), w,
           "writing the rows");
   }
+}
+
+}  // namespace
+
+void Hdf5File::write_table(const std::string& dataset, const ColumnTable& table) {
+  const hid_t file = open_id();
+  const Where w{path_, dataset};
+  if (is_root(dataset)) fail(w, "a table needs a dataset path, not the root group");
+  if (table.cols() == 0) fail(w, "cannot write a table without columns");
+  unlink_old_dataset(file, dataset, w, exists(dataset));
+  const RowLayout layout = layout_of(table);
+  const Handle ds = create_table_dataset(file, dataset, layout, table.rows(), w);
+  write_rows_at(ds.get(), layout, 0, table, w);
+}
+
+void Hdf5File::create_table(const std::string& dataset, const ColumnTable& columns, const StringWidths& widths,
+                            std::size_t rows) {
+  const hid_t file = open_id();
+  const Where w{path_, dataset};
+  if (is_root(dataset)) fail(w, "a table needs a dataset path, not the root group");
+  if (columns.cols() == 0) fail(w, "cannot write a table without columns");
+  unlink_old_dataset(file, dataset, w, exists(dataset));
+  (void)create_table_dataset(file, dataset, layout_for(columns, widths.all(), rows), rows, w);
+}
+
+void Hdf5File::write_rows(const std::string& dataset, std::size_t first, const ColumnTable& block) {
+  const hid_t file = open_id();
+  const Where w{path_, dataset};
+  if (!exists(dataset)) fail(w, "cannot write rows: no such table");
+  const Handle ds = own_dataset(H5Dopen2(file, dataset.c_str(), H5P_DEFAULT), w, "opening the table");
+  const Handle file_type = own_type(H5Dget_type(ds.get()), w, "getting the table's type");
+  const FileSchema schema = file_schema(file_type.get(), w);
+  bool same = schema.layout.members.size() == block.cols();
+  for (std::size_t i = 0; same && i < block.cols(); ++i) {
+    const Member& m = schema.layout.members[i];
+    const std::size_t type_index = m.kind == Kind::int64 ? 0 : m.kind == Kind::float64 ? 1 : 2;
+    same = m.name == block.columns()[i].name && block.columns()[i].values.index() == type_index;
+  }
+  if (!same) fail(w, "cannot write rows with schema [" + block.schema_string() + "]: the table has other columns");
+  const auto rows = static_cast<std::size_t>(dataset_rows(ds.get(), w));
+  if (first > rows || block.rows() > rows - first)
+    fail(w, "cannot write rows " + std::to_string(first) + " to " + std::to_string(first + block.rows()) +
+                " of a table of " + std::to_string(rows) + " rows");
+  write_rows_at(ds.get(), schema.layout, first, block, w);
 }
 
 void Hdf5File::append_rows(const std::string& dataset, const ColumnTable& rows) {
@@ -657,6 +726,33 @@ ColumnTable Hdf5File::read_table(const std::string& dataset) const {
   const Handle memory_type = compound_type(schema.layout, &schema.member_types, w);
   if (rows == 0) return unpack_rows(nullptr, 0, schema);
   // Zeroed, so that the reclaimer frees only what a (possibly failed) read allocated.
+  std::vector<unsigned char> buffer(rows * schema.layout.row_size, 0);
+  const Handle space = own_space(H5Dget_space(ds.get()), w, "getting the dataspace");
+  const VlenReclaimer reclaim(memory_type.get(), space.get(), buffer.data());
+  check(H5Dread(ds.get(), memory_type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()), w, "reading the rows");
+  return unpack_rows(buffer.data(), rows, schema);
+}
+
+ColumnTable Hdf5File::read_columns(const std::string& dataset,
+                                   const std::function<bool(const std::string&)>& wanted) const {
+  const hid_t file = open_id();
+  const Where w{path_, dataset};
+  if (!exists(dataset)) fail(w, "no such table");
+  const Handle ds = own_dataset(H5Dopen2(file, dataset.c_str(), H5P_DEFAULT), w, "opening the table");
+  const Handle file_type = own_type(H5Dget_type(ds.get()), w, "getting the table's type");
+  FileSchema all = file_schema(file_type.get(), w);
+  // The memory type names only the wanted members: HDF5 converts by name and leaves the rest.
+  FileSchema schema;
+  std::vector<Member> members;
+  for (std::size_t i = 0; i < all.layout.members.size(); ++i) {
+    if (!wanted(all.layout.members[i].name)) continue;
+    members.push_back(all.layout.members[i]);
+    schema.member_types.push_back(std::move(all.member_types[i]));
+  }
+  schema.layout = lay_out(std::move(members));
+  const auto rows = static_cast<std::size_t>(dataset_rows(ds.get(), w));
+  if (schema.layout.members.empty() || rows == 0) return unpack_rows(nullptr, 0, schema);
+  const Handle memory_type = compound_type(schema.layout, &schema.member_types, w);
   std::vector<unsigned char> buffer(rows * schema.layout.row_size, 0);
   const Handle space = own_space(H5Dget_space(ds.get()), w, "getting the dataspace");
   const VlenReclaimer reclaim(memory_type.get(), space.get(), buffer.data());

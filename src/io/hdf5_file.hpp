@@ -20,6 +20,8 @@
 #include <Eigen/Core>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -32,6 +34,20 @@ namespace vaesweep::data {
 // open, and a file whose close failed (a full disk) is then closed again: a SIGSEGV inside
 // H5F__close_cb at exit, after the clear error. Every file is closed by its owner anyway.
 void skip_hdf5_cleanup_at_exit();
+
+// The longest value (in bytes) of each string column of a table seen block by block, by column
+// name: what write_table sizes a fixed-length string column by (Hdf5File::create_table).
+class StringWidths {
+ public:
+  void add(const ColumnTable& block);
+  // 0 for a column never seen (or without values).
+  std::size_t longest(const std::string& column) const;
+  // The string columns seen, each with its longest value.
+  const std::map<std::string, std::size_t>& all() const { return longest_; }
+
+ private:
+  std::map<std::string, std::size_t> longest_;
+};
 
 class Hdf5File {
  public:
@@ -54,6 +70,15 @@ class Hdf5File {
   // until the file is repacked). A table needs at least one column; 0 rows is fine. String
   // values end at their first NUL byte, as C strings do.
   void write_table(const std::string& dataset, const ColumnTable& table);
+  // A table too large to hold, written in blocks: create_table makes the dataset write_table
+  // would make for the whole table (the columns, names and types of `columns`, whose rows are
+  // ignored; each string column as wide as `widths` says its longest value is; `rows` rows),
+  // then write_rows fills rows [first, first + block.rows()) with a block of the same columns.
+  // Rows never written read as zeros and empty strings. A value longer than its column's width
+  // is a UserError naming the column.
+  void create_table(const std::string& dataset, const ColumnTable& columns, const StringWidths& widths,
+                    std::size_t rows);
+  void write_rows(const std::string& dataset, std::size_t first, const ColumnTable& block);
   // Extends an existing table; `rows` must have the same column names, order and types. A
   // fixed-length string column keeps the width write_table gave it: a longer value is a
   // UserError naming the dataset and the column, and nothing is appended. A table meant to grow
@@ -63,6 +88,9 @@ class Hdf5File {
   // Reads any 1-D compound dataset whose members are integers (read as int64), floats (read as
   // double) or strings (variable- or fixed-length; fixed-length ones without their padding).
   ColumnTable read_table(const std::string& dataset) const;
+  // Only the columns `wanted` says yes to (in the table's order), the others left on disk: what
+  // a reader of a few columns of a large table needs.
+  ColumnTable read_columns(const std::string& dataset, const std::function<bool(const std::string&)>& wanted) const;
 
   // True when `object_path` names an existing group, dataset or named datatype ("/" always).
   bool exists(const std::string& object_path) const;

@@ -87,6 +87,21 @@ std::map<std::string, RankInput::ScoredRows> scored_rows(const sweep::ResultsFil
   return out;
 }
 
+sweep::ResultsColumns rank_input_columns() {
+  sweep::ResultsColumns columns;
+  columns.units = [](const std::string& name, const sweep::UnitsLayout& layout) {
+    static const std::vector<std::string> used = {"unit",      "model",          "config_hash", "seed",
+                                                  "collapsed", "condition_on",   "withheld",    "reconstruction",
+                                                  "loss",      "kl",             "active_units", "total_correlation"};
+    if (std::find(used.begin(), used.end(), name) != used.end() || is_disentanglement_column(name)) return true;
+    if (layout.format < 2) return name == "axes";  // format 1: the axes only as text
+    return std::any_of(layout.axes.begin(), layout.axes.end(),
+                       [&](const sweep::AxisColumn& a) { return sweep::axis_column_name(a.name) == name; });
+  };
+  columns.evaluations = [](const std::string& name) { return name != "config_hash" && name != "status"; };
+  return columns;
+}
+
 RankInput rank_input(const sweep::ResultsFile& results) {
   const auto& u = results.units;
   std::map<std::int64_t, std::size_t> unit_row;

@@ -106,14 +106,18 @@ AxisValues unit_axis_values(const WorkUnit& unit) {
 
 std::vector<AxisColumn> axis_columns(const std::vector<UnitRecord>& units) {
   std::vector<AxisColumn> out;
-  std::map<std::string, std::size_t> at;
+  add_axis_columns_of(out, units);
+  return out;
+}
+
+void add_axis_columns_of(std::vector<AxisColumn>& axes, const std::vector<UnitRecord>& units) {
   for (const UnitRecord& u : units)
     for (const auto& [name, value] : u.axis_values) {
-      const auto [it, fresh] = at.emplace(name, out.size());
-      if (fresh) out.push_back({name, kind_of(value)});
-      else out[it->second].kind = joined(out[it->second].kind, kind_of(value));
+      // A unit has a handful of axes and a table a handful more: a linear search is the cheapest.
+      const auto it = std::find_if(axes.begin(), axes.end(), [&](const AxisColumn& a) { return a.name == name; });
+      if (it == axes.end()) axes.push_back({name, kind_of(value)});
+      else it->kind = joined(it->kind, kind_of(value));
     }
-  return out;
 }
 
 void add_axis_columns(data::ColumnTable& t, const std::vector<UnitRecord>& units, const std::vector<AxisColumn>& axes) {

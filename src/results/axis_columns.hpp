@@ -70,6 +70,8 @@ AxisValues unit_axis_values(const WorkUnit& unit);
 
 // The axes of `units` in order of first appearance, each with the kind its values need.
 std::vector<AxisColumn> axis_columns(const std::vector<UnitRecord>& units);
+// The same, block by block: `axes` (axis_columns of the units before) gains the axes of `units`.
+void add_axis_columns_of(std::vector<AxisColumn>& axes, const std::vector<UnitRecord>& units);
 // Appends one column per axis (axis_column_name). UserError when another column has that name.
 void add_axis_columns(data::ColumnTable& t, const std::vector<UnitRecord>& units,
                       const std::vector<AxisColumn>& axes);

@@ -11,6 +11,7 @@
 #include "util/strings.hpp"
 #include "util/version.hpp"
 #include "io/hdf5_file.hpp"
+#include "results/record_merge.hpp"
 #include "results/records.hpp"
 #include "results/run_history.hpp"
 
@@ -252,17 +253,17 @@ MergeSummary merge_parts(const MergeOptions& options) {
 
   std::vector<UnitRecord> units;
   std::vector<EvaluationRecord> evaluations;
-  std::map<std::string, std::int64_t> per_run;
+  MergeCounts counts;  // the same accounting as `vaesweep run`'s merge
   for (MergedUnit& m : merged) {
-    ++summary.units;
-    if (m.unit.status == UnitStatus::ok) ++summary.ok;
-    else if (m.unit.status == UnitStatus::diverged) ++summary.diverged;
-    else ++summary.failed;
-    ++per_run[m.unit.run_id];
+    counts.add(m.unit.status, m.unit.run_id, m.evaluations.size());
     units.push_back(std::move(m.unit));
     std::move(m.evaluations.begin(), m.evaluations.end(), std::back_inserter(evaluations));
   }
-  summary.evaluations = evaluations.size();
+  summary.units = counts.units;
+  summary.ok = counts.ok;
+  summary.diverged = counts.diverged;
+  summary.failed = counts.failed;
+  summary.evaluations = counts.evaluations;
   if (summary.units > summary.units_in_grid)
     throw UserError(options.parts.front().string() + " and the other parts hold " + std::to_string(summary.units) +
                     " distinct units but the grid has " + std::to_string(summary.units_in_grid) +
@@ -282,7 +283,7 @@ MergeSummary merge_parts(const MergeOptions& options) {
   const data::ColumnTable units_rows = units_table(units, label_sets);
   const data::ColumnTable evaluation_rows = evaluations_table(evaluations, label_sets);
   std::vector<RunRecord> run_rows = runs;
-  for (RunRecord& r : run_rows) r.units = per_run.count(r.run_id) ? per_run.at(r.run_id) : 0;
+  counts.count_runs(run_rows);
 
   const std::vector<std::pair<std::string, std::string>> text_attributes = {
       {"vaesweep_version", version()},

@@ -19,7 +19,13 @@ std::string attribute_or_empty(const data::Hdf5File& file, const std::string& na
   return std::find(names.begin(), names.end(), name) == names.end() ? "" : file.string_attribute("/", name);
 }
 
-void read_results(const fs::path& path, PriorWork& prior) {
+// `units_columns`: instead of records, only those /units columns, given to it (no /evaluations).
+struct UnitColumnsReader {
+  std::vector<std::string> columns;
+  std::function<void(const data::ColumnTable&)> visit;
+};
+
+void read_results(const fs::path& path, PriorWork& prior, const UnitColumnsReader* units_columns = nullptr) {
   const data::Hdf5File file = data::Hdf5File::open_read(path);
   for (const char* table : {"/units", "/evaluations"})
     if (!file.exists(table))
@@ -33,6 +39,16 @@ void read_results(const fs::path& path, PriorWork& prior) {
   if (std::find(names.begin(), names.end(), "slice_count") != names.end()) {
     prior.slice_count = file.int_attribute("/", "slice_count");
     prior.slice_index = file.int_attribute("/", "slice_index");
+  }
+  if (units_columns != nullptr) {
+    const std::vector<std::string>& wanted = units_columns->columns;
+    units_columns->visit(file.read_columns("/units", [&](const std::string& name) {
+      return std::find(wanted.begin(), wanted.end(), name) != wanted.end();
+    }));
+    if (file.exists("/runs")) prior.runs = runs_from_table(file.read_table("/runs"));
+    prior.studies.push_back({attribute_or_empty(file, "study_sha256"), attribute_or_empty(file, "study_toml"),
+                             attribute_or_empty(file, "study_file"), attribute_or_empty(file, "study_overrides")});
+    return;
   }
   std::vector<UnitRecord> units;
   std::vector<EvaluationRecord> evaluations;
@@ -119,13 +135,17 @@ std::vector<std::string> changed_keys(const Study& before, const Study& after) {
 
 }  // namespace
 
-PriorWork read_prior_work(const fs::path& results) {
+namespace {
+
+// The results file (unless a journal says it is being replaced), then what the journals add:
+// their runs and studies. The journals' units stay where `shards` holds them.
+PriorWork assemble_prior_work(const fs::path& results, std::vector<Shard> shards,
+                              const UnitColumnsReader* units_columns = nullptr) {
   PriorWork prior;
   std::error_code ec;
-  std::vector<Shard> shards = read_shards(results);
   // A run started with --overwrite left its journals: the file it was replacing is not read.
   prior.results_replaced = std::any_of(shards.begin(), shards.end(), [](const Shard& s) { return s.header.replaces_results; });
-  if (!prior.results_replaced && fs::exists(results, ec)) read_results(results, prior);
+  if (!prior.results_replaced && fs::exists(results, ec)) read_results(results, prior, units_columns);
   prior.shards = std::move(shards);
   std::set<std::string> known_runs, journal_only_runs;
   for (const auto& r : prior.runs) known_runs.insert(r.run_id);
@@ -143,15 +163,36 @@ PriorWork read_prior_work(const fs::path& results) {
       run.hosts = run.hosts.empty() ? shard.header.host
                                     : (run.hosts.find(shard.header.host) == std::string::npos ? run.hosts + "," + shard.header.host
                                                                                                 : run.hosts);
-      for (const auto& u : shard.units) run.ended_at = std::max(run.ended_at, u.unit.started_at + u.unit.wall_seconds);
+      if (shard.records > 0) run.ended_at = std::max(run.ended_at, shard.units_ended_at);
     }
     if (!shard.header.study_sha256.empty() && known_studies.insert(shard.header.study_sha256).second)
       prior.studies.push_back({shard.header.study_sha256, shard.header.study_text, shard.header.study_file,
                                shard.header.study_overrides});
+  }
+  return prior;
+}
+
+}  // namespace
+
+PriorWork read_prior_work(const fs::path& results) {
+  PriorWork prior = assemble_prior_work(results, read_shards(results));
+  for (Shard& shard : prior.shards) {
+    if (shard.header.run_id.empty()) continue;
     for (auto& u : shard.units) prior.units.push_back(std::move(u));
     shard.units.clear();
   }
   return prior;
+}
+
+PriorWork read_prior_work(const fs::path& results, const ShardUnitVisitor& visit_journal_units) {
+  return assemble_prior_work(results, read_shards(results, visit_journal_units));
+}
+
+PriorWork read_prior_work(const fs::path& results, const ShardUnitVisitor& visit_journal_units,
+                          const std::vector<std::string>& units_columns,
+                          const std::function<void(const data::ColumnTable&)>& visit_file_units) {
+  const UnitColumnsReader reader{units_columns, visit_file_units};
+  return assemble_prior_work(results, read_shards(results, visit_journal_units), &reader);
 }
 
 HashIndex index_grid(const Grid& grid) {

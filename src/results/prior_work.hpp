@@ -5,6 +5,7 @@
 // grow (more seeds) and still match; a study change that alters finished units is refused.
 #include <cstddef>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -39,6 +40,16 @@ struct PriorWork {
 // Reads the results file (when present) and every journal beside it. UserError naming a file
 // that cannot be read; a journal's torn end is only reported (in its Shard::damage).
 PriorWork read_prior_work(const std::filesystem::path& results);
+// The same without holding the journals' units: `units` has only the results file's, and each
+// journal unit goes to `visit_journal_units` as read_shards reads it (a journal without a header,
+// whose run_id is empty, has no units). In PriorWork::units order, the journals' units follow
+// the results file's, in the order of `shards` and within each journal in the order visited.
+PriorWork read_prior_work(const std::filesystem::path& results, const ShardUnitVisitor& visit_journal_units);
+// The same reading only the results file's /units columns named in `units_columns` (those it
+// has), given to `visit_file_units` once, and no /evaluations: `units` stays empty. For status.
+PriorWork read_prior_work(const std::filesystem::path& results, const ShardUnitVisitor& visit_journal_units,
+                          const std::vector<std::string>& units_columns,
+                          const std::function<void(const data::ColumnTable&)>& visit_file_units);
 
 using HashIndex = std::unordered_map<std::string, std::size_t>;  // config hash -> grid index
 HashIndex index_grid(const Grid& grid);

@@ -484,11 +484,20 @@ void decode_unit(std::string_view bytes, UnitRecord& unit, std::vector<Evaluatio
 }
 
 data::ColumnTable units_table(const std::vector<UnitRecord>& u, const std::vector<std::string>& label_sets) {
+  return units_table(u, label_sets, axis_columns(u));
+}
+
+data::ColumnTable units_table(const std::vector<UnitRecord>& u, const std::vector<std::string>& label_sets,
+                              const std::vector<AxisColumn>& axes) {
   data::ColumnTable t;
   add_fields(t, u, unit_fields());
   add_disentanglement(t, u, label_sets);
-  add_axis_columns(t, u, axis_columns(u));
+  add_axis_columns(t, u, axes);
   return t;
+}
+
+bool has_track_scores(const std::vector<EvaluationRecord>& e) {
+  return std::any_of(e.begin(), e.end(), [](const auto& row) { return !row.track_external.empty(); });
 }
 
 std::string latents_path(std::int64_t unit) { return "/latents/" + std::to_string(unit); }
@@ -497,10 +506,14 @@ std::string assignment_column(const EvaluationRecord& e) { return e.method + "_k
 
 data::ColumnTable evaluations_table(const std::vector<EvaluationRecord>& e,
                                     const std::vector<std::string>& label_sets) {
+  return evaluations_table(e, label_sets, has_track_scores(e));
+}
+
+data::ColumnTable evaluations_table(const std::vector<EvaluationRecord>& e,
+                                    const std::vector<std::string>& label_sets, bool per_track) {
   data::ColumnTable t;
   add_fields(t, e, evaluation_fields());
   const std::size_t width = label_sets.size() * external_metric_names().size();
-  const bool per_track = std::any_of(e.begin(), e.end(), [](const auto& row) { return !row.track_external.empty(); });
   std::vector<std::vector<double>> external(width), track(per_track ? width : 0);
   for (auto* columns : {&external, &track})
     for (auto& values : *columns) values.reserve(e.size());

@@ -143,6 +143,10 @@ void decode_unit(std::string_view bytes, UnitRecord& unit, std::vector<Evaluatio
 // names and kinds write_units_layout records beside the table); UserError when a unit has values for another
 // number of label sets.
 data::ColumnTable units_table(const std::vector<UnitRecord>& units, const std::vector<std::string>& label_sets);
+// The same with the axis columns `axes` (axis_columns of the whole table, when `units` is a block
+// of it): a unit without an axis holds the column's missing value.
+data::ColumnTable units_table(const std::vector<UnitRecord>& units, const std::vector<std::string>& label_sets,
+                              const std::vector<AxisColumn>& axes);
 // "/latents/17", "/assignments/17": where a unit's stored arrays live in the results file.
 std::string latents_path(std::int64_t unit);
 std::string assignments_path(std::int64_t unit);
@@ -153,6 +157,12 @@ std::string assignment_column(const EvaluationRecord& evaluation);
 // for another number of label sets.
 data::ColumnTable evaluations_table(const std::vector<EvaluationRecord>& evaluations,
                                     const std::vector<std::string>& label_sets);
+// The same with the "_track" columns or without them, as `per_track` says (has_track_scores of
+// the whole table, when `evaluations` is a block of it).
+data::ColumnTable evaluations_table(const std::vector<EvaluationRecord>& evaluations,
+                                    const std::vector<std::string>& label_sets, bool per_track);
+// Whether some row has per-track scores: evaluations_table's "_track" columns are there.
+bool has_track_scores(const std::vector<EvaluationRecord>& evaluations);
 
 // The inverse of units_table and evaluations_table, for resume (an earlier results file merged
 // with new shards); appends to both vectors. `label_sets` gives the external columns' order;

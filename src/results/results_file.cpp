@@ -28,15 +28,21 @@ void write_extra(data::Hdf5File& file, const ExtraDataset& d) {
 
 }  // namespace
 
+void write_extra_dataset(data::Hdf5File& file, const ExtraDataset& dataset) { write_extra(file, dataset); }
+
 void write_results_file(const fs::path& out, const ResultsContent& content, bool overwrite) {
   refuse_existing_results(out, overwrite);
   write_atomically(out, [&](const fs::path& tmp) {
     data::Hdf5File file = data::Hdf5File::create(tmp);
     for (const auto& [name, value] : content.text_attributes) file.set_attribute("/", name, value);
     for (const auto& [name, value] : content.int_attributes) file.set_attribute("/", name, value);
-    file.write_table("/units", content.units);
-    write_units_layout(file, content.unit_axes);
-    file.write_table("/evaluations", content.evaluations);
+    if (content.write_unit_tables) {
+      content.write_unit_tables(file);
+    } else {
+      file.write_table("/units", content.units);
+      write_units_layout(file, content.unit_axes);
+      file.write_table("/evaluations", content.evaluations);
+    }
     file.write_table("/features", content.features);
     if (content.skipped_files.cols() > 0) file.write_table("/skipped_files", content.skipped_files);
     if (content.runs.cols() > 0) file.write_table("/runs", content.runs);
@@ -45,15 +51,19 @@ void write_results_file(const fs::path& out, const ResultsContent& content, bool
   });
 }
 
-ResultsFile read_results_file(const fs::path& path) {
+ResultsFile read_results_file(const fs::path& path) { return read_results_file(path, ResultsColumns{}); }
+
+ResultsFile read_results_file(const fs::path& path, const ResultsColumns& columns) {
   const data::Hdf5File file = data::Hdf5File::open_read(path);
   ResultsFile results;
   for (const char* table : {"/units", "/evaluations"})
     if (!file.exists(table))
       throw UserError(path.string() + ": not a vaesweep results file (no " + std::string(table) + " table)");
-  results.units = file.read_table("/units");
   results.layout = read_units_layout(file);
-  results.evaluations = file.read_table("/evaluations");
+  results.units = columns.units ? file.read_columns("/units", [&](const std::string& c) { return columns.units(c, results.layout); })
+                                : file.read_table("/units");
+  results.evaluations = columns.evaluations ? file.read_columns("/evaluations", columns.evaluations)
+                                            : file.read_table("/evaluations");
   if (file.exists("/features")) results.features = file.read_table("/features");
   results.study_name = file.string_attribute("/", "study_name");
   results.study_sha256 = file.string_attribute("/", "study_sha256");

@@ -4,6 +4,7 @@
 // renamed, so an existing results file is never left half-overwritten.
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <utility>
 #include <variant>
@@ -11,6 +12,10 @@
 
 #include "io/column_table.hpp"
 #include "results/axis_columns.hpp"
+
+namespace vaesweep::data {
+class Hdf5File;
+}
 
 namespace vaesweep::sweep {
 
@@ -37,7 +42,14 @@ struct ResultsContent {
   std::vector<std::pair<std::string, std::string>> text_attributes;
   std::vector<std::pair<std::string, std::int64_t>> int_attributes;
   std::vector<ExtraDataset> extra;  // evaluation.store_latents / store_assignments
+  // When set, writes /units (and its layout attributes), /evaluations and any stored arrays
+  // itself, in place of `units`, `unit_axes` and `evaluations`: a merge too large to hold them
+  // (results/record_merge.hpp) writes them block by block.
+  std::function<void(data::Hdf5File&)> write_unit_tables;
 };
+
+// Writes one extra dataset with its attributes.
+void write_extra_dataset(data::Hdf5File& file, const ExtraDataset& dataset);
 
 // UserError when `out` exists and overwriting was not asked for (checked before any work).
 void refuse_existing_results(const std::filesystem::path& out, bool overwrite);
@@ -55,5 +67,13 @@ struct ResultsFile {
 
 // UserError naming the file when it is missing, not HDF5, truncated or lacks a table.
 ResultsFile read_results_file(const std::filesystem::path& path);
+
+// The columns a reader needs of /units (it may ask the file's layout: which columns are axes)
+// and of /evaluations; the others stay on disk.
+struct ResultsColumns {
+  std::function<bool(const std::string& column, const UnitsLayout& layout)> units;
+  std::function<bool(const std::string& column)> evaluations;
+};
+ResultsFile read_results_file(const std::filesystem::path& path, const ResultsColumns& columns);
 
 }  // namespace vaesweep::sweep

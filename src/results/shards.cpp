@@ -61,20 +61,31 @@ fs::path shard_path(const fs::path& results, const std::string& run_id, int rank
 }
 
 // A journal whose header frame is damaged: the run, rank, host and start come from its records
-// (each unit record names them); the study text and the Slurm ids are lost, and said so.
-void salvaged_header(Shard& shard) {
-  if (shard.units.empty()) return;  // nothing left to place: the journal is only removed
-  const UnitRecord& first = shard.units.front().unit;
+// (each unit record names them; `first` is its first); the study text and the Slurm ids are
+// lost, and said so.
+void salvaged_header(Shard& shard, const UnitRecord& first, double earliest_start) {
+  if (shard.records == 0) return;  // nothing left to place: the journal is only removed
   shard.header.run_id = first.run_id;
   shard.header.rank = first.rank;
   shard.header.host = first.host;
-  shard.header.started_at = first.started_at;
-  for (const auto& u : shard.units) shard.header.started_at = std::min(shard.header.started_at, u.unit.started_at);
-  shard.damage += "; its " + std::to_string(shard.units.size()) +
+  shard.header.started_at = std::min(first.started_at, earliest_start);
+  shard.damage += "; its " + std::to_string(shard.records) +
                   " intact unit record(s) are kept, the run's study text and Slurm ids are lost";
 }
 
 std::vector<Shard> read_shards(const fs::path& results) {
+  // The visitor keeps each unit in its shard; the shards are still in reading order then.
+  std::vector<std::vector<ShardUnit>> units;
+  std::vector<Shard> shards = read_shards(results, [&](std::size_t shard, ShardUnit&& u, JournalRecordPlace) {
+    if (units.size() <= shard) units.resize(shard + 1);
+    units[shard].push_back(std::move(u));
+  });
+  for (Shard& s : shards)
+    if (s.reading_index < units.size()) s.units = std::move(units[s.reading_index]);
+  return shards;
+}
+
+std::vector<Shard> read_shards(const fs::path& results, const ShardUnitVisitor& visit) {
   std::vector<Shard> shards;
   const fs::path folder = shard_folder(results);
   std::error_code ec;
@@ -83,30 +94,40 @@ std::vector<Shard> read_shards(const fs::path& results) {
     if (entry.path().extension() != kJournalSuffix) continue;
     Shard shard;
     shard.path = entry.path();
+    shard.reading_index = shards.size();
+    UnitRecord first;
+    double earliest_start = std::numeric_limits<double>::infinity();
+    bool undecodable = false;
+    std::size_t index = 0;
     JournalContents contents;
     try {
-      contents = read_journal(entry.path());
+      contents = read_journal(entry.path(), [&](std::string&& record, JournalRecordPlace place) {
+        if (undecodable) return;
+        ShardUnit u;
+        try {
+          decode_unit(record, u.unit, u.evaluations);
+        } catch (const UserError& e) {
+          // The CRC matched, so this is not a torn write: a journal of another build. Stop here.
+          shard.damage = "record " + std::to_string(index) + " cannot be decoded (" + e.what() + "); it and the rest ignored";
+          undecodable = true;
+          return;
+        }
+        ++index;
+        if (shard.records++ == 0) first = u.unit;
+        earliest_start = std::min(earliest_start, u.unit.started_at);
+        shard.units_ended_at = std::max(shard.units_ended_at, u.unit.started_at + u.unit.wall_seconds);
+        visit(shard.reading_index, std::move(u), place);
+      });
     } catch (const UnfinishedJournal& e) {
       shard.damage = e.what();  // no header, no records: only removed with the others
       shards.push_back(std::move(shard));
       continue;
     }
     if (!contents.header_damaged) shard.header = decode_shard_header(contents.header, entry.path());
-    shard.damage = contents.header_damaged ? "damaged header (" + contents.damage + ")" : contents.damage;
-    shard.units.reserve(contents.records.size());
-    for (std::size_t i = 0; i < contents.records.size(); ++i) {
-      ShardUnit u;
-      try {
-        decode_unit(contents.records[i], u.unit, u.evaluations);
-      } catch (const UserError& e) {
-        // The CRC matched, so this is not a torn write: a journal of another build. Stop here.
-        shard.damage = "record " + std::to_string(i) + " cannot be decoded (" + e.what() + "); it and the rest ignored";
-        break;
-      }
-      shard.units.push_back(std::move(u));
-    }
+    if (!undecodable)
+      shard.damage = contents.header_damaged ? "damaged header (" + contents.damage + ")" : contents.damage;
     if (contents.header_damaged) {
-      salvaged_header(shard);
+      salvaged_header(shard, first, earliest_start);
       shard.header.replaces_results = read_run_note(results, shard.header.run_id, RunNote::replaces_results).has_value();
     }
     shards.push_back(std::move(shard));

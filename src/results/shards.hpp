@@ -5,10 +5,13 @@
 // file at the end of a run and removes them; after a crash they stay, and --resume merges them.
 #include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "engine/shard_journal.hpp"
 #include "results/records.hpp"
 
 namespace vaesweep::sweep {
@@ -43,14 +46,24 @@ struct ShardUnit {
 struct Shard {
   std::filesystem::path path;
   ShardHeader header;
-  std::vector<ShardUnit> units;
+  std::vector<ShardUnit> units;  // empty when read_shards gave them to a visitor instead
   std::string damage;  // what a crash left unreadable at its end (those units run again)
+  std::size_t records = 0;      // the units read (whether kept in `units` or given away)
+  double units_ended_at = -std::numeric_limits<double>::infinity();  // the latest started_at + wall_seconds
+  std::size_t reading_index = 0;  // the journal's position in reading order (a visitor's shard index)
 };
+
+// Gets each unit of a journal as read_shards reads it, with where its record lies: `shard` is
+// the journal's reading_index (read_shards returns the journals sorted, after reading them all).
+using ShardUnitVisitor = std::function<void(std::size_t shard, ShardUnit&& unit, JournalRecordPlace place)>;
 
 // Every journal in the shard folder (none when there is no folder), oldest run first, then by
 // rank. A journal killed before its header was written comes with an empty run_id and only
 // its damage; one whose header is not ours is a UserError naming it.
 std::vector<Shard> read_shards(const std::filesystem::path& results);
+// The same, keeping no unit: each goes to `visit` (in each journal's order, the journals in
+// reading order) and the shards come back with empty `units`.
+std::vector<Shard> read_shards(const std::filesystem::path& results, const ShardUnitVisitor& visit);
 
 // Journal files that are not in `shards` any more are left alone; these are removed with their
 // runs' notes, then the folder when it is empty.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <functional>
 #include <unordered_map>
 
 #include "util/error.hpp"
@@ -38,6 +39,15 @@ std::string study_name_of_latest_run(const PriorWork& prior) {
   }
 }
 
+// One unit's record as status counts it.
+struct Brief {
+  UnitStatus status = UnitStatus::ok;
+  std::size_t run = 0;      // into the run ids seen
+  double end = 0;           // started_at + wall_seconds
+  std::int64_t unit = 0;
+  std::size_t failure = 0;  // a unit that is not ok: its FailedUnit
+};
+
 }  // namespace
 
 SweepStatus read_sweep_status(const fs::path& results) {
@@ -48,7 +58,70 @@ SweepStatus read_sweep_status(const fs::path& results) {
   SweepStatus s;
   s.results = results;
   s.running = RunLock::holder(results);
-  PriorWork prior = read_prior_work(results);
+  // What status needs of each record, and no more: a million units' whole records are gigabytes.
+  // Failures keep their text (a handful, normally); journal records wait in reading order until
+  // the journals' order is known, then follow the results file's (the merge's order).
+  std::vector<std::vector<std::pair<std::string, Brief>>> journal_briefs;
+  std::vector<FailedUnit> failure_texts;
+  std::vector<std::string> run_ids;
+  const auto brief_of = [&](UnitStatus status, const std::string& run_id, double end, std::int64_t unit,
+                            const std::function<FailedUnit()>& failure) {
+    Brief b;
+    b.status = status;
+    b.end = end;
+    b.unit = unit;
+    const auto it = std::find(run_ids.begin(), run_ids.end(), run_id);
+    b.run = static_cast<std::size_t>(it - run_ids.begin());
+    if (it == run_ids.end()) run_ids.push_back(run_id);
+    if (status != UnitStatus::ok) {
+      b.failure = failure_texts.size();
+      failure_texts.push_back(failure());
+    }
+    return b;
+  };
+  std::unordered_map<std::string, Brief> latest;
+  const auto offer = [&](const std::string& hash, const Brief& b) {
+    auto [it, fresh] = latest.emplace(hash, b);
+    if (!fresh && (b.status == UnitStatus::ok || it->second.status != UnitStatus::ok)) it->second = b;
+  };
+  const std::vector<std::string> columns = {"unit",    "config_hash", "model", "axes",       "seed",        "status",
+                                            "message", "run_id",      "host",  "rank",       "started_at", "wall_seconds"};
+  PriorWork prior = read_prior_work(
+      results,
+      [&](std::size_t shard, ShardUnit&& u, JournalRecordPlace) {
+        if (journal_briefs.size() <= shard) journal_briefs.resize(shard + 1);
+        const UnitRecord& r = u.unit;
+        journal_briefs[shard].emplace_back(
+            r.config_hash, brief_of(r.status, r.run_id, r.started_at + r.wall_seconds, r.unit, [&] {
+              return FailedUnit{"unit " + std::to_string(r.unit) + " " + unit_label(r), to_string(r.status), r.message,
+                                r.run_id, r.host, r.rank};
+            }));
+      },
+      columns,
+      [&](const data::ColumnTable& t) {
+        for (const char* c : {"unit", "config_hash", "status"})
+          if (!t.has(c)) throw UserError(results.string() + ": /units has no column " + c);
+        const auto text = [&](const char* c, std::size_t i) { return t.has(c) ? t.strings(c)[i] : std::string(); };
+        const auto number = [&](const char* c, std::size_t i) { return t.has(c) ? t.doubles(c)[i] : 0.0; };
+        const auto integer = [&](const char* c, std::size_t i) { return t.has(c) ? t.ints(c)[i] : std::int64_t{0}; };
+        for (std::size_t i = 0; i < t.rows(); ++i) {
+          const UnitStatus status = parse_unit_status(text("status", i));
+          offer(text("config_hash", i),
+                brief_of(status, text("run_id", i), number("started_at", i) + number("wall_seconds", i),
+                         integer("unit", i), [&] {
+                           UnitRecord r;
+                           r.model = text("model", i), r.axes = text("axes", i), r.seed = integer("seed", i);
+                           r.config_hash = text("config_hash", i);
+                           return FailedUnit{"unit " + std::to_string(integer("unit", i)) + " " + unit_label(r),
+                                             to_string(status), text("message", i), text("run_id", i),
+                                             text("host", i), integer("rank", i)};
+                         }));
+        }
+      });
+  for (const Shard& shard : prior.shards)
+    if (shard.reading_index < journal_briefs.size())
+      for (const auto& [hash, b] : journal_briefs[shard.reading_index]) offer(hash, b);
+  journal_briefs = {};
   s.results_file = prior.results_file;
   s.journals = prior.shards.size();
   s.runs = prior.runs;
@@ -68,30 +141,25 @@ SweepStatus read_sweep_status(const fs::path& results) {
   // The results file's study when there is one, else the latest run's.
   if (!prior.studies.empty()) s.study_sha256 = (prior.results_file ? prior.studies.front() : prior.studies.back()).sha256;
 
-  // The latest record of each unit, an ok one never replaced (as the merge does).
-  std::unordered_map<std::string, const UnitRecord*> latest;
-  latest.reserve(prior.units.size());
-  for (const ShardUnit& u : prior.units) {
-    auto [it, fresh] = latest.emplace(u.unit.config_hash, &u.unit);
-    if (!fresh && (u.unit.status == UnitStatus::ok || it->second->status != UnitStatus::ok)) it->second = &u.unit;
-  }
-  std::vector<const UnitRecord*> failed;
-  for (const auto& [hash, u] : latest) {
+  std::vector<const Brief*> failed;
+  for (const auto& [hash, b] : latest) {
     ++s.done;
-    if (u->status == UnitStatus::ok) ++s.ok;
+    if (b.status == UnitStatus::ok) ++s.ok;
     else {
-      (u->status == UnitStatus::diverged ? s.diverged : s.failed)++;
-      failed.push_back(u);
+      (b.status == UnitStatus::diverged ? s.diverged : s.failed)++;
+      failed.push_back(&b);
     }
   }
-  std::sort(failed.begin(), failed.end(), [](const UnitRecord* a, const UnitRecord* b) { return a->unit < b->unit; });
-  for (const UnitRecord* u : failed)
-    s.failures.push_back({"unit " + std::to_string(u->unit) + " " + unit_label(*u), to_string(u->status), u->message, u->run_id, u->host, u->rank});
+  std::sort(failed.begin(), failed.end(), [](const Brief* a, const Brief* b) { return a->unit < b->unit; });
+  for (const Brief* b : failed) s.failures.push_back(failure_texts[b->failure]);
   s.grid_units = std::max(s.grid_units, s.done);
 
-  std::unordered_map<std::string, std::int64_t> per_run;
-  for (const auto& [hash, u] : latest) ++per_run[u->run_id];
-  for (RunRecord& r : s.runs) r.units = per_run.count(r.run_id) ? per_run.at(r.run_id) : 0;
+  std::vector<std::int64_t> per_run(run_ids.size(), 0);
+  for (const auto& [hash, b] : latest) ++per_run[b.run];
+  for (RunRecord& r : s.runs) {
+    const auto it = std::find(run_ids.begin(), run_ids.end(), r.run_id);
+    r.units = it == run_ids.end() ? 0 : per_run[static_cast<std::size_t>(it - run_ids.begin())];
+  }
   // Rate of the latest run: its units over the time from its start to its last unit's end.
   if (!s.runs.empty()) {
     RunRecord& last = *std::max_element(s.runs.begin(), s.runs.end(),
@@ -99,10 +167,10 @@ SweepStatus read_sweep_status(const fs::path& results) {
     if (s.running && last.outcome.rfind("interrupted", 0) == 0) last.outcome = "in progress";
     std::size_t units = 0;
     double end = last.started_at;
-    for (const auto& [hash, u] : latest)
-      if (u->run_id == last.run_id) {
+    for (const auto& [hash, b] : latest)
+      if (run_ids[b.run] == last.run_id) {
         ++units;
-        end = std::max(end, u->started_at + u->wall_seconds);
+        end = std::max(end, b.end);
       }
     if (s.running) end = unix_now();
     if (end > last.started_at) s.rate = static_cast<double>(units) / (end - last.started_at);

@@ -23,6 +23,7 @@
 #include "engine/wire.hpp"
 #include "pipeline/feature_sharing.hpp"
 #include "results/prior_work.hpp"
+#include "results/record_merge.hpp"
 #include "engine/provenance.hpp"
 #include "sweep/library_versions.hpp"
 #include "results/results_file.hpp"
@@ -254,36 +255,25 @@ RunSummary merge_results(const RunOptions& options, const Study& study, const Gr
                     " while this run ran; it held the earlier units this run did not redo, so nothing was merged. "
                     "This run's units are kept in " + shard_folder(options.out).string() +
                     ": put the file back and run again with --resume (or start anew with --overwrite)");
-  PriorWork all = read_prior_work(options.out);
-  std::vector<ShardUnit> merged = latest_records(std::move(all.units), index);
+  // In bounded memory: the records stay in the journals until their block is written.
+  RecordMerge merge(options.out, index);
+  PriorWork& all = merge.prior();
+  const MergeCounts& counts = merge.counts();
 
   RunSummary summary;
   summary.grid_units = options.slice.size(grid.size());
   summary.reason = outcome.reason;
   summary.ran = outcome.done;
-  std::vector<UnitRecord> units;
-  std::vector<EvaluationRecord> evaluations;
-  units.reserve(merged.size());
-  std::size_t evaluation_count = 0;
-  for (const ShardUnit& u : merged) evaluation_count += u.evaluations.size();
-  evaluations.reserve(evaluation_count);
-  std::map<std::string, std::int64_t> per_run;
-  for (ShardUnit& u : merged) {
-    ++summary.units;
-    if (u.unit.status == UnitStatus::ok) ++summary.ok;
-    else if (u.unit.status == UnitStatus::diverged) ++summary.diverged;
-    else ++summary.failed;
-    ++per_run[u.unit.run_id];
-    units.push_back(std::move(u.unit));
-    std::move(u.evaluations.begin(), u.evaluations.end(), std::back_inserter(evaluations));
-  }
-  merged = {};
-  summary.evaluations = evaluations.size();
+  summary.units = counts.units;
+  summary.ok = counts.ok;
+  summary.diverged = counts.diverged;
+  summary.failed = counts.failed;
+  summary.evaluations = counts.evaluations;
   summary.pending = summary.grid_units - summary.units;  // of the slice under --slice
 
+  counts.count_runs(all.runs);
   std::set<std::string> hosts;
   for (RunRecord& run : all.runs) {
-    run.units = per_run.count(run.run_id) ? per_run.at(run.run_id) : 0;
     if (run.run_id == run_id) {
       run.outcome = outcome_text(outcome.reason);
       run.ended_at = unix_now();
@@ -293,13 +283,10 @@ RunSummary merge_results(const RunOptions& options, const Study& study, const Gr
     for (const auto& h : split(run.hosts, ',')) hosts.insert(h);
   }
   ResultsContent content;
-  content.units = units_table(units, grid.label_sets());
-  content.unit_axes = axis_columns(units);
-  content.evaluations = evaluations_table(evaluations, grid.label_sets());
+  content.write_unit_tables = [&](data::Hdf5File& file) { merge.write_tables(file, grid.label_sets(), tables); };
   content.features = features_table(tables, grid);
   content.skipped_files = skipped_files_table(tables);
   content.runs = runs_table(all.runs);
-  move_stored_arrays(units, evaluations, tables, content);
   add_drawn_rows(tables, content);
   content.text_attributes = {
       {"vaesweep_version", version()},

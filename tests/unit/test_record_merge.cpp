@@ -1,0 +1,217 @@
+// The bounded merge (results/record_merge.hpp) against its oracle, the all-in-memory merge that
+// `vaesweep run` did before: read_prior_work + latest_records + units_table / evaluations_table
+// written whole. Planted records cross block boundaries, repeat units (a failure then an ok, an
+// ok then a failure), fail, carry per-track scores in some rows only, give an axis integers in
+// one block and text in another, and come from an earlier results file as well as journals.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+
+#include "io/hdf5_file.hpp"
+#include "engine/shard_journal.hpp"
+#include "results/axis_columns.hpp"
+#include "results/prior_work.hpp"
+#include "results/record_merge.hpp"
+#include "results/results_file.hpp"
+#include "results/shards.hpp"
+#include "temp_dir.hpp"
+
+namespace vaesweep::sweep {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::vector<std::string> kLabelSets = {"genre"};
+
+std::string hash_of(std::size_t i) { return "hash" + std::to_string(i * 7919 % 1000) + "_" + std::to_string(i); }
+
+ShardUnit planted(std::size_t i, UnitStatus status, const std::string& run, int variant) {
+  ShardUnit u;
+  UnitRecord& r = u.unit;
+  r.unit = 1000 + static_cast<std::int64_t>(i);  // an earlier grid's number: the merge renumbers
+  r.config_hash = hash_of(i);
+  r.group_hash = "g" + std::to_string(i % 3);
+  r.feature_hash = "features";
+  r.model = i % 5 == 0 ? "pca" : "vae";
+  r.status = status;
+  r.run_id = run;
+  r.seed = static_cast<std::int64_t>(i);
+  r.beta = 0.5 * static_cast<double>(i);
+  r.host = std::string(1 + i % 9, 'h');  // string widths vary from block to block
+  r.message = status == UnitStatus::ok ? "" : "failed in variant " + std::to_string(variant) + std::string(i % 40, '!');
+  r.started_at = 100.0 + static_cast<double>(i);
+  r.wall_seconds = 0.25;
+  r.axes = "beta=" + std::to_string(i);
+  r.axis_values.emplace_back("beta", Value(0.5 * static_cast<double>(i)));
+  // "mode": integers in most units, text in units 30..33 (the whole column is text then).
+  if (i >= 30 && i < 34) r.axis_values.emplace_back("mode", Value(std::string("long-mode-") + std::to_string(i)));
+  else r.axis_values.emplace_back("mode", Value(static_cast<std::int64_t>(i * 1000003)));
+  if (i % 5 != 0) r.axis_values.emplace_back("model.learning_rate", Value(0.001 * static_cast<double>(1 + i % 4)));
+  if (status != UnitStatus::ok) return u;  // a failed unit: no evaluations
+  for (int k = 2; k <= 2 + static_cast<int>(i % 3); ++k) {
+    EvaluationRecord e;
+    e.unit = r.unit;
+    e.config_hash = r.config_hash;
+    e.method = k % 2 ? "agglomerative" : "kmeans";
+    e.k = k;
+    e.space = "vae_latent";
+    e.silhouette = 0.01 * static_cast<double>(i + k) + variant;
+    e.external.assign(external_metric_names().size(), 0.1 * k);
+    e.scored = {static_cast<std::int64_t>(i)};
+    if (i % 11 == 4) {  // per-track scores in a few rows only
+      e.track_external.assign(external_metric_names().size(), 0.2 * k);
+      e.track_scored = {3};
+    }
+    u.evaluations.push_back(e);
+  }
+  return u;
+}
+
+void write_journal(const fs::path& results, const std::string& run, int rank, double started_at,
+                   const std::vector<ShardUnit>& units) {
+  fs::create_directories(shard_folder(results));
+  ShardHeader h;
+  h.run_id = run;
+  h.rank = rank;
+  h.ranks = 2;
+  h.host = "node" + std::to_string(rank);
+  h.started_at = started_at;
+  JournalWriter w(shard_path(results, run, rank), encode_shard_header(h), 1000);
+  for (const ShardUnit& u : units) w.append(encode_unit(u.unit, u.evaluations));
+}
+
+// The oracle: the whole tables from the records held in memory.
+void write_in_memory(const fs::path& results, const HashIndex& index, const fs::path& out) {
+  PriorWork prior = read_prior_work(results);
+  std::vector<ShardUnit> merged = latest_records(std::move(prior.units), index);
+  std::vector<UnitRecord> units;
+  std::vector<EvaluationRecord> evaluations;
+  for (ShardUnit& u : merged) {
+    units.push_back(std::move(u.unit));
+    for (auto& e : u.evaluations) evaluations.push_back(std::move(e));
+  }
+  data::Hdf5File file = data::Hdf5File::create(out);
+  file.write_table("/units", units_table(units, kLabelSets));
+  write_units_layout(file, axis_columns(units));
+  file.write_table("/evaluations", evaluations_table(evaluations, kLabelSets));
+  file.close();
+}
+
+void write_bounded(const fs::path& results, const HashIndex& index, const fs::path& out, std::size_t block) {
+  RecordMerge merge(results, index);
+  data::Hdf5File file = data::Hdf5File::create(out);
+  merge.write_tables(file, kLabelSets, {}, block);
+  file.close();
+}
+
+void expect_same_table(const data::ColumnTable& a, const data::ColumnTable& b, const std::string& what) {
+  ASSERT_EQ(a.schema_string(), b.schema_string()) << what;
+  ASSERT_EQ(a.rows(), b.rows()) << what;
+  for (std::size_t c = 0; c < a.cols(); ++c) {
+    const auto& x = a.columns()[c];
+    const auto& y = b.columns()[c];
+    if (const auto* d = std::get_if<std::vector<double>>(&x.values)) {
+      const auto& e = std::get<std::vector<double>>(y.values);
+      for (std::size_t r = 0; r < d->size(); ++r)
+        EXPECT_TRUE((std::isnan((*d)[r]) && std::isnan(e[r])) || (*d)[r] == e[r]) << what << " " << x.name << " row " << r;
+    } else {
+      EXPECT_TRUE(x.values == y.values) << what << " column " << x.name;
+    }
+  }
+}
+
+// Same columns, types, values, axis attributes; and, as h5py would see them, the same string
+// widths (a fixed-length string read back keeps no padding, so widths are compared by writing
+// nothing longer: the bounded file's create_table took the oracle's widths when equal ones fit).
+void expect_same_files(const fs::path& oracle, const fs::path& bounded, const std::string& what) {
+  const data::Hdf5File a = data::Hdf5File::open_read(oracle), b = data::Hdf5File::open_read(bounded);
+  for (const char* table : {"/units", "/evaluations"}) expect_same_table(a.read_table(table), b.read_table(table), what + table);
+  for (const char* attribute : {"axis_columns", "axis_kinds"})
+    EXPECT_EQ(a.string_attribute("/units", attribute), b.string_attribute("/units", attribute)) << what;
+  EXPECT_EQ(a.int_attribute("/", "results_format"), b.int_attribute("/", "results_format")) << what;
+}
+
+class RecordMergeTest : public ::testing::Test {
+ protected:
+  test::TempDir temp_;
+  fs::path results_ = temp_ / "r.h5";
+  HashIndex index_;
+  void SetUp() override {
+    for (std::size_t i = 0; i < 60; ++i) index_.emplace(hash_of(i), i);
+  }
+  void expect_matches_oracle() {
+    write_in_memory(results_, index_, temp_ / "oracle.h5");
+    for (std::size_t block : {std::size_t{1}, std::size_t{7}, std::size_t{29}, std::size_t{1000}}) {
+      const fs::path out = temp_ / ("bounded" + std::to_string(block) + ".h5");
+      write_bounded(results_, index_, out, block);
+      expect_same_files(temp_ / "oracle.h5", out, "block " + std::to_string(block) + " ");
+    }
+  }
+};
+
+TEST_F(RecordMergeTest, JournalsOnlyEqualTheInMemoryMerge) {
+  std::vector<ShardUnit> rank0, rank1, later;
+  for (std::size_t i = 0; i < 60; ++i) {
+    if (i == 17) continue;  // never ran: pending
+    const UnitStatus status = i % 13 == 6 ? UnitStatus::failed : i % 19 == 9 ? UnitStatus::diverged : UnitStatus::ok;
+    (i % 2 ? rank1 : rank0).push_back(planted(i, status, "run1", 0));
+  }
+  rank0.push_back(planted(999, UnitStatus::ok, "run1", 0));  // not in this grid: dropped
+  later.push_back(planted(6, UnitStatus::ok, "run2", 1));     // a failure retried: the ok wins
+  later.push_back(planted(2, UnitStatus::failed, "run2", 1)); // an ok is never replaced by a failure
+  later.push_back(planted(4, UnitStatus::ok, "run2", 2));     // a later ok replaces an earlier one
+  write_journal(results_, "run1", 0, 10, rank0);
+  write_journal(results_, "run1", 1, 10, rank1);
+  write_journal(results_, "run2", 0, 20, later);
+  expect_matches_oracle();
+
+  RecordMerge merge(results_, index_);
+  EXPECT_EQ(merge.counts().units, 59u);
+  EXPECT_EQ(merge.counts().per_run.at("run2"), 2);  // units 6 and 4; unit 2 keeps run1's ok
+}
+
+TEST_F(RecordMergeTest, AnEarlierResultsFileAndJournalsEqualTheInMemoryMerge) {
+  std::vector<ShardUnit> first;
+  for (std::size_t i = 0; i < 40; ++i)
+    first.push_back(planted(i, i % 7 == 3 ? UnitStatus::failed : UnitStatus::ok, "run1", 0));
+  write_journal(results_, "run1", 0, 10, first);
+  write_in_memory(results_, index_, results_.string() + ".tmp");  // the earlier run's results file
+  // Its journals were removed by its merge; a resume adds units and retries a failure.
+  fs::remove_all(shard_folder(results_));
+  fs::rename(results_.string() + ".tmp", results_);
+  {
+    data::Hdf5File file = data::Hdf5File::open_read_write(results_);
+    file.set_attribute("/", "label_sets", "genre");
+  }
+  std::vector<ShardUnit> second;
+  for (std::size_t i = 40; i < 60; ++i) second.push_back(planted(i, UnitStatus::ok, "run2", 0));
+  second.push_back(planted(3, UnitStatus::ok, "run2", 1));
+  write_journal(results_, "run2", 0, 20, second);
+  expect_matches_oracle();
+}
+
+TEST_F(RecordMergeTest, NoRecordsGivesEmptyTablesLikeTheInMemoryMerge) {
+  expect_matches_oracle();
+}
+
+TEST(MergeCounts, CountsUnitsByStatusAndRun) {
+  MergeCounts c;
+  c.add(UnitStatus::ok, "a", 3);
+  c.add(UnitStatus::failed, "a", 0);
+  c.add(UnitStatus::diverged, "b", 0);
+  EXPECT_EQ(c.units, 3u);
+  EXPECT_EQ(c.ok, 1u);
+  EXPECT_EQ(c.failed, 1u);
+  EXPECT_EQ(c.diverged, 1u);
+  EXPECT_EQ(c.evaluations, 3u);
+  std::vector<RunRecord> runs(3);
+  runs[0].run_id = "a", runs[1].run_id = "b", runs[2].run_id = "c";
+  c.count_runs(runs);
+  EXPECT_EQ(runs[0].units, 2);
+  EXPECT_EQ(runs[1].units, 1);
+  EXPECT_EQ(runs[2].units, 0);
+}
+
+}  // namespace
+}  // namespace vaesweep::sweep
