@@ -13,6 +13,7 @@
 
 #include "cluster/simd.hpp"
 #include "util/error.hpp"
+#include "util/matrix_checks.hpp"
 
 namespace vaesweep::cluster {
 namespace {
@@ -21,17 +22,11 @@ using Eigen::Index;
 
 void validate(const Eigen::MatrixXd& X) {
   if (X.rows() < 1) throw UserError("agglomerative: X has 0 samples; expected at least 1");
-  if (X.cols() < 1) throw UserError("agglomerative: X has 0 features; expected at least 1");
+  require_features(X, "agglomerative");
   if (X.rows() > std::numeric_limits<int>::max() / 2)
     throw UserError("agglomerative: X has " + std::to_string(X.rows()) + " samples; expected at most " +
                     std::to_string(std::numeric_limits<int>::max() / 2));
-  if (!X.allFinite()) {
-    for (Index j = 0; j < X.cols(); ++j)
-      for (Index i = 0; i < X.rows(); ++i)
-        if (!std::isfinite(X(i, j)))
-          throw UserError("agglomerative: X(" + std::to_string(i) + ", " + std::to_string(j) + ") = " +
-                          std::to_string(X(i, j)) + "; expected finite values");
-  }
+  require_finite(X, "agglomerative");
 }
 
 // --- condensed distance matrix ---------------------------------------------------------------

@@ -8,6 +8,7 @@
 
 #include "cluster/kmeans.hpp"
 #include "util/error.hpp"
+#include "util/matrix_checks.hpp"
 #include "util/rng.hpp"
 
 namespace vaesweep::cluster {
@@ -18,15 +19,9 @@ using Eigen::Index;
 void validate(const Eigen::MatrixXd& X, const GmmParams& p) {
   const Index n = X.rows();
   if (n < 1) throw UserError("gmm: X has 0 samples; expected at least 1");
-  if (X.cols() < 1) throw UserError("gmm: X has 0 features; expected at least 1");
+  require_features(X, "gmm");
   check_params(p, n);
-  if (!X.allFinite()) {
-    for (Index j = 0; j < X.cols(); ++j)
-      for (Index i = 0; i < n; ++i)
-        if (!std::isfinite(X(i, j)))
-          throw UserError("gmm: X(" + std::to_string(i) + ", " + std::to_string(j) + ") = " +
-                          std::to_string(X(i, j)) + "; expected finite values");
-  }
+  require_finite(X, "gmm");
 }
 
 }  // namespace

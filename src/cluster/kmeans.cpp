@@ -12,6 +12,7 @@
 
 #include "cluster/simd.hpp"
 #include "util/error.hpp"
+#include "util/matrix_checks.hpp"
 #include "util/rng.hpp"
 
 namespace vaesweep::cluster {
@@ -21,15 +22,9 @@ using Eigen::Index;
 
 void validate(const Eigen::MatrixXd& X, const KMeansParams& p) {
   const Index n = X.rows();
-  if (X.cols() < 1) throw UserError("kmeans: X has 0 features; expected at least 1");
+  require_features(X, "kmeans");
   check_params(p, n);
-  if (!X.allFinite()) {
-    for (Index j = 0; j < X.cols(); ++j)
-      for (Index i = 0; i < n; ++i)
-        if (!std::isfinite(X(i, j)))
-          throw UserError("kmeans: X(" + std::to_string(i) + ", " + std::to_string(j) + ") = " +
-                          std::to_string(X(i, j)) + "; expected finite values");
-  }
+  require_finite(X, "kmeans");
 }
 
 }  // namespace

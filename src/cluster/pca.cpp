@@ -6,6 +6,7 @@
 
 #include "cluster/randomized_svd.hpp"
 #include "util/error.hpp"
+#include "util/matrix_checks.hpp"
 
 namespace vaesweep::cluster {
 namespace {
@@ -20,13 +21,7 @@ void check_input(const Eigen::MatrixXd& X, int n_components) {
     throw UserError("pca: n_components = " + std::to_string(n_components) +
                     "; expected 1 <= n_components <= min(n_samples, n_features) = " +
                     std::to_string(std::min(n, d)));
-  if (!X.allFinite()) {
-    for (Index j = 0; j < d; ++j)
-      for (Index i = 0; i < n; ++i)
-        if (!std::isfinite(X(i, j)))
-          throw UserError("pca: X(" + std::to_string(i) + ", " + std::to_string(j) + ") = " +
-                          std::to_string(X(i, j)) + "; expected finite values");
-  }
+  require_finite(X, "pca");
 }
 
 // The leading n_components singular triplets of the centred data, by the chosen solver.

@@ -16,6 +16,7 @@
 
 #include "cluster/kmeans.hpp"
 #include "util/error.hpp"
+#include "util/matrix_checks.hpp"
 #include "util/rng.hpp"
 #include "neighbours/exact_knn.hpp"
 
@@ -33,15 +34,9 @@ constexpr std::uint64_t kStartVectorStream = 0x5350454c414e4353ULL;  // "SPELANC
 void validate(const Eigen::MatrixXd& X, const SpectralParams& p) {
   const Index n = X.rows();
   if (n < 1) throw UserError("spectral: X has 0 samples; expected at least 1");
-  if (X.cols() < 1) throw UserError("spectral: X has 0 features; expected at least 1");
+  require_features(X, "spectral");
   check_params(p, n);
-  if (!X.allFinite()) {
-    for (Index j = 0; j < X.cols(); ++j)
-      for (Index i = 0; i < n; ++i)
-        if (!std::isfinite(X(i, j)))
-          throw UserError("spectral: X(" + std::to_string(i) + ", " + std::to_string(j) + ") = " +
-                          std::to_string(X(i, j)) + "; expected finite values");
-  }
+  require_finite(X, "spectral");
 }
 
 }  // namespace

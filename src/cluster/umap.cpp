@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "util/error.hpp"
+#include "util/matrix_checks.hpp"
 #include "util/rng.hpp"
 #include "neighbours/exact_knn.hpp"
 
@@ -36,19 +37,10 @@ constexpr Index kMaxRestarts = 1000;
 
 std::string num(double v) { return std::to_string(v); }
 
-void check_finite(const Eigen::MatrixXd& X, const char* where) {
-  if (X.allFinite()) return;
-  for (Index j = 0; j < X.cols(); ++j)
-    for (Index i = 0; i < X.rows(); ++i)
-      if (!std::isfinite(X(i, j)))
-        throw UserError(std::string(where) + ": X(" + std::to_string(i) + ", " + std::to_string(j) +
-                        ") = " + num(X(i, j)) + "; expected finite values");
-}
-
 void validate(const Eigen::MatrixXd& X, const UmapParams& p) {
   const Index n = X.rows();
   if (n == 0) throw UserError("umap: X has 0 samples; expected at least 3");
-  if (X.cols() < 1) throw UserError("umap: X has 0 features; expected at least 1");
+  require_features(X, "umap");
   if (p.n_neighbors < 2 || p.n_neighbors >= n)
     throw UserError("umap: n_neighbors = " + std::to_string(p.n_neighbors) +
                     "; expected 2 <= n_neighbors < n_samples = " + std::to_string(n));
@@ -72,7 +64,7 @@ void validate(const Eigen::MatrixXd& X, const UmapParams& p) {
     throw UserError("umap: local_connectivity = " + num(p.local_connectivity) + "; expected a finite value >= 0");
   if (!(p.set_op_mix_ratio >= 0.0 && p.set_op_mix_ratio <= 1.0))
     throw UserError("umap: set_op_mix_ratio = " + num(p.set_op_mix_ratio) + "; expected a value in [0, 1]");
-  check_finite(X, "umap");
+  require_finite(X, "umap");
 }
 
 // ---- random numbers, spelled out so that they do not depend on the standard library -------

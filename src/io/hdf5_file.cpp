@@ -760,6 +760,15 @@ ColumnTable Hdf5File::read_columns(const std::string& dataset,
   return unpack_rows(buffer.data(), rows, schema);
 }
 
+std::vector<std::string> Hdf5File::column_names(const std::string& dataset) const {
+  std::vector<std::string> names;
+  read_columns(dataset, [&](const std::string& name) {
+    names.push_back(name);
+    return false;  // none wanted: the schema is read, no row
+  });
+  return names;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Matrices.
 

@@ -91,6 +91,8 @@ class Hdf5File {
   // Only the columns `wanted` says yes to (in the table's order), the others left on disk: what
   // a reader of a few columns of a large table needs.
   ColumnTable read_columns(const std::string& dataset, const std::function<bool(const std::string&)>& wanted) const;
+  // The table's column names, in its order, without reading a row.
+  std::vector<std::string> column_names(const std::string& dataset) const;
 
   // True when `object_path` names an existing group, dataset or named datatype ("/" always).
   bool exists(const std::string& object_path) const;

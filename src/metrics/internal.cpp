@@ -11,6 +11,7 @@
 
 #include "cluster/simd.hpp"
 #include "util/error.hpp"
+#include "util/matrix_checks.hpp"
 #include "metrics/label_codes.hpp"
 
 namespace vaesweep::metrics {
@@ -31,14 +32,8 @@ Coded check_label_count(const std::vector<int>& labels, const char* who) {
 }
 
 void check_finite(const Eigen::MatrixXd& X, const std::string& w) {
-  if (X.cols() < 1) throw UserError(w + ": X has 0 features; expected at least 1");
-  if (!X.allFinite()) {
-    for (Index j = 0; j < X.cols(); ++j)
-      for (Index i = 0; i < X.rows(); ++i)
-        if (!std::isfinite(X(i, j)))
-          throw UserError(w + ": X(" + std::to_string(i) + ", " + std::to_string(j) + ") = " +
-                          std::to_string(X(i, j)) + "; expected finite values");
-  }
+  require_features(X, w);
+  require_finite(X, w);
 }
 
 Coded check_inputs(const Eigen::MatrixXd& X, const std::vector<int>& labels, const char* who) {

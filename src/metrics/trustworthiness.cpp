@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "util/error.hpp"
+#include "util/matrix_checks.hpp"
 #include "neighbours/exact_knn.hpp"
 
 namespace vaesweep::metrics {
@@ -17,29 +18,20 @@ namespace {
 
 using Eigen::Index;
 
-void check_finite(const Eigen::MatrixXd& M, const char* name) {
-  if (M.allFinite()) return;
-  for (Index j = 0; j < M.cols(); ++j)
-    for (Index i = 0; i < M.rows(); ++i)
-      if (!std::isfinite(M(i, j)))
-        throw UserError(std::string("trustworthiness: ") + name + "(" + std::to_string(i) + ", " +
-                        std::to_string(j) + ") = " + std::to_string(M(i, j)) + "; expected finite values");
-}
-
 void validate(const Eigen::MatrixXd& X, const Eigen::MatrixXd& E, int k) {
   const Index n = X.rows();
   if (n == 0) throw UserError("trustworthiness: X has 0 samples; expected at least 1");
   if (E.rows() != n)
     throw UserError("trustworthiness: X_embedded has " + std::to_string(E.rows()) +
                     " samples; expected as many as X (" + std::to_string(n) + ")");
-  if (X.cols() < 1) throw UserError("trustworthiness: X has 0 features; expected at least 1");
+  require_features(X, "trustworthiness");
   if (E.cols() < 1) throw UserError("trustworthiness: X_embedded has 0 dimensions; expected at least 1");
   // sklearn: n_neighbors >= n_samples / 2 is an error (in real arithmetic: 2k >= n).
   if (k < 1 || 2 * static_cast<std::int64_t>(k) >= n)
     throw UserError("trustworthiness: n_neighbors = " + std::to_string(k) +
                     "; expected 1 <= n_neighbors < n_samples / 2 = " + std::to_string(static_cast<double>(n) / 2.0));
-  check_finite(X, "X");
-  check_finite(E, "X_embedded");
+  require_finite(X, "trustworthiness", "X");
+  require_finite(E, "trustworthiness", "X_embedded");
 }
 
 }  // namespace

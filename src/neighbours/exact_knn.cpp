@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "util/error.hpp"
+#include "util/matrix_checks.hpp"
 
 namespace vaesweep::neighbours {
 namespace {
@@ -35,12 +36,7 @@ void validate(const Eigen::MatrixXd& X, int m, const char* who) {
   if (m < 0 || m >= n)
     throw UserError(std::string(who) + ": " + std::to_string(m) +
                     " neighbours besides the sample itself; expected 0 <= m < n_samples = " + std::to_string(n));
-  if (!X.allFinite())
-    for (Index j = 0; j < X.cols(); ++j)
-      for (Index i = 0; i < n; ++i)
-        if (!std::isfinite(X(i, j)))
-          throw UserError(std::string(who) + ": X(" + std::to_string(i) + ", " + std::to_string(j) + ") = " +
-                          std::to_string(X(i, j)) + "; expected finite values");
+  require_finite(X, who);
 }
 
 }  // namespace

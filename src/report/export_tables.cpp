@@ -174,9 +174,8 @@ std::size_t export_per_row(const data::Hdf5File& file, bool latents, std::option
     stored.push_back({ids[r], hashes[r], features[r]});
     if (latents) dimensions = std::max(dimensions, file.matrix_shape(stored_path(ids[r])).second);
     else {
-      const data::ColumnTable assignment = file.read_table(stored_path(ids[r]));
-      for (const auto& c : assignment.columns())
-        if (std::find(partitions.begin(), partitions.end(), c.name) == partitions.end()) partitions.push_back(c.name);
+      for (const auto& name : file.column_names(stored_path(ids[r])))  // the rows are read in the second pass
+        if (std::find(partitions.begin(), partitions.end(), name) == partitions.end()) partitions.push_back(name);
     }
     if (!rows_of.count(features[r])) {
       const std::string rows_path = "/rows/" + features[r];

@@ -114,7 +114,9 @@ void add_axis_columns_of(std::vector<AxisColumn>& axes, const std::vector<UnitRe
   for (const UnitRecord& u : units)
     for (const auto& [name, value] : u.axis_values) {
       // A unit has a handful of axes and a table a handful more: a linear search is the cheapest.
-      const auto it = std::find_if(axes.begin(), axes.end(), [&](const AxisColumn& a) { return a.name == name; });
+      // (The lambda takes a reference, not the binding: clang 14 cannot capture a structured binding.)
+      const std::string& axis = name;
+      const auto it = std::find_if(axes.begin(), axes.end(), [&](const AxisColumn& a) { return a.name == axis; });
       if (it == axes.end()) axes.push_back({name, kind_of(value)});
       else it->kind = joined(it->kind, kind_of(value));
     }

@@ -75,6 +75,9 @@ TEST(Hdf5Blocks, ReadColumnsReadsOnlyTheWantedColumnsInTableOrder) {
   EXPECT_EQ(some.ints("id"), whole.ints("id"));
   EXPECT_EQ(some.strings("note"), whole.strings("note"));
   EXPECT_EQ(file.read_columns("/t", [](const std::string&) { return false; }).cols(), 0u);
+  std::vector<std::string> names;
+  for (const auto& c : whole.columns()) names.push_back(c.name);
+  EXPECT_EQ(file.column_names("/t"), names);
 }
 
 }  // namespace
