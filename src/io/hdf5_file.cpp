@@ -612,6 +612,19 @@ Handle create_table_dataset(hid_t file, const std::string& dataset, const RowLay
                      w, "creating the table");
 }
 
+// Whether `table` has the layout's columns: the same names, order and types (int64, double,
+// string), so that its rows pack into the file's own layout (fixed-length string members take
+// values up to their width).
+bool same_columns(const RowLayout& layout, const ColumnTable& table) {
+  if (layout.members.size() != table.cols()) return false;
+  for (std::size_t i = 0; i < table.cols(); ++i) {
+    const Member& m = layout.members[i];
+    const std::size_t type_index = m.kind == Kind::int64 ? 0 : m.kind == Kind::float64 ? 1 : 2;
+    if (m.name != table.columns()[i].name || table.columns()[i].values.index() != type_index) return false;
+  }
+  return true;
+}
+
 // Writes `table`'s rows as rows [first, first + table.rows()) of `ds`, whose layout is `layout`,
 // packed a block of whole chunks at a time (see kWriteBlockBytes).
 void write_rows_at(hid_t ds, const RowLayout& layout, hsize_t first_row, const ColumnTable& table, const Where& w) {
@@ -661,13 +674,8 @@ void Hdf5File::write_rows(const std::string& dataset, std::size_t first, const C
   const Handle ds = own_dataset(H5Dopen2(file, dataset.c_str(), H5P_DEFAULT), w, "opening the table");
   const Handle file_type = own_type(H5Dget_type(ds.get()), w, "getting the table's type");
   const FileSchema schema = file_schema(file_type.get(), w);
-  bool same = schema.layout.members.size() == block.cols();
-  for (std::size_t i = 0; same && i < block.cols(); ++i) {
-    const Member& m = schema.layout.members[i];
-    const std::size_t type_index = m.kind == Kind::int64 ? 0 : m.kind == Kind::float64 ? 1 : 2;
-    same = m.name == block.columns()[i].name && block.columns()[i].values.index() == type_index;
-  }
-  if (!same) fail(w, "cannot write rows with schema [" + block.schema_string() + "]: the table has other columns");
+  if (!same_columns(schema.layout, block))
+    fail(w, "cannot write rows with schema [" + block.schema_string() + "]: the table has other columns");
   const auto rows = static_cast<std::size_t>(dataset_rows(ds.get(), w));
   if (first > rows || block.rows() > rows - first)
     fail(w, "cannot write rows " + std::to_string(first) + " to " + std::to_string(first + block.rows()) +
@@ -683,15 +691,7 @@ void Hdf5File::append_rows(const std::string& dataset, const ColumnTable& rows) 
   const Handle file_type = own_type(H5Dget_type(ds.get()), w, "getting the table's type");
   const FileSchema schema = file_schema(file_type.get(), w);
 
-  // Same names, order and types (int64, double, string); the rows are packed into the file's
-  // own layout, so fixed-length string members take values up to their width.
-  bool same = schema.layout.members.size() == rows.cols();
-  for (std::size_t i = 0; same && i < rows.cols(); ++i) {
-    const Member& m = schema.layout.members[i];
-    const std::size_t type_index = m.kind == Kind::int64 ? 0 : m.kind == Kind::float64 ? 1 : 2;
-    same = m.name == rows.columns()[i].name && rows.columns()[i].values.index() == type_index;
-  }
-  if (!same) {
+  if (!same_columns(schema.layout, rows)) {
     std::string file_columns;
     for (const Member& m : schema.layout.members) file_columns += (file_columns.empty() ? "" : ", ") + m.name;
     fail(w, "cannot append rows with schema [" + rows.schema_string() + "] to a table with columns [" +
