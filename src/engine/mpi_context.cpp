@@ -2,8 +2,11 @@
 
 #include <mpi.h>
 
+#include <algorithm>
+#include <chrono>
 #include <climits>
 #include <cstdlib>
+#include <thread>
 
 #include "util/error.hpp"
 
@@ -21,6 +24,29 @@ void check(int rc, const char* call) {
 int checked_int(std::size_t n) {
   VAESWEEP_ASSERT(n <= static_cast<std::size_t>(INT_MAX), "message over 2 GiB");
   return static_cast<int>(n);
+}
+
+// OpenMPI's blocking calls poll in a busy loop, so a rank waiting for the root (while it plans,
+// finishes its last unit or merges the journals) would burn a core the root's own work could
+// use. vaesweep's waits poll, then sleep between polls with a backoff from 20 us to 2 ms: at
+// most ~2 ms later than a busy wait, against units that take tenths of a second.
+class PollBackoff {
+ public:
+  void pause() {
+    std::this_thread::sleep_for(pause_);
+    pause_ = std::min(pause_ * 2, std::chrono::microseconds(2000));
+  }
+
+ private:
+  std::chrono::microseconds pause_{20};
+};
+
+void wait_idle(MPI_Request& request, const char* call) {
+  for (PollBackoff backoff;; backoff.pause()) {
+    int done = 0;
+    check(MPI_Test(&request, &done, MPI_STATUS_IGNORE), call);
+    if (done) return;
+  }
 }
 
 }  // namespace
@@ -48,16 +74,21 @@ MpiSession::~MpiSession() {
 
 std::string MpiSession::broadcast(std::string bytes) const {
   unsigned long long length = bytes.size();
-  check(MPI_Bcast(&length, 1, MPI_UNSIGNED_LONG_LONG, 0, MPI_COMM_WORLD), "MPI_Bcast(length)");
+  MPI_Request request;
+  check(MPI_Ibcast(&length, 1, MPI_UNSIGNED_LONG_LONG, 0, MPI_COMM_WORLD, &request), "MPI_Ibcast(length)");
+  wait_idle(request, "MPI_Ibcast(length)");
   bytes.resize(length);
-  check(MPI_Bcast(bytes.data(), checked_int(length), MPI_BYTE, 0, MPI_COMM_WORLD), "MPI_Bcast(bytes)");
+  check(MPI_Ibcast(bytes.data(), checked_int(length), MPI_BYTE, 0, MPI_COMM_WORLD, &request), "MPI_Ibcast(bytes)");
+  wait_idle(request, "MPI_Ibcast(bytes)");
   return bytes;
 }
 
 std::vector<std::string> MpiSession::gather(const std::string& bytes) const {
   int length = checked_int(bytes.size());
   std::vector<int> lengths(is_root() ? static_cast<std::size_t>(size_) : 0);
-  check(MPI_Gather(&length, 1, MPI_INT, lengths.data(), 1, MPI_INT, 0, MPI_COMM_WORLD), "MPI_Gather(lengths)");
+  MPI_Request request;
+  check(MPI_Igather(&length, 1, MPI_INT, lengths.data(), 1, MPI_INT, 0, MPI_COMM_WORLD, &request), "MPI_Igather(lengths)");
+  wait_idle(request, "MPI_Igather(lengths)");
   std::vector<int> offsets(lengths.size());
   std::size_t total = 0;
   for (std::size_t r = 0; r < lengths.size(); ++r) {
@@ -65,9 +96,10 @@ std::vector<std::string> MpiSession::gather(const std::string& bytes) const {
     total += static_cast<std::size_t>(lengths[r]);
   }
   std::string all(total, '\0');
-  check(MPI_Gatherv(bytes.data(), length, MPI_BYTE, all.data(), lengths.data(), offsets.data(), MPI_BYTE, 0,
-                    MPI_COMM_WORLD),
-        "MPI_Gatherv");
+  check(MPI_Igatherv(bytes.data(), length, MPI_BYTE, all.data(), lengths.data(), offsets.data(), MPI_BYTE, 0,
+                     MPI_COMM_WORLD, &request),
+        "MPI_Igatherv");
+  wait_idle(request, "MPI_Igatherv");
   std::vector<std::string> out;
   for (std::size_t r = 0; r < lengths.size(); ++r)
     out.push_back(all.substr(static_cast<std::size_t>(offsets[r]), static_cast<std::size_t>(lengths[r])));
@@ -88,7 +120,11 @@ std::optional<int> MpiSession::probe(int tag) const {
 
 std::string MpiSession::receive(int source, int tag) const {
   MPI_Status status;
-  check(MPI_Probe(source, tag, MPI_COMM_WORLD, &status), "MPI_Probe");
+  for (PollBackoff backoff;; backoff.pause()) {  // not MPI_Probe, which would spin
+    int arrived = 0;
+    check(MPI_Iprobe(source, tag, MPI_COMM_WORLD, &arrived, &status), "MPI_Iprobe");
+    if (arrived) break;
+  }
   int length = 0;
   check(MPI_Get_count(&status, MPI_BYTE, &length), "MPI_Get_count");
   std::string bytes(static_cast<std::size_t>(length), '\0');
@@ -96,7 +132,11 @@ std::string MpiSession::receive(int source, int tag) const {
   return bytes;
 }
 
-void MpiSession::barrier() const { check(MPI_Barrier(MPI_COMM_WORLD), "MPI_Barrier"); }
+void MpiSession::barrier() const {
+  MPI_Request request;
+  check(MPI_Ibarrier(MPI_COMM_WORLD, &request), "MPI_Ibarrier");
+  wait_idle(request, "MPI_Ibarrier");
+}
 
 void MpiSession::abort(int exit_code) const {
   MPI_Abort(MPI_COMM_WORLD, exit_code);

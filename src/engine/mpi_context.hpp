@@ -1,6 +1,8 @@
 #pragma once
 // The only place vaesweep calls MPI: every call is wrapped once and its return code checked.
-// Runs as a single rank when started without mpirun (MPI singleton).
+// Runs as a single rank when started without mpirun (MPI singleton). Every wait (collectives,
+// receive) sleeps between polls instead of spinning as MPI's blocking calls do, so a waiting
+// rank leaves its core to the work of the others.
 #include <optional>
 #include <string>
 #include <utility>
