@@ -23,7 +23,10 @@
 #include "app/cluster_io.hpp"
 #include "app/commands.hpp"
 #include "app/options.hpp"
+#include "cluster/agglomerative.hpp"
 #include "cluster/fit.hpp"
+#include "cluster/gmm.hpp"
+#include "cluster/spectral.hpp"
 #include "cluster/umap.hpp"
 #include "util/atomic_write.hpp"
 #include "util/csv_field.hpp"
@@ -107,6 +110,13 @@ int command_cluster(const std::vector<std::string>& args) {
   int k = 0, min_samples = 5, n_neighbors = 10, n_init = 10, components = 2;
   double gamma = 1.0;
   std::uint64_t seed = 0;
+  // The choices as the algorithms' name tables give them.
+  const auto choices = [](const std::vector<std::string>& names, const char* what, const char* fallback) {
+    return std::string(what) + ": " + join(names, ", ") + " (default " + fallback + ")";
+  };
+  const std::string linkage_help = choices(names_of(cluster::kLinkageNames), "agglomerative", "ward");
+  const std::string affinity_help = choices(names_of(cluster::kSpectralAffinityNames), "spectral", "nearest_neighbors");
+  const std::string covariance_help = choices(names_of(cluster::kCovarianceTypeNames), "gmm", "full");
   po::options_description options("vaesweep cluster options");
   options.add_options()
       ("in,i", po::value(&in)->required(), "input CSV with a header row: numeric feature columns (id columns are kept apart)")
@@ -115,11 +125,11 @@ int command_cluster(const std::vector<std::string>& args) {
       ("k", po::value(&k), "number of clusters (all methods but dbscan; 2 <= k <= rows)")
       ("eps", po::value(&eps_text), "dbscan: neighbourhood radius, or auto (knee of the k-distance curve); default 0.5")
       ("min-samples", po::value(&min_samples), "dbscan: samples in a core neighbourhood, itself included; default 5")
-      ("linkage", po::value(&linkage_name), "agglomerative: ward (default), complete, average or single")
-      ("affinity", po::value(&affinity_name), "spectral: nearest_neighbors (default) or rbf")
+      ("linkage", po::value(&linkage_name), linkage_help.c_str())
+      ("affinity", po::value(&affinity_name), affinity_help.c_str())
       ("n-neighbors", po::value(&n_neighbors), "spectral, nearest_neighbors affinity: neighbours per point; default 10")
       ("gamma", po::value(&gamma), "spectral, rbf affinity: kernel coefficient; default 1.0")
-      ("covariance", po::value(&covariance_name), "gmm: full (default) or diag")
+      ("covariance", po::value(&covariance_name), covariance_help.c_str())
       ("n-init", po::value(&n_init), "kmeans, spectral: k-means restarts; default 10")
       ("seed", po::value(&seed), "random seed (kmeans, spectral, gmm, umap); default 0")
       ("projection", po::value(&projection_name), "umap: cluster a UMAP projection of the features instead of the features")

@@ -48,20 +48,10 @@ std::vector<float> resample_soxr(const std::vector<float>& y, int from_rate, int
 }  // namespace
 
 Resampler parse_resampler(const std::string& name) {
-  if (name == "soxr_hq") return Resampler::soxr_hq;
-  if (name == "soxr_vhq") return Resampler::soxr_vhq;
-  if (name == "sinc_best") return Resampler::sinc_best;
-  throw UserError("features.resample: expected \"soxr_hq\", \"soxr_vhq\" or \"sinc_best\", got \"" + name + "\"");
+  return parse_named(kResamplerNames, name, "resampler (features.resample)");
 }
 
-std::string to_string(Resampler r) {
-  switch (r) {
-    case Resampler::soxr_hq: return "soxr_hq";
-    case Resampler::soxr_vhq: return "soxr_vhq";
-    case Resampler::sinc_best: return "sinc_best";
-  }
-  return "?";
-}
+std::string to_string(Resampler r) { return name_of(kResamplerNames, r); }
 
 std::vector<float> resample(const std::vector<float>& y, int from_rate, int to_rate, Resampler resampler) {
   if (from_rate <= 0 || to_rate <= 0) {

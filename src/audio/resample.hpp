@@ -11,14 +11,19 @@
 // All three are high-quality band-limited converters but not bit-identical: features of a
 // resampled clip differ between them by the small amounts tests/unit/test_resample.cpp
 // states.
+#include <array>
 #include <string>
 #include <vector>
+
+#include "util/named.hpp"
 
 namespace vaesweep::audio {
 
 enum class Resampler { soxr_hq, soxr_vhq, sinc_best };
+inline constexpr std::array<Named<Resampler>, 3> kResamplerNames = {
+    {{Resampler::soxr_hq, "soxr_hq"}, {Resampler::soxr_vhq, "soxr_vhq"}, {Resampler::sinc_best, "sinc_best"}}};
 
-// "soxr_hq" | "soxr_vhq" | "sinc_best"; UserError listing the valid names otherwise.
+// A name of kResamplerNames; UserError listing them otherwise.
 Resampler parse_resampler(const std::string& name);
 std::string to_string(Resampler r);
 

@@ -7,22 +7,10 @@
 namespace vaesweep::audio {
 
 SegmentPolicy parse_segment_policy(const std::string& name) {
-  if (name == "whole") return SegmentPolicy::whole;
-  if (name == "first") return SegmentPolicy::first;
-  if (name == "centre") return SegmentPolicy::centre;
-  if (name == "all") return SegmentPolicy::all;
-  throw UserError("unknown segment policy \"" + name + "\"; valid names are: whole, first, centre, all");
+  return parse_named(kSegmentPolicyNames, name, "segment policy");
 }
 
-std::string to_string(SegmentPolicy policy) {
-  switch (policy) {
-    case SegmentPolicy::whole: return "whole";
-    case SegmentPolicy::first: return "first";
-    case SegmentPolicy::centre: return "centre";
-    case SegmentPolicy::all: return "all";
-  }
-  return "?";
-}
+std::string to_string(SegmentPolicy policy) { return name_of(kSegmentPolicyNames, policy); }
 
 std::vector<SegmentSpan> segment_spans(std::size_t n_samples, int sample_rate, SegmentPolicy policy, double seconds) {
   VAESWEEP_ASSERT(n_samples > 0 && sample_rate > 0, "segment_spans needs samples and a rate");

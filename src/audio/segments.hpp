@@ -3,15 +3,22 @@
 // or the centre one), or all consecutive N-second segments. BanglaBeats ships 3 s clips and
 // GTZAN 30 s ones; cutting both to the same segment length removes clip length as a confound,
 // and every segment keeps its track id so results can be reported per track as well.
+#include <array>
 #include <cstddef>
 #include <string>
 #include <vector>
 
+#include "util/named.hpp"
+
 namespace vaesweep::audio {
 
 enum class SegmentPolicy { whole, first, centre, all };
+inline constexpr std::array<Named<SegmentPolicy>, 4> kSegmentPolicyNames = {{{SegmentPolicy::whole, "whole"},
+                                                                             {SegmentPolicy::first, "first"},
+                                                                             {SegmentPolicy::centre, "centre"},
+                                                                             {SegmentPolicy::all, "all"}}};
 
-// "whole", "first", "centre", "all"; anything else throws vaesweep::UserError listing them.
+// A name of kSegmentPolicyNames; anything else throws vaesweep::UserError listing them.
 SegmentPolicy parse_segment_policy(const std::string& name);
 std::string to_string(SegmentPolicy policy);
 

@@ -190,13 +190,9 @@ void apply_banded(const BandedFilterbank& fb, const double* power, double* col) 
 
 }  // namespace
 
-PadMode parse_pad_mode(const std::string& name) {
-  if (name == "reflect") return PadMode::reflect;
-  if (name == "constant") return PadMode::constant;
-  throw UserError("unknown pad mode '" + name + "': valid names are reflect, constant");
-}
+PadMode parse_pad_mode(const std::string& name) { return parse_named(kPadModeNames, name, "pad mode"); }
 
-std::string to_string(PadMode mode) { return mode == PadMode::reflect ? "reflect" : "constant"; }
+std::string to_string(PadMode mode) { return name_of(kPadModeNames, mode); }
 
 void validate(const SpectralParams& p) {
   if (p.sample_rate <= 0) bad_param("spectral", "sample_rate", std::to_string(p.sample_rate), "> 0");

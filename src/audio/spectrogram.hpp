@@ -20,11 +20,14 @@
 //
 // All functions are thread-safe. One FFTW r2c plan per n_fft is created (under a mutex) on
 // first use and reused for every frame and every call.
+#include <array>
 #include <cstddef>
 #include <string>
 #include <vector>
 
 #include <Eigen/Dense>
+
+#include "util/named.hpp"
 
 namespace vaesweep::audio {
 
@@ -33,7 +36,8 @@ enum class PadMode {
   reflect,   // numpy.pad(mode='reflect'): mirror without repeating the edge sample
   constant,  // zeros
 };
-// "reflect" or "constant"; anything else throws vaesweep::UserError listing the valid names.
+inline constexpr std::array<Named<PadMode>, 2> kPadModeNames = {{{PadMode::reflect, "reflect"}, {PadMode::constant, "constant"}}};
+// A name of kPadModeNames; anything else throws vaesweep::UserError listing them.
 PadMode parse_pad_mode(const std::string& name);
 std::string to_string(PadMode mode);
 

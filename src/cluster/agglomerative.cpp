@@ -504,23 +504,9 @@ std::vector<RawMerge> prim_mst(const Eigen::MatrixXd& X) {
 
 }  // namespace
 
-Linkage parse_linkage(const std::string& name) {
-  if (name == "ward") return Linkage::ward;
-  if (name == "complete") return Linkage::complete;
-  if (name == "average") return Linkage::average;
-  if (name == "single") return Linkage::single;
-  throw UserError("unknown linkage \"" + name + "\"; valid names are: ward, complete, average, single");
-}
+Linkage parse_linkage(const std::string& name) { return parse_named(kLinkageNames, name, "linkage"); }
 
-std::string linkage_name(Linkage linkage) {
-  switch (linkage) {
-    case Linkage::ward: return "ward";
-    case Linkage::complete: return "complete";
-    case Linkage::average: return "average";
-    case Linkage::single: return "single";
-  }
-  VAESWEEP_ASSERT(false, "unknown Linkage value");
-}
+std::string linkage_name(Linkage linkage) { return name_of(kLinkageNames, linkage); }
 
 Dendrogram agglomerative(const Eigen::MatrixXd& X, const AgglomerativeParams& params) {
   validate(X);

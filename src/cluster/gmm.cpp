@@ -152,9 +152,7 @@ double n_parameters(Index k, Index d, CovarianceType type) {
 }  // namespace
 
 CovarianceType parse_covariance_type(std::string_view name) {
-  if (name == "full") return CovarianceType::full;
-  if (name == "diag") return CovarianceType::diag;
-  throw UserError("gmm: covariance_type '" + std::string(name) + "'; expected one of: full, diag");
+  return parse_named(kCovarianceTypeNames, std::string(name), "gmm covariance type");
 }
 
 GmmResult gaussian_mixture(const Eigen::MatrixXd& X_in, const GmmParams& params) {

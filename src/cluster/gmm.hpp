@@ -4,10 +4,13 @@
 // EM works in log space with the Cholesky factors of the precision matrices (sklearn's
 // _estimate_log_gaussian_prob / _compute_precision_cholesky), and stops when the mean
 // log-likelihood lower bound changes by less than tol. Single-threaded, like kmeans.
+#include <array>
 #include <Eigen/Dense>
 #include <cstdint>
 #include <string_view>
 #include <vector>
+
+#include "util/named.hpp"
 
 namespace vaesweep::cluster {
 
@@ -16,7 +19,9 @@ enum class CovarianceType {
   diag,  // one diagonal covariance per component
 };
 
-// "full" | "diag"; anything else throws vaesweep::UserError listing those names.
+inline constexpr std::array<Named<CovarianceType>, 2> kCovarianceTypeNames = {
+    {{CovarianceType::full, "full"}, {CovarianceType::diag, "diag"}}};
+// A name of kCovarianceTypeNames; anything else throws vaesweep::UserError listing them.
 CovarianceType parse_covariance_type(std::string_view name);
 
 struct GmmParams {

@@ -39,13 +39,9 @@ ThinSvd leading_svd(const Eigen::MatrixXd& Xc, int n_components, PcaSolver solve
 
 }  // namespace
 
-PcaSolver parse_pca_solver(const std::string& name) {
-  if (name == "full") return PcaSolver::full;
-  if (name == "randomized") return PcaSolver::randomized;
-  throw UserError("unknown PCA solver \"" + name + "\"; valid names are: full, randomized");
-}
+PcaSolver parse_pca_solver(const std::string& name) { return parse_named(kPcaSolverNames, name, "PCA solver"); }
 
-std::string to_string(PcaSolver solver) { return solver == PcaSolver::randomized ? "randomized" : "full"; }
+std::string to_string(PcaSolver solver) { return name_of(kPcaSolverNames, solver); }
 
 PcaSolver auto_pca_solver(Index n, Index d, int n_components) {
   if (std::max(n, d) <= 500) return PcaSolver::full;

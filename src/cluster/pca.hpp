@@ -1,9 +1,12 @@
 #pragma once
 // PCA with scikit-learn 1.2's numbers: PCA(n_components, svd_solver="full" or "randomized")
 // fitted and transformed in one go (fit_transform), including its sign convention.
+#include <array>
 #include <string>
 
 #include <Eigen/Dense>
+
+#include "util/named.hpp"
 
 namespace vaesweep::cluster {
 
@@ -12,8 +15,10 @@ namespace vaesweep::cluster {
 // fixed seed; near exact when the spectrum beyond n_components + 10 is small, and for wide
 // tables (thousands of columns) orders of magnitude faster.
 enum class PcaSolver { full, randomized };
+inline constexpr std::array<Named<PcaSolver>, 2> kPcaSolverNames = {
+    {{PcaSolver::full, "full"}, {PcaSolver::randomized, "randomized"}}};
 
-// "full" or "randomized"; UserError listing the valid names otherwise.
+// A name of kPcaSolverNames; UserError listing them otherwise.
 PcaSolver parse_pca_solver(const std::string& name);
 std::string to_string(PcaSolver solver);
 

@@ -279,9 +279,7 @@ SpectralResult all_identical(Index n, int k) {
 }  // namespace
 
 SpectralAffinity parse_spectral_affinity(std::string_view name) {
-  if (name == "nearest_neighbors") return SpectralAffinity::nearest_neighbors;
-  if (name == "rbf") return SpectralAffinity::rbf;
-  throw UserError("spectral: affinity '" + std::string(name) + "'; expected one of: nearest_neighbors, rbf");
+  return parse_named(kSpectralAffinityNames, std::string(name), "spectral affinity");
 }
 
 // The affinity graph spectral_clustering() works on (empty when every point is the same).

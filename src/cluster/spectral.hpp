@@ -32,11 +32,14 @@
 //  - When the graph has more components than k, the k largest by volume (then lowest first
 //    point) are used and points of the others get the embedding row 0; sklearn's answer is an
 //    arbitrary subspace there.
+#include <array>
 #include <Eigen/Dense>
 #include <cstdint>
 #include <memory>
 #include <string_view>
 #include <vector>
+
+#include "util/named.hpp"
 
 namespace vaesweep::cluster {
 
@@ -52,7 +55,9 @@ enum class SpectralEigenSolver {
   lanczos,    // Spectra::SymEigsSolver on the sparse (k-NN) or dense (RBF) operator
 };
 
-// "nearest_neighbors" | "rbf"; anything else throws vaesweep::UserError listing those names.
+inline constexpr std::array<Named<SpectralAffinity>, 2> kSpectralAffinityNames = {
+    {{SpectralAffinity::nearest_neighbors, "nearest_neighbors"}, {SpectralAffinity::rbf, "rbf"}}};
+// A name of kSpectralAffinityNames; anything else throws vaesweep::UserError listing them.
 SpectralAffinity parse_spectral_affinity(std::string_view name);
 
 struct SpectralParams {

@@ -14,139 +14,11 @@
 #include <unordered_map>
 
 #include "util/error.hpp"
+#include "study/key_relevance.hpp"
 #include "study/study_schema.hpp"
 
 namespace vaesweep {
 namespace {
-
-// Keys that identify or describe but do not change results.
-bool is_descriptive(const std::string& key) {
-  // data.require_labels only refuses data; the numbers of data it accepts are the same.
-  return key == "study.name" || key == "study.description" || key == "data.cache_dir" || key == "data.require_labels" ||
-         key == "data.feature_cache" || key == "model.checkpoints" || key == "model.reconstruction_examples" ||
-         key == "evaluation.store_latents" || key == "evaluation.store_assignments" || key.rfind("slurm.", 0) == 0;
-}
-
-bool holds(const Value& list, const char* name) {
-  for (const auto& v : list.as_list())
-    if (v.as_string() == name) return true;
-  return false;
-}
-
-// Keys of a modality the unit does not use, and text keys its text source does not read.
-bool irrelevant_modality_key(const std::string& key, const Settings& s) {
-  const Value& modalities = s.at("features.modalities").value;
-  const bool audio = holds(modalities, "audio"), text = holds(modalities, "text");
-  if (key == "features.modalities") return false;
-  if (!audio && (key.rfind("features.", 0) == 0 || key == "data.on_bad_file")) return true;
-  if (!text && key.rfind("text.", 0) == 0) return true;
-  if (!(audio && text) && (key == "features.fusion" || key == "features.audio_weight" || key == "features.text_weight"))
-    return true;
-  if (s.at("text.source").value.as_string() == "embeddings" &&
-      (key == "text.column" || key == "text.dimension" || key == "text.min_n" || key == "text.max_n"))
-    return true;
-  const bool by_label = s.at("text.join").value.as_string() == "label";
-  if (by_label) return key == "text.id_column";
-  return key == "text.join_label" || key == "text.label_map" || key == "text.pair_seed";
-}
-
-// The unit's model kind, as a spec: its own predicates (trained, variational) say which model
-// keys it reads, rather than a second list of kind names here.
-ModelSpec model_kind_of(const Settings& s) {
-  ModelSpec m;
-  m.kind = parse_model_kind(s.at("model.kind").value.as_string());
-  return m;
-}
-
-// Model keys the model kind does not read.
-bool irrelevant_model_key(const std::string& key, const Settings& s) {
-  const ModelSpec m = model_kind_of(s);
-  if (key == "model.convolution") return m.kind != ModelKind::conv_vae;
-  if (key == "model.pca_solver") return m.kind != ModelKind::pca;
-  if (key == "model.condition_on" || key == "evaluation.allow_conditioned_scoring") return m.kind != ModelKind::cvae;
-  if (key == "model.kl_schedule") return !m.variational();
-  if (key == "model.warmup_epochs") return !m.variational() || s.at("model.kl_schedule").value.as_string() != "linear";
-  if (key == "model.beta") return !m.variational();
-  // conv_vae trained with torch whatever model.engine said before the stacked engine: only
-  // stacked is part of its identity.
-  if (key == "model.engine" && m.kind == ModelKind::conv_vae) return s.at("model.engine").value.as_string() != "stacked";
-  if (key == "model.engine") return !m.trained();
-  return false;
-}
-
-// Feature keys that the chosen feature kind and segment policy do not read.
-bool irrelevant_feature_key(const std::string& key, const Settings& s) {
-  FeatureSpec f;
-  f.kind = parse_feature_kind(s.at("features.kind").value.as_string());
-  if (key == "features.segment_seconds") return s.at("features.segment").value.as_string() == "whole";
-  if (key == "features.frames") return !f.sequence();
-  if (key == "features.statistics") return f.kind != FeatureKind::mfcc_stats;
-  if (key == "features.n_mfcc") return f.kind == FeatureKind::logmel;
-  // The GTZAN-table preset is librosa's defaults by definition: only the rate and n_mfcc vary.
-  if (f.kind == FeatureKind::librosa)
-    return key == "features.n_fft" || key == "features.hop_length" || key == "features.n_mels" ||
-           key == "features.fmin" || key == "features.fmax" || key == "features.mel_scale" ||
-           key == "features.top_db" || key == "features.pad_mode";
-  return false;
-}
-
-// Cluster keys of methods (or a projection) the study does not use.
-bool irrelevant_cluster_key(const std::string& key, const Settings& s) {
-  ClusterSpec c;
-  c.methods.clear();
-  for (const auto& m : s.at("cluster.methods").value.as_list()) c.methods.push_back(cluster::parse_method(m.as_string()));
-  const bool umap = s.at("cluster.projection").value.as_string() == "umap";
-  using M = ClusterMethod;
-  if (key == "cluster.linkage") return !c.uses(M::agglomerative);
-  if (key == "cluster.eps" || key == "cluster.min_samples") return !c.uses(M::dbscan);
-  if (key == "cluster.affinity" || key == "cluster.n_neighbors") return !c.uses(M::spectral);
-  if (key == "cluster.gamma") return !c.uses(M::spectral) || s.at("cluster.affinity").value.as_string() != "rbf";
-  if (key == "cluster.covariance") return !c.uses(M::gmm);
-  // spectral embeds, then runs k-means with cluster.n_init restarts.
-  if (key == "cluster.n_init") return !c.uses(M::kmeans) && !c.uses(M::spectral);
-  if (key == "cluster.max_iter") return !c.uses(M::kmeans);
-  if (key.rfind("cluster.umap_", 0) == 0) return !umap;
-  return false;
-}
-
-// The keys is_irrelevant reads. It is called with a settings map holding only these, once per
-// distinct combination of their values, so a rule that reads another key fails loudly.
-// features.sample_rate is a decider for make_combo's resampler rule (resamples_audio), not for
-// is_irrelevant.
-const std::array<const char*, 14> kDeciders = {
-    "data.source",        "features.kind",    "features.segment", "features.modalities",
-    "features.fusion",    "text.source",      "text.join",        "cluster.methods",
-    "cluster.projection", "cluster.affinity", "model.kind",       "model.kl_schedule",
-    "model.engine",       "features.sample_rate"};
-
-// Keys a unit's results do not depend on, given the rest of its settings; leaving them out of
-// the hash makes e.g. PCA units that differ only in beta one unit.
-bool is_irrelevant(const std::string& key, const Settings& s) {
-  const std::string& source = s.at("data.source").value.as_string();
-  const bool synthetic = source == "synthetic";
-  if (synthetic && (key == "data.path" || key == "data.id_column")) return true;
-  if (!synthetic && (key == "data.clips" || key == "data.corpus_seed" || key == "data.seconds")) return true;
-  // A feature table is read, not extracted: of [features] only what is done to it applies.
-  if (source == "table" && key.rfind("features.", 0) == 0 && key != "features.standardize" &&
-      key != "features.modalities" && key != "features.fusion" && key != "features.audio_weight" &&
-      key != "features.text_weight")
-    return true;
-  if (source == "table" && key == "data.on_bad_file") return true;
-  if (irrelevant_modality_key(key, s)) return true;
-  if (key.rfind("features.", 0) == 0 && irrelevant_feature_key(key, s)) return true;
-  if (irrelevant_model_key(key, s)) return true;
-  if (key.rfind("cluster.", 0) == 0 && irrelevant_cluster_key(key, s)) return true;
-  const ModelSpec m = model_kind_of(s);
-  // noop only sleeps; model.noop_seconds is read by nothing else.
-  if (m.kind == ModelKind::noop) return key.rfind("model.", 0) == 0 && key != "model.kind" && key != "model.noop_seconds";
-  if (key == "model.noop_seconds") return true;
-  if (m.kind == ModelKind::raw) return key.rfind("model.", 0) == 0 && key != "model.kind";
-  // What gradient descent reads; a model fitted otherwise (pca: raw and noop returned above) does not.
-  if (!m.trained())
-    return key == "model.hidden" || key == "model.epochs" || key == "model.batch_size" ||
-           key == "model.learning_rate";
-  return false;
-}
 
 bool is_feature_key(const std::string& key) {
   return key.rfind("data.", 0) == 0 || key.rfind("features.", 0) == 0 || key.rfind("text.", 0) == 0;
@@ -157,7 +29,7 @@ void check_combination(const Settings& s, const std::filesystem::path& study_fil
   if (s.at("model.kind").value.as_string() != "conv_vae") return;
   const std::string prefix = study_file.string() + ": model.kind = \"conv_vae\" ";
   const Value& modalities = s.at("features.modalities").value;
-  if (!holds(modalities, "audio"))
+  if (!relevance::lists(s, "features.modalities", "audio"))
     throw UserError(prefix + "convolves audio sequences, and features.modalities = " + modalities.display() +
                     " has no audio");
   if (s.at("data.source").value.as_string() == "table")
@@ -168,7 +40,7 @@ void check_combination(const Settings& s, const std::filesystem::path& study_fil
   if (!features.sequence())
     throw UserError(prefix + "needs sequence features: features.kind = \"logmel\" or \"mfcc_sequence\", not \"" +
                     kind + "\"");
-  if (holds(modalities, "text") && s.at("features.fusion").value.as_string() == "early")
+  if (relevance::lists(s, "features.modalities", "text") && s.at("features.fusion").value.as_string() == "early")
     throw UserError(prefix + "cannot convolve a text vector: with audio and text use features.fusion = \"late\"");
 }
 
@@ -444,15 +316,19 @@ void sync_followers(std::vector<std::uint32_t>& p, const std::vector<std::size_t
 
 Combo Grid::Data::make_combo(const std::uint32_t* p) const {
   Settings deciders;
-  for (const char* key : kDeciders) deciders[key] = Setting{value(p, key), ""};
+  for (const char* key : kRelevanceDeciders) deciders[key] = Setting{value(p, key), ""};
   std::vector<char> relevant(keys.size(), 0);
   for (std::size_t k = 0; k < keys.size(); ++k) {
+    const KeySpec* spec = find_key(keys[k]);
+    VAESWEEP_ASSERT(spec != nullptr, "the grid holds a key the key table does not: " + keys[k]);
     try {
-      relevant[k] = !is_descriptive(keys[k]) && keys[k] != "cluster.k" && !is_irrelevant(keys[k], deciders);
-      if (keys[k] == "features.resample" && !resamples_audio(value(p, "features.sample_rate").as_int())) relevant[k] = 0;
+      // cluster.k is evaluated inside each unit, not one unit per k.
+      relevant[k] = keys[k] != "cluster.k" && spec->shapes_unit(deciders);
     } catch (const std::out_of_range&) {
-      VAESWEEP_ASSERT(false, "is_irrelevant(" + keys[k] + ") reads a key that is not in kDeciders");
+      VAESWEEP_ASSERT(false, "a condition of " + keys[k] + " reads a key that is not in kRelevanceDeciders");
     }
+    // Only the data knows whether a file is at another rate than the unit's.
+    if (keys[k] == "features.resample" && !resamples_audio(value(p, "features.sample_rate").as_int())) relevant[k] = 0;
   }
   check_combination(deciders, study_file);
   Combo c;
@@ -582,7 +458,9 @@ Grid::Data::Data(const Study& study) : base(study.settings), study_file(study.fi
     } else {
       // A decider changes which keys a unit reads: the grid keeps one Combo per combination of
       // decider positions, which a sampled decider would make one per sample (a million).
-      if (axis.sampled && std::find(kDeciders.begin(), kDeciders.end(), axis.key) != kDeciders.end())
+      const bool decider =
+          std::find(kRelevanceDeciders.begin(), kRelevanceDeciders.end(), axis.key) != kRelevanceDeciders.end();
+      if (axis.sampled && decider)
         throw UserError(axis.origin + ": search." + axis.key + ": " + axis.key +
                         " decides which other keys a unit reads; it cannot be sampled: list its values in [grid]");
       axis_of[axis.key] = axes.size();
@@ -621,7 +499,7 @@ Grid::Data::Data(const Study& study) : base(study.settings), study_file(study.fi
 Grid expand_grid(const Study& study) {
   auto d = std::make_shared<Grid::Data>(study);
   const auto is_decider = [](const std::string& key) {
-    return std::find(kDeciders.begin(), kDeciders.end(), key) != kDeciders.end();
+    return std::find(kRelevanceDeciders.begin(), kRelevanceDeciders.end(), key) != kRelevanceDeciders.end();
   };
   d->combos.resize(strides(d->axes, d->follows, is_decider, d->combo_stride));
   // The feature hash reads the data./features. keys, relevant as the deciders say.

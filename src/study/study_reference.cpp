@@ -55,6 +55,14 @@ std::string toml_text(const Value& v) {
   return v.display();
 }
 
+// When the key is left out of a unit's hash: the key table's conditions, one of which suffices.
+std::string unused_text(const KeySpec& spec) {
+  if (spec.describes_only) return "always (it changes no number)";
+  std::vector<std::string> conditions;
+  for (const Irrelevance& c : spec.unused_when) conditions.emplace_back(c.when);
+  return join(conditions, "; or ");
+}
+
 // Markdown table cells may not hold a bare "|".
 std::string cell(const std::string& text) {
   std::string out;
@@ -92,19 +100,22 @@ std::string study_reference_markdown() {
     << "closest known one. Paths are relative to the study file's folder, absolute, or `{data_root}/...`\n"
     << "under the data root (docs/data.md).\n\n"
     << "*Later keys* (marked \"yes\") were added after the first release: a unit's hash holds them only when\n"
-    << "they are set away from their default, so results written before they existed keep their hashes.\n";
+    << "they are set away from their default, so results written before they existed keep their hashes.\n"
+    << "*Not hashed when*: the settings under which the key cannot change a unit's numbers; a unit's hash\n"
+    << "then leaves it out, so units that differ only in it are one unit (and one row of the results).\n";
   for (const std::string& section : study_sections()) {
     bool any = false;
     for (const KeySpec& spec : study_keys()) {
       if (spec.key.rfind(section + ".", 0) != 0) continue;
       if (!any) {
         o << "\n## [" << section << "]\n\n"
-          << "| key | type | default | valid values | later | meaning |\n"
-          << "|---|---|---|---|---|---|\n";
+          << "| key | type | default | valid values | later | not hashed when | meaning |\n"
+          << "|---|---|---|---|---|---|---|\n";
         any = true;
       }
       o << "| `" << spec.key << "` | " << type_name(spec.type) << " | `" << cell(toml_text(spec.default_value)) << "` | "
-        << cell(valid_values(spec)) << " | " << (spec.later ? "yes" : "") << " | " << cell(spec.help) << " |\n";
+        << cell(valid_values(spec)) << " | " << (spec.later ? "yes" : "") << " | " << cell(unused_text(spec)) << " | "
+        << cell(spec.help) << " |\n";
     }
     if (!any) o << "\n## [" << section << "]\n\n" << free_form_section(section);
   }

@@ -2,15 +2,25 @@
 // Every key a study file may set: its type, default, allowed range or names, and whether it
 // shapes a work unit. The loader rejects anything not listed here, so a typo never silently
 // becomes a default.
+#include <initializer_list>
 #include <limits>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
+#include "study/study.hpp"
 #include "util/value.hpp"
 
 namespace vaesweep {
+
+// A condition under which a key does not change a unit's results, given its other settings
+// (study/key_relevance.hpp writes each one once).
+struct Irrelevance {
+  std::string_view when;  // as docs/study-file.md shows it
+  bool (*holds)(const Settings& deciders);
+};
 
 // real_or_name: a number in [min, max] or one of `choices` (cluster.eps = 0.5 or "auto").
 enum class ValueType { boolean, integer, real, string, string_list, int_list, real_or_name };
@@ -27,6 +37,30 @@ struct KeySpec {
   // its default, so units of results files written before the key existed keep their hashes
   // and resume.
   bool later = false;
+  // When any of these holds, the key does not change a unit's results and its hash leaves the
+  // key out (so that units differing only in it are one unit).
+  std::vector<Irrelevance> unused_when = {};
+  // Names, describes, or says what to keep or where to run, never what is computed: never in a
+  // unit's hash.
+  bool describes_only = false;
+
+  // The table's entries read `{...}.unused({conditions})` and `{...}.describing()`.
+  KeySpec unused(std::initializer_list<Irrelevance> conditions) && {
+    unused_when.insert(unused_when.end(), conditions);
+    return std::move(*this);
+  }
+  KeySpec describing() && {
+    describes_only = true;
+    return std::move(*this);
+  }
+  // False when the key is descriptive or one of its conditions holds for `deciders` (which must
+  // hold every key the conditions read).
+  bool shapes_unit(const Settings& deciders) const {
+    if (describes_only) return false;
+    for (const Irrelevance& c : unused_when)
+      if (c.holds(deciders)) return false;
+    return true;
+  }
 };
 
 // The sections a study may contain, in the order they are documented.
