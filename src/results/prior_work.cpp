@@ -297,7 +297,7 @@ std::vector<ShardUnit> latest_records(std::vector<ShardUnit> units, const HashIn
     const auto it = index.find(units[i].unit.config_hash);
     if (it == index.end()) continue;
     std::ptrdiff_t& b = best[it->second];
-    if (b < 0 || units[i].unit.status == UnitStatus::ok || units[static_cast<std::size_t>(b)].unit.status != UnitStatus::ok)
+    if (b < 0 || replaces_record(units[static_cast<std::size_t>(b)].unit.status, units[i].unit.status))
       b = static_cast<std::ptrdiff_t>(i);
   }
   std::vector<ShardUnit> out;

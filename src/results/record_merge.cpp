@@ -69,7 +69,7 @@ RecordMerge::RecordMerge(const fs::path& results, const HashIndex& index) {
   kept_.assign(index.size(), -1);
   const auto offer = [&](std::size_t unit, std::int64_t k) {
     std::int64_t& b = kept_[unit];
-    if (b < 0 || status_of(k) == UnitStatus::ok || status_of(b) != UnitStatus::ok) b = k;
+    if (b < 0 || replaces_record(status_of(b), status_of(k))) b = k;
   };
   for (std::int64_t i = 0; i < files; ++i) {
     const auto it = index.find(prior_.units[static_cast<std::size_t>(i)].unit.config_hash);

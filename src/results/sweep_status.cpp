@@ -82,7 +82,7 @@ SweepStatus read_sweep_status(const fs::path& results) {
   std::unordered_map<std::string, Brief> latest;
   const auto offer = [&](const std::string& hash, const Brief& b) {
     auto [it, fresh] = latest.emplace(hash, b);
-    if (!fresh && (b.status == UnitStatus::ok || it->second.status != UnitStatus::ok)) it->second = b;
+    if (!fresh && replaces_record(it->second.status, b.status)) it->second = b;
   };
   const std::vector<std::string> columns = {"unit",    "config_hash", "model", "axes",       "seed",        "status",
                                             "message", "run_id",      "host",  "rank",       "started_at", "wall_seconds"};

@@ -195,6 +195,17 @@ TEST_F(RecordMergeTest, NoRecordsGivesEmptyTablesLikeTheInMemoryMerge) {
   expect_matches_oracle();
 }
 
+// The rule every reader of records keeps units by (unit_status.hpp): the latest record wins, but
+// an ok record is never undone by a later failure.
+TEST(ReplacesRecord, TheLatestWinsButOkIsNeverUndone) {
+  using S = UnitStatus;
+  EXPECT_TRUE(replaces_record(S::failed, S::ok));
+  EXPECT_TRUE(replaces_record(S::ok, S::ok));  // a rerun of an ok unit: its newer record
+  EXPECT_TRUE(replaces_record(S::failed, S::diverged));
+  EXPECT_FALSE(replaces_record(S::ok, S::failed));
+  EXPECT_FALSE(replaces_record(S::ok, S::diverged));
+}
+
 TEST(MergeCounts, CountsUnitsByStatusAndRun) {
   MergeCounts c;
   c.add(UnitStatus::ok, "a", 3);
