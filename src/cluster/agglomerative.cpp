@@ -1,20 +1,15 @@
 #include "cluster/agglomerative.hpp"
-#include "cluster/agglomerative_layout.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <memory>
 #include <new>
 #include <numeric>
 #include <string>
-#include <utility>
-
-#include <sys/mman.h>
 
 #include "cluster/simd.hpp"
 #include "util/error.hpp"
@@ -36,76 +31,32 @@ void validate(const Eigen::MatrixXd& X) {
 
 // --- condensed distance matrix ---------------------------------------------------------------
 
-// Doubles for a distance matrix, on 2 MiB-aligned memory with huge pages asked for (the
-// kernel gives them on request under transparent_hugepage=madvise, Debian's default). The
-// matrix is fresh memory at every call (too large for malloc to keep), and on this project's
-// machines a first touch of 4 KiB pages costs far more than the distances written into it
-// (55 MB at n = 2617 with 4 KiB pages: ~180 ms of page faults; with 2 MiB pages ~6 ms).
-class MatrixBuffer {
- public:
-  MatrixBuffer(std::size_t count, Index n) {
-    constexpr std::size_t kHuge = std::size_t{2} << 20;
-    const std::size_t bytes = std::max<std::size_t>(count, 1) * sizeof(double);
-    const std::size_t rounded = (bytes + kHuge - 1) / kHuge * kHuge;
-    data_ = static_cast<double*>(std::aligned_alloc(kHuge, rounded));
-    if (data_ == nullptr)
-      throw UserError("agglomerative: cannot allocate the " + std::to_string(bytes >> 20) +
-                      " MiB distance matrix for " + std::to_string(n) + " samples");
-    (void)madvise(data_, rounded, MADV_HUGEPAGE);  // advice only: small pages without it
-  }
-  MatrixBuffer(const MatrixBuffer&) = delete;
-  MatrixBuffer& operator=(const MatrixBuffer&) = delete;
-  ~MatrixBuffer() { std::free(data_); }
-  double* get() const { return data_; }
-
- private:
-  double* data_ = nullptr;
-};
-
 // The upper triangle of an n x n symmetric matrix without its diagonal, row by row (scipy's
 // condensed layout): entry (i, j), i < j, is at row_start[i] + j.
 class Condensed {
  public:
-  explicit Condensed(Index n)
-      : row_start_(static_cast<std::size_t>(n)),
-        data_(static_cast<std::size_t>(n) * static_cast<std::size_t>(n - 1) / 2, n) {
+  explicit Condensed(Index n) : row_start_(static_cast<std::size_t>(n)) {
     for (Index i = 0; i < n; ++i)
       row_start_[static_cast<std::size_t>(i)] = i * n - i * (i + 1) / 2 - i - 1;
+    const std::size_t count = static_cast<std::size_t>(n) * static_cast<std::size_t>(n - 1) / 2;
+    try {
+      data_ = std::make_unique_for_overwrite<double[]>(count);
+    } catch (const std::bad_alloc&) {
+      throw UserError("agglomerative: cannot allocate the " + std::to_string((count * sizeof(double)) >> 20) +
+                      " MiB distance matrix for " + std::to_string(n) + " samples");
+    }
   }
   double* row(Index i) { return data_.get() + row_start_[static_cast<std::size_t>(i)]; }  // row(i)[j], j > i
   double& at(Index i, Index j) {  // i != j
-    return i < j ? data_.get()[static_cast<std::size_t>(row_start_[static_cast<std::size_t>(i)] + j)]
-                 : data_.get()[static_cast<std::size_t>(row_start_[static_cast<std::size_t>(j)] + i)];
+    return i < j ? data_[static_cast<std::size_t>(row_start_[static_cast<std::size_t>(i)] + j)]
+                 : data_[static_cast<std::size_t>(row_start_[static_cast<std::size_t>(j)] + i)];
   }
   const std::int64_t* row_start() const { return row_start_.data(); }
   double* data() { return data_.get(); }
-  // The fill writes each entry once, in row(i): nothing to mirror.
-  void mirror(Index, Index, Index, Index) {}
 
  private:
   std::vector<std::int64_t> row_start_;
-  MatrixBuffer data_;
-};
-
-// The whole n x n matrix, row by row (twice the condensed matrix's memory): entry (i, j) at
-// row(i)[j]. The fill writes both triangles; nn_chain_full then keeps only one of (i, j) and
-// (j, i) current (see there), so that every row it reads is read contiguously.
-class FullMatrix {
- public:
-  explicit FullMatrix(Index n) : n_(n), data_(static_cast<std::size_t>(n) * static_cast<std::size_t>(n), n) {}
-
-  double* row(Index i) { return data_.get() + static_cast<std::size_t>(i) * static_cast<std::size_t>(n_); }
-  // Copies rows i0 .. i0 + count - 1 on columns [jb, je) to the other triangle (only j > i).
-  void mirror(Index i0, Index count, Index jb, Index je) {
-    for (Index j = std::max(jb, i0 + 1); j < je; ++j) {
-      double* to = row(j);
-      for (Index r = 0; r < count && i0 + r < j; ++r) to[i0 + r] = row(i0 + r)[j];
-    }
-  }
-
- private:
-  Index n_;
-  MatrixBuffer data_;
+  std::unique_ptr<double[]> data_;
 };
 
 // For every cluster, its kNear nearest active clusters in the order (distance, index), which
@@ -228,8 +179,7 @@ void squared_rows4(const double* xs, Index d, const double* X, Index n, Index jb
 // Euclidean distances as scipy's pdist computes them (the square root of the sum of squared
 // differences over the features in order), and every sample's near list. Rows are filled four
 // at a time.
-template <typename Store>
-void fill_distances(const Eigen::MatrixXd& X, Store& D, NearLists& near) {
+void fill_distances(const Eigen::MatrixXd& X, Condensed& D, NearLists& near) {
   const Index n = X.rows();
   const Index d = X.cols();
   constexpr Index kBlock = 1024;
@@ -269,18 +219,15 @@ void fill_distances(const Eigen::MatrixXd& X, Store& D, NearLists& near) {
     for (Index r = 0; r < 4; ++r)
       for (Index s = r + 1; s < 4; ++s) rows[r][i0 + s] = pair(i0 + r, i0 + s);
     for (Index r = 0; r < 4; ++r) finish(i0 + r, i0 + r + 1, i0 + 4);
-    D.mirror(i0, 4, i0, i0 + 4);
     for (Index jb = i0 + 4; jb < n; jb += kBlock) {
       const Index je = std::min(n, jb + kBlock);
       squared_rows4(xs.data(), d, X.data(), n, jb, je, rows);
       for (Index r = 0; r < 4; ++r) finish(i0 + r, jb, je);
-      D.mirror(i0, 4, jb, je);  // while the block is in cache
     }
   }
   for (; i0 + 1 < n; ++i0) {  // the last rows
     for (Index j = i0 + 1; j < n; ++j) D.row(i0)[j] = pair(i0, j);
     finish(i0, i0 + 1, n);
-    D.mirror(i0, 1, i0 + 1, n);
   }
 }
 
@@ -452,150 +399,6 @@ std::vector<RawMerge> nn_chain(Condensed& D, int n, NearLists& near) {
   return out;
 }
 
-// nn_chain on the full matrix F: the same chain, the same merges, the same values, read from
-// rows instead of columns. A merge writes the new cluster's distances into its own row only;
-// the column entries (i, y) of the other rows go stale and are copied from row y when row i is
-// next needed ("refreshed": pulled from the rows of the clusters born since row i was last
-// complete). Each row is needed a few times in its life (its merge, a rescan of its near
-// list), and each pull is one entry, so the per-merge column walk of the condensed layout
-// becomes a pull per (row, younger cluster) pair, while the Lance-Williams pass and the scans
-// read two contiguous rows.
-//
-// Bookkeeping: born[c] is the number of merges done when slot c's cluster was made (0 for the
-// samples); F(c, j) is current for every active j with born[j] <= fresh[c]. A cluster's row
-// is complete when it is born (fresh = born), and for any two active clusters the younger
-// one's row holds their distance, so value() always finds it.
-template <typename Update>
-std::vector<RawMerge> nn_chain_full(FullMatrix& F, int n, NearLists& near) {
-  std::vector<RawMerge> out;
-  out.reserve(static_cast<std::size_t>(n - 1));
-  std::vector<int> size(static_cast<std::size_t>(n), 1);
-  std::vector<int> active(static_cast<std::size_t>(n));
-  std::iota(active.begin(), active.end(), 0);
-  std::vector<int> chain(static_cast<std::size_t>(n));
-  int chain_length = 0;
-  std::vector<int> born(static_cast<std::size_t>(n), 0);
-  std::vector<int> fresh(static_cast<std::size_t>(n), 0);
-  // The merged clusters in birth order, (born, slot); entries of clusters that died or were
-  // merged again since go stale (born no longer matches) and are dropped now and then.
-  std::vector<std::pair<int, int>> young;
-  std::size_t young_stale = 0;
-  int now = 0;  // merges done
-  const double* bound = near.bound_dist();
-  std::vector<double> gx, gy, gv;
-  std::vector<int> gs;
-
-  auto value = [&](int i, int j) { return born[static_cast<std::size_t>(j)] <= fresh[static_cast<std::size_t>(i)] ? F.row(i)[j] : F.row(j)[i]; };
-  auto refresh = [&](int x) {
-    const int since = fresh[static_cast<std::size_t>(x)];
-    if (since == now) return;
-    double* row_x = F.row(x);
-    auto it = std::upper_bound(young.begin(), young.end(), std::pair<int, int>{since, std::numeric_limits<int>::max()});
-    constexpr std::ptrdiff_t kAhead = 16;
-    for (; it != young.end(); ++it) {
-      if (young.end() - it > kAhead) __builtin_prefetch(F.row((it + kAhead)->second) + x);
-      const auto [t, j] = *it;
-      if (born[static_cast<std::size_t>(j)] != t || size[static_cast<std::size_t>(j)] == 0 || j == x) continue;
-      row_x[j] = F.row(j)[x];
-    }
-    fresh[static_cast<std::size_t>(x)] = now;
-  };
-  auto rescan = [&](int x) {
-    refresh(x);
-    near.reset(x);
-    const double* row_x = F.row(x);
-    for (const int i : active) {
-      if (i == x) continue;
-      const double dist = row_x[i];
-      if (dist <= bound[x]) near.offer(x, dist, i);
-    }
-  };
-
-  for (int k = 0; k < n - 1; ++k) {
-    if (chain_length == 0) {
-      chain[0] = active[0];
-      chain_length = 1;
-    }
-    int x = 0;
-    int y = 0;
-    double current_min = 0;
-    while (true) {
-      x = chain[static_cast<std::size_t>(chain_length - 1)];
-      if (near.dirty(x)) rescan(x);
-      y = near.nearest(x);
-      current_min = near.nearest_dist(x);
-      if (chain_length > 1) {  // scipy's tie rule, as in nn_chain
-        const int prev = chain[static_cast<std::size_t>(chain_length - 2)];
-        if (value(x, prev) == current_min) {
-          y = prev;
-          break;
-        }
-      }
-      chain[static_cast<std::size_t>(chain_length)] = y;
-      ++chain_length;
-    }
-    chain_length -= 2;
-    if (x > y) std::swap(x, y);  // the merged cluster lives at y, as in nn_chain
-    const int nx = size[static_cast<std::size_t>(x)];
-    const int ny = size[static_cast<std::size_t>(y)];
-    out.push_back({x, y, current_min, nx + ny});
-    refresh(x);
-    refresh(y);
-    for (const int c : {x, y})
-      if (born[static_cast<std::size_t>(c)] > 0) ++young_stale;
-    size[static_cast<std::size_t>(x)] = 0;
-    size[static_cast<std::size_t>(y)] = nx + ny;
-    active.erase(std::lower_bound(active.begin(), active.end(), x));
-
-    // The Lance-Williams pass of nn_chain, on rows x and y; the new distances go to row y only.
-    const double* row_x = F.row(x);
-    double* row_y = F.row(y);
-    near.reset(y);
-    const std::size_t m = active.size();
-    gx.resize(m);
-    gy.resize(m);
-    gs.resize(m);
-    gv.resize(m);
-    for (std::size_t p = 0; p < m; ++p) {
-      const int i = active[p];
-      if (i == y) {  // a placeholder: y's own entry is skipped below
-        gx[p] = gy[p] = 0;
-        gs[p] = 1;
-        continue;
-      }
-      gx[p] = row_x[i];
-      gy[p] = row_y[i];
-      gs[p] = size[static_cast<std::size_t>(i)];
-    }
-    Update::apply_all(gx.data(), gy.data(), gs.data(), current_min, nx, ny, gv.data(), m);
-    for (std::size_t p = 0; p < m; ++p) {
-      const int i = active[p];
-      if (i == y) continue;
-      const double dxi = gx[p];
-      const double dyi = gy[p];
-      const double v = gv[p];
-      if (v <= bound[y]) near.offer(y, v, i);
-      if (!near.dirty(i)) {
-        if (dxi <= bound[i]) near.remove(i, x);
-        if (dyi <= bound[i]) near.remove(i, y);
-        if (!near.dirty(i) && v <= bound[i]) near.offer(i, v, y);
-      }
-      row_y[i] = v;
-    }
-    ++now;
-    born[static_cast<std::size_t>(y)] = now;
-    fresh[static_cast<std::size_t>(y)] = now;
-    young.emplace_back(now, y);
-    if (young_stale * 2 > young.size()) {  // drop the stale entries: the log stays ~live size
-      std::erase_if(young, [&](const std::pair<int, int>& e) {
-        return born[static_cast<std::size_t>(e.second)] != e.first || size[static_cast<std::size_t>(e.second)] == 0;
-      });
-      young_stale = 0;
-    }
-  }
-  return out;
-}
-
 // scipy's label(): after a stable sort by height, name the merged nodes n, n+1, ... with a
 // union-find over the clusters' slots.
 Dendrogram label_merges(std::vector<RawMerge> raw, int n, bool take_sqrt) {
@@ -720,37 +523,20 @@ std::string linkage_name(Linkage linkage) {
 }
 
 Dendrogram agglomerative(const Eigen::MatrixXd& X, const AgglomerativeParams& params) {
-  return agglomerative(X, params, DistanceLayout::automatic);
-}
-
-Dendrogram agglomerative(const Eigen::MatrixXd& X, const AgglomerativeParams& params, DistanceLayout layout) {
   validate(X);
   const int n = static_cast<int>(X.rows());
   if (n == 1) return Dendrogram{1, {}};
   if (params.linkage == Linkage::single) return label_merges(prim_mst(X), n, true);
 
+  Condensed D(n);
   NearLists near(n);
+  fill_distances(X, D, near);
   std::vector<RawMerge> raw;
-  const bool full =
-      layout == DistanceLayout::full || (layout == DistanceLayout::automatic && n <= kFullMatrixMaxSamples);
-  if (full) {
-    FullMatrix F(n);
-    fill_distances(X, F, near);
-    switch (params.linkage) {
-      case Linkage::ward: raw = nn_chain_full<WardUpdate>(F, n, near); break;
-      case Linkage::complete: raw = nn_chain_full<CompleteUpdate>(F, n, near); break;
-      case Linkage::average: raw = nn_chain_full<AverageUpdate>(F, n, near); break;
-      case Linkage::single: break;
-    }
-  } else {
-    Condensed D(n);
-    fill_distances(X, D, near);
-    switch (params.linkage) {
-      case Linkage::ward: raw = nn_chain<WardUpdate>(D, n, near); break;
-      case Linkage::complete: raw = nn_chain<CompleteUpdate>(D, n, near); break;
-      case Linkage::average: raw = nn_chain<AverageUpdate>(D, n, near); break;
-      case Linkage::single: break;
-    }
+  switch (params.linkage) {
+    case Linkage::ward: raw = nn_chain<WardUpdate>(D, n, near); break;
+    case Linkage::complete: raw = nn_chain<CompleteUpdate>(D, n, near); break;
+    case Linkage::average: raw = nn_chain<AverageUpdate>(D, n, near); break;
+    case Linkage::single: break;
   }
   return label_merges(std::move(raw), n, false);
 }
