@@ -363,37 +363,59 @@ std::vector<RawMerge> nn_chain(Condensed& D, int n, NearLists& near) {
     gy.resize(m);
     gs.resize(m);
     gv.resize(m);
-    for (std::size_t p = 0; p < m; ++p) {
+    // The active clusters by position: [0, px) below x (both entries in columns, in the same
+    // row i), [px, py) between x and y (d(x, i) in row x, d(y, i) in column y), py is y itself,
+    // (py, m) above y (both in rows). One loop per range, so no entry tests which it is.
+    const std::size_t px = static_cast<std::size_t>(std::lower_bound(active.begin(), active.end(), x) - active.begin());
+    const std::size_t py = static_cast<std::size_t>(std::lower_bound(active.begin() + px, active.end(), y) - active.begin());
+    for (std::size_t p = 0; p < px; ++p) {
+      if (p + kAhead < py) {
+        const double* ahead = data + rs[active[p + kAhead]];
+        __builtin_prefetch(ahead + y);
+        if (p + kAhead < px) __builtin_prefetch(ahead + x);
+      }
       const int i = active[p];
-      if (p + kAhead < m) {
-        const int ia = active[p + kAhead];
-        if (ia < y) __builtin_prefetch(data + rs[ia] + y);
-        if (ia < x) __builtin_prefetch(data + rs[ia] + x);
-      }
-      if (i == y) {  // a placeholder: y's own entry is skipped below
-        gx[p] = gy[p] = 0;
-        gs[p] = 1;
-        continue;
-      }
-      gy[p] = i < y ? data[rs[i] + y] : row_yp[i];
-      gx[p] = i < x ? data[rs[i] + x] : row_xp[i];
+      const double* row_i = data + rs[i];
+      gx[p] = row_i[x];
+      gy[p] = row_i[y];
+      gs[p] = size[static_cast<std::size_t>(i)];
+    }
+    for (std::size_t p = px; p < py; ++p) {
+      if (p + kAhead < py) __builtin_prefetch(data + rs[active[p + kAhead]] + y);
+      const int i = active[p];
+      gx[p] = row_xp[i];
+      gy[p] = data[rs[i] + y];
+      gs[p] = size[static_cast<std::size_t>(i)];
+    }
+    gx[py] = gy[py] = 0;  // a placeholder: y's own entry is skipped below
+    gs[py] = 1;
+    for (std::size_t p = py + 1; p < m; ++p) {
+      const int i = active[p];
+      gx[p] = row_xp[i];
+      gy[p] = row_yp[i];
       gs[p] = size[static_cast<std::size_t>(i)];
     }
     Update::apply_all(gx.data(), gy.data(), gs.data(), current_min, nx, ny, gv.data(), m);
-    for (std::size_t p = 0; p < m; ++p) {
-      const int i = active[p];
-      if (i == y) continue;
-      const double dxi = gx[p];
-      const double dyi = gy[p];
+    // The stores and the near lists, below y (column y) then above y (row y).
+    auto lists = [&](int i, std::size_t p) {
       const double v = gv[p];
       if (v <= bound[y]) near.offer(y, v, i);
       if (!near.dirty(i)) {
         // Only entries nearer than the bound can be listed.
-        if (dxi <= bound[i]) near.remove(i, x);
-        if (dyi <= bound[i]) near.remove(i, y);
+        if (gx[p] <= bound[i]) near.remove(i, x);
+        if (gy[p] <= bound[i]) near.remove(i, y);
         if (!near.dirty(i) && v <= bound[i]) near.offer(i, v, y);
       }
-      (i < y ? data[rs[i] + y] : row_yp[i]) = v;
+    };
+    for (std::size_t p = 0; p < py; ++p) {
+      const int i = active[p];
+      lists(i, p);
+      data[rs[i] + y] = gv[p];
+    }
+    for (std::size_t p = py + 1; p < m; ++p) {
+      const int i = active[p];
+      lists(i, p);
+      row_yp[i] = gv[p];
     }
   }
   return out;
