@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <cstring>
 #include <limits>
 #include <numeric>
 #include <random>
@@ -55,6 +56,14 @@ Index block_size(Index m, Index d) { return std::clamp<Index>(Index{1 << 18} / (
 void gemm_dots(const double* A, Index m, const double* B, Index b, Index d, double alpha, double* D) {
   cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, static_cast<int>(m), static_cast<int>(b), static_cast<int>(d),
               alpha, A, static_cast<int>(d), B, static_cast<int>(d), 0.0, D, static_cast<int>(m));
+}
+
+// Dt (b x m, column-major) = alpha B^T A: the same dots as gemm_dots, one column per point of
+// A and the b samples of B down it (each dot still one kernel sum over the d features in order,
+// the operands of each multiply-add swapped).
+void gemm_dots_by_sample(const double* A, Index m, const double* B, Index b, Index d, double alpha, double* Dt) {
+  cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, static_cast<int>(b), static_cast<int>(m), static_cast<int>(d),
+              alpha, B, static_cast<int>(d), A, static_cast<int>(d), 0.0, Dt, static_cast<int>(b));
 }
 
 // Greedy k-means++ as sklearn's _kmeans_plusplus, for every restart side by side: each new
@@ -206,35 +215,45 @@ struct Run {
   int n_iter = 0;
 };
 
-// The index of the first minimum of v[0, k) (finite values): the minimum taken with four running
-// minima, then the first index that equals it (no dependency chain through the comparisons).
-inline int first_argmin(const double* v, Index k) {
-  constexpr double inf = std::numeric_limits<double>::infinity();
-  double m0 = inf, m1 = inf, m2 = inf, m3 = inf;
-  Index l = 0;
-  for (; l + 4 <= k; l += 4) {
-    m0 = std::min(m0, v[l]);
-    m1 = std::min(m1, v[l + 1]);
-    m2 = std::min(m2, v[l + 2]);
-    m3 = std::min(m3, v[l + 3]);
-  }
-  for (; l < k; ++l) m0 = std::min(m0, v[l]);
-  const double m = std::min(std::min(m0, m1), std::min(m2, m3));
-  int best = 0;
-  while (v[best] != m) ++best;
-  return best;
-}
-
 // For each sample i < bn of a block and each run a < R: the first minimum over l < k of the
-// proxies cn[a k + l] + D[i m + a k + l] (m = R k; D holds -2 x.c), into out[i R + a]; f is
-// scratch of m doubles.
+// proxies cn[a k + l] + Dt[(a k + l) ld + i] (Dt holds -2 x.c, one column per centre, the
+// block's samples down it), into out[i R + a]. Four samples are one vector, so a centre is one
+// compare and two blends for four samples, without branches; the strict "<" in centre order
+// keeps the first minimum (ties to the lower index), as a scan for the lowest index of the
+// minimum does, and each proxy is the same sum cn + dot as before.
 VAESWEEP_AVX2_CLONES
-void block_argmins(const double* D, const double* cn, Index R, Index k, Index bn, double* f, int* out) {
-  const Index m = R * k;
-  for (Index i = 0; i < bn; ++i) {
-    const double* dots = D + i * m;
-    for (Index j = 0; j < m; ++j) f[j] = cn[j] + dots[j];
-    for (Index a = 0; a < R; ++a) out[i * R + a] = first_argmin(f + a * k, k);
+void block_argmins(const double* Dt, Index ld, const double* cn, Index R, Index k, Index bn, int* out) {
+  constexpr double inf = std::numeric_limits<double>::infinity();
+  for (Index a = 0; a < R; ++a) {
+    const double* cols = Dt + a * k * ld;
+    const double* c = cn + a * k;
+    Index i = 0;
+    for (; i + 4 <= bn; i += 4) {
+      v4d best = {inf, inf, inf, inf};
+      v4d at = {0, 0, 0, 0};
+      for (Index l = 0; l < k; ++l) {
+        v4d v;
+        std::memcpy(&v, cols + l * ld + i, sizeof v);
+        v = v4d{c[l], c[l], c[l], c[l]} + v;
+        const auto lower = v < best;
+        best = lower ? v : best;
+        const auto dl = static_cast<double>(l);
+        at = lower ? v4d{dl, dl, dl, dl} : at;
+      }
+      for (int r = 0; r < 4; ++r) out[(i + r) * R + a] = static_cast<int>(at[r]);
+    }
+    for (; i < bn; ++i) {
+      double best = inf;
+      int at = 0;
+      for (Index l = 0; l < k; ++l) {
+        const double v = c[l] + cols[l * ld + i];
+        if (v < best) {
+          best = v;
+          at = static_cast<int>(l);
+        }
+      }
+      out[i * R + a] = at;
+    }
   }
 }
 
@@ -254,7 +273,6 @@ void assign(const Eigen::MatrixXd& XT, std::vector<Run>& runs, const std::vector
   for (Index a = 0; a < R; ++a) A.middleCols(a * k, k) = runs[which[static_cast<std::size_t>(a)]].C;
   cn = A.colwise().squaredNorm().transpose();
   D.resize(R * k, block_size(R * k, d));
-  std::vector<double> f(static_cast<std::size_t>(R * k));
   std::vector<int> best_of(static_cast<std::size_t>(R * D.cols()));
   for (std::size_t w : which) {
     Run& run = runs[w];
@@ -266,8 +284,8 @@ void assign(const Eigen::MatrixXd& XT, std::vector<Run>& runs, const std::vector
   }
   for (Index bs = 0; bs < n; bs += D.cols()) {
     const Index bn = std::min(D.cols(), n - bs);
-    gemm_dots(A.data(), R * k, XT.col(bs).data(), bn, d, -2.0, D.data());
-    block_argmins(D.data(), cn.data(), R, k, bn, f.data(), best_of.data());
+    gemm_dots_by_sample(A.data(), R * k, XT.col(bs).data(), bn, d, -2.0, D.data());
+    block_argmins(D.data(), bn, cn.data(), R, k, bn, best_of.data());
     for (Index i = 0; i < bn; ++i) {
       const Index p = bs + i;
       const double* x = XT.col(p).data();
