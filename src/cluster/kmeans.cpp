@@ -212,6 +212,7 @@ struct Run {
   // Hamerly's bounds per sample (empty before the first assignment): upper >= the distance to
   // its centre, lower <= the distance to every other centre, both with rounding slack.
   std::vector<double> upper, lower;
+  std::vector<Index> left;  // scratch: the samples an assignment recomputes
   bool changed = true;  // some label changed in the last assignment
   bool done = false;
   bool strict = false;  // stopped because no label changed
@@ -322,8 +323,8 @@ void sum_members(const double* XT, Index d, const Index* members, Index count, d
 // run's M-step sums and counts are then those of the samples of each centre, added in their
 // order; a centre whose samples are the same as at the last assignment keeps its sums, which
 // are the same additions.
-void assign(const Eigen::MatrixXd& XT, const Eigen::VectorXd& xs, Run& run, bool accumulate, Eigen::MatrixXd& Xg,
-            Eigen::MatrixXd& Dt) {
+void assign(const Eigen::MatrixXd& XT, const Eigen::VectorXd& xs, Run& run, const std::vector<double>* move,
+            bool accumulate, Eigen::MatrixXd& Xg, Eigen::MatrixXd& Dt) {
   const Index n = XT.cols();
   const Index d = XT.rows();
   const Index k = run.C.cols();
@@ -368,14 +369,38 @@ void assign(const Eigen::MatrixXd& XT, const Eigen::VectorXd& xs, Run& run, bool
     }
     g = 0;
   };
-  for (Index p = 0; p < n; ++p) {
-    const auto pu = static_cast<std::size_t>(p);
-    if (!first) {
-      const double u = run.upper[pu];
-      const double l = run.lower[pu];
+  // The samples the bounds cannot settle, listed without a branch per sample (which would be
+  // mispredicted as often as a third of the samples are left); the bounds are first widened by
+  // the centres' last steps, when they moved.
+  std::vector<Index>& left = run.left;
+  left.resize(static_cast<std::size_t>(n));
+  Index count = 0;
+  if (first) {
+    std::iota(left.begin(), left.end(), Index{0});
+    count = n;
+  } else {
+    const double max_move = move ? *std::max_element(move->begin(), move->end()) * (1 + 1e-12) : 0.0;
+    for (Index p = 0; p < n; ++p) {
+      const auto pu = static_cast<std::size_t>(p);
+      double u = run.upper[pu];
+      double l = run.lower[pu];
+      if (move) {
+        // The sample's centre is at most its step farther, every other centre at most the
+        // largest step nearer; the steps are computed, so both are widened by a relative
+        // 1e-12 (far above their rounding).
+        u = (u + (*move)[static_cast<std::size_t>(run.labels[pu])]) * (1 + 1e-12);
+        l = std::max(0.0, (l - max_move) * (1 - 1e-12));
+        run.upper[pu] = u;
+        run.lower[pu] = l;
+      }
       const double err = c * (xs(p) + cmax) + kTiny;
-      if (l > u && u * u + 2.0 * err < l * l) continue;  // the proxies would keep its label
+      const bool settled = l > u && u * u + 2.0 * err < l * l;  // the proxies would keep its label
+      left[static_cast<std::size_t>(count)] = p;
+      count += settled ? 0 : 1;
     }
+  }
+  for (Index t = 0; t < count; ++t) {
+    const Index p = left[static_cast<std::size_t>(t)];
     Xg.col(g) = XT.col(p);
     idx[static_cast<std::size_t>(g)] = p;
     if (++g == B) flush();
@@ -405,17 +430,6 @@ void assign(const Eigen::MatrixXd& XT, const Eigen::VectorXd& xs, Run& run, bool
   }
 }
 
-// After the centres moved by move[j] (the distance of centre j's step): a sample's centre is
-// at most that much farther, every other centre at most the largest step nearer. The steps are
-// computed, so both are widened by a relative 1e-12 (far above their rounding).
-void widen_bounds(Run& run, const std::vector<double>& move) {
-  const double max_move = *std::max_element(move.begin(), move.end());
-  for (std::size_t p = 0; p < run.upper.size(); ++p) {
-    run.upper[p] = (run.upper[p] + move[static_cast<std::size_t>(run.labels[p])]) * (1 + 1e-12);
-    run.lower[p] = std::max(0.0, (run.lower[p] - max_move * (1 + 1e-12)) * (1 - 1e-12));
-  }
-}
-
 // sklearn's _kmeans_single_lloyd for every restart: each iteration assigns the samples of
 // every run still going, then takes each run's M-step and stopping rule on its own.
 void lloyd_all(const Eigen::MatrixXd& XT, const Eigen::VectorXd& xs, std::vector<Run>& runs, int max_iter,
@@ -426,8 +440,9 @@ void lloyd_all(const Eigen::MatrixXd& XT, const Eigen::VectorXd& xs, std::vector
   std::vector<double> move;
   for (Run& run : runs) {
     const Index k = run.C.cols();
+    bool moved = false;  // the centres stepped since the last assignment (by move)
     while (!run.done) {
-      assign(XT, xs, run, true, Xg, Dt);
+      assign(XT, xs, run, moved ? &move : nullptr, true, Xg, Dt);
       ++run.n_iter;
       // Relocation moves samples between the sums: on a copy, so that run.sums stay the
       // assignment's (reused for the centres whose samples do not change).
@@ -456,12 +471,12 @@ void lloyd_all(const Eigen::MatrixXd& XT, const Eigen::VectorXd& xs, std::vector
       if (!run.changed) {
         run.strict = run.done = true;
       } else {
-        widen_bounds(run, move);
+        moved = true;
         if (shift <= tol_abs || run.n_iter >= max_iter) run.done = true;
       }
     }
     // The centres moved after the last assignment: relabel so labels match centres.
-    if (!run.strict) assign(XT, xs, run, false, Xg, Dt);
+    if (!run.strict) assign(XT, xs, run, &move, false, Xg, Dt);
     double inertia = 0.0;
     for (Index p = 0; p < XT.cols(); ++p)
       inertia += (XT.col(p) - run.C.col(run.labels[static_cast<std::size_t>(p)])).squaredNorm();
@@ -469,6 +484,7 @@ void lloyd_all(const Eigen::MatrixXd& XT, const Eigen::VectorXd& xs, std::vector
     run.sums.resize(0, 0);
     std::vector<double>().swap(run.upper);
     std::vector<double>().swap(run.lower);
+    std::vector<Index>().swap(run.left);
   }
 }
 
