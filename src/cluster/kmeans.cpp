@@ -313,6 +313,57 @@ void sum_members(const double* XT, Index d, const Index* members, Index count, d
   }
 }
 
+// Hamerly's bookkeeping for samples [0, n), four at a time: when the centres stepped (move: each
+// centre's step, max_move the largest, both computed), a sample's centre is at most its step
+// farther and every other centre at most the largest step nearer, so upper grows by the one and
+// lower shrinks by the other (widened by a relative 1e-12, far above their rounding). A sample
+// is settled when upper^2 + 2 err < lower^2, err = c (|x|^2 + cmax) + tiny bounding the proxies'
+// rounding: the proxies would pick its centre again. The others are written to `left`, in
+// order, without a branch per sample (a third of them are left on a unit's latent space, so a
+// branch would be mispredicted often); returns their count.
+VAESWEEP_AVX2_CLONES
+Index widen_and_list(const int* labels, const double* move, double max_move, const double* xs, double c, double cmax,
+                     double tiny, double* upper, double* lower, Index n, Index* left) {
+  Index count = 0;
+  Index p = 0;
+  const v4d zero = {0, 0, 0, 0};
+  for (; p + 4 <= n; p += 4) {
+    v4d u, l, x2;
+    std::memcpy(&u, upper + p, sizeof u);
+    std::memcpy(&l, lower + p, sizeof l);
+    std::memcpy(&x2, xs + p, sizeof x2);
+    if (move) {
+      const v4d step = {move[labels[p]], move[labels[p + 1]], move[labels[p + 2]], move[labels[p + 3]]};
+      u = (u + step) * (1 + 1e-12);
+      l = (l - max_move) * (1 - 1e-12);
+      l = l > zero ? l : zero;
+      std::memcpy(upper + p, &u, sizeof u);
+      std::memcpy(lower + p, &l, sizeof l);
+    }
+    const v4d err = c * (x2 + cmax) + tiny;
+    const auto settled = (l > u) & (u * u + 2.0 * err < l * l);
+    for (int r = 0; r < 4; ++r) {
+      left[count] = p + r;
+      count += settled[r] ? 0 : 1;
+    }
+  }
+  for (; p < n; ++p) {
+    double u = upper[p];
+    double l = lower[p];
+    if (move) {
+      u = (u + move[labels[p]]) * (1 + 1e-12);
+      l = std::max(0.0, (l - max_move) * (1 - 1e-12));
+      upper[p] = u;
+      lower[p] = l;
+    }
+    const double err = c * (xs[p] + cmax) + tiny;
+    const bool settled = l > u && u * u + 2.0 * err < l * l;
+    left[count] = p;
+    count += settled ? 0 : 1;
+  }
+  return count;
+}
+
 // The assignment step of one run: a sample goes to the centre of the lowest proxy
 // |c|^2 - 2 x.c (ties to the lower index), the proxies one GEMM a block of samples (as
 // sklearn's _lloyd_iter_chunked_dense). Hamerly's test skips a sample whose bounds prove that
@@ -380,24 +431,8 @@ void assign(const Eigen::MatrixXd& XT, const Eigen::VectorXd& xs, Run& run, cons
     count = n;
   } else {
     const double max_move = move ? *std::max_element(move->begin(), move->end()) * (1 + 1e-12) : 0.0;
-    for (Index p = 0; p < n; ++p) {
-      const auto pu = static_cast<std::size_t>(p);
-      double u = run.upper[pu];
-      double l = run.lower[pu];
-      if (move) {
-        // The sample's centre is at most its step farther, every other centre at most the
-        // largest step nearer; the steps are computed, so both are widened by a relative
-        // 1e-12 (far above their rounding).
-        u = (u + (*move)[static_cast<std::size_t>(run.labels[pu])]) * (1 + 1e-12);
-        l = std::max(0.0, (l - max_move) * (1 - 1e-12));
-        run.upper[pu] = u;
-        run.lower[pu] = l;
-      }
-      const double err = c * (xs(p) + cmax) + kTiny;
-      const bool settled = l > u && u * u + 2.0 * err < l * l;  // the proxies would keep its label
-      left[static_cast<std::size_t>(count)] = p;
-      count += settled ? 0 : 1;
-    }
+    count = widen_and_list(run.labels.data(), move ? move->data() : nullptr, max_move, xs.data(), c, cmax, kTiny,
+                           run.upper.data(), run.lower.data(), n, left.data());
   }
   for (Index t = 0; t < count; ++t) {
     const Index p = left[static_cast<std::size_t>(t)];
