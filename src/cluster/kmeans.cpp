@@ -465,8 +465,8 @@ void assign(const Eigen::MatrixXd& XT, const Eigen::VectorXd& xs, Run& run, cons
   }
 }
 
-// sklearn's _kmeans_single_lloyd for every restart: each iteration assigns the samples of
-// every run still going, then takes each run's M-step and stopping rule on its own.
+// sklearn's _kmeans_single_lloyd for every restart, one after another (a restart's bounds and
+// scratch are freed when it stops): assignment, relocation, M-step and stopping rule.
 void lloyd_all(const Eigen::MatrixXd& XT, const Eigen::VectorXd& xs, std::vector<Run>& runs, int max_iter,
                double tol_abs) {
   const Index d = XT.rows();
