@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <limits>
 #include <numeric>
 #include <random>
@@ -55,6 +57,14 @@ Index block_size(Index m, Index d) { return std::clamp<Index>(Index{1 << 18} / (
 void gemm_dots(const double* A, Index m, const double* B, Index b, Index d, double alpha, double* D) {
   cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, static_cast<int>(m), static_cast<int>(b), static_cast<int>(d),
               alpha, A, static_cast<int>(d), B, static_cast<int>(d), 0.0, D, static_cast<int>(m));
+}
+
+// Dt (b x m, column-major) = alpha B^T A: the same dots as gemm_dots, one column per point of
+// A and the b samples of B down it (each dot still one kernel sum over the d features in order,
+// the operands of each multiply-add swapped).
+void gemm_dots_by_sample(const double* A, Index m, const double* B, Index b, Index d, double alpha, double* Dt) {
+  cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, static_cast<int>(b), static_cast<int>(m), static_cast<int>(d),
+              alpha, B, static_cast<int>(d), A, static_cast<int>(d), 0.0, Dt, static_cast<int>(b));
 }
 
 // Greedy k-means++ as sklearn's _kmeans_plusplus, for every restart side by side: each new
@@ -199,6 +209,10 @@ struct Run {
   Eigen::MatrixXd C;  // d x k, in centred coordinates
   Eigen::MatrixXd sums;
   std::vector<Index> counts;
+  // Hamerly's bounds per sample (empty before the first assignment): upper >= the distance to
+  // its centre, lower <= the distance to every other centre, both with rounding slack.
+  std::vector<double> upper, lower;
+  std::vector<Index> left;  // scratch: the samples an assignment recomputes
   bool changed = true;  // some label changed in the last assignment
   bool done = false;
   bool strict = false;  // stopped because no label changed
@@ -206,137 +220,306 @@ struct Run {
   int n_iter = 0;
 };
 
-// The index of the first minimum of v[0, k) (finite values): the minimum taken with four running
-// minima, then the first index that equals it (no dependency chain through the comparisons).
-inline int first_argmin(const double* v, Index k) {
-  constexpr double inf = std::numeric_limits<double>::infinity();
-  double m0 = inf, m1 = inf, m2 = inf, m3 = inf;
-  Index l = 0;
-  for (; l + 4 <= k; l += 4) {
-    m0 = std::min(m0, v[l]);
-    m1 = std::min(m1, v[l + 1]);
-    m2 = std::min(m2, v[l + 2]);
-    m3 = std::min(m3, v[l + 3]);
-  }
-  for (; l < k; ++l) m0 = std::min(m0, v[l]);
-  const double m = std::min(std::min(m0, m1), std::min(m2, m3));
-  int best = 0;
-  while (v[best] != m) ++best;
-  return best;
-}
-
-// For each sample i < bn of a block and each run a < R: the first minimum over l < k of the
-// proxies cn[a k + l] + D[i m + a k + l] (m = R k; D holds -2 x.c), into out[i R + a]; f is
-// scratch of m doubles.
+// For each sample i < bn of a block: the first minimum over l < k of the proxies
+// cn[l] + Dt[l ld + i] (Dt holds -2 x.c, one column per centre, the block's samples down it)
+// into at[i], its value into best[i] and the smallest proxy of the other centres into
+// second[i] (equal to best[i] on a tie). Four samples are one vector: a centre is one compare
+// and a few blends for four samples, without branches; the strict "<" in centre order keeps
+// the first minimum (ties to the lower index), as a scan for the lowest index of the minimum
+// does.
 VAESWEEP_AVX2_CLONES
-void block_argmins(const double* D, const double* cn, Index R, Index k, Index bn, double* f, int* out) {
-  const Index m = R * k;
-  for (Index i = 0; i < bn; ++i) {
-    const double* dots = D + i * m;
-    for (Index j = 0; j < m; ++j) f[j] = cn[j] + dots[j];
-    for (Index a = 0; a < R; ++a) out[i * R + a] = first_argmin(f + a * k, k);
+void block_argmins(const double* Dt, Index ld, const double* cn, Index k, Index bn, int* at, double* best,
+                   double* second) {
+  constexpr double inf = std::numeric_limits<double>::infinity();
+  Index i = 0;
+  for (; i + 4 <= bn; i += 4) {
+    v4d b = {inf, inf, inf, inf};
+    v4d s = b;
+    v4d a = {0, 0, 0, 0};
+    for (Index l = 0; l < k; ++l) {
+      v4d v;
+      std::memcpy(&v, Dt + l * ld + i, sizeof v);
+      v = v4d{cn[l], cn[l], cn[l], cn[l]} + v;
+      const auto lower = v < b;
+      s = lower ? b : (v < s ? v : s);
+      b = lower ? v : b;
+      const auto dl = static_cast<double>(l);
+      a = lower ? v4d{dl, dl, dl, dl} : a;
+    }
+    for (int r = 0; r < 4; ++r) {
+      at[i + r] = static_cast<int>(a[r]);
+      best[i + r] = b[r];
+      second[i + r] = s[r];
+    }
+  }
+  for (; i < bn; ++i) {
+    double b = inf, s = inf;
+    int a = 0;
+    for (Index l = 0; l < k; ++l) {
+      const double v = cn[l] + Dt[l * ld + i];
+      if (v < b) {
+        s = b;
+        b = v;
+        a = static_cast<int>(l);
+      } else if (v < s) {
+        s = v;
+      }
+    }
+    at[i] = a;
+    best[i] = b;
+    second[i] = s;
   }
 }
 
-// The assignment step of the runs in `which`, side by side: a sample goes to the centre of the
-// lowest proxy |c|^2 - 2 x.c (ties to the lower index), the dots of all the runs' centres one
-// GEMM a block of samples (as sklearn's _lloyd_iter_chunked_dense, whose blocks are one run's
-// centres). With `accumulate`, each run's M-step sums and counts are taken in the same pass,
-// the samples added in their order.
-void assign(const Eigen::MatrixXd& XT, std::vector<Run>& runs, const std::vector<std::size_t>& which, bool accumulate,
-            Eigen::MatrixXd& A, Eigen::VectorXd& cn, Eigen::MatrixXd& D) {
-  if (which.empty()) return;
+// sum[t] = the sum over members[0, count), in that order, of XT(t, member) for t < d: the same
+// additions, in the same order, as adding each member's column into a zeroed sum, but the
+// running sums stay in registers (16 features at a time) instead of going through memory for
+// every sample.
+VAESWEEP_AVX2_CLONES
+void sum_members(const double* XT, Index d, const Index* members, Index count, double* sum) {
+  Index f = 0;
+  for (; f + 16 <= d; f += 16) {
+    v4d a0 = {0, 0, 0, 0}, a1 = a0, a2 = a0, a3 = a0;
+    for (Index m = 0; m < count; ++m) {
+      const double* x = XT + members[m] * d + f;
+      v4d x0, x1, x2, x3;
+      std::memcpy(&x0, x, sizeof x0);
+      std::memcpy(&x1, x + 4, sizeof x1);
+      std::memcpy(&x2, x + 8, sizeof x2);
+      std::memcpy(&x3, x + 12, sizeof x3);
+      a0 += x0;
+      a1 += x1;
+      a2 += x2;
+      a3 += x3;
+    }
+    std::memcpy(sum + f, &a0, sizeof a0);
+    std::memcpy(sum + f + 4, &a1, sizeof a1);
+    std::memcpy(sum + f + 8, &a2, sizeof a2);
+    std::memcpy(sum + f + 12, &a3, sizeof a3);
+  }
+  for (; f + 4 <= d; f += 4) {
+    v4d a = {0, 0, 0, 0};
+    for (Index m = 0; m < count; ++m) {
+      v4d x;
+      std::memcpy(&x, XT + members[m] * d + f, sizeof x);
+      a += x;
+    }
+    std::memcpy(sum + f, &a, sizeof a);
+  }
+  for (; f < d; ++f) {
+    double a = 0;
+    for (Index m = 0; m < count; ++m) a += XT[members[m] * d + f];
+    sum[f] = a;
+  }
+}
+
+// Hamerly's bookkeeping for samples [0, n), four at a time: when the centres stepped (move: each
+// centre's step, max_move the largest, both computed), a sample's centre is at most its step
+// farther and every other centre at most the largest step nearer, so upper grows by the one and
+// lower shrinks by the other (widened by a relative 1e-12, far above their rounding). A sample
+// is settled when upper^2 + 2 err < lower^2, err = c (|x|^2 + cmax) + tiny bounding the proxies'
+// rounding: the proxies would pick its centre again. The others are written to `left`, in
+// order, without a branch per sample (a third of them are left on a unit's latent space, so a
+// branch would be mispredicted often); returns their count.
+VAESWEEP_AVX2_CLONES
+Index widen_and_list(const int* labels, const double* move, double max_move, const double* xs, double c, double cmax,
+                     double tiny, double* upper, double* lower, Index n, Index* left) {
+  Index count = 0;
+  Index p = 0;
+  const v4d zero = {0, 0, 0, 0};
+  for (; p + 4 <= n; p += 4) {
+    v4d u, l, x2;
+    std::memcpy(&u, upper + p, sizeof u);
+    std::memcpy(&l, lower + p, sizeof l);
+    std::memcpy(&x2, xs + p, sizeof x2);
+    if (move) {
+      const v4d step = {move[labels[p]], move[labels[p + 1]], move[labels[p + 2]], move[labels[p + 3]]};
+      u = (u + step) * (1 + 1e-12);
+      l = (l - max_move) * (1 - 1e-12);
+      l = l > zero ? l : zero;
+      std::memcpy(upper + p, &u, sizeof u);
+      std::memcpy(lower + p, &l, sizeof l);
+    }
+    const v4d err = c * (x2 + cmax) + tiny;
+    const auto settled = (l > u) & (u * u + 2.0 * err < l * l);
+    for (int r = 0; r < 4; ++r) {
+      left[count] = p + r;
+      count += settled[r] ? 0 : 1;
+    }
+  }
+  for (; p < n; ++p) {
+    double u = upper[p];
+    double l = lower[p];
+    if (move) {
+      u = (u + move[labels[p]]) * (1 + 1e-12);
+      l = std::max(0.0, (l - max_move) * (1 - 1e-12));
+      upper[p] = u;
+      lower[p] = l;
+    }
+    const double err = c * (xs[p] + cmax) + tiny;
+    const bool settled = l > u && u * u + 2.0 * err < l * l;
+    left[count] = p;
+    count += settled ? 0 : 1;
+  }
+  return count;
+}
+
+// The assignment step of one run: a sample goes to the centre of the lowest proxy
+// |c|^2 - 2 x.c (ties to the lower index), the proxies one GEMM a block of samples (as
+// sklearn's _lloyd_iter_chunked_dense). Hamerly's test skips a sample whose bounds prove that
+// its centre's proxy is below every other's by more than the proxies' rounding, so the proxies
+// would pick it again: only the samples left are gathered into the GEMM's blocks, and they get
+// fresh bounds. The skipped samples' labels are what the proxies would give, so labels (and
+// with them sums, counts and iterations) are the plain assignment's. With `accumulate`, the
+// run's M-step sums and counts are then those of the samples of each centre, added in their
+// order; a centre whose samples are the same as at the last assignment keeps its sums, which
+// are the same additions.
+void assign(const Eigen::MatrixXd& XT, const Eigen::VectorXd& xs, Run& run, const std::vector<double>* move,
+            bool accumulate, Eigen::MatrixXd& Xg, Eigen::MatrixXd& Dt) {
   const Index n = XT.cols();
   const Index d = XT.rows();
-  const Index k = runs[which[0]].C.cols();
-  const auto R = static_cast<Index>(which.size());
-  A.resize(d, R * k);
-  for (Index a = 0; a < R; ++a) A.middleCols(a * k, k) = runs[which[static_cast<std::size_t>(a)]].C;
-  cn = A.colwise().squaredNorm().transpose();
-  D.resize(R * k, block_size(R * k, d));
-  std::vector<double> f(static_cast<std::size_t>(R * k));
-  std::vector<int> best_of(static_cast<std::size_t>(R * D.cols()));
-  for (std::size_t w : which) {
-    Run& run = runs[w];
-    run.changed = false;
-    if (accumulate) {
+  const Index k = run.C.cols();
+  const Eigen::VectorXd cn = run.C.colwise().squaredNorm().transpose();
+  // A proxy plus |x|^2 is within err(x) = c (|x|^2 + max |c|^2) + tiny of the squared distance
+  // (the GEMM's d-term dot with fused multiply-adds, the additions; c has margin on (2 d + 8) u),
+  // and the bounds' own roundings (squares, square roots) are far inside that margin.
+  const double c = 4.0 * static_cast<double>(d + 8) * std::ldexp(1.0, -52);
+  constexpr double kTiny = 1e-290;
+  const double cmax = cn.maxCoeff();
+  const bool first = run.upper.empty();
+  if (first) {
+    run.upper.assign(static_cast<std::size_t>(n), 0.0);
+    run.lower.assign(static_cast<std::size_t>(n), 0.0);
+  }
+  const Index B = block_size(k, d);
+  Xg.resize(d, B);
+  Dt.resize(B, k);
+  std::vector<Index> idx(static_cast<std::size_t>(B));
+  std::vector<int> at(static_cast<std::size_t>(B));
+  std::vector<double> best(static_cast<std::size_t>(B)), second(static_cast<std::size_t>(B));
+  run.changed = false;
+  std::vector<std::uint8_t> dirty(static_cast<std::size_t>(k), first ? 1 : 0);  // membership changed
+  Index g = 0;  // samples gathered in the current block
+  const auto flush = [&] {
+    if (g == 0) return;
+    gemm_dots_by_sample(run.C.data(), k, Xg.data(), g, d, -2.0, Dt.data());
+    block_argmins(Dt.data(), g, cn.data(), k, g, at.data(), best.data(), second.data());
+    for (Index i = 0; i < g; ++i) {
+      const auto p = static_cast<std::size_t>(idx[static_cast<std::size_t>(i)]);
+      const auto iu = static_cast<std::size_t>(i);
+      if (run.labels[p] != at[iu]) {
+        run.changed = true;
+        if (run.labels[p] >= 0) dirty[static_cast<std::size_t>(run.labels[p])] = 1;
+        dirty[static_cast<std::size_t>(at[iu])] = 1;
+        run.labels[p] = at[iu];
+      }
+      const double x2 = xs(static_cast<Index>(p));
+      const double err = c * (x2 + cmax) + kTiny;
+      run.upper[p] = std::sqrt(std::max(0.0, best[iu] + x2 + 2.0 * err));
+      run.lower[p] = std::sqrt(std::max(0.0, second[iu] + x2 - 2.0 * err));
+    }
+    g = 0;
+  };
+  // The samples the bounds cannot settle, listed without a branch per sample (which would be
+  // mispredicted as often as a third of the samples are left); the bounds are first widened by
+  // the centres' last steps, when they moved.
+  std::vector<Index>& left = run.left;
+  left.resize(static_cast<std::size_t>(n));
+  Index count = 0;
+  if (first) {
+    std::iota(left.begin(), left.end(), Index{0});
+    count = n;
+  } else {
+    const double max_move = move ? *std::max_element(move->begin(), move->end()) * (1 + 1e-12) : 0.0;
+    count = widen_and_list(run.labels.data(), move ? move->data() : nullptr, max_move, xs.data(), c, cmax, kTiny,
+                           run.upper.data(), run.lower.data(), n, left.data());
+  }
+  for (Index t = 0; t < count; ++t) {
+    const Index p = left[static_cast<std::size_t>(t)];
+    Xg.col(g) = XT.col(p);
+    idx[static_cast<std::size_t>(g)] = p;
+    if (++g == B) flush();
+  }
+  flush();
+  if (accumulate) {
+    if (first) {
       run.sums.setZero(d, k);
       run.counts.assign(static_cast<std::size_t>(k), Index{0});
     }
-  }
-  for (Index bs = 0; bs < n; bs += D.cols()) {
-    const Index bn = std::min(D.cols(), n - bs);
-    gemm_dots(A.data(), R * k, XT.col(bs).data(), bn, d, -2.0, D.data());
-    block_argmins(D.data(), cn.data(), R, k, bn, f.data(), best_of.data());
-    for (Index i = 0; i < bn; ++i) {
-      const Index p = bs + i;
-      const double* x = XT.col(p).data();
-      for (Index a = 0; a < R; ++a) {
-        Run& run = runs[which[static_cast<std::size_t>(a)]];
-        const int best = best_of[static_cast<std::size_t>(i * R + a)];
-        int& label = run.labels[static_cast<std::size_t>(p)];
-        run.changed |= label != best;
-        label = best;
-        if (accumulate) {
-          double* sum = run.sums.col(best).data();
-          for (Index t = 0; t < d; ++t) sum[t] += x[t];
-          ++run.counts[static_cast<std::size_t>(best)];
-        }
-      }
+    if (std::find(dirty.begin(), dirty.end(), 1) == dirty.end()) return;
+    // The samples of each centre in index order (a stable counting sort), then each changed
+    // centre's sums.
+    std::vector<Index> start(static_cast<std::size_t>(k) + 1, 0);
+    for (int l : run.labels) ++start[static_cast<std::size_t>(l) + 1];
+    for (Index j = 0; j < k; ++j) start[static_cast<std::size_t>(j + 1)] += start[static_cast<std::size_t>(j)];
+    std::vector<Index> members(static_cast<std::size_t>(n));
+    std::vector<Index> fill(start.begin(), start.end() - 1);
+    for (Index p = 0; p < n; ++p) members[static_cast<std::size_t>(fill[static_cast<std::size_t>(run.labels[static_cast<std::size_t>(p)])]++)] = p;
+    for (Index j = 0; j < k; ++j) {
+      if (!dirty[static_cast<std::size_t>(j)]) continue;
+      const Index b = start[static_cast<std::size_t>(j)];
+      const Index cnt = start[static_cast<std::size_t>(j + 1)] - b;
+      sum_members(XT.data(), d, members.data() + b, cnt, run.sums.col(j).data());
+      run.counts[static_cast<std::size_t>(j)] = cnt;
     }
   }
 }
 
-// sklearn's _kmeans_single_lloyd for every restart, side by side: each iteration assigns the
-// samples of all the runs still going in one pass, then takes each run's M-step and stopping
-// rule on its own.
-void lloyd_all(const Eigen::MatrixXd& XT, std::vector<Run>& runs, int max_iter, double tol_abs) {
+// sklearn's _kmeans_single_lloyd for every restart, one after another (a restart's bounds and
+// scratch are freed when it stops): assignment, relocation, M-step and stopping rule.
+void lloyd_all(const Eigen::MatrixXd& XT, const Eigen::VectorXd& xs, std::vector<Run>& runs, int max_iter,
+               double tol_abs) {
   const Index d = XT.rows();
-  Eigen::MatrixXd A, D, C_new;
-  Eigen::VectorXd cn;
-  std::vector<std::size_t> going;
-  for (std::size_t r = 0; r < runs.size(); ++r) going.push_back(r);
-  while (!going.empty()) {
-    assign(XT, runs, going, true, A, cn, D);
-    std::vector<std::size_t> next;
-    for (std::size_t r : going) {
-      Run& run = runs[r];
-      const Index k = run.C.cols();
+  Eigen::MatrixXd Xg, Dt, C_new, sums;
+  std::vector<Index> counts;
+  std::vector<double> move;
+  for (Run& run : runs) {
+    const Index k = run.C.cols();
+    bool moved = false;  // the centres stepped since the last assignment (by move)
+    while (!run.done) {
+      assign(XT, xs, run, moved ? &move : nullptr, true, Xg, Dt);
       ++run.n_iter;
-      relocate_empty(XT, run.C, run.labels, run.sums, run.counts);
+      // Relocation moves samples between the sums: on a copy, so that run.sums stay the
+      // assignment's (reused for the centres whose samples do not change).
+      const bool any_empty = std::find(run.counts.begin(), run.counts.end(), Index{0}) != run.counts.end();
+      if (any_empty) {
+        sums = run.sums;
+        counts = run.counts;
+        relocate_empty(XT, run.C, run.labels, sums, counts);
+      }
+      const Eigen::MatrixXd& S = any_empty ? sums : run.sums;
+      const std::vector<Index>& N = any_empty ? counts : run.counts;
       C_new.resize(d, k);
+      move.assign(static_cast<std::size_t>(k), 0.0);
       double shift = 0.0;
       for (Index j = 0; j < k; ++j) {
-        const Index cnt = run.counts[static_cast<std::size_t>(j)];
+        const Index cnt = N[static_cast<std::size_t>(j)];
         if (cnt > 0)
-          C_new.col(j) = run.sums.col(j) / static_cast<double>(cnt);
+          C_new.col(j) = S.col(j) / static_cast<double>(cnt);
         else
           C_new.col(j) = run.C.col(j);  // still empty after relocation: stay put
-        shift += (C_new.col(j) - run.C.col(j)).squaredNorm();
+        const double step = (C_new.col(j) - run.C.col(j)).squaredNorm();
+        shift += step;
+        move[static_cast<std::size_t>(j)] = std::sqrt(step);
       }
       run.C.swap(C_new);
       if (!run.changed) {
         run.strict = run.done = true;
-      } else if (shift <= tol_abs || run.n_iter >= max_iter) {
-        run.done = true;
       } else {
-        next.push_back(r);
+        moved = true;
+        if (shift <= tol_abs || run.n_iter >= max_iter) run.done = true;
       }
     }
-    going.swap(next);
-  }
-  // The centers moved after the last assignment: relabel so labels match centers.
-  std::vector<std::size_t> relabel;
-  for (std::size_t r = 0; r < runs.size(); ++r)
-    if (!runs[r].strict) relabel.push_back(r);
-  assign(XT, runs, relabel, false, A, cn, D);
-
-  for (Run& run : runs) {
+    // The centres moved after the last assignment: relabel so labels match centres.
+    if (!run.strict) assign(XT, xs, run, &move, false, Xg, Dt);
     double inertia = 0.0;
     for (Index p = 0; p < XT.cols(); ++p)
       inertia += (XT.col(p) - run.C.col(run.labels[static_cast<std::size_t>(p)])).squaredNorm();
     run.inertia = inertia;
     run.sums.resize(0, 0);
+    std::vector<double>().swap(run.upper);
+    std::vector<double>().swap(run.lower);
+    std::vector<Index>().swap(run.left);
   }
 }
 
@@ -360,7 +543,7 @@ KMeansResult kmeans(const Eigen::MatrixXd& X, const KMeansParams& params) {
     runs[r].C = std::move(seeds[r]);
     runs[r].labels.assign(static_cast<std::size_t>(n), -1);
   }
-  lloyd_all(XT, runs, params.max_iter, tol_abs);
+  lloyd_all(XT, xs, runs, params.max_iter, tol_abs);
 
   std::size_t best = 0;
   for (std::size_t r = 1; r < runs.size(); ++r)

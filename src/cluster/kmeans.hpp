@@ -3,22 +3,27 @@
 // greedy k-means++ seeding, Lloyd iterations with sklearn's stopping rule and empty-cluster
 // relocation, n_init restarts of which the lowest inertia wins (the earliest on ties).
 //
-// The restarts run side by side, and their distances are OpenBLAS GEMMs, as sklearn's are: the
-// k-means++ candidates of every restart scored together (|x|^2 + |c|^2 - 2 x.c, clipped at 0,
-// sklearn's euclidean_distances), then each Lloyd iteration's proxies |c|^2 - 2 x.c of all the
-// restarts still going, a block of samples at a time (sklearn's _lloyd_iter_chunked_dense does
-// one restart's). A restart's random draws, M-step, relocation, stopping rule and inertia are
-// its own, computed as before. The GEMM sums each dot in its kernel's order with fused
-// multiply-adds, so distances and proxies equal a plain loop's to rounding (~1e-16 relative),
-// not to the bit: a result can differ from the plain algorithm's (tests/unit/plain_kmeans.hpp)
-// only where rounding decides, a point whose two nearest centres, or two k-means++ candidates
-// whose potentials, lie within rounding of each other. Labels and iterations equal the plain
-// algorithm's on the test data, results files of the studies compared are unchanged
-// (bench/README.md, k-means' third round), and results depend on the BLAS's kernels
-// (OPENBLAS_CORETYPE) as the batched training engine's do. Threads: the GEMMs are sized to stay single-threaded in
-// OpenBLAS (below its threading threshold) when the centres allow; results do not depend on
-// the thread count either way. Memory: O(n (d + n_init)) (the restarts' nearest distances and
-// labels; the GEMM blocks are bounded).
+// Seeding: the k-means++ candidates of every restart are scored side by side, one OpenBLAS GEMM
+// a block of samples (|x|^2 + |c|^2 - 2 x.c, clipped at 0, sklearn's euclidean_distances).
+// Lloyd iterations, one restart after another: each assignment takes the proxies |c|^2 - 2 x.c
+// of the restart's centres from a GEMM a block of samples (as sklearn's
+// _lloyd_iter_chunked_dense), but only for the samples whose Hamerly bounds (an upper bound on
+// the distance to their centre, a lower bound on the distance to every other, kept per sample
+// and widened by the centres' steps and by the proxies' rounding) cannot prove that the proxies
+// would pick their centre again; the others keep their label, which is the one the proxies give.
+// The M-step sums only the centres whose samples changed (the same additions in the same order).
+// A restart's random draws, M-step, relocation, stopping rule and inertia are its own, computed
+// as before. The GEMM sums each dot in its kernel's order with fused multiply-adds, so distances
+// and proxies equal a plain loop's to rounding (~1e-16 relative), not to the bit: a result can
+// differ from the plain algorithm's (tests/unit/plain_kmeans.hpp) only where rounding decides, a
+// point whose two nearest centres, or two k-means++ candidates whose potentials, lie within
+// rounding of each other. Labels and iterations equal the plain algorithm's on the test data
+// (the bounds included: tests/unit/test_kmeans.cpp), results files of the studies compared are
+// unchanged (bench/README.md, k-means' third round), and results depend on the BLAS's kernels
+// (OPENBLAS_CORETYPE) as the batched training engine's do. Threads: the GEMMs are sized to stay
+// single-threaded in OpenBLAS (below its threading threshold) when the centres allow; results do
+// not depend on the thread count either way. Memory: O(n (d + n_init)) (the seeding's nearest
+// distances of every restart; a restart's labels and bounds; the GEMM blocks are bounded).
 #include <Eigen/Dense>
 #include <cstdint>
 #include <vector>

@@ -11,6 +11,7 @@
 #include <random>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cluster/kmeans.hpp"
@@ -131,6 +132,41 @@ TEST(KMeans, EqualsThePlainAlgorithm) {
         const double scale = std::max(1.0, want.centers.cwiseAbs().maxCoeff());
         EXPECT_LE((got.centers - want.centers).cwiseAbs().maxCoeff(), 1e-12 * scale);
         EXPECT_LE(std::abs(got.inertia - want.inertia), 1e-12 * std::max(1e-300, want.inertia));
+      }
+}
+
+TEST(KMeans, BoundsSkipOnlyWhatThePlainAssignmentKeeps) {
+  // kmeans() recomputes a sample's proxies only when Hamerly's bounds (widened by the proxies'
+  // rounding and the centres' steps) cannot prove that its centre stays; the oracle
+  // (plain_kmeans.hpp) recomputes every proxy every iteration. Stress cases for the bounds:
+  // tol = 0 (iterations until no label changes: long tails of tiny steps, where the bounds
+  // settle nearly every sample), data far from the origin with small gaps (the rounding slack
+  // is then a large share of the gaps), and a lattice with duplicates (exact ties between
+  // centres, decided by the lower index, which bounds must never settle). Labels and
+  // iterations must equal the oracle's.
+  std::mt19937_64 gen(17);
+  std::normal_distribution<double> noise(0.0, 1.0);
+  Eigen::MatrixXd overlap(1500, 8);  // 5 overlapping blobs: many boundary samples
+  for (Eigen::Index i = 0; i < overlap.rows(); ++i)
+    for (Eigen::Index j = 0; j < overlap.cols(); ++j) overlap(i, j) = 1.5 * static_cast<double>(i % 5 == j % 5) + noise(gen);
+  Eigen::MatrixXd far = overlap.leftCols(4);
+  far.array() = 0.01 * far.array() + 1e5;
+  Eigen::MatrixXd lattice(600, 2);  // 0..9 x 0..5, every point 10 times
+  for (Eigen::Index i = 0; i < lattice.rows(); ++i) {
+    lattice(i, 0) = static_cast<double>((i / 10) % 10);
+    lattice(i, 1) = static_cast<double>((i / 100) % 6);
+  }
+  for (const auto& [name, X] : {std::pair<std::string, Eigen::MatrixXd>{"overlap", overlap}, {"far", far}, {"lattice", lattice}})
+    for (int k : {2, 7, 16})
+      for (std::uint64_t seed : {3ULL, 4ULL}) {
+        SCOPED_TRACE(name + " k=" + std::to_string(k) + " seed=" + std::to_string(seed));
+        vc::KMeansParams p = params(k, seed);
+        p.n_init = 2;
+        p.tol = 0.0;
+        const vc::KMeansResult got = vc::kmeans(X, p);
+        const vc::KMeansResult want = vt::plain_kmeans(X, p);
+        EXPECT_EQ(got.labels, want.labels);
+        EXPECT_EQ(got.n_iter, want.n_iter);
       }
 }
 
