@@ -206,7 +206,7 @@ void refuse_changed_study(const PriorWork& prior, const Study& study, const Hash
                           const std::string& auto_engine) {
   std::vector<const UnitRecord*> missing;
   for (const auto& u : prior.units)
-    if (!index.count(u.unit.config_hash)) missing.push_back(&u.unit);
+    if (!index.contains(u.unit.config_hash)) missing.push_back(&u.unit);
   if (missing.empty()) return;
   std::string examples;
   for (std::size_t i = 0; i < std::min<std::size_t>(3, missing.size()); ++i)
@@ -270,9 +270,9 @@ ToRun units_to_run(const Grid& grid, const PriorWork& prior, const HashIndex& in
   // Per grid unit: 0 no record, 1 only records that are not ok, 2 an ok record.
   std::vector<std::uint8_t> state(grid.size(), 0);
   for (const auto& u : prior.units) {
-    const auto it = index.find(u.unit.config_hash);
-    if (it == index.end()) continue;
-    auto& s = state[it->second];
+    const auto unit = index.find(u.unit.config_hash);
+    if (!unit) continue;
+    auto& s = state[*unit];
     s = std::max<std::uint8_t>(s, u.unit.status == UnitStatus::ok ? 2 : 1);
   }
   ToRun out;
@@ -294,9 +294,9 @@ std::vector<ShardUnit> latest_records(std::vector<ShardUnit> units, const HashIn
   // Per grid index, the position in `units` of the record that stays (-1: none yet).
   std::vector<std::ptrdiff_t> best(index.size(), -1);
   for (std::size_t i = 0; i < units.size(); ++i) {
-    const auto it = index.find(units[i].unit.config_hash);
-    if (it == index.end()) continue;
-    std::ptrdiff_t& b = best[it->second];
+    const auto unit = index.find(units[i].unit.config_hash);
+    if (!unit) continue;
+    std::ptrdiff_t& b = best[*unit];
     if (b < 0 || units[i].unit.status == UnitStatus::ok || units[static_cast<std::size_t>(b)].unit.status != UnitStatus::ok)
       b = static_cast<std::ptrdiff_t>(i);
   }
