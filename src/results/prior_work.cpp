@@ -195,12 +195,7 @@ PriorWork read_prior_work(const fs::path& results, const ShardUnitVisitor& visit
   return assemble_prior_work(results, read_shards(results, visit_journal_units), &reader);
 }
 
-HashIndex index_grid(const Grid& grid) {
-  HashIndex index;
-  index.reserve(grid.size());
-  for (std::size_t i = 0; i < grid.size(); ++i) index.emplace(grid.config_hash(i), i);
-  return index;
-}
+HashIndex index_grid(const Grid& grid) { return HashIndex(grid.config_digests()); }
 
 void refuse_changed_study(const PriorWork& prior, const Study& study, const HashIndex& index, const fs::path& results,
                           const std::string& auto_engine) {

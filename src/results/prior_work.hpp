@@ -51,7 +51,8 @@ PriorWork read_prior_work(const std::filesystem::path& results, const ShardUnitV
                           const std::vector<std::string>& units_columns,
                           const std::function<void(const data::ColumnTable&)>& visit_file_units);
 
-// Config hash -> grid index, for every unit of `grid` (util/hash_index.hpp: ~44 bytes a unit).
+// Config hash -> grid index, for every unit of `grid`: its slots over the grid's own digests
+// (util/hash_index.hpp: ~8 bytes a unit).
 HashIndex index_grid(const Grid& grid);
 
 // UserError (for --resume) when a finished unit is not a unit of `grid`: names how many, a few

@@ -502,6 +502,9 @@ std::string Grid::config_hash(std::size_t index) const {
   d_->pos(index);  // checks the index
   return hex(d_->config[index]);
 }
+std::shared_ptr<const std::vector<Digest>> Grid::config_digests() const {
+  return {d_, &d_->config};  // shares the grid's ownership
+}
 std::string Grid::feature_hash(std::size_t index) const {
   d_->pos(index);
   return d_->feature_hashes[d_->feature[index]];

@@ -21,6 +21,26 @@ HashIndex::HashIndex(std::initializer_list<std::pair<std::string, std::size_t>> 
   for (const auto& [key, value] : entries) emplace(key, value);
 }
 
+HashIndex::HashIndex(std::shared_ptr<const std::vector<Digest>> digests) : borrowed_(std::move(digests)) {
+  VAESWEEP_ASSERT(borrowed_ && borrowed_->size() < std::numeric_limits<std::uint32_t>::max() / 2,
+                  "a HashIndex holds < 2^31 keys");
+  rehash(2 * borrowed_->size());
+  for (std::size_t i = 0; i < borrowed_->size(); ++i) {
+    std::uint32_t* s = slot_of((*borrowed_)[i]);
+    if (*s != 0) continue;
+    *s = static_cast<std::uint32_t>(i + 1);
+    ++borrowed_count_;
+  }
+}
+
+const HashIndex::Digest& HashIndex::key_of(std::uint32_t s) const {
+  return s - 1 < entries_base() ? (*borrowed_)[s - 1] : entries_[s - 1 - entries_base()].key;
+}
+
+std::uint32_t HashIndex::value_of(std::uint32_t s) const {
+  return s - 1 < entries_base() ? s - 1 : entries_[s - 1 - entries_base()].value;
+}
+
 std::optional<HashIndex::Digest> HashIndex::parse(std::string_view key) {
   Digest out;
   if (key.size() != 2 * out.size()) return std::nullopt;
@@ -42,7 +62,7 @@ std::size_t HashIndex::home(const Digest& key) const {
 const std::uint32_t* HashIndex::slot_of(const Digest& key) const {
   const std::size_t mask = slots_.size() - 1;
   for (std::size_t s = home(key);; s = (s + 1) & mask)
-    if (slots_[s] == 0 || entries_[slots_[s] - 1].key == key) return &slots_[s];
+    if (slots_[s] == 0 || key_of(slots_[s]) == key) return &slots_[s];
 }
 
 std::uint32_t* HashIndex::slot_of(const Digest& key) {
@@ -52,25 +72,28 @@ std::uint32_t* HashIndex::slot_of(const Digest& key) {
 void HashIndex::rehash(std::size_t slots) {
   std::size_t n = 16;
   while (n < slots) n *= 2;
-  slots_.assign(n, 0);
-  for (std::size_t i = 0; i < entries_.size(); ++i) *slot_of(entries_[i].key) = static_cast<std::uint32_t>(i + 1);
+  std::vector<std::uint32_t> old(n, 0);
+  old.swap(slots_);
+  for (std::uint32_t s : old)
+    if (s != 0) *slot_of(key_of(s)) = s;
 }
 
 void HashIndex::reserve(std::size_t keys) {
   entries_.reserve(keys);
-  if (2 * keys > slots_.size()) rehash(2 * keys);
+  if (2 * (size() + keys) > slots_.size()) rehash(2 * (size() + keys));
 }
 
 bool HashIndex::emplace(std::string_view key, std::size_t value) {
   VAESWEEP_ASSERT(value <= std::numeric_limits<std::uint32_t>::max(), "a HashIndex value fits 32 bits");
   const std::optional<Digest> digest = parse(key);
   if (!digest) return other_.try_emplace(std::string(key), value).second;
-  VAESWEEP_ASSERT(entries_.size() < std::numeric_limits<std::uint32_t>::max() - 1, "a HashIndex holds < 2^32 keys");
-  if (2 * (entries_.size() + 1) > slots_.size()) rehash(2 * slots_.size());
+  VAESWEEP_ASSERT(entries_base() + entries_.size() < std::numeric_limits<std::uint32_t>::max() / 2,
+                  "a HashIndex holds < 2^31 keys");
+  if (2 * (borrowed_count_ + entries_.size() + 1) > slots_.size()) rehash(2 * slots_.size());
   std::uint32_t* s = slot_of(*digest);
   if (*s != 0) return false;
   entries_.push_back({*digest, static_cast<std::uint32_t>(value)});
-  *s = static_cast<std::uint32_t>(entries_.size());
+  *s = entries_base() + static_cast<std::uint32_t>(entries_.size());
   return true;
 }
 
@@ -79,7 +102,7 @@ std::optional<std::size_t> HashIndex::find(std::string_view key) const {
     if (slots_.empty()) return std::nullopt;
     const std::uint32_t s = *slot_of(*digest);
     if (s == 0) return std::nullopt;
-    return entries_[s - 1].value;
+    return value_of(s);
   }
   const auto it = other_.find(std::string(key));
   if (it == other_.end()) return std::nullopt;

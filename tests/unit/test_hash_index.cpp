@@ -4,6 +4,7 @@
 
 #include <cctype>
 #include <cstdint>
+#include <memory>
 #include <random>
 #include <string>
 #include <unordered_map>
@@ -80,6 +81,37 @@ TEST(HashIndex, OtherStringsAreKeysAsInTheMap) {
   EXPECT_EQ(index.find("a"), 2u);
   EXPECT_FALSE(HashIndex().find(hash));
   EXPECT_TRUE(HashIndex().empty());
+}
+
+// Borrowed digests: each found at its position (the map built by emplace is the expected
+// value), a repeated digest at its first; keys added afterwards beside them.
+TEST(HashIndex, BorrowedDigestsAreFoundAtTheirPositions) {
+  std::mt19937_64 rng(11);
+  auto digests = std::make_shared<std::vector<HashIndex::Digest>>();
+  std::unordered_map<std::string, std::size_t> expected;
+  std::vector<std::string> keys;
+  for (std::size_t i = 0; i < 20000; ++i) {
+    keys.push_back(i == 777 ? keys[5] : hex_of(rng));  // position 777 repeats position 5
+    HashIndex::Digest d;
+    for (std::size_t b = 0; b < d.size(); ++b) d[b] = static_cast<unsigned char>(std::stoi(keys.back().substr(2 * b, 2), nullptr, 16));
+    digests->push_back(d);
+    expected.emplace(keys.back(), i);
+  }
+  HashIndex index(digests);
+  EXPECT_EQ(index.size(), expected.size());
+  for (const std::string& key : keys) EXPECT_EQ(index.find(key), expected.at(key));
+  EXPECT_EQ(index.find(keys[777]), 5u);
+  for (std::size_t i = 0; i < 20000; ++i) {  // enough to grow the slots past the borrowed ones
+    const std::string key = hex_of(rng);
+    EXPECT_EQ(index.emplace(key, 100000 + i), expected.emplace(key, 100000 + i).second);
+    keys.push_back(key);
+  }
+  EXPECT_FALSE(index.emplace(keys[3], 1));
+  EXPECT_TRUE(index.emplace("x", 1));
+  expected.emplace("x", 1);
+  EXPECT_EQ(index.size(), expected.size());
+  for (const std::string& key : keys) EXPECT_EQ(index.find(key), expected.at(key));
+  EXPECT_EQ(index.find("x"), 1u);
 }
 
 }  // namespace
