@@ -195,18 +195,13 @@ PriorWork read_prior_work(const fs::path& results, const ShardUnitVisitor& visit
   return assemble_prior_work(results, read_shards(results, visit_journal_units), &reader);
 }
 
-HashIndex index_grid(const Grid& grid) {
-  HashIndex index;
-  index.reserve(grid.size());
-  for (std::size_t i = 0; i < grid.size(); ++i) index.emplace(grid.config_hash(i), i);
-  return index;
-}
+HashIndex index_grid(const Grid& grid) { return HashIndex(grid.config_digests()); }
 
 void refuse_changed_study(const PriorWork& prior, const Study& study, const HashIndex& index, const fs::path& results,
                           const std::string& auto_engine) {
   std::vector<const UnitRecord*> missing;
   for (const auto& u : prior.units)
-    if (!index.count(u.unit.config_hash)) missing.push_back(&u.unit);
+    if (!index.contains(u.unit.config_hash)) missing.push_back(&u.unit);
   if (missing.empty()) return;
   std::string examples;
   for (std::size_t i = 0; i < std::min<std::size_t>(3, missing.size()); ++i)
@@ -270,9 +265,9 @@ ToRun units_to_run(const Grid& grid, const PriorWork& prior, const HashIndex& in
   // Per grid unit: 0 no record, 1 only records that are not ok, 2 an ok record.
   std::vector<std::uint8_t> state(grid.size(), 0);
   for (const auto& u : prior.units) {
-    const auto it = index.find(u.unit.config_hash);
-    if (it == index.end()) continue;
-    auto& s = state[it->second];
+    const auto unit = index.find(u.unit.config_hash);
+    if (!unit) continue;
+    auto& s = state[*unit];
     s = std::max<std::uint8_t>(s, u.unit.status == UnitStatus::ok ? 2 : 1);
   }
   ToRun out;
@@ -294,9 +289,9 @@ std::vector<ShardUnit> latest_records(std::vector<ShardUnit> units, const HashIn
   // Per grid index, the position in `units` of the record that stays (-1: none yet).
   std::vector<std::ptrdiff_t> best(index.size(), -1);
   for (std::size_t i = 0; i < units.size(); ++i) {
-    const auto it = index.find(units[i].unit.config_hash);
-    if (it == index.end()) continue;
-    std::ptrdiff_t& b = best[it->second];
+    const auto unit = index.find(units[i].unit.config_hash);
+    if (!unit) continue;
+    std::ptrdiff_t& b = best[*unit];
     if (b < 0 || replaces_record(units[static_cast<std::size_t>(b)].unit.status, units[i].unit.status))
       b = static_cast<std::ptrdiff_t>(i);
   }

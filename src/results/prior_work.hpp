@@ -7,9 +7,9 @@
 #include <filesystem>
 #include <functional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
+#include "util/hash_index.hpp"
 #include "study/grid.hpp"
 #include "study/study.hpp"
 #include "results/run_history.hpp"
@@ -51,7 +51,8 @@ PriorWork read_prior_work(const std::filesystem::path& results, const ShardUnitV
                           const std::vector<std::string>& units_columns,
                           const std::function<void(const data::ColumnTable&)>& visit_file_units);
 
-using HashIndex = std::unordered_map<std::string, std::size_t>;  // config hash -> grid index
+// Config hash -> grid index, for every unit of `grid`: its slots over the grid's own digests
+// (util/hash_index.hpp: ~8 bytes a unit).
 HashIndex index_grid(const Grid& grid);
 
 // UserError (for --resume) when a finished unit is not a unit of `grid`: names how many, a few

@@ -43,10 +43,10 @@ RecordMerge::RecordMerge(const fs::path& results, const HashIndex& index) {
   prior_ = read_prior_work(results, [&](std::size_t shard, ShardUnit&& u, JournalRecordPlace place) {
     // The journals come one after the other: a journal's candidates are one range.
     if (ranges_.size() <= shard) ranges_.resize(shard + 1, {journal_records_.size(), journal_records_.size()});
-    const auto it = index.find(u.unit.config_hash);
-    if (it == index.end()) return;  // not a unit of this grid (refuse_changed_study ran before)
+    const auto unit = index.find(u.unit.config_hash);
+    if (!unit) return;  // not a unit of this grid (refuse_changed_study ran before)
     Candidate c;
-    c.unit = static_cast<std::uint32_t>(it->second);
+    c.unit = static_cast<std::uint32_t>(*unit);
     c.evaluations = static_cast<std::uint32_t>(u.evaluations.size());
     c.run = run_number(u.unit.run_id);
     c.status = u.unit.status;
@@ -72,8 +72,7 @@ RecordMerge::RecordMerge(const fs::path& results, const HashIndex& index) {
     if (b < 0 || replaces_record(status_of(b), status_of(k))) b = k;
   };
   for (std::int64_t i = 0; i < files; ++i) {
-    const auto it = index.find(prior_.units[static_cast<std::size_t>(i)].unit.config_hash);
-    if (it != index.end()) offer(it->second, i);
+    if (const auto unit = index.find(prior_.units[static_cast<std::size_t>(i)].unit.config_hash)) offer(*unit, i);
   }
   for (const Shard& s : prior_.shards) {
     if (s.header.run_id.empty() || s.reading_index >= ranges_.size()) continue;

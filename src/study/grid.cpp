@@ -51,8 +51,8 @@ bool is_cost_key(const std::string& key) {
 }
 
 // A key's line of a canonical text; empty for a key added later at its default (see KeySpec).
-std::string line(const std::string& key, const Value& value) {
-  const KeySpec* spec = find_key(key);
+// `spec` is find_key(key), looked up once per axis by the caller that makes a line per unit.
+std::string line(const KeySpec* spec, const std::string& key, const Value& value) {
   if (spec != nullptr && !hashed_value(*spec, value)) return {};
   // Every model was trained by torch before model.engine existed: that engine leaves no line, so
   // those results files resume under model.engine = "torch", while the default engine (batched,
@@ -67,6 +67,8 @@ std::string line(const std::string& key, const Value& value) {
   if (key == "features.resample" && value.as_string() == "sinc_best") return {};
   return key + "=" + value.canonical() + "\n";
 }
+
+std::string line(const std::string& key, const Value& value) { return line(find_key(key), key, value); }
 
 void append_axis(std::string& out, const std::string& key, const Value& value) {
   const auto dot = key.find('.');
@@ -224,9 +226,9 @@ struct Grid::Data {
   std::vector<std::string> keys;     // base's keys, sorted
   std::vector<std::ptrdiff_t> key_axis;  // per key: its axis, or -1
   std::map<std::string, std::size_t> axis_of, key_index;
-  // Per axis, the canonical line "key=value\n" of each value, in one buffer.
-  std::vector<std::string> lines;
-  std::vector<std::vector<std::size_t>> line_start;  // values + 1 offsets
+  // Per axis, its key's spec: a unit's line "key=value\n" of an axis is made when needed (stored,
+  // the lines of a million seeds were 26 bytes a unit).
+  std::vector<const KeySpec*> axis_spec;
   // Mixed-radix strides (0 for axes not taking part) of the decider axes and the cost axes.
   std::vector<std::size_t> combo_stride, cost_stride;
   std::uint64_t points = 1;          // the product of the lengths of the axes that follow none
@@ -259,9 +261,7 @@ struct Grid::Data {
     return i;
   }
   const Combo& combo(const std::uint32_t* p) const { return *combos[index(p, combo_stride)]; }
-  std::string_view axis_line(std::size_t a, std::uint32_t v) const {
-    return std::string_view(lines[a]).substr(line_start[a][v], line_start[a][v + 1] - line_start[a][v]);
-  }
+  std::string axis_line(std::size_t a, std::uint32_t v) const { return line(axis_spec[a], axes[a].key, axes[a].values[v]); }
   void append_tail(std::string& out, const Combo& c, const std::uint32_t* p, bool with_seed) const {
     for (const auto& item : c.tail) {
       if (item.seed && !with_seed) continue;
@@ -378,6 +378,9 @@ std::string Grid::config_hash(std::size_t index) const {
   d_->pos(index);  // checks the index
   return hex(d_->config[index]);
 }
+std::shared_ptr<const std::vector<Digest>> Grid::config_digests() const {
+  return {d_, &d_->config};  // shares the grid's ownership
+}
 std::string Grid::feature_hash(std::size_t index) const {
   d_->pos(index);
   return d_->feature_hashes[d_->feature[index]];
@@ -487,12 +490,7 @@ Grid::Data::Data(const Study& study) : base(study.settings), study_file(study.fi
                         " points (the product of the axis lengths), more than vaesweep can run");
       points *= axis.values.size();
     }
-    lines.emplace_back();
-    line_start.emplace_back(1, 0);
-    for (const auto& v : axis.values) {
-      lines.back() += line(axis.key, v);
-      line_start.back().push_back(lines.back().size());
-    }
+    axis_spec.push_back(find_key(axis.key));
   }
 }
 

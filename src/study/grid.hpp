@@ -7,6 +7,7 @@
 // A Grid is lazy: a sweep may have a million units and every MPI rank expands the whole grid,
 // so a unit is stored as its axis positions, its config digest and the index of its feature
 // table; the WorkUnit (settings, specs, texts) is built when asked for.
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -51,6 +52,9 @@ class Grid {
   std::vector<WorkUnit> all_units() const;  // every unit, for small grids (tests)
   // The same as unit(index)'s fields, without building the unit.
   std::string config_hash(std::size_t index) const;  // stored
+  // Every unit's config hash as its 32 bytes, in index order: the grid's own array, shared
+  // (an index of the units borrows it rather than holding a second copy).
+  std::shared_ptr<const std::vector<std::array<unsigned char, 32>>> config_digests() const;
   std::string group_hash(std::size_t index) const;   // one short SHA-256 update
   std::string feature_hash(std::size_t index) const;  // stored (an index into the distinct ones)
   std::string label(std::size_t index) const;

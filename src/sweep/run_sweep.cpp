@@ -117,9 +117,9 @@ void refuse_other_slice(const RunOptions& options, const PriorWork& prior, const
                       wanted + "; resume with the same --slice, or write another --out (nothing was changed)");
   }
   for (const ShardUnit& u : prior.units) {
-    const auto it = index.find(u.unit.config_hash);
-    if (it != index.end() && !options.slice.holds(it->second))
-      throw UserError(out.string() + ": --resume refused: its journals hold unit " + std::to_string(it->second) +
+    const auto unit = index.find(u.unit.config_hash);
+    if (unit && !options.slice.holds(*unit))
+      throw UserError(out.string() + ": --resume refused: its journals hold unit " + std::to_string(*unit) +
                       " (" + unit_label(u.unit) + "), which is not in " + wanted +
                       "; resume with the --slice it ran under, or write another --out (nothing was changed)");
   }
@@ -478,6 +478,7 @@ RunSummary run_sweep(const RunOptions& options, const MpiSession& mpi) {
       return results;
     };
     outcome = schedule_units(plan, mpi, work);
+    plan = SchedulePlan{};  // its order (9 bytes a unit) is not needed by the merge that follows
     // A failed last sync must not leave the other ranks waiting in the barrier below: the
     // records written before it stay readable, and the merge counts what they hold.
     try {
