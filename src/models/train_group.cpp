@@ -1,7 +1,6 @@
-// train_vae and train_vae_group: which engine trains a model, which members the batched engine
-// and the stacked engine can take, and a group's training. Torch-free: the torch and stacked
-// engines are reached through torch_backend(), so that only a process that trains with them
-// loads LibTorch.
+// train_vae and train_vae_group: which engine trains a model, and a group's training. Torch-free:
+// the torch and stacked engines are reached through torch_backend(), so that only a process
+// that trains with them loads LibTorch.
 #include <stdexcept>
 #include <string>
 
@@ -10,22 +9,6 @@
 #include "models/vae.hpp"
 
 namespace vaesweep::models {
-
-bool batched_engine_supports(const VaeParams& p) { return p.architecture == Architecture::mlp; }
-
-bool can_train_together(const VaeParams& a, const VaeParams& b) {
-  return batched_engine_supports(a) && batched_engine_supports(b) && a.hidden == b.hidden &&
-         a.latent_dim == b.latent_dim && a.variational == b.variational && a.condition.cols() == b.condition.cols() &&
-         a.epochs == b.epochs && a.batch_size == b.batch_size;
-}
-
-bool can_stack_together(const VaeParams& a, const VaeParams& b) {
-  return a.architecture == b.architecture && a.hidden == b.hidden && a.input_shape == b.input_shape &&
-         a.latent_dim == b.latent_dim && a.variational == b.variational &&
-         a.condition.cols() == b.condition.cols() && a.epochs == b.epochs && a.batch_size == b.batch_size &&
-         a.device == b.device;
-}
-
 namespace {
 
 const char* const kTorchEngine = "the torch engine (model.engine = \"torch\")";
