@@ -7,6 +7,7 @@
 #include "util/error.hpp"
 #include "models/checkpoint.hpp"
 #include "models/networks.hpp"
+#include "models/torch_module.hpp"
 
 namespace vaesweep::models {
 namespace {
@@ -20,8 +21,8 @@ torch::Tensor tensor_from(const float* from, const torch::Tensor& like) {
 
 }  // namespace
 
-void save_batched_checkpoint(const std::filesystem::path& file, const VaeParams& p, const MlpLayout& layout,
-                             const float* parameters, const AdamMoments& adam) {
+void torch_save_batched_checkpoint(const std::filesystem::path& file, const VaeParams& p, const MlpLayout& layout,
+                                   const float* parameters, const AdamMoments& adam) {
   VaeParams trained = p;
   trained.device = "cpu";  // where the batched engine trains
   const NetSpec spec = net_spec(trained, layout.shape.input_dim, layout.shape.condition_dim);

@@ -1,8 +1,9 @@
 #pragma once
 // Saving a member of the batched engine as a checkpoint of the torch engine's format
 // (checkpoint.cpp), so that read_checkpoint, encode_with_checkpoint and `vaesweep encode` work
-// on it and cannot tell which engine trained it. Torch-free declaration; the definition is the
-// only torch code of the batched engine.
+// on it and cannot tell which engine trained it. Torch-free declaration; the definition
+// (torch_facade.cpp) loads the module, whose torch_save_batched_checkpoint (batched_checkpoint.cpp)
+// is the only torch code of the batched engine.
 #include <cstdint>
 #include <filesystem>
 

@@ -19,6 +19,7 @@
 
 #include "util/error.hpp"
 #include "models/tensors.hpp"
+#include "models/torch_module.hpp"
 #include "models/training_schedule.hpp"
 
 namespace vaesweep::models {
@@ -200,13 +201,13 @@ void save_checkpoint(const std::filesystem::path& file, VaeNet& model, torch::op
   throw UserError("cannot write checkpoint " + file.string() + ": " + why);
 }
 
-Checkpoint read_checkpoint(const std::filesystem::path& file) {
+Checkpoint torch_read_checkpoint(const std::filesystem::path& file) {
   torch::serialize::InputArchive archive;
   return open_checkpoint(file, archive);
 }
 
-Eigen::MatrixXd encode_with_checkpoint(const std::filesystem::path& file, const Eigen::MatrixXd& X,
-                                       const Eigen::MatrixXd& condition, const std::string& device_name) {
+Eigen::MatrixXd torch_encode_with_checkpoint(const std::filesystem::path& file, const Eigen::MatrixXd& X,
+                                             const Eigen::MatrixXd& condition, const std::string& device_name) {
   torch::serialize::InputArchive archive;
   const Checkpoint c = open_checkpoint(file, archive);
   if (X.cols() != c.input_dim)

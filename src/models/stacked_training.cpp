@@ -12,6 +12,7 @@
 #include "models/position_noise.hpp"
 #include "models/stacked_trainer.hpp"
 #include "models/tensors.hpp"
+#include "models/torch_module.hpp"
 #include "models/torch_training.hpp"
 #include "models/training_schedule.hpp"
 
@@ -68,14 +69,7 @@ std::int64_t activation_values_per_row(const VaeParams& p, std::int64_t cols) {
 
 }  // namespace
 
-bool can_stack_together(const VaeParams& a, const VaeParams& b) {
-  return a.architecture == b.architecture && a.hidden == b.hidden && a.input_shape == b.input_shape &&
-         a.latent_dim == b.latent_dim && a.variational == b.variational &&
-         a.condition.cols() == b.condition.cols() && a.epochs == b.epochs && a.batch_size == b.batch_size &&
-         a.device == b.device;
-}
-
-std::int64_t stacked_bytes_per_member(const VaeParams& p, std::int64_t rows, std::int64_t cols) {
+std::int64_t torch_stacked_bytes_per_member(const VaeParams& p, std::int64_t rows, std::int64_t cols) {
   VaeNet net(net_spec(p, cols, p.condition.cols()));
   std::int64_t parameters = 0;
   for (const auto& t : net->parameters()) parameters += t.numel();

@@ -23,6 +23,8 @@
 
 namespace vaesweep::models {
 
+// train_stacked is torch code, defined in the module (torch_backend.hpp): torch-free code reaches
+// it through train_vae / train_vae_group, which load the module.
 // Trains `members` (all can_stack_together, same condition, same device) as one stack in
 // float32 and returns their results in order; seconds is the stack's wall time divided by the
 // members. `should_abandon` (may be empty) is asked after every epoch. Throws
@@ -33,6 +35,7 @@ std::vector<TrainResult> train_stacked(const Eigen::MatrixXd& X, const std::vect
 // A generous estimate of the device memory one member of `p`'s stack takes while training on
 // `rows` x `cols` features: parameters with gradient and Adam moments, the activations of a
 // batch kept for the backward pass, and the epoch's noise and data order. For sizing stacks.
+// Loads the module (it counts a VaeNet's parameters).
 std::int64_t stacked_bytes_per_member(const VaeParams& p, std::int64_t rows, std::int64_t cols);
 
 }  // namespace vaesweep::models

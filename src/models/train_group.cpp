@@ -1,27 +1,30 @@
-// train_vae and train_vae_group: which engine trains a model, which members the batched engine
-// can take, and a group's training.
+// train_vae and train_vae_group: which engine trains a model, and a group's training. Torch-free:
+// the torch and stacked engines are reached through torch_backend(), so that only a process
+// that trains with them loads LibTorch.
 #include <stdexcept>
 #include <string>
 
 #include "models/batched_training.hpp"
-#include "models/stacked_training.hpp"
-#include "models/torch_training.hpp"
+#include "models/torch_backend.hpp"
 #include "models/vae.hpp"
 
 namespace vaesweep::models {
+namespace {
 
-bool batched_engine_supports(const VaeParams& p) { return p.architecture == Architecture::mlp; }
+const char* const kTorchEngine = "the torch engine (model.engine = \"torch\")";
+const char* const kStackedEngine = "the stacked engine (model.engine = \"stacked\")";
 
-bool can_train_together(const VaeParams& a, const VaeParams& b) {
-  return batched_engine_supports(a) && batched_engine_supports(b) && a.hidden == b.hidden &&
-         a.latent_dim == b.latent_dim && a.variational == b.variational && a.condition.cols() == b.condition.cols() &&
-         a.epochs == b.epochs && a.batch_size == b.batch_size;
+std::vector<TrainResult> train_stacked_by_torch(const Eigen::MatrixXd& X, const std::vector<const VaeParams*>& members,
+                                                const std::function<bool()>& should_abandon) {
+  return torch_backend(kStackedEngine).train_stacked(X, members, should_abandon);
 }
+
+}  // namespace
 
 TrainResult train_vae(const Eigen::MatrixXd& X, const VaeParams& p) {
   if (p.engine == Engine::batched) return train_batched(X, {&p}, p.should_abandon).front();
-  if (p.engine == Engine::stacked) return train_stacked(X, {&p}, p.should_abandon).front();
-  return train_torch(X, p);
+  if (p.engine == Engine::stacked) return train_stacked_by_torch(X, {&p}, p.should_abandon).front();
+  return torch_backend(kTorchEngine).train_torch(X, p);
 }
 
 std::vector<TrainResult> train_vae_group(const Eigen::MatrixXd& X, const std::vector<VaeParams>& members) {
@@ -47,7 +50,7 @@ std::vector<TrainResult> train_vae_group(const Eigen::MatrixXd& X, const std::ve
     }
   };
   train_together(Engine::batched, train_batched);
-  train_together(Engine::stacked, train_stacked);
+  train_together(Engine::stacked, train_stacked_by_torch);
   for (std::size_t i = 0; i < members.size() && !abandoned; ++i) {
     if (members[i].engine != Engine::torch) continue;
     VaeParams p = members[i];

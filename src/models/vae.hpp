@@ -1,8 +1,10 @@
 #pragma once
 // The model family: MLP and convolutional beta-VAEs, the conditional beta-VAE and the
 // deterministic autoencoder, trained by one loop. This header is torch-free on purpose: only
-// the model sources include LibTorch, so code that trains models does not pay torch's compile
-// cost.
+// the model's torch sources include LibTorch, so code that trains models does not pay torch's
+// compile cost; and those sources are a module that a process loads only when one of these
+// functions needs torch (torch_backend.hpp says which), so it does not pay torch's start-up
+// (~0.7 s) either.
 #include <Eigen/Dense>
 #include <cstdint>
 #include <filesystem>
@@ -128,9 +130,12 @@ inline constexpr double kActiveUnitThreshold = 0.01;
 
 // `intra_op` threads per rank (a Slurm task with several CPUs), one inter-op thread. Results are
 // bit-identical for a given thread count; another count may change the last bits of a sum.
+// Sets OpenMP's count at once (the BLAS follows it) and torch's when torch is or gets loaded.
 void use_threads(int intra_op);
-// The device a rank should use: "cuda:<local_rank mod count>" when CUDA is there, else "cpu".
+// The device a rank should use: "cuda:<local_rank mod count>" when CUDA is there, else "cpu"
+// (at once, without loading torch, when there is no NVIDIA driver: no /dev/nvidiactl).
 std::string choose_device(int local_rank);
+// The LibTorch version vaesweep is built with ("1.13.0"), without loading it.
 std::string torch_version();
 
 }  // namespace vaesweep::models
