@@ -461,9 +461,7 @@ Grid::Data::Data(const Study& study) : base(study.settings), study_file(study.fi
     } else {
       // A decider changes which keys a unit reads: the grid keeps one Combo per combination of
       // decider positions, which a sampled decider would make one per sample (a million).
-      const bool decider =
-          std::find(kRelevanceDeciders.begin(), kRelevanceDeciders.end(), axis.key) != kRelevanceDeciders.end();
-      if (axis.sampled && decider)
+      if (axis.sampled && is_relevance_decider(axis.key))
         throw UserError(axis.origin + ": search." + axis.key + ": " + axis.key +
                         " decides which other keys a unit reads; it cannot be sampled: list its values in [grid]");
       axis_of[axis.key] = axes.size();
@@ -496,13 +494,10 @@ Grid::Data::Data(const Study& study) : base(study.settings), study_file(study.fi
 
 Grid expand_grid(const Study& study) {
   auto d = std::make_shared<Grid::Data>(study);
-  const auto is_decider = [](const std::string& key) {
-    return std::find(kRelevanceDeciders.begin(), kRelevanceDeciders.end(), key) != kRelevanceDeciders.end();
-  };
-  d->combos.resize(strides(d->axes, d->follows, is_decider, d->combo_stride));
+  d->combos.resize(strides(d->axes, d->follows, is_relevance_decider, d->combo_stride));
   // The feature hash reads the data./features. keys, relevant as the deciders say.
   std::vector<std::size_t> feature_stride;
-  strides(d->axes, d->follows, [&](const std::string& k) { return is_feature_key(k) || is_decider(k); }, feature_stride);
+  strides(d->axes, d->follows, [&](const std::string& k) { return is_feature_key(k) || is_relevance_decider(k); }, feature_stride);
 
   // Odometer over the axes: the last axis varies fastest.
   std::vector<std::uint32_t> p(d->axes.size(), 0);

@@ -5,7 +5,7 @@
 // differing only in it are one unit (pca units that differ in model.beta; a table study's units
 // whatever features.n_fft says).
 //
-// A condition reads only the decider keys (relevance_deciders()). The grid evaluates the
+// A condition reads only the decider keys (kRelevanceDeciders). The grid evaluates the
 // conditions once per distinct combination of the deciders' values, with a settings map that
 // holds nothing else, so a condition that reads another key fails loudly there.
 #include <array>
@@ -25,6 +25,12 @@ inline constexpr std::array<const char*, 14> kRelevanceDeciders = {
     "features.fusion",    "text.source",      "text.join",        "cluster.methods",
     "cluster.projection", "cluster.affinity", "model.kind",       "model.kl_schedule",
     "model.engine",       "features.sample_rate"};
+
+inline bool is_relevance_decider(const std::string& key) {
+  for (const char* decider : kRelevanceDeciders)
+    if (key == decider) return true;
+  return false;
+}
 
 namespace relevance {
 
