@@ -10,7 +10,7 @@
 
 #include "util/error.hpp"
 
-namespace vaesweep::sweep {
+namespace vaesweep::engine {
 namespace {
 
 void check(int rc, const char* call) {
@@ -165,4 +165,4 @@ int node_local_rank() {
   return 0;
 }
 
-}  // namespace vaesweep::sweep
+}  // namespace vaesweep::engine

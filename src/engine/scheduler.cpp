@@ -13,7 +13,7 @@
 #include "util/stop_request.hpp"
 #include "engine/wire.hpp"
 
-namespace vaesweep::sweep {
+namespace vaesweep::engine {
 namespace {
 
 // Message tags between a worker rank and the coordinator on rank 0. Every schedule_units call
@@ -331,4 +331,4 @@ ScheduleOutcome schedule_units(const SchedulePlan& plan, const MpiSession& mpi, 
   return coordinator.finish();
 }
 
-}  // namespace vaesweep::sweep
+}  // namespace vaesweep::engine
