@@ -47,28 +47,38 @@ void read_results(const fs::path& path, PriorWork& prior, const UnitColumnsReade
                              attribute_or_empty(file, "study_file"), attribute_or_empty(file, "study_overrides")});
     return;
   }
+  prior.units = results_file_records(file, path);
+  if (file.exists("/runs")) prior.runs = runs_from_table(file.read_table("/runs"));
+  prior.studies.push_back({attribute_or_empty(file, "study_sha256"), attribute_or_empty(file, "study_toml"),
+                           attribute_or_empty(file, "study_file"), attribute_or_empty(file, "study_overrides")});
+}
+
+}  // namespace
+
+std::vector<ShardUnit> results_file_records(const data::Hdf5File& file, const fs::path& path) {
   std::vector<UnitRecord> units;
   std::vector<EvaluationRecord> evaluations;
-  records_from_tables(file.read_table("/units"), file.read_table("/evaluations"), prior.label_sets,
-                      read_units_layout(file), units, evaluations);
+  records_from_tables(file.read_table("/units"), file.read_table("/evaluations"),
+                      split(attribute_or_empty(file, "label_sets"), ','), read_units_layout(file), units, evaluations);
   read_stored_arrays(file, units, evaluations);
   // Evaluations follow their unit's config hash (one record per unit in a results file).
+  std::vector<ShardUnit> out;
   std::unordered_map<std::string, std::size_t> position;
   for (auto& u : units) {
-    position[u.config_hash] = prior.units.size();
-    prior.units.push_back({std::move(u), {}});
+    position[u.config_hash] = out.size();
+    out.push_back({std::move(u), {}});
   }
   for (auto& e : evaluations) {
     const auto it = position.find(e.config_hash);
     if (it == position.end())
       throw UserError(path.string() + ": /evaluations has a row of unit " + e.config_hash.substr(0, 12) +
                       " that /units lacks");
-    prior.units[it->second].evaluations.push_back(std::move(e));
+    out[it->second].evaluations.push_back(std::move(e));
   }
-  if (file.exists("/runs")) prior.runs = runs_from_table(file.read_table("/runs"));
-  prior.studies.push_back({attribute_or_empty(file, "study_sha256"), attribute_or_empty(file, "study_toml"),
-                           attribute_or_empty(file, "study_file"), attribute_or_empty(file, "study_overrides")});
+  return out;
 }
+
+namespace {
 
 // A run that only journals know of: it was killed before its merge (after a stop it had noted,
 // or not).
@@ -193,6 +203,12 @@ PriorWork read_prior_work(const fs::path& results, const ShardUnitVisitor& visit
       return std::find(units_columns.begin(), units_columns.end(), name) != units_columns.end();
     }));
   }};
+  return assemble_prior_work(results, read_shards(results, visit_journal_units), &reader);
+}
+
+PriorWork read_prior_work(const fs::path& results, const ShardUnitVisitor& visit_journal_units,
+                          const std::function<void(const data::Hdf5File&)>& visit_file) {
+  const UnitColumnsReader reader{visit_file};
   return assemble_prior_work(results, read_shards(results, visit_journal_units), &reader);
 }
 

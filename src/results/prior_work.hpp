@@ -19,6 +19,10 @@
 #include "results/run_history.hpp"
 #include "results/shards.hpp"
 
+namespace vaesweep::data {
+class Hdf5File;
+}
+
 namespace vaesweep::sweep {
 
 // The study text a set of units ran under.
@@ -82,6 +86,14 @@ constexpr std::size_t kPriorExamples = 3;
 // grid index.
 PriorWork read_prior_briefs(const std::filesystem::path& results, const HashIndex& index,
                             const std::function<bool(std::size_t)>& in_slice, PriorBriefs& briefs);
+
+// The same leaving the results file's records on disk: `visit_file` reads what it needs of the
+// open file (no records are made, no /evaluations read); `units` stays empty. For the merge.
+PriorWork read_prior_work(const std::filesystem::path& results, const ShardUnitVisitor& visit_journal_units,
+                          const std::function<void(const data::Hdf5File&)>& visit_file);
+// A results file's records whole, in /units order, each unit with its evaluations (matched by
+// config hash; UserError naming `path` for a row of a unit /units lacks) and stored arrays.
+std::vector<ShardUnit> results_file_records(const data::Hdf5File& file, const std::filesystem::path& path);
 
 // Config hash -> grid index, for every unit of `grid`: its slots over the grid's own digests
 // (util/hash_index.hpp: ~8 bytes a unit).
