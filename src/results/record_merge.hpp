@@ -52,7 +52,7 @@ class RecordMerge {
   RecordMerge(const std::filesystem::path& results, const HashIndex& index);
 
   // The runs, studies and journals read; `units` is empty, but for an earlier results file whose
-  // records are read whole (see file_units_).
+  // records are read whole (see index_file_rows).
   PriorWork& prior() { return prior_; }
   const MergeCounts& counts() const { return counts_; }
 
