@@ -3,6 +3,7 @@
 #include <hdf5.h>
 
 #include <algorithm>
+#include <limits>
 #include <cstring>
 #include <string_view>
 #include <type_traits>
@@ -735,6 +736,18 @@ ColumnTable Hdf5File::read_table(const std::string& dataset) const {
 
 ColumnTable Hdf5File::read_columns(const std::string& dataset,
                                    const std::function<bool(const std::string&)>& wanted) const {
+  return read_columns(dataset, wanted, 0, std::numeric_limits<std::size_t>::max());
+}
+
+std::size_t Hdf5File::table_rows(const std::string& dataset) const {
+  const Where w{path_, dataset};
+  if (!exists(dataset)) fail(w, "no such table");
+  const Handle ds = own_dataset(H5Dopen2(open_id(), dataset.c_str(), H5P_DEFAULT), w, "opening the table");
+  return static_cast<std::size_t>(dataset_rows(ds.get(), w));
+}
+
+ColumnTable Hdf5File::read_columns(const std::string& dataset, const std::function<bool(const std::string&)>& wanted,
+                                   std::size_t first, std::size_t count) const {
   const hid_t file = open_id();
   const Where w{path_, dataset};
   if (!exists(dataset)) fail(w, "no such table");
@@ -750,13 +763,18 @@ ColumnTable Hdf5File::read_columns(const std::string& dataset,
     schema.member_types.push_back(std::move(all.member_types[i]));
   }
   schema.layout = lay_out(std::move(members));
-  const auto rows = static_cast<std::size_t>(dataset_rows(ds.get(), w));
+  const auto all_rows = static_cast<std::size_t>(dataset_rows(ds.get(), w));
+  const std::size_t rows = first >= all_rows ? 0 : std::min(count, all_rows - first);
   if (schema.layout.members.empty() || rows == 0) return unpack_rows(nullptr, 0, schema);
   const Handle memory_type = compound_type(schema.layout, &schema.member_types, w);
   std::vector<unsigned char> buffer(rows * schema.layout.row_size, 0);
   const Handle space = own_space(H5Dget_space(ds.get()), w, "getting the dataspace");
-  const VlenReclaimer reclaim(memory_type.get(), space.get(), buffer.data());
-  check(H5Dread(ds.get(), memory_type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()), w, "reading the rows");
+  const hsize_t at = first, selected = rows;
+  check(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, &at, nullptr, &selected, nullptr), w, "selecting rows");
+  const Handle memory_space = own_space(H5Screate_simple(1, &selected, nullptr), w, "creating the memory dataspace");
+  const VlenReclaimer reclaim(memory_type.get(), memory_space.get(), buffer.data());
+  check(H5Dread(ds.get(), memory_type.get(), memory_space.get(), space.get(), H5P_DEFAULT, buffer.data()), w,
+        "reading the rows");
   return unpack_rows(buffer.data(), rows, schema);
 }
 

@@ -91,6 +91,12 @@ class Hdf5File {
   // Only the columns `wanted` says yes to (in the table's order), the others left on disk: what
   // a reader of a few columns of a large table needs.
   ColumnTable read_columns(const std::string& dataset, const std::function<bool(const std::string&)>& wanted) const;
+  // The same for rows [first, first + count) only (cut at the table's end): a block of a table
+  // too large to hold.
+  ColumnTable read_columns(const std::string& dataset, const std::function<bool(const std::string&)>& wanted,
+                           std::size_t first, std::size_t count) const;
+  // The rows of a 1-D table, without reading one.
+  std::size_t table_rows(const std::string& dataset) const;
   // The table's column names, in its order, without reading a row.
   std::vector<std::string> column_names(const std::string& dataset) const;
 

@@ -19,10 +19,10 @@ std::string attribute_or_empty(const io::Hdf5File& file, const std::string& name
   return std::find(names.begin(), names.end(), name) == names.end() ? "" : file.string_attribute("/", name);
 }
 
-// `units_columns`: instead of records, only those /units columns, given to it (no /evaluations).
+// Instead of records: `visit` reads what it needs of the results file itself (no records are
+// made, no /evaluations read).
 struct UnitColumnsReader {
-  std::vector<std::string> columns;
-  std::function<void(const io::ColumnTable&)> visit;
+  std::function<void(const io::Hdf5File&)> visit;
 };
 
 void read_results(const fs::path& path, PriorWork& prior, const UnitColumnsReader* units_columns = nullptr) {
@@ -41,37 +41,44 @@ void read_results(const fs::path& path, PriorWork& prior, const UnitColumnsReade
     prior.slice_index = file.int_attribute("/", "slice_index");
   }
   if (units_columns != nullptr) {
-    const std::vector<std::string>& wanted = units_columns->columns;
-    units_columns->visit(file.read_columns("/units", [&](const std::string& name) {
-      return std::find(wanted.begin(), wanted.end(), name) != wanted.end();
-    }));
+    units_columns->visit(file);
     if (file.exists("/runs")) prior.runs = runs_from_table(file.read_table("/runs"));
     prior.studies.push_back({attribute_or_empty(file, "study_sha256"), attribute_or_empty(file, "study_toml"),
                              attribute_or_empty(file, "study_file"), attribute_or_empty(file, "study_overrides")});
     return;
   }
+  prior.units = results_file_records(file, path);
+  if (file.exists("/runs")) prior.runs = runs_from_table(file.read_table("/runs"));
+  prior.studies.push_back({attribute_or_empty(file, "study_sha256"), attribute_or_empty(file, "study_toml"),
+                           attribute_or_empty(file, "study_file"), attribute_or_empty(file, "study_overrides")});
+}
+
+}  // namespace
+
+std::vector<ShardUnit> results_file_records(const io::Hdf5File& file, const fs::path& path) {
   std::vector<UnitRecord> units;
   std::vector<EvaluationRecord> evaluations;
-  records_from_tables(file.read_table("/units"), file.read_table("/evaluations"), prior.label_sets,
-                      read_units_layout(file), units, evaluations);
+  records_from_tables(file.read_table("/units"), file.read_table("/evaluations"),
+                      split(attribute_or_empty(file, "label_sets"), ','), read_units_layout(file), units, evaluations);
   read_stored_arrays(file, units, evaluations);
   // Evaluations follow their unit's config hash (one record per unit in a results file).
+  std::vector<ShardUnit> out;
   std::unordered_map<std::string, std::size_t> position;
   for (auto& u : units) {
-    position[u.config_hash] = prior.units.size();
-    prior.units.push_back({std::move(u), {}});
+    position[u.config_hash] = out.size();
+    out.push_back({std::move(u), {}});
   }
   for (auto& e : evaluations) {
     const auto it = position.find(e.config_hash);
     if (it == position.end())
       throw UserError(path.string() + ": /evaluations has a row of unit " + e.config_hash.substr(0, 12) +
                       " that /units lacks");
-    prior.units[it->second].evaluations.push_back(std::move(e));
+    out[it->second].evaluations.push_back(std::move(e));
   }
-  if (file.exists("/runs")) prior.runs = runs_from_table(file.read_table("/runs"));
-  prior.studies.push_back({attribute_or_empty(file, "study_sha256"), attribute_or_empty(file, "study_toml"),
-                           attribute_or_empty(file, "study_file"), attribute_or_empty(file, "study_overrides")});
+  return out;
 }
+
+namespace {
 
 // A run that only journals know of: it was killed before its merge (after a stop it had noted,
 // or not).
@@ -191,23 +198,177 @@ PriorWork read_prior_work(const fs::path& results, const ShardUnitVisitor& visit
 PriorWork read_prior_work(const fs::path& results, const ShardUnitVisitor& visit_journal_units,
                           const std::vector<std::string>& units_columns,
                           const std::function<void(const io::ColumnTable&)>& visit_file_units) {
-  const UnitColumnsReader reader{units_columns, visit_file_units};
+  const UnitColumnsReader reader{[&](const io::Hdf5File& file) {
+    visit_file_units(file.read_columns("/units", [&](const std::string& name) {
+      return std::find(units_columns.begin(), units_columns.end(), name) != units_columns.end();
+    }));
+  }};
   return assemble_prior_work(results, read_shards(results, visit_journal_units), &reader);
+}
+
+PriorWork read_prior_work(const fs::path& results, const ShardUnitVisitor& visit_journal_units,
+                          const std::function<void(const io::Hdf5File&)>& visit_file) {
+  const UnitColumnsReader reader{visit_file};
+  return assemble_prior_work(results, read_shards(results, visit_journal_units), &reader);
+}
+
+namespace {
+
+// What read_prior_briefs keeps of one source (the results file, or one journal) in its own
+// order: the sources are put in PriorWork::units order once the journals' order is known.
+struct SourceBriefs {
+  std::size_t outside_grid = 0;
+  std::vector<UnitRecord> outside_examples;
+  std::optional<std::pair<std::size_t, UnitRecord>> outside_slice;
+};
+
+// The fields of a record that a refusal names (unit_label's, and the engine).
+UnitRecord example_of(const UnitRecord& u) {
+  UnitRecord e;
+  e.model = u.model;
+  e.axes = u.axes;
+  e.seed = u.seed;
+  e.config_hash = u.config_hash;
+  e.engine = u.engine;
+  return e;
+}
+
+bool full_pca(const std::string& model, const std::string& pca_solver) {
+  return model == "pca" && (pca_solver.empty() || pca_solver == "full");
+}
+
+// The state a record of `status` gives its grid unit (PriorBriefs::state).
+void note_status(std::uint8_t& state, UnitStatus status) {
+  state = std::max<std::uint8_t>(state, status == UnitStatus::ok ? 2 : 1);
+}
+
+// The results file's records, one /units column at a time (a million config hashes as strings
+// are ~100 MB; every column at once several times that).
+void brief_results_file(const io::Hdf5File& file, const fs::path& path, const HashIndex& index,
+                        const std::function<bool(std::size_t)>& in_slice, PriorBriefs& briefs, SourceBriefs& out) {
+  const auto column = [&](const char* name) {
+    return file.read_columns("/units", [&](const std::string& c) { return c == name; });
+  };
+  const std::vector<std::string> names = file.column_names("/units");
+  const auto has = [&](const char* name) { return std::find(names.begin(), names.end(), name) != names.end(); };
+  for (const char* c : {"config_hash", "status"})
+    if (!has(c)) throw UserError(path.string() + ": /units has no column " + c);
+  // Per row: its grid index, -1 outside the grid.
+  std::vector<std::int64_t> unit_of;
+  std::vector<std::size_t> outside;  // rows outside the grid
+  std::optional<std::size_t> outside_slice;  // the first row of a grid unit outside the slice
+  {
+    const io::ColumnTable t = column("config_hash");
+    const std::vector<std::string>& hashes = t.strings("config_hash");
+    unit_of.resize(hashes.size());
+    for (std::size_t i = 0; i < hashes.size(); ++i) {
+      const auto unit = index.find(hashes[i]);
+      unit_of[i] = unit ? static_cast<std::int64_t>(*unit) : -1;
+      if (!unit) outside.push_back(i);
+      else if (!outside_slice && !in_slice(*unit)) outside_slice = i;
+    }
+  }
+  {
+    const io::ColumnTable t = column("status");
+    const std::vector<std::string>& statuses = t.strings("status");
+    for (std::size_t i = 0; i < statuses.size(); ++i) {
+      const UnitStatus status = parse_unit_status(statuses[i]);
+      if (unit_of[i] >= 0) note_status(briefs.state[static_cast<std::size_t>(unit_of[i])], status);
+    }
+  }
+  if (has("model")) {
+    std::vector<std::size_t> pca;
+    {
+      const io::ColumnTable t = column("model");
+      const std::vector<std::string>& models = t.strings("model");
+      for (std::size_t i = 0; i < models.size(); ++i)
+        if (models[i] == "pca") pca.push_back(i);
+    }
+    if (!pca.empty()) {
+      const io::ColumnTable t = file.read_columns(
+          "/units", [](const std::string& c) { return c == "group_hash" || c == "pca_solver"; });
+      for (const std::size_t i : pca)
+        if (full_pca("pca", t.has("pca_solver") ? t.strings("pca_solver")[i] : std::string()))
+          briefs.full_pca_groups.insert(t.has("group_hash") ? t.strings("group_hash")[i] : std::string());
+    }
+  }
+  out.outside_grid = outside.size();
+  if (outside.empty() && !outside_slice) return;
+  // Only when something is refused: the fields its message names.
+  const io::ColumnTable t = file.read_columns("/units", [](const std::string& c) {
+    return c == "config_hash" || c == "model" || c == "axes" || c == "seed" || c == "engine";
+  });
+  const auto record = [&](std::size_t i) {
+    UnitRecord u;
+    u.config_hash = t.strings("config_hash")[i];
+    if (t.has("model")) u.model = t.strings("model")[i];
+    if (t.has("axes")) u.axes = t.strings("axes")[i];
+    if (t.has("seed")) u.seed = t.ints("seed")[i];
+    if (t.has("engine")) u.engine = t.strings("engine")[i];
+    return u;
+  };
+  for (const std::size_t i : outside) {
+    UnitRecord u = record(i);
+    if (!u.engine.empty()) briefs.outside_engines.insert(u.engine);
+    if (out.outside_examples.size() < kPriorExamples) out.outside_examples.push_back(std::move(u));
+  }
+  if (outside_slice) out.outside_slice.emplace(static_cast<std::size_t>(unit_of[*outside_slice]), record(*outside_slice));
+}
+
+}  // namespace
+
+PriorWork read_prior_briefs(const fs::path& results, const HashIndex& index,
+                            const std::function<bool(std::size_t)>& in_slice, PriorBriefs& briefs) {
+  briefs = {};
+  briefs.state.assign(index.size(), 0);
+  std::vector<SourceBriefs> journals;  // by reading index
+  SourceBriefs file;
+  const auto visit = [&](std::size_t shard, ShardUnit&& u, engine::JournalRecordPlace) {
+    if (journals.size() <= shard) journals.resize(shard + 1);
+    SourceBriefs& source = journals[shard];
+    const UnitRecord& r = u.unit;
+    if (full_pca(r.model, r.pca_solver)) briefs.full_pca_groups.insert(r.group_hash);
+    const auto unit = index.find(r.config_hash);
+    if (!unit) {
+      ++source.outside_grid;
+      if (!r.engine.empty()) briefs.outside_engines.insert(r.engine);
+      if (source.outside_examples.size() < kPriorExamples) source.outside_examples.push_back(example_of(r));
+      return;
+    }
+    note_status(briefs.state[*unit], r.status);
+    if (!source.outside_slice && !in_slice(*unit)) source.outside_slice.emplace(*unit, example_of(r));
+  };
+  const UnitColumnsReader reader{[&](const io::Hdf5File& f) { brief_results_file(f, results, index, in_slice, briefs, file); }};
+  PriorWork prior = assemble_prior_work(results, read_shards(results, visit), &reader);
+  // In PriorWork::units order: the results file's, then the journals' in reading order (a journal
+  // with no header has no records).
+  const auto add = [&](SourceBriefs& source) {
+    briefs.outside_grid += source.outside_grid;
+    for (UnitRecord& u : source.outside_examples)
+      if (briefs.outside_examples.size() < kPriorExamples) briefs.outside_examples.push_back(std::move(u));
+    if (!briefs.outside_slice && source.outside_slice) briefs.outside_slice = std::move(source.outside_slice);
+  };
+  add(file);
+  for (const Shard& shard : prior.shards)
+    if (!shard.header.run_id.empty() && shard.reading_index < journals.size()) add(journals[shard.reading_index]);
+  return prior;
 }
 
 HashIndex index_grid(const Grid& grid) { return HashIndex(grid.config_digests()); }
 
-void refuse_changed_study(const PriorWork& prior, const Study& study, const HashIndex& index, const fs::path& results,
-                          const std::string& auto_engine) {
-  std::vector<const UnitRecord*> missing;
-  for (const auto& u : prior.units)
-    if (!index.contains(u.unit.config_hash)) missing.push_back(&u.unit);
-  if (missing.empty()) return;
+namespace {
+
+// UserError for the `missing` records of earlier runs that are not units of this grid, named by
+// their first few (`examples`) and the engines that trained them.
+void refuse_outside_grid(const std::vector<PriorStudy>& studies, std::size_t missing,
+                         const std::vector<const UnitRecord*>& first, const std::set<std::string>& engines,
+                         const Study& study, const fs::path& results, const std::string& auto_engine) {
+  if (missing == 0) return;
   std::string examples;
-  for (std::size_t i = 0; i < std::min<std::size_t>(3, missing.size()); ++i)
-    examples += (i ? "; " : "") + unit_label(*missing[i]);
+  for (std::size_t i = 0; i < std::min(kPriorExamples, first.size()); ++i)
+    examples += (i ? "; " : "") + unit_label(*first[i]);
   std::string why;
-  for (const PriorStudy& before : prior.studies) {
+  for (const PriorStudy& before : studies) {
     if (before.text.empty()) continue;
     try {
       Study old = parse_study(before.text, before.file, split(before.overrides, '\n'));
@@ -221,10 +382,10 @@ void refuse_changed_study(const PriorWork& prior, const Study& study, const Hash
   }
   // The same study, but model.engine = "auto" resolved to another engine than when they ran.
   std::set<std::string> other_engines;
-  for (const UnitRecord* u : missing)
-    if (!auto_engine.empty() && !u->engine.empty() && u->engine != auto_engine) other_engines.insert(u->engine);
+  for (const std::string& engine : engines)
+    if (!auto_engine.empty() && !engine.empty() && engine != auto_engine) other_engines.insert(engine);
   if (why.empty() && !other_engines.empty())
-    throw UserError(results.string() + ": --resume cannot reuse " + std::to_string(missing.size()) +
+    throw UserError(results.string() + ": --resume cannot reuse " + std::to_string(missing) +
                     " finished unit(s) (" + examples + "): they were trained by the " +
                     join(std::vector<std::string>(other_engines.begin(), other_engines.end()), ", ") +
                     " engine, and model.engine = \"auto\" means " + auto_engine + " on this hardware (" +
@@ -237,7 +398,7 @@ void refuse_changed_study(const PriorWork& prior, const Study& study, const Hash
   std::vector<Value> resamplers = values_in_grid(study, "features.resample");
   std::erase_if(resamplers, [](const Value& v) { return v.as_string() == "sinc_best"; });
   if (why.empty() && !resampling.empty() && !resamplers.empty())
-    throw UserError(results.string() + ": --resume cannot reuse " + std::to_string(missing.size()) +
+    throw UserError(results.string() + ": --resume cannot reuse " + std::to_string(missing) +
                     " finished unit(s) (" + examples + "): the study's audio " + resampling +
                     ", and features.resample = " + resamplers.front().canonical() +
                     " (the default since vaesweep has that key) converts them with libsoxr, while those units' "
@@ -249,7 +410,7 @@ void refuse_changed_study(const PriorWork& prior, const Study& study, const Hash
   const auto kinds = values_in_grid(study, "features.kind");
   const bool librosa = std::any_of(kinds.begin(), kinds.end(), [](const Value& v) { return v.as_string() == "librosa"; });
   if (why.empty() && librosa && study.settings.at("features.n_mfcc").origin == "default")
-    throw UserError(results.string() + ": --resume cannot reuse " + std::to_string(missing.size()) +
+    throw UserError(results.string() + ": --resume cannot reuse " + std::to_string(missing) +
                     " finished unit(s) (" + examples + "): features.kind = \"librosa\" with features.n_mfcc unset "
                     "now takes the published table's 20 MFCCs, and earlier versions of vaesweep took 13. To continue "
                     "those units, pin theirs: --set features.n_mfcc=13; to run them with 20, pass --overwrite or "
@@ -257,19 +418,13 @@ void refuse_changed_study(const PriorWork& prior, const Study& study, const Hash
   if (why.empty())
     why = "no study key differs: the units were identified by another version of vaesweep";
   throw UserError(results.string() + ": --resume refused: the study changed in a way that changes " +
-                  std::to_string(missing.size()) + " finished unit(s) (" + examples + "). Changed: " + why +
+                  std::to_string(missing) + " finished unit(s) (" + examples + "). Changed: " + why +
                   ". Resume with the study they ran under, or write a new --out (nothing was changed)");
 }
 
-ToRun units_to_run(const Grid& grid, const PriorWork& prior, const HashIndex& index, bool retry_failed) {
-  // Per grid unit: 0 no record, 1 only records that are not ok, 2 an ok record.
-  std::vector<std::uint8_t> state(grid.size(), 0);
-  for (const auto& u : prior.units) {
-    const auto unit = index.find(u.unit.config_hash);
-    if (!unit) continue;
-    auto& s = state[*unit];
-    s = std::max<std::uint8_t>(s, u.unit.status == UnitStatus::ok ? 2 : 1);
-  }
+// units_to_run from each grid unit's PriorBriefs::state.
+ToRun units_to_run(const Grid& grid, const std::vector<std::uint8_t>& state, bool retry_failed) {
+  VAESWEEP_ASSERT(state.size() == grid.size(), "one state per grid unit");
   ToRun out;
   for (std::size_t i = 0; i < grid.size(); ++i) {
     if (state[i] == 2 || (state[i] == 1 && !retry_failed)) {
@@ -283,6 +438,39 @@ ToRun units_to_run(const Grid& grid, const PriorWork& prior, const HashIndex& in
   for (std::size_t i : out.order) cost[i] = grid.cost_hint(i);
   std::stable_sort(out.order.begin(), out.order.end(), [&](std::size_t a, std::size_t b) { return cost[a] > cost[b]; });
   return out;
+}
+
+}  // namespace
+
+void refuse_changed_study(const PriorWork& prior, const Study& study, const HashIndex& index, const fs::path& results,
+                          const std::string& auto_engine) {
+  std::vector<const UnitRecord*> missing;
+  std::set<std::string> engines;
+  for (const auto& u : prior.units)
+    if (!index.contains(u.unit.config_hash)) {
+      missing.push_back(&u.unit);
+      if (!u.unit.engine.empty()) engines.insert(u.unit.engine);
+    }
+  refuse_outside_grid(prior.studies, missing.size(), missing, engines, study, results, auto_engine);
+}
+
+void refuse_changed_study(const PriorWork& prior, const PriorBriefs& briefs, const Study& study,
+                          const fs::path& results, const std::string& auto_engine) {
+  std::vector<const UnitRecord*> first;
+  for (const UnitRecord& u : briefs.outside_examples) first.push_back(&u);
+  refuse_outside_grid(prior.studies, briefs.outside_grid, first, briefs.outside_engines, study, results, auto_engine);
+}
+
+ToRun units_to_run(const Grid& grid, const PriorWork& prior, const HashIndex& index, bool retry_failed) {
+  // Per grid unit: 0 no record, 1 only records that are not ok, 2 an ok record.
+  std::vector<std::uint8_t> state(grid.size(), 0);
+  for (const auto& u : prior.units)
+    if (const auto unit = index.find(u.unit.config_hash)) note_status(state[*unit], u.unit.status);
+  return units_to_run(grid, state, retry_failed);
+}
+
+ToRun units_to_run(const Grid& grid, const PriorBriefs& briefs, bool retry_failed) {
+  return units_to_run(grid, briefs.state, retry_failed);
 }
 
 std::vector<ShardUnit> latest_records(std::vector<ShardUnit> units, const HashIndex& index) {

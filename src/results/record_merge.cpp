@@ -38,8 +38,112 @@ std::uint32_t RecordMerge::run_number(const std::string& run_id) {
   return static_cast<std::uint32_t>(runs_.size() - 1);
 }
 
-RecordMerge::RecordMerge(const fs::path& results, const HashIndex& index) {
+namespace {
+// Rows of the results file's /units read at a time while it is indexed (3 short columns).
+constexpr std::size_t kFileIndexRows = 65536;
+// Kept rows of the results file this close together are read back with one read of the rows
+// between them (a record replaced by a journal's leaves such gaps).
+constexpr std::size_t kFileRowGap = 64;
+}  // namespace
+
+bool RecordMerge::index_file_rows(const io::Hdf5File& file, const HashIndex& index) {
+  file_layout_ = read_units_layout(file);
+  if (file_layout_.format < 2) return false;  // its axes are decoded from text, the whole table at once
+  const std::size_t rows = file.table_rows("/units");
+  if (rows >= std::numeric_limits<std::uint32_t>::max()) return false;
+  file_rows_.assign(rows, FileRow{});
+  std::vector<bool> seen(index.size(), false);
+  for (std::size_t first = 0; first < rows; first += kFileIndexRows) {
+    const io::ColumnTable t = file.read_columns(
+        "/units", [](const std::string& c) { return c == "config_hash" || c == "status" || c == "run_id"; }, first,
+        kFileIndexRows);
+    if (!t.has("config_hash") || !t.has("status") || !t.has("run_id")) return false;
+    for (std::size_t i = 0; i < t.rows(); ++i) {
+      const auto unit = index.find(t.strings("config_hash")[i]);
+      if (!unit || seen[*unit]) return false;
+      seen[*unit] = true;
+      FileRow& row = file_rows_[first + i];
+      row.unit = static_cast<std::uint32_t>(*unit);
+      try {
+        row.status = parse_unit_status(t.strings("status")[i]);
+      } catch (const UserError&) {
+        return false;  // the whole read names the table
+      }
+      row.run = run_number(t.strings("run_id")[i]);
+    }
+  }
+  // Each /evaluations row belongs to the next /units row (from the last one's on) of its unit:
+  // a unit's evaluations are one range, in the order of the units.
+  const std::size_t evaluations = file.table_rows("/evaluations");
+  std::size_t u = 0;
+  for (std::size_t first = 0; first < evaluations; first += kFileIndexRows) {
+    const io::ColumnTable t =
+        file.read_columns("/evaluations", [](const std::string& c) { return c == "config_hash"; }, first, kFileIndexRows);
+    if (!t.has("config_hash")) return false;
+    for (std::size_t i = 0; i < t.rows(); ++i) {
+      const auto unit = index.find(t.strings("config_hash")[i]);
+      if (!unit) return false;
+      while (u < rows && file_rows_[u].unit != *unit) ++u;
+      if (u == rows) return false;
+      if (file_rows_[u].evaluations++ == 0) file_rows_[u].first_evaluation = first + i;
+    }
+  }
+  return true;
+}
+
+std::vector<ShardUnit> RecordMerge::read_file_rows(const io::Hdf5File& file, const std::vector<std::size_t>& rows) const {
+  const auto all = [](const std::string&) { return true; };
+  std::vector<ShardUnit> out;
+  out.reserve(rows.size());
+  for (std::size_t i = 0; i < rows.size();) {
+    std::size_t j = i + 1;
+    while (j < rows.size() && rows[j] - rows[j - 1] <= kFileRowGap) ++j;
+    const std::size_t first = rows[i], count = rows[j - 1] - first + 1;
+    std::uint64_t evaluations_begin = std::numeric_limits<std::uint64_t>::max(), evaluations_end = 0;
+    for (std::size_t k = i; k < j; ++k) {
+      const FileRow& r = file_rows_[rows[k]];
+      if (r.evaluations == 0) continue;
+      evaluations_begin = std::min(evaluations_begin, r.first_evaluation);
+      evaluations_end = std::max(evaluations_end, r.first_evaluation + r.evaluations);
+    }
+    if (evaluations_end == 0) evaluations_begin = 0;
+    std::vector<UnitRecord> units, kept_units;
+    std::vector<EvaluationRecord> evaluations, kept_evaluations;
+    records_from_tables(file.read_columns("/units", all, first, count),
+                        file.read_columns("/evaluations", all, evaluations_begin, evaluations_end - evaluations_begin),
+                        prior_.label_sets, file_layout_, units, evaluations);
+    // The rows asked for (not the gaps between them), with their stored arrays.
+    std::vector<std::size_t> evaluation_counts;
+    for (std::size_t k = i; k < j; ++k) {
+      const FileRow& r = file_rows_[rows[k]];
+      kept_units.push_back(std::move(units[rows[k] - first]));
+      for (std::uint64_t e = r.first_evaluation; e < r.first_evaluation + r.evaluations; ++e)
+        kept_evaluations.push_back(std::move(evaluations[e - evaluations_begin]));
+      evaluation_counts.push_back(r.evaluations);
+    }
+    read_stored_arrays(file, kept_units, kept_evaluations);
+    std::size_t e = 0;
+    for (std::size_t k = 0; k < kept_units.size(); ++k) {
+      ShardUnit u;
+      u.unit = std::move(kept_units[k]);
+      for (std::size_t n = 0; n < evaluation_counts[k]; ++n) u.evaluations.push_back(std::move(kept_evaluations[e++]));
+      out.push_back(std::move(u));
+    }
+    i = j;
+  }
+  return out;
+}
+
+RecordMerge::RecordMerge(const fs::path& results, const HashIndex& index) : results_(results) {
   VAESWEEP_ASSERT(index.size() < std::numeric_limits<std::uint32_t>::max(), "grid indexes fit 32 bits");
+  // The results file's records stay in it when it can be read back by rows (index_file_rows);
+  // else they are read whole, as before.
+  std::vector<ShardUnit> whole;
+  const auto visit_file = [&](const io::Hdf5File& file) {
+    if (index_file_rows(file, index)) return;
+    file_rows_ = {};
+    whole = results_file_records(file, results);
+  };
   prior_ = read_prior_work(results, [&](std::size_t shard, ShardUnit&& u, engine::JournalRecordPlace place) {
     // The journals come one after the other: a journal's candidates are one range.
     if (ranges_.size() <= shard) ranges_.resize(shard + 1, {journal_records_.size(), journal_records_.size()});
@@ -54,25 +158,28 @@ RecordMerge::RecordMerge(const fs::path& results, const HashIndex& index) {
     c.place = place;
     journal_records_.push_back(c);
     ranges_[shard].second = journal_records_.size();
-  });
+  }, visit_file);
+  prior_.units = std::move(whole);
   journal_paths_.resize(ranges_.size());
   for (const Shard& s : prior_.shards)
     if (s.reading_index < journal_paths_.size()) journal_paths_[s.reading_index] = s.path;
 
   // latest_records' rule, in PriorWork::units order: the results file's records, then the
   // journals' (oldest run first), each in its own order.
-  const auto files = static_cast<std::int64_t>(prior_.units.size());
+  const auto files = static_cast<std::int64_t>(file_rows_.size() + prior_.units.size());
   const auto status_of = [&](std::int64_t k) {
-    return k < files ? prior_.units[static_cast<std::size_t>(k)].unit.status
-                     : journal_records_[static_cast<std::size_t>(k - files)].status;
+    if (k >= files) return journal_records_[static_cast<std::size_t>(k - files)].status;
+    return file_rows_.empty() ? prior_.units[static_cast<std::size_t>(k)].unit.status
+                              : file_rows_[static_cast<std::size_t>(k)].status;
   };
   kept_.assign(index.size(), -1);
   const auto offer = [&](std::size_t unit, std::int64_t k) {
     std::int64_t& b = kept_[unit];
     if (b < 0 || replaces_record(status_of(b), status_of(k))) b = k;
   };
-  for (std::int64_t i = 0; i < files; ++i) {
-    if (const auto unit = index.find(prior_.units[static_cast<std::size_t>(i)].unit.config_hash)) offer(*unit, i);
+  for (std::size_t i = 0; i < file_rows_.size(); ++i) offer(file_rows_[i].unit, static_cast<std::int64_t>(i));
+  for (std::size_t i = 0; i < prior_.units.size(); ++i) {
+    if (const auto unit = index.find(prior_.units[i].unit.config_hash)) offer(*unit, static_cast<std::int64_t>(i));
   }
   for (const Shard& s : prior_.shards) {
     if (s.header.run_id.empty() || s.reading_index >= ranges_.size()) continue;
@@ -81,12 +188,15 @@ RecordMerge::RecordMerge(const fs::path& results, const HashIndex& index) {
   }
   for (const std::int64_t k : kept_) {
     if (k < 0) continue;
-    if (k < files) {
+    if (k >= files) {
+      const Candidate& c = journal_records_[static_cast<std::size_t>(k - files)];
+      counts_.add(c.status, runs_[c.run], c.evaluations);
+    } else if (file_rows_.empty()) {
       const ShardUnit& u = prior_.units[static_cast<std::size_t>(k)];
       counts_.add(u.unit.status, u.unit.run_id, u.evaluations.size());
     } else {
-      const Candidate& c = journal_records_[static_cast<std::size_t>(k - files)];
-      counts_.add(c.status, runs_[c.run], c.evaluations);
+      const FileRow& r = file_rows_[static_cast<std::size_t>(k)];
+      counts_.add(r.status, runs_[r.run], r.evaluations);
     }
   }
 }
@@ -94,37 +204,52 @@ RecordMerge::RecordMerge(const fs::path& results, const HashIndex& index) {
 void RecordMerge::for_each_block(
     std::size_t block, bool take,
     const std::function<void(std::vector<UnitRecord>&, std::vector<EvaluationRecord>&)>& visit) {
-  const auto files = static_cast<std::int64_t>(prior_.units.size());
+  const auto files = static_cast<std::int64_t>(file_rows_.size() + prior_.units.size());
+  std::optional<io::Hdf5File> file;
+  if (!file_rows_.empty()) file.emplace(io::Hdf5File::open_read(results_));
   std::vector<std::optional<engine::JournalRecordReader>> readers(journal_paths_.size());
   std::vector<UnitRecord> units;
   std::vector<EvaluationRecord> evaluations;
-  const auto flush = [&] {
-    if (units.empty()) return;
+  std::vector<std::size_t> members, rows;
+  for (std::size_t next = 0; next < kept_.size();) {
+    // The block's grid units, and the rows of the results file among their records (ascending:
+    // the file's rows are in the order of the grid it was written with).
+    members.clear();
+    rows.clear();
+    for (; next < kept_.size() && members.size() < block; ++next) {
+      if (kept_[next] < 0) continue;
+      members.push_back(next);
+      if (file && kept_[next] < files) rows.push_back(static_cast<std::size_t>(kept_[next]));
+    }
+    std::sort(rows.begin(), rows.end());
+    std::vector<ShardUnit> from_file = rows.empty() ? std::vector<ShardUnit>{} : read_file_rows(*file, rows);
+    for (const std::size_t g : members) {
+      const std::int64_t k = kept_[g];
+      const std::size_t first_evaluation = evaluations.size();
+      if (k < files) {
+        const auto row = static_cast<std::size_t>(k);
+        const bool held = !file;  // read whole: moved out only by the last pass
+        ShardUnit& u = held ? prior_.units[row]
+                            : from_file[static_cast<std::size_t>(std::lower_bound(rows.begin(), rows.end(), row) - rows.begin())];
+        const bool move = take || !held;
+        units.push_back(move ? std::move(u.unit) : u.unit);
+        for (EvaluationRecord& e : u.evaluations) evaluations.push_back(move ? std::move(e) : e);
+        if (move) u = {};
+      } else {
+        const auto j = static_cast<std::size_t>(k - files);
+        const std::size_t shard = journal_records_[j].journal;
+        if (!readers[shard]) readers[shard].emplace(journal_paths_[shard]);
+        units.emplace_back();
+        decode_unit(readers[shard]->read(journal_records_[j].place), units.back(), evaluations);
+      }
+      units.back().unit = static_cast<std::int64_t>(g);
+      for (std::size_t e = first_evaluation; e < evaluations.size(); ++e) evaluations[e].unit = static_cast<std::int64_t>(g);
+    }
+    if (units.empty()) continue;
     visit(units, evaluations);
     units.clear();
     evaluations.clear();
-  };
-  for (std::size_t g = 0; g < kept_.size(); ++g) {
-    const std::int64_t k = kept_[g];
-    if (k < 0) continue;
-    const std::size_t first_evaluation = evaluations.size();
-    if (k < files) {
-      ShardUnit& u = prior_.units[static_cast<std::size_t>(k)];
-      units.push_back(take ? std::move(u.unit) : u.unit);
-      for (EvaluationRecord& e : u.evaluations) evaluations.push_back(take ? std::move(e) : e);
-      if (take) u = {};
-    } else {
-      const auto j = static_cast<std::size_t>(k - files);
-      const std::size_t shard = journal_records_[j].journal;
-      if (!readers[shard]) readers[shard].emplace(journal_paths_[shard]);
-      units.emplace_back();
-      decode_unit(readers[shard]->read(journal_records_[j].place), units.back(), evaluations);
-    }
-    units.back().unit = static_cast<std::int64_t>(g);
-    for (std::size_t e = first_evaluation; e < evaluations.size(); ++e) evaluations[e].unit = static_cast<std::int64_t>(g);
-    if (units.size() >= block) flush();
   }
-  flush();
 }
 
 void RecordMerge::write_tables(io::Hdf5File& file, const std::vector<std::string>& label_sets,

@@ -1,8 +1,8 @@
 #pragma once
 // The merge of a sweep's records into its results file in bounded memory. A million units are
 // gigabytes of decoded records and as much again as tables; instead the records stay where
-// they are (a journal record is read back by its place, a record of the earlier results file
-// stays as read) and the tables are written a block of units at a time:
+// they are (a journal record is read back by its place, a record of the earlier results file by
+// its row, with its evaluations' rows) and the tables are written a block of units at a time:
 //  1. every record is read once, and only its unit, status, run, evaluation count and place
 //     are kept; each grid unit keeps one record (latest_records' rule: the latest, but never an
 //     ok unit replaced by one that is not ok);
@@ -21,6 +21,7 @@
 #include "data/feature_table.hpp"
 #include "engine/shard_journal.hpp"
 #include "results/prior_work.hpp"
+#include "results/axis_columns.hpp"
 #include "results/records.hpp"
 #include "results/run_history.hpp"
 
@@ -50,13 +51,14 @@ class RecordMerge {
   // of `index` (records of units outside it are dropped, as latest_records drops them).
   RecordMerge(const std::filesystem::path& results, const HashIndex& index);
 
-  // The runs, studies and journals read; `units` holds only the results file's records.
+  // The runs, studies and journals read; `units` is empty, but for an earlier results file whose
+  // records are read whole (see index_file_rows).
   PriorWork& prior() { return prior_; }
   const MergeCounts& counts() const { return counts_; }
 
   // The kept records in grid order, at most `block` units at a time, each unit's index (and its
-  // evaluations') its grid index. `take`: the results file's records are moved out, not copied
-  // (the last pass).
+  // evaluations') its grid index. `take`: the results file's records held whole are moved out,
+  // not copied (the last pass).
   void for_each_block(std::size_t block, bool take,
                       const std::function<void(std::vector<UnitRecord>&, std::vector<EvaluationRecord>&)>& visit);
 
@@ -74,13 +76,33 @@ class RecordMerge {
     UnitStatus status = UnitStatus::ok;
     engine::JournalRecordPlace place;
   };
+  // A row of the earlier results file's /units, its evaluations rows [first_evaluation,
+  // first_evaluation + evaluations) of /evaluations.
+  struct FileRow {
+    std::uint32_t unit = 0;  // grid index
+    std::uint32_t evaluations = 0;
+    std::uint32_t run = 0;
+    UnitStatus status = UnitStatus::ok;
+    std::uint64_t first_evaluation = 0;
+  };
   std::uint32_t run_number(const std::string& run_id);
+  // What the merge needs of the results file's rows, a column at a time; false when its records
+  // must be read whole instead (a format-1 file; evaluations not in their units' row order; a
+  // unit twice or outside the grid).
+  bool index_file_rows(const io::Hdf5File& file, const HashIndex& index);
+  // The records of the file rows `rows` (ascending), each with its evaluations, by row.
+  std::vector<ShardUnit> read_file_rows(const io::Hdf5File& file, const std::vector<std::size_t>& rows) const;
 
+  std::filesystem::path results_;
   PriorWork prior_;
+  std::vector<FileRow> file_rows_;  // the earlier results file's rows, streamed
+  UnitsLayout file_layout_;
   std::vector<Candidate> journal_records_;               // in each journal's order, journals in reading order
   std::vector<std::pair<std::size_t, std::size_t>> ranges_;  // per journal (reading index): its candidates
   std::vector<std::string> runs_;
-  std::vector<std::int64_t> kept_;  // per grid unit: -1 none, i < file records: prior_.units[i], else journal record
+  // per grid unit: -1 none, i < file records: file row i (file_rows_[i], or prior_.units[i] when
+  // read whole), else journal record i - file records
+  std::vector<std::int64_t> kept_;
   std::vector<std::filesystem::path> journal_paths_;  // by reading index
   MergeCounts counts_;
 };

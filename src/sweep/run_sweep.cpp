@@ -106,7 +106,7 @@ Slice stored_slice(const fs::path& results) {
 
 // --resume continues the slice the output was written by, never another one: the units of two
 // slices in one file would make its counts (and a later merge) wrong.
-void refuse_other_slice(const RunOptions& options, const results::PriorWork& prior, const HashIndex& index) {
+void refuse_other_slice(const RunOptions& options, const results::PriorWork& prior, const results::PriorBriefs& briefs) {
   const fs::path& out = options.out;
   const std::string wanted = options.slice.whole() ? "the whole grid" : "slice " + options.slice.text();
   if (prior.results_file) {
@@ -116,12 +116,11 @@ void refuse_other_slice(const RunOptions& options, const results::PriorWork& pri
                       (before.whole() ? std::string("the whole grid") : "--slice " + before.text()) + ", this run is " +
                       wanted + "; resume with the same --slice, or write another --out (nothing was changed)");
   }
-  for (const results::ShardUnit& u : prior.units) {
-    const auto unit = index.find(u.unit.config_hash);
-    if (unit && !options.slice.holds(*unit))
-      throw UserError(out.string() + ": --resume refused: its journals hold unit " + std::to_string(*unit) +
-                      " (" + results::unit_label(u.unit) + "), which is not in " + wanted +
-                      "; resume with the --slice it ran under, or write another --out (nothing was changed)");
+  if (briefs.outside_slice) {
+    const auto& [unit, record] = *briefs.outside_slice;
+    throw UserError(out.string() + ": --resume refused: its journals hold unit " + std::to_string(unit) + " (" +
+                    results::unit_label(record) + "), which is not in " + wanted +
+                    "; resume with the --slice it ran under, or write another --out (nothing was changed)");
   }
 }
 
@@ -143,19 +142,21 @@ engine::SchedulePlan plan_run(const RunOptions& options, const Study& study, con
                       std::to_string(journals) + " journal(s)); pass --resume to continue it or --overwrite to "
                       "discard it (nothing was changed)");
   }
-  results::PriorWork prior;
+  // Of each earlier record only what the plan needs (a byte a grid unit): the records themselves
+  // stay on disk until the merge reads them back.
+  results::PriorBriefs briefs;
+  briefs.state.assign(grid.size(), 0);
   if (options.resume) {
-    prior = results::read_prior_work(out);
-    results::refuse_changed_study(prior, study, index, out, auto_engine);
-    refuse_other_slice(options, prior, index);
+    const results::PriorWork prior =
+        results::read_prior_briefs(out, index, [&](std::size_t unit) { return options.slice.holds(unit); }, briefs);
+    results::refuse_changed_study(prior, briefs, study, out, auto_engine);
+    refuse_other_slice(options, prior, briefs);
     for (const results::Shard& s : prior.shards)
       if (!s.damage.empty()) log_warn(s.path.string() + ": " + s.damage + " (those units run again)");
   }
-  std::set<std::string> full;
-  for (const results::ShardUnit& u : prior.units)
-    if (u.unit.model == "pca" && (u.unit.pca_solver.empty() || u.unit.pca_solver == "full")) full.insert(u.unit.group_hash);
-  full_pca_groups.assign(full.begin(), full.end());
-  results::ToRun to_run = results::units_to_run(grid, prior, index, options.retry_failed);
+  full_pca_groups.assign(briefs.full_pca_groups.begin(), briefs.full_pca_groups.end());
+  results::ToRun to_run = results::units_to_run(grid, briefs, options.retry_failed);
+  briefs = {};
   failed_before = to_run.failed_before;
   engine::SchedulePlan plan;
   plan.order = std::move(to_run.order);

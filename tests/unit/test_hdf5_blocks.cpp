@@ -80,5 +80,25 @@ TEST(Hdf5Blocks, ReadColumnsReadsOnlyTheWantedColumnsInTableOrder) {
   EXPECT_EQ(file.column_names("/t"), names);
 }
 
+// Rows [first, first + count) of a few columns: the table's rows_of(first, count), cut at its end.
+TEST(Hdf5Blocks, ARangeOfRowsReadsAsThoseRowsWritten) {
+  test::TempDir temp;
+  Hdf5File file = Hdf5File::create(temp / "t.h5");
+  file.write_table("/t", rows_of(0, 20));
+  EXPECT_EQ(file.table_rows("/t"), 20u);
+  const auto some = [](const std::string& c) { return c == "id" || c == "name" || c == "note"; };
+  for (const auto& [first, count] : std::vector<std::pair<std::size_t, std::size_t>>{{0, 20}, {5, 7}, {13, 1}, {19, 1}}) {
+    const ColumnTable part = file.read_columns("/t", some, first, count), expected = rows_of(first, count);
+    ASSERT_EQ(part.rows(), count);
+    EXPECT_FALSE(part.has("score"));
+    EXPECT_EQ(part.ints("id"), expected.ints("id"));
+    EXPECT_EQ(part.strings("name"), expected.strings("name"));
+    EXPECT_EQ(part.strings("note"), expected.strings("note"));
+  }
+  EXPECT_EQ(file.read_columns("/t", some, 15, 100).ints("id"), rows_of(15, 5).ints("id"));
+  EXPECT_EQ(file.read_columns("/t", some, 20, 5).rows(), 0u);
+  EXPECT_EQ(file.read_columns("/t", some, 3, 0).rows(), 0u);
+}
+
 }  // namespace
 }  // namespace vaesweep::io

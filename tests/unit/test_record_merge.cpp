@@ -191,6 +191,32 @@ TEST_F(RecordMergeTest, AnEarlierResultsFileAndJournalsEqualTheInMemoryMerge) {
   expect_matches_oracle();
 }
 
+// A results file whose /evaluations rows are not in the order of their units cannot be read back
+// by rows: its records are read whole, as before, and the file is the same.
+TEST_F(RecordMergeTest, AnEarlierFileWithItsEvaluationsOutOfOrderEqualsTheInMemoryMerge) {
+  std::vector<ShardUnit> first;
+  for (std::size_t i = 0; i < 30; ++i) first.push_back(planted(i, UnitStatus::ok, "run1", 0));
+  write_journal(results_, "run1", 0, 10, first);
+  write_in_memory(results_, index_, results_.string() + ".tmp");
+  fs::remove_all(shard_folder(results_));
+  fs::rename(results_.string() + ".tmp", results_);
+  {
+    io::Hdf5File file = io::Hdf5File::open_read_write(results_);
+    file.set_attribute("/", "label_sets", "genre");
+    const io::ColumnTable e = file.read_table("/evaluations");
+    io::ColumnTable reversed;
+    for (const auto& c : e.columns())
+      std::visit(
+          [&](const auto& values) { reversed.add_column(c.name, std::decay_t<decltype(values)>(values.rbegin(), values.rend())); },
+          c.values);
+    file.write_table("/evaluations", reversed);
+  }
+  std::vector<ShardUnit> second;
+  for (std::size_t i = 30; i < 60; ++i) second.push_back(planted(i, UnitStatus::ok, "run2", 0));
+  write_journal(results_, "run2", 0, 20, second);
+  expect_matches_oracle();
+}
+
 TEST_F(RecordMergeTest, NoRecordsGivesEmptyTablesLikeTheInMemoryMerge) {
   expect_matches_oracle();
 }
