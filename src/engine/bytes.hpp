@@ -36,10 +36,6 @@ class ByteWriter {
     put<std::uint64_t>(n);
     if (n) bytes_.append(reinterpret_cast<const char*>(data), n * sizeof(T));  // data may be null when n is 0
   }
-  void put_strings(const std::vector<std::string>& v) {
-    put<std::uint64_t>(v.size());
-    for (const auto& s : v) put_string(s);
-  }
   void reserve(std::size_t n) { bytes_.reserve(n); }
   const std::string& bytes() const { return bytes_; }
   std::string release() { return std::move(bytes_); }  // bytes() copies: a big message is worth the move
@@ -73,14 +69,6 @@ class ByteReader {
     require(n, sizeof(T));
     std::vector<T> v(n);
     if (n) std::memcpy(v.data(), take(n * sizeof(T)), n * sizeof(T));
-    return v;
-  }
-  std::vector<std::string> get_strings() {
-    const auto n = get<std::uint64_t>();
-    require(n, sizeof(std::uint64_t));  // each string has at least its length
-    std::vector<std::string> v;
-    v.reserve(n);
-    for (std::uint64_t i = 0; i < n; ++i) v.push_back(get_string());
     return v;
   }
   std::size_t remaining() const { return bytes_.size() - pos_; }

@@ -278,8 +278,6 @@ PairwiseDistances::PairwiseDistances(const Eigen::MatrixXd& X) {
   }
 }
 
-bool PairwiseDistances::affordable(Eigen::Index n) { return n <= 5792; }
-
 double silhouette(const PairwiseDistances& D, const std::vector<std::size_t>& rows, const std::vector<int>& labels) {
   if (rows.size() != labels.size())
     throw UserError("silhouette: labels has " + std::to_string(labels.size()) + " entries but " +

@@ -25,8 +25,6 @@ class PairwiseDistances {
   explicit PairwiseDistances(const Eigen::MatrixXd& X);
   Eigen::Index size() const { return D_.rows(); }
   double operator()(Eigen::Index i, Eigen::Index j) const { return D_(i, j); }
-  // An n x n matrix of doubles of at most 256 MB (n <= 5792).
-  static bool affordable(Eigen::Index n);
 
  private:
   Eigen::MatrixXd D_;

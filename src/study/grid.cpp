@@ -432,12 +432,6 @@ WorkUnit Grid::unit(std::size_t index) const {
   return u;
 }
 
-std::vector<WorkUnit> Grid::all_units() const {
-  std::vector<WorkUnit> out;
-  for (std::size_t i = 0; i < size(); ++i) out.push_back(unit(i));
-  return out;
-}
-
 // cost_hint: one value per combination of the axes it reads.
 void Grid::Data::fill_costs() {
   std::vector<std::uint32_t> p(axes.size(), 0);

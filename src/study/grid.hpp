@@ -49,7 +49,6 @@ class Grid {
   std::size_t duplicates_removed() const;  // grid points that were the same unit (PCA has no beta)
 
   WorkUnit unit(std::size_t index) const;  // materialised on demand; index == WorkUnit::index
-  std::vector<WorkUnit> all_units() const;  // every unit, for small grids (tests)
   // The same as unit(index)'s fields, without building the unit.
   std::string config_hash(std::size_t index) const;  // stored
   // Every unit's config hash as its 32 bytes, in index order: the grid's own array, shared

@@ -41,7 +41,8 @@ seed = [1]
 std::vector<UnitRecord> records_of(const std::string& text) {
   const Grid grid = expand_grid(parse_study(text, "s.toml"));
   std::vector<UnitRecord> out;
-  for (const WorkUnit& w : grid.all_units()) {
+  for (std::size_t i = 0; i < grid.size(); ++i) {
+    const WorkUnit w = grid.unit(i);
     UnitRecord r;
     r.unit = w.index;
     r.model = to_string(w.model.kind);

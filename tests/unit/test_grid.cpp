@@ -42,7 +42,9 @@ TEST(Grid, OneUnitPerTrainedModelWithEveryKInside) {
 }
 
 TEST(Grid, PcaUnitsCarryNoBeta) {
-  for (const auto& u : grid_of(kStudy).all_units()) {
+  const Grid grid = grid_of(kStudy);
+  for (std::size_t i = 0; i < grid.size(); ++i) {
+    const WorkUnit u = grid.unit(i);
     if (u.model.kind != ModelKind::pca) continue;
     EXPECT_EQ(u.canonical.find("model.beta"), std::string::npos);
     EXPECT_EQ(u.label().find("beta"), std::string::npos) << u.label();

@@ -111,7 +111,8 @@ beta = [1.0, 4.0]
   // vae and cvae: two betas each; ae has no KL term, so no beta: one unit.
   ASSERT_EQ(g.size(), 5u);
   EXPECT_EQ(g.duplicates_removed(), 1u);
-  for (const auto& u : g.all_units()) {
+  for (std::size_t i = 0; i < g.size(); ++i) {
+    const WorkUnit u = g.unit(i);
     const bool cvae = u.model.kind == ModelKind::cvae;
     EXPECT_EQ(u.canonical.find("model.condition_on") != std::string::npos, cvae) << u.label();
     if (u.model.kind == ModelKind::ae) {

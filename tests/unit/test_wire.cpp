@@ -77,7 +77,8 @@ std::string expected_bytes(const Outer& o) {
   w.put<std::uint64_t>(2);
   w.put_string("beta"), w.put<double>(4.0);
   w.put_string("lr"), w.put<double>(1e-3);
-  w.put_strings(o.names);
+  w.put<std::uint64_t>(o.names.size());
+  for (const auto& name : o.names) w.put_string(name);
   return w.release();
 }
 
@@ -156,7 +157,9 @@ std::string version_8_by_hand(const results::UnitRecord& u, const results::Evalu
   w.put(u.eval_seconds), w.put(u.loss), w.put(u.reconstruction), w.put(u.kl), w.put(u.active_units), w.put(u.rank);
   w.put(u.started_at), w.put(u.wall_seconds), w.put(u.trained_with), w.put(u.reused_fit);
   w.put(u.latent_rows), w.put(u.latent_cols), w.put_vector(u.latent);
-  w.put_vector(u.disentanglement), w.put_vector(u.disentangled_rows), w.put_strings(u.mi_per_dim);
+  w.put_vector(u.disentanglement), w.put_vector(u.disentangled_rows);
+  w.put<std::uint64_t>(u.mi_per_dim.size());
+  for (const auto& s : u.mi_per_dim) w.put_string(s);
   w.put(u.total_correlation);
   w.put<std::uint64_t>(u.axis_values.size());
   for (const auto& [name, value] : u.axis_values) {
