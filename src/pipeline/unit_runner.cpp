@@ -114,6 +114,20 @@ models::Engine engine_of(const WorkUnit& unit) {
   return models::Engine::torch;
 }
 
+}  // namespace
+
+std::string torch_need(const WorkUnit& unit) {
+  if (!unit.model.trained()) return "";
+  switch (engine_of(unit)) {
+    case models::Engine::torch: return "unit " + unit.label() + ": the torch engine";
+    case models::Engine::stacked: return "unit " + unit.label() + ": the stacked engine";
+    case models::Engine::batched: break;
+  }
+  return unit.model.checkpoints ? "unit " + unit.label() + ": writing its checkpoint (model.checkpoints)" : "";
+}
+
+namespace {
+
 std::string engine_name(models::Engine engine) {
   switch (engine) {
     case models::Engine::batched: return "batched";

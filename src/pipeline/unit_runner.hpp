@@ -60,6 +60,12 @@ std::vector<UnitOutcome> run_units_together(const std::vector<WorkUnit>& units, 
 // flagged. Empty when no unit is conditioned.
 std::string conditioning_notice(const Study& study);
 
+// What of the unit needs LibTorch ("the torch engine ...", "writing checkpoints ..."), or ""
+// when it runs without it: a model that the torch or stacked engine trains, or one that keeps a
+// checkpoint (a torch::save archive whichever engine trained it). docs/layout.md, "LibTorch on
+// demand".
+std::string torch_need(const WorkUnit& unit);
+
 // The seed of the k-means restarts for (unit seed, method, k): independent of everything else.
 std::uint64_t clustering_seed(std::uint64_t unit_seed, const std::string& method, int k);
 

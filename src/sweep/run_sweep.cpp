@@ -19,6 +19,7 @@
 #include "util/version.hpp"
 #include "data/audio_rates.hpp"
 #include "io/hdf5_file.hpp"
+#include "models/torch_backend.hpp"
 #include "models/vae.hpp"
 #include "engine/wire.hpp"
 #include "pipeline/feature_sharing.hpp"
@@ -324,6 +325,27 @@ RunSummary merge_results(const RunOptions& options, const Study& study, const Gr
   return summary;
 }
 
+// A study whose units need LibTorch is refused before any unit runs when its module does not
+// load on the first rank: otherwise each such unit would fail on its own with the same message,
+// a sweep of thousands one failure at a time. The grid's values say first whether any unit
+// could (a unit costs ~16 us to build); then the first unit to run that needs it is named, and
+// the module is loaded once (~0.7 s), as that rank would load it to train anyway.
+void refuse_without_torch(const Study& study, bool trains, const Grid& grid, const std::vector<std::size_t>& order) {
+  const auto any_of_values = [&](const char* key, bool (*holds)(const Value&)) {
+    const std::vector<Value> values = values_in_grid(study, key);
+    return std::any_of(values.begin(), values.end(), holds);
+  };
+  const bool may_need = trains && (any_of_values("model.engine", [](const Value& v) { return v.as_string() != "batched"; }) ||
+                                   any_of_values("model.kind", [](const Value& v) { return v.as_string() == "conv_vae"; }) ||
+                                   any_of_values("model.checkpoints", [](const Value& v) { return v.as_bool(); }));
+  if (!may_need) return;
+  for (const std::size_t index : order)
+    if (const std::string need = pipeline::torch_need(grid.unit(index)); !need.empty()) {
+      models::torch_backend(need);
+      return;
+    }
+}
+
 }  // namespace
 
 // What every rank returns: the root's summary of the merge.
@@ -394,6 +416,7 @@ RunSummary run_sweep(const RunOptions& options, const engine::MpiSession& mpi) {
       index = results::index_grid(grid);
       plan = plan_run(options, study, grid, index, mpi.size(), auto_engine, gpu, has_shards, failed_before,
                       decision.full_pca_groups);
+      refuse_without_torch(study, trains, grid, plan.order);
       if (options.resume) planned_results = identity_of(options.out);
       decision.done_before = plan.done_before;
       decision.failed_before = failed_before;

@@ -77,17 +77,22 @@ expect_failure "encode with a broken module" 1 "error: reading checkpoint .*\.pt
   -- env VAESWEEP_TORCH_MODULE="$WORK/broken.so" "$VAESWEEP" encode "$ckpt" --data "$PROJECT/tests/data/sklearn/X_blobs3.csv" --out z3.h5
 grep -qE "^  $WORK/broken.so: (invalid ELF header|file too short)$" "$WORK/err.txt" &&
   pass "a broken module: dlerror's reason" || fail "broken module: $(cat "$WORK/err.txt")"
-# An executable copied away from its module: a torch-engine unit fails with the same message
-# in /units (a unit's error is recorded, as any other), and the batched engine runs on.
+# An executable copied away from its module: a study with torch-engine units is refused before
+# any unit runs (exit 1, the first unit that needs it, the path tried), not failed unit by unit,
+# and an earlier results file is left as it was; a batched study runs without the module, and
+# so does the resume of a torch study whose units are all done.
 mkdir alone && cp "$VAESWEEP" alone/
-alone/vaesweep run blobs.toml --out alone.h5 -q --set 'model.engine="torch"' >/dev/null 2>&1
-python_h5 - "$WORK/alone/vaesweep_torch.so" <<'PY' && pass "a unit without its module: failed, the message names the path" || fail "alone.h5"
-import h5py, sys
-u = h5py.File("alone.h5")["units"][:]
-m = u[0]["message"].decode()
-print(m, file=sys.stderr)
-assert u[0]["status"] == b"failed" and "the torch engine" in m and sys.argv[1] in m and "No such file" in m, m
-PY
+expect_failure "a torch-engine study without its module" 1 \
+  "error: unit .*: the torch engine needs LibTorch, which vaesweep loads from its module vaesweep_torch.so" \
+  -- alone/vaesweep run blobs.toml --out alone.h5 -q --set 'model.engine="torch"'
+grep -qx "  $WORK/alone/vaesweep_torch.so: cannot open shared object file: No such file or directory" "$WORK/err.txt" &&
+  [ ! -e alone.h5 ] && pass "refused: the path tried, and no results file" || fail "refusal: $(cat "$WORK/err.txt"); $(ls)"
+cp torch.h5 torch_copy.h5 && sum_before=$(sha256sum <torch.h5)
+expect_failure "more seeds of a torch study without its module" 1 "error: unit .*seed=3.*: the torch engine needs LibTorch" \
+  -- alone/vaesweep run blobs.toml --out torch_copy.h5 --resume -q --set 'model.engine="torch"' --set 'grid.seed=[1,2,3]'
+[ "$(sha256sum <torch_copy.h5)" = "$sum_before" ] && pass "the earlier results file is unchanged" || fail "torch_copy.h5 changed"
+alone/vaesweep run blobs.toml --out torch_copy.h5 --resume -q --set 'model.engine="torch"' >/dev/null 2>&1 &&
+  pass "resuming a finished torch study without the module" || fail "resume of a finished torch study: $?"
 alone/vaesweep run blobs.toml --out alone_batched.h5 -q --set 'model.engine="batched"' && pass "batched run without the module" ||
   fail "batched run without the module"
 finish
