@@ -4,25 +4,17 @@
 
 #include "engine/wire.hpp"
 
-namespace vaesweep::pipeline {
-namespace {
-
-enum Kind : std::uint8_t { kError = 0, kTable = 1, kTask = 2, kClips = 3 };
-
-}  // namespace
-}  // namespace vaesweep::pipeline
-
 // A matrix as its shape and its values (column-major, Eigen's order); the shape must hold the
 // values (damaged bytes otherwise would map past them). In engine's namespace, beside the generic
 // forms: argument-dependent lookup on an Eigen matrix looks only in Eigen's.
 namespace vaesweep::engine {
-static void put_value(engine::ByteWriter& w, const Eigen::MatrixXd& m) {
+static void put_value(ByteWriter& w, const Eigen::MatrixXd& m) {
   w.put<std::int64_t>(m.rows());
   w.put<std::int64_t>(m.cols());
   w.put_array(m.data(), static_cast<std::size_t>(m.size()));
 }
 
-static void get_value(engine::ByteReader& r, Eigen::MatrixXd& m) {
+static void get_value(ByteReader& r, Eigen::MatrixXd& m) {
   const auto rows = r.get<std::int64_t>();
   const auto cols = r.get<std::int64_t>();
   const auto values = r.get_vector<double>();
@@ -54,6 +46,8 @@ wire_of(const ClipFeatures*) { return {}; }
 
 namespace vaesweep::pipeline {
 namespace {
+
+enum Kind : std::uint8_t { kError = 0, kTable = 1, kTask = 2, kClips = 3 };
 
 // A message of `kind`: its first byte, then `value`.
 template <typename T>
