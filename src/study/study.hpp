@@ -69,9 +69,9 @@ std::string resolve_auto_engine(Study& study, bool gpu);
 std::vector<Value> values_in_grid(const Study& study, const std::string& key);
 
 // Typed views of a settings map (after grid values are applied). Every value was validated
-// when the study was loaded, so these do not fail. The specs are built from the key tables
-// (study_fields.cpp); a member's default is the schema's default of its key (a test builds each
-// spec from the schema's defaults and compares it with a default-constructed one).
+// when the study was loaded, so these do not fail. The specs are built from the key table
+// (study_schema.cpp binds each key to its member); a member's initialiser below is its key's
+// default (the table reads it off a default-constructed spec), written nowhere else.
 enum class DataSource { synthetic, audio, table };
 enum class BadFilePolicy { skip, fail };
 enum class FeatureKind { mfcc_stats, librosa, logmel, mfcc_sequence };
