@@ -136,16 +136,6 @@ Binding bind_key(const std::string& key, std::vector<Enum> Spec::*member, std::v
           })};
 }
 
-// A two-way choice kept as a flag: `member` is true when `key` says names[1]
-// (model.kl_schedule = "linear" -> linear_warmup), false for names[0].
-template <typename Spec>
-Binding bind_flag(const std::string& key, bool Spec::*member, std::array<const char*, 2> names) {
-  return {key, ValueType::string, Value((Spec{}.*member) ? names[1] : names[0]), {names[0], names[1]},
-          SetSpec<Spec>([key, member, on = std::string(names[1])](Spec& spec, const Settings& s) {
-            spec.*member = s.at(key).value.as_string() == on;
-          })};
-}
-
 // A number, or `name` standing for the member's 0 (data.per_group = "min", cluster.eps = "auto").
 template <typename Spec, typename Number>
 Binding bind_number_or_name(const std::string& key, Number Spec::*member, const std::string& name) {

@@ -174,7 +174,7 @@ std::vector<KeySpec> features_section() {
               "what the model sees: [\"audio\"], [\"text\"] or [\"audio\", \"text\"] (an axis: a list of such lists)"}
           .names({"audio", "text"})
           .added_later(),
-      KeySpec{bind_flag("features.fusion", &S::late_fusion, {"early", "late"}),
+      KeySpec{bind_key("features.fusion", &S::fusion, kFusionNames),
               "audio + text: early (the model trains on both, concatenated) or late (it trains on audio; its latent "
               "space is concatenated with the text vectors before clustering)"}
           .added_later()
@@ -195,7 +195,7 @@ std::vector<KeySpec> features_section() {
 std::vector<KeySpec> text_section() {
   using S = TextSpec;
   return {
-      KeySpec{bind_flag("text.source", &S::embeddings, {"lyrics", "embeddings"}),
+      KeySpec{bind_key("text.source", &S::source, kTextSourceNames),
               "lyrics embedded by the built-in hashed character n-gram TF-IDF embedder, or precomputed embeddings"}
           .added_later()
           .unused({no_text}),
@@ -210,7 +210,7 @@ std::vector<KeySpec> text_section() {
               "the column of track ids matching the data's (default: path for a manifest, id otherwise)"}
           .added_later()
           .unused({no_text, text_joined_by_label}),
-      KeySpec{bind_flag("text.join", &S::join_by_label, {"id", "label"}),
+      KeySpec{bind_key("text.join", &S::join, kTextJoinNames),
               "pair rows with texts by track id, or (unpaired corpora) give each row a text drawn from those with the "
               "same label (text.join_label): the text then carries nothing but that label"}
           .added_later()
@@ -249,10 +249,9 @@ std::vector<KeySpec> model_section() {
               "encoder layer widths (conv_vae: channels per convolution); the decoder mirrors them"}
           .range(1, 65536)
           .unused({untrained_model}),
-      KeySpec{bind_key("model.convolution", &S::convolution),
+      KeySpec{bind_key("model.convolution", &S::convolution, kConvolutionKindNames),
               "conv_vae: 1-D over time with coefficients as channels, or 2-D over (bands, frames) patches; auto: 1d "
               "for mfcc_sequence, 2d for logmel"}
-          .names({"auto", "1d", "2d"})
           .added_later()
           .unused({not_conv_vae}),
       KeySpec{bind_key("model.condition_on", &S::condition_on),
@@ -260,7 +259,7 @@ std::vector<KeySpec> model_section() {
               "evaluation.allow_conditioned_scoring"}
           .added_later()
           .unused({not_cvae}),
-      KeySpec{bind_flag("model.kl_schedule", &S::linear_warmup, {"constant", "linear"}),
+      KeySpec{bind_key("model.kl_schedule", &S::kl_schedule, kKlWeightScheduleNames),
               "KL weight: beta throughout, or rising linearly to beta over model.warmup_epochs"}
           .added_later()
           .unused({not_variational}),
@@ -285,13 +284,14 @@ std::vector<KeySpec> model_section() {
                                       // auto not yet resolved (resolve_auto_engine) trains as on a CPU rank.
                                       [](S& m, const Settings& s) {
                                         const std::string& engine = s.at("model.engine").value.as_string();
-                                        m.engine = engine == "auto" ? "batched" : engine;
+                                        m.engine = engine == "auto" ? TrainingEngine::batched
+                                                                    : parse_named(kTrainingEngineNames, engine, "engine");
                                       }),
               "auto: stacked when the run's first rank has a GPU, else batched; batched: vae / ae / cvae with a "
               "hand-written backward and CBLAS, several models at once on the CPU (conv_vae: torch); stacked: many "
               "models of one architecture (any kind, conv_vae too) as one LibTorch network on the rank's device; "
               "torch: LibTorch autograd, one model at a time"}
-          .names({"auto", "batched", "stacked", "torch"})
+          .names(auto_or(names_of(kTrainingEngineNames)))
           .unused({engine_not_in_identity}),
       KeySpec{bind_key("model.latent_dim", &S::latent_dim), "latent dimension (PCA: components)"}
           .range(1, 65536)
@@ -358,7 +358,7 @@ std::vector<KeySpec> cluster_section() {
       KeySpec{bind_key("cluster.covariance", &S::covariance), "gmm covariance type"}
           .names(names_of(cluster::kCovarianceTypeNames))
           .unused({no_gmm}),
-      KeySpec{bind_flag("cluster.projection", &S::umap, {"none", "umap"}),
+      KeySpec{bind_key("cluster.projection", &S::projection, kLatentProjectionNames),
               "cluster (and score) a UMAP projection of the latent space instead of the space itself"},
       KeySpec{bind_key("cluster.umap_components", &S::umap_components), "UMAP output dimensions"}.range(1, 1000).unused(
           {no_umap}),

@@ -167,7 +167,7 @@ TEST(StudyFields, BoundKeysSetTheirMembers) {
   s["data.per_group"].value = Value(12.0);
   s["features.modalities"].value = Value(Value::List{Value(std::string("text"))});
   EXPECT_EQ(model_spec(s).beta, 4.0);
-  EXPECT_TRUE(model_spec(s).linear_warmup);
+  EXPECT_EQ(model_spec(s).kl_schedule, KlWeightSchedule::linear);
   EXPECT_EQ(model_spec(s).hidden, std::vector<int>{16});
   EXPECT_EQ(cluster_spec(s).eps, 0.5);
   EXPECT_EQ(cluster_spec(s).ks, std::vector<int>{7});
