@@ -125,7 +125,7 @@ Binding bind_key(const std::string& key, Enum Spec::*member, const std::array<Na
 // `key` is a list of enum names; `name` and `parse` are the enum's (cluster.methods).
 template <typename Spec, typename Enum>
 Binding bind_key(const std::string& key, std::vector<Enum> Spec::*member, std::vector<std::string> names,
-                    std::string (*name)(Enum), Enum (*parse)(const std::string&)) {
+                 std::string (*name)(Enum), Enum (*parse)(const std::string&)) {
   const Spec initial{};
   Value::List defaults;
   for (Enum e : initial.*member) defaults.emplace_back(name(e));
