@@ -56,6 +56,7 @@ namespace {
 namespace cluster = vaesweep::cluster;
 namespace metrics = vaesweep::metrics;
 namespace data = vaesweep::data;
+namespace io = vaesweep::io;
 namespace bench = vaesweep::bench;
 
 struct Options {
@@ -87,11 +88,11 @@ Options parse(int argc, char** argv) {
 int main(int argc, char** argv) {
   try {
     const Options o = parse(argc, argv);
-    const data::CsvTable x_csv = data::read_csv(o.data);
+    const io::CsvTable x_csv = io::read_csv(o.data);
     const Eigen::MatrixXd X = data::table_from_csv(x_csv, {}).X;
     std::vector<int> y;
     {
-      const data::CsvTable y_csv = data::read_csv(o.truth);
+      const io::CsvTable y_csv = io::read_csv(o.truth);
       const std::size_t c = y_csv.column_index("label");
       for (const auto& row : y_csv.rows) y.push_back(std::atoi(row[c].c_str()));
     }

@@ -75,6 +75,7 @@ namespace {
 namespace cluster = vaesweep::cluster;
 namespace metrics = vaesweep::metrics;
 namespace data = vaesweep::data;
+namespace io = vaesweep::io;
 namespace bench = vaesweep::bench;
 namespace models = vaesweep::models;
 
@@ -111,7 +112,7 @@ Options parse(int argc, char** argv) {
 std::string file(const Options& o, const std::string& stem) { return o.dir + "/" + stem + "_" + std::to_string(o.n) + ".csv"; }
 
 std::vector<int> read_labels(const std::string& path) {
-  const data::CsvTable csv = data::read_csv(path);
+  const io::CsvTable csv = io::read_csv(path);
   const std::size_t c = csv.column_index("label");
   std::vector<int> out;
   out.reserve(csv.rows.size());
@@ -139,11 +140,11 @@ int main(int argc, char** argv) {
     Eigen::MatrixXd raw, X, Z, Z2;
     std::vector<int> pred, truth;
     if (needs_rows(o.stage)) {
-      raw = data::table_from_csv(data::read_csv(file(o, "rows")), {{"label", "language"}, {}, ""}).X;
+      raw = data::table_from_csv(io::read_csv(file(o, "rows")), {{"label", "language"}, {}, ""}).X;
       X = raw;
       data::standardize(X);
     } else if (o.stage != "external") {
-      Z = data::table_from_csv(data::read_csv(file(o, "latent")), {}).X;
+      Z = data::table_from_csv(io::read_csv(file(o, "latent")), {}).X;
       Z2 = Z.leftCols(2);
     }
     if (o.stage == "silhouette" || o.stage == "calinski_harabasz" || o.stage == "davies_bouldin" ||

@@ -40,6 +40,7 @@
 namespace {
 
 namespace data = vaesweep::data;
+namespace io = vaesweep::io;
 namespace models = vaesweep::models;
 namespace bench = vaesweep::bench;
 
@@ -131,7 +132,7 @@ int main(int argc, char** argv) {
     } else {
       data::TableOptions table_options;
       table_options.labels = {"label", "language"};
-      X = data::table_from_csv(data::read_csv(o.data), table_options).X;
+      X = data::table_from_csv(io::read_csv(o.data), table_options).X;
       data::standardize(X);
     }
     models::use_threads(1);

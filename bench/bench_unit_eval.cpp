@@ -42,8 +42,9 @@
 namespace {
 
 namespace metrics = vaesweep::metrics;
-namespace sweep = vaesweep::sweep;
+namespace pipeline = vaesweep::pipeline;
 namespace data = vaesweep::data;
+namespace io = vaesweep::io;
 namespace bench = vaesweep::bench;
 using vaesweep::ClusterMethod;
 
@@ -97,10 +98,10 @@ metrics::RowLabels kept(const std::vector<int>& labels) {
 int main(int argc, char** argv) {
   try {
     const Options o = parse(argc, argv);
-    const Eigen::MatrixXd Z = data::table_from_csv(data::read_csv(o.data), {}).X;
+    const Eigen::MatrixXd Z = data::table_from_csv(io::read_csv(o.data), {}).X;
     std::vector<std::vector<int>> truths;
     {
-      const data::CsvTable t = data::read_csv(o.truth);
+      const io::CsvTable t = io::read_csv(o.truth);
       for (std::size_t c = 0; c < t.header.size(); ++c) {
         std::vector<int> col;
         for (const auto& row : t.rows) col.push_back(std::atoi(row[c].c_str()));
@@ -122,14 +123,14 @@ int main(int argc, char** argv) {
       total += ms;
       std::printf("  %-44s %8.2f\n", name, ms);
     };
-    phase("kmeans10", "k-means k = 10 (n_init 10)", [&] { parts[0] = sweep::Partitioner(Z, spec, o.seed).run(ClusterMethod::kmeans, 10).labels; });
-    phase("kmeans18", "k-means k = 18 (n_init 10)", [&] { parts[1] = sweep::Partitioner(Z, spec, o.seed).run(ClusterMethod::kmeans, 18).labels; });
+    phase("kmeans10", "k-means k = 10 (n_init 10)", [&] { parts[0] = pipeline::Partitioner(Z, spec, o.seed).run(ClusterMethod::kmeans, 10).labels; });
+    phase("kmeans18", "k-means k = 18 (n_init 10)", [&] { parts[1] = pipeline::Partitioner(Z, spec, o.seed).run(ClusterMethod::kmeans, 18).labels; });
     phase("ward", "ward tree + cuts at k = 10, 18", [&] {
-      sweep::Partitioner p(Z, spec, o.seed);
+      pipeline::Partitioner p(Z, spec, o.seed);
       parts[2] = p.run(ClusterMethod::agglomerative, 10).labels;
       parts[3] = p.run(ClusterMethod::agglomerative, 18).labels;
     });
-    phase("dbscan", "DBSCAN (eps auto, min_samples 5)", [&] { parts[4] = sweep::Partitioner(Z, spec, o.seed).run(ClusterMethod::dbscan, 0).labels; });
+    phase("dbscan", "DBSCAN (eps auto, min_samples 5)", [&] { parts[4] = pipeline::Partitioner(Z, spec, o.seed).run(ClusterMethod::dbscan, 0).labels; });
 
     std::vector<metrics::RowLabels> kept_parts;
     for (const auto& p : parts) kept_parts.push_back(kept(p));

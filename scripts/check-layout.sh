@@ -26,5 +26,20 @@ for dir in "$root"/src/*/; do
   name=$(basename "$dir")
   [[ " ${ORDER[*]} " == *" $name "* ]] || { echo "check-layout: src/$name is in no place of the order"; status=1; }
 done
-[ $status -eq 0 ] && echo "check-layout: every include of src/ follows the rooms' order"
+# Each room's code lives in its own namespace: vaesweep::<room>, and util's and study's (the
+# foundation and the study's vocabulary, which every room reads) in vaesweep itself. A file that
+# opens any vaesweep namespace opens its room's; another room's may be opened beside it only for a
+# forward declaration or an argument-dependent lookup hook.
+for dir in "$root"/src/*/; do
+  room=$(basename "$dir")
+  case $room in util | study) own='^namespace vaesweep \{' ;; *) own="^namespace vaesweep::$room( \{|::)" ;; esac
+  for file in "$dir"*.[ch]pp; do
+    [ -e "$file" ] || continue
+    grep -qE '^namespace vaesweep( |::)' "$file" || continue  # an entry point outside the namespaces
+    grep -qE "$own" "$file" && continue
+    echo "check-layout: ${file#"$root"/} does not open its room's namespace (${own#^namespace })"
+    status=1
+  done
+done
+[ $status -eq 0 ] && echo "check-layout: every include of src/ follows the rooms' order, and each room's code is in its namespace"
 exit $status

@@ -15,7 +15,7 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const auto path = vaesweep::fuzz::write_scratch_file("table.csv", data, size);
   try {
-    const vaesweep::data::CsvTable csv = vaesweep::data::read_csv(path);
+    const vaesweep::io::CsvTable csv = vaesweep::io::read_csv(path);
     vaesweep::data::TableOptions options;
     for (const char* label : {"genre", "language"})
       if (csv.has_column(label)) options.labels.emplace_back(label);

@@ -15,7 +15,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto results = vaesweep::fuzz::scratch_folder() / "results.h5";
   vaesweep::fuzz::write_scratch_file("results.h5.shards/run-rank0.journal", data, size);
   try {
-    (void)vaesweep::sweep::read_shards(results);
+    (void)vaesweep::results::read_shards(results);
   } catch (const vaesweep::UserError&) {
   }
   return 0;

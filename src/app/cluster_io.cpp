@@ -11,14 +11,14 @@
 namespace vaesweep::app {
 namespace fs = std::filesystem;
 
-std::string cluster_id_column(const data::CsvTable& csv) {
+std::string cluster_id_column(const io::CsvTable& csv) {
   for (const char* name : {"id", "filename", "path", "file", "track_id"})
     if (csv.has_column(name)) return name;
   return "";
 }
 
 bool read_cluster_input(const std::string& file, const std::vector<std::string>& exclude, data::FeatureTable& table) {
-  const data::CsvTable csv = data::read_csv(file);
+  const io::CsvTable csv = io::read_csv(file);
   data::TableOptions options;
   options.exclude = exclude;
   options.id_column = cluster_id_column(csv);

@@ -24,8 +24,8 @@ std::string fixed(double v) {
 
 // A study's feature matrix and labels as a table, for studies whose data is audio: the audit
 // then sees exactly the columns the models train on.
-data::CsvTable table_of(const data::FeatureTable& t, const std::string& source) {
-  data::CsvTable csv;
+io::CsvTable table_of(const data::FeatureTable& t, const std::string& source) {
+  io::CsvTable csv;
   csv.file = source;
   csv.header = t.feature_names;
   for (const auto& set : t.labels) csv.header.push_back(set.name);
@@ -106,16 +106,16 @@ int command_audit(const std::vector<std::string>& args) {
   if (format != "md" && format != "csv") throw UserError("--format: unknown format \"" + format + "\"; valid: md, csv");
   if (!labels_text.empty()) o.labels = split(labels_text, ',');
 
-  data::CsvTable csv;
+  io::CsvTable csv;
   if (!table.empty()) {
     if (o.labels.empty()) throw UserError("audit --table: name the label set columns with --labels");
-    csv = data::read_csv(table);
+    csv = io::read_csv(table);
   } else {
     const Study study = load_study(study_file, overrides, find_data_root(data_root));
     const DataSpec data = data_spec(study.settings, study.file, study.data_root);
     if (o.labels.empty()) o.labels = data.labels;
     if (data.source == DataSource::table) {
-      csv = data::read_csv(data.path);  // the raw table: the columns the study keeps out are audited too
+      csv = io::read_csv(data.path);  // the raw table: the columns the study keeps out are audited too
     } else {
       log_info("auditing the features the study extracts (" + study.file.string() + ")");
       csv = table_of(data::load_features(data, feature_spec(study.settings), text_spec(study.settings, study.file, study.data_root)),

@@ -117,11 +117,12 @@ int command_cluster(const std::vector<std::string>& args) {
   const std::string linkage_help = choices(names_of(cluster::kLinkageNames), "agglomerative", "ward");
   const std::string affinity_help = choices(names_of(cluster::kSpectralAffinityNames), "spectral", "nearest_neighbors");
   const std::string covariance_help = choices(names_of(cluster::kCovarianceTypeNames), "gmm", "full");
+  const std::string method_help = join(cluster::method_names(), ", ");
   po::options_description options("vaesweep cluster options");
   options.add_options()
       ("in,i", po::value(&in)->required(), "input CSV with a header row: numeric feature columns (id columns are kept apart)")
       ("out,o", po::value(&out)->required(), "output labels CSV: id,label (noise = -1)")
-      ("method,m", po::value(&method_name)->required(), "kmeans, agglomerative, dbscan, spectral or gmm")
+      ("method,m", po::value(&method_name)->required(), method_help.c_str())
       ("k", po::value(&k), "number of clusters (all methods but dbscan; 2 <= k <= rows)")
       ("eps", po::value(&eps_text), "dbscan: neighbourhood radius, or auto (knee of the k-distance curve); default 0.5")
       ("min-samples", po::value(&min_samples), "dbscan: samples in a core neighbourhood, itself included; default 5")
@@ -142,9 +143,11 @@ int command_cluster(const std::vector<std::string>& args) {
   po::positional_options_description positional;
   po::variables_map vm;
   const std::string usage =
-      "usage: vaesweep cluster --method kmeans|agglomerative|dbscan|spectral|gmm --in X.csv --out labels.csv\n"
-      "         [--k K] [--eps E|auto --min-samples S] [--linkage ward] [--affinity nearest_neighbors|rbf]\n"
-      "         [--n-neighbors N] [--covariance full|diag] [--n-init N] [--seed S]\n"
+      "usage: vaesweep cluster --method " + join(cluster::method_names(), "|") + " --in X.csv --out labels.csv\n"
+      "         [--k K] [--eps E|auto --min-samples S] [--linkage " + join(names_of(cluster::kLinkageNames), "|") +
+      "] [--affinity " + join(names_of(cluster::kSpectralAffinityNames), "|") + "]\n"
+      "         [--n-neighbors N] [--covariance " + join(names_of(cluster::kCovarianceTypeNames), "|") +
+      "] [--n-init N] [--seed S]\n"
       "         [--projection umap --components 2 [--embedding-out Y.csv]] [--exclude COLUMN] [--standardize]\n"
       "         [--overwrite]\n\n"
       "Clusters the rows of X.csv and writes one label per row (id,label; DBSCAN noise is -1). Every column\n"

@@ -56,8 +56,8 @@ void write_table(const report::Comparison& c, report::TableFormat format) {
   out.finish();
 }
 
-void write_markdown(const report::Comparison& c, const std::string& a, const sweep::ResultsFile& ra,
-                    const std::string& b, const sweep::ResultsFile& rb, std::size_t top) {
+void write_markdown(const report::Comparison& c, const std::string& a, const results::ResultsFile& ra,
+                    const std::string& b, const results::ResultsFile& rb, std::size_t top) {
   std::map<report::Agreement, std::size_t> counts;
   for (const auto& x : c.configs) ++counts[x.agreement];
   const auto count = [&](report::Agreement g) { return counts.count(g) ? counts.at(g) : 0; };
@@ -118,7 +118,7 @@ int command_compare(const std::vector<std::string>& args) {
     throw UserError("--format: unknown format \"" + format + "\"; valid formats are: md, csv, json");
   o.metric = metric;
   o.labels = labels;
-  const sweep::ResultsFile ra = sweep::read_results_file(a), rb = sweep::read_results_file(b);
+  const results::ResultsFile ra = results::read_results_file(a), rb = results::read_results_file(b);
   const report::Comparison c = report::compare_results(report::rank_input(ra), report::rank_input(rb), o);
   if (format == "md") write_markdown(c, a, ra, b, rb, static_cast<std::size_t>(top));
   else write_table(c, report::parse_table_format(format));

@@ -90,7 +90,7 @@ int command_encode(const std::vector<std::string>& args) {
     throw UserError(checkpoint + ": the model was trained on " + modalities + " (" + note(c, "fusion", checkpoint) +
                     " fusion); encode reads feature tables, and text vectors are built from lyrics by a study");
   const data::FeatureTable table =
-      data::table_from_csv(data::read_csv(data_file), data::TableOptions{labels, exclude, id_column});
+      data::table_from_csv(io::read_csv(data_file), data::TableOptions{labels, exclude, id_column});
   data::check_finite(table, data_file);
   Eigen::MatrixXd X = columns_in_order(table, split(note(c, "feature_names", checkpoint), '\n'), data_file);
   if (note(c, "standardize", checkpoint) == "1") data::standardize(X);
@@ -99,8 +99,8 @@ int command_encode(const std::vector<std::string>& args) {
   const Eigen::MatrixXd Z = models::encode_with_checkpoint(checkpoint, X, condition, device);
 
   write_atomically(out_path, [&](const fs::path& tmp) {
-    data::Hdf5File h5 = data::Hdf5File::create(tmp);
-    data::ColumnTable ids;
+    io::Hdf5File h5 = io::Hdf5File::create(tmp);
+    io::ColumnTable ids;
     ids.add_column("id", table.ids);
     h5.write_table("/ids", ids);
     h5.write_matrix("/latents", Z);

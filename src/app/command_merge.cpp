@@ -8,7 +8,7 @@
 namespace vaesweep::app {
 
 int command_merge(const std::vector<std::string>& args) {
-  sweep::MergeOptions merge;
+  results::MergeOptions merge;
   std::vector<std::string> parts;
   std::string out;
   po::options_description options("vaesweep merge options");
@@ -27,7 +27,7 @@ int command_merge(const std::vector<std::string>& args) {
   merge.out = out;
   merge.overwrite = vm.count("overwrite") > 0;
 
-  const sweep::MergeSummary s = sweep::merge_parts(merge);
+  const results::MergeSummary s = results::merge_parts(merge);
   std::cout << "wrote " << out << ": " << s.units << "/" << s.units_in_grid << " units (" << s.ok << " ok, "
             << s.diverged << " diverged, " << s.failed << " failed), " << s.evaluations << " evaluations from "
             << s.parts << " part(s)" << (s.duplicates ? ", " + std::to_string(s.duplicates) + " identical unit(s) given twice" : "")

@@ -95,12 +95,12 @@ int command_rank(const std::vector<std::string>& args) {
 
   // The lock is held from before the read to after the rename: no run may replace the file
   // between the rows we rank and the file we write them into.
-  std::optional<sweep::RunLock> lock;
+  std::optional<results::RunLock> lock;
   if (!no_write && std::filesystem::exists(file)) {
     report::check_results_writable(file);
     lock.emplace(file);
   }
-  const sweep::ResultsFile results = sweep::read_results_file(file, report::rank_input_columns());
+  const results::ResultsFile results = results::read_results_file(file, report::rank_input_columns());
   const report::Ranking ranking = report::rank_groups(report::rank_input(results), o);
   if (!vm.count("name")) name = report::default_aggregate_name(ranking);
   if (!no_write) report::write_aggregate(file, name, ranking, {results.study_sha256, command_line(args)});

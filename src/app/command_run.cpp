@@ -15,9 +15,9 @@ namespace {
 
 int exit_code(const sweep::RunSummary& s) {
   switch (s.reason) {
-    case sweep::StopReason::signal: return kExitStopped;
-    case sweep::StopReason::too_many_failures: return kExitTooManyFailures;
-    case sweep::StopReason::finished: break;
+    case engine::StopReason::signal: return kExitStopped;
+    case engine::StopReason::too_many_failures: return kExitTooManyFailures;
+    case engine::StopReason::finished: break;
   }
   return s.pending > 0 || s.ok < s.units ? kExitUnitsFailed : kExitOk;
 }
@@ -33,9 +33,9 @@ void print_summary(const sweep::RunOptions& run, const sweep::RunSummary& s) {
             << (run.slice.whole() ? "" : " of slice " + run.slice.text()) << " (" << s.ok << " ok, "
             << s.diverged << " diverged, " << s.failed << " failed), " << s.evaluations << " evaluations; this run finished "
             << s.ran << "\n";
-  if (s.reason == sweep::StopReason::signal)
+  if (s.reason == engine::StopReason::signal)
     std::cout << "stopped by a signal with " << s.pending << " units pending: run again with --resume to finish\n";
-  else if (s.reason == sweep::StopReason::too_many_failures)
+  else if (s.reason == engine::StopReason::too_many_failures)
     std::cout << "stopped after --max-failures " << run.max_failures << " failed units, " << s.pending
               << " pending: see `vaesweep status " << run.out.string() << "`\n";
 }
@@ -115,12 +115,12 @@ int command_run(const std::vector<std::string>& args, int* argc, char*** argv) {
                                         std::to_string(max_failures));
   run.max_failures = static_cast<std::size_t>(max_failures);
   if (!slice.empty()) run.slice = parse_slice(slice);
-  if (vm.count("models-per-batch") && (run.models_per_batch < 1 || run.models_per_batch > sweep::kModelsPerBatchLimit))
-    throw po::error("--models-per-batch must be between 1 and " + std::to_string(sweep::kModelsPerBatchLimit) +
+  if (vm.count("models-per-batch") && (run.models_per_batch < 1 || run.models_per_batch > pipeline::kModelsPerBatchLimit))
+    throw po::error("--models-per-batch must be between 1 and " + std::to_string(pipeline::kModelsPerBatchLimit) +
                     ", got " + std::to_string(run.models_per_batch));
   run.progress_interval = std::chrono::milliseconds(static_cast<long long>(progress_seconds * 1000));
 
-  sweep::MpiSession mpi(argc, argv);
+  engine::MpiSession mpi(argc, argv);
   if (mpi.size() > 1) set_log_prefix("[rank " + std::to_string(mpi.rank()) + "] ");
   if (vm.count("quiet") || !mpi.is_root()) set_log_level(LogLevel::quiet);
   sweep::RunSummary summary;

@@ -43,7 +43,7 @@ using Report = std::map<std::string, Value>;
 // One label per row of X, in X's order.
 std::vector<std::string> aligned_labels(const std::string& file, const std::string& column,
                                         const std::vector<std::string>& x_ids, bool x_has_ids, const std::string& x_file) {
-  const data::CsvTable csv = data::read_csv(file);
+  const io::CsvTable csv = io::read_csv(file);
   const std::size_t c = csv.column_index(column);
   if (csv.rows.size() != x_ids.size())
     throw UserError(file + ": " + std::to_string(csv.rows.size()) + " label rows, but " + x_file + " has " +

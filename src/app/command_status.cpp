@@ -16,8 +16,8 @@ int command_status(const std::vector<std::string>& args) {
   positional.add("results", 1);
   po::variables_map vm;
   if (!parse_options("usage: vaesweep status RESULTS.h5 [--all]", args, options, positional, vm)) return kExitOk;
-  const sweep::SweepStatus status = sweep::read_sweep_status(results);
-  std::cout << sweep::format_sweep_status(status, vm.count("all") ? 0 : 20);
+  const results::SweepStatus status = results::read_sweep_status(results);
+  std::cout << results::format_sweep_status(status, vm.count("all") ? 0 : 20);
   return kExitOk;
 }
 

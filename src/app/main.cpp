@@ -68,7 +68,7 @@ int main(int argc, char** argv) {
   const bool sweep = argc >= 2 && std::strcmp(argv[1], "run") == 0;
   if (sweep) vaesweep::block_stop_signals();
   restart_with_right_blas_kernels(argv);
-  vaesweep::data::skip_hdf5_cleanup_at_exit();
+  vaesweep::io::skip_hdf5_cleanup_at_exit();
   if (sweep) {
     vaesweep::install_stop_handlers();
     vaesweep::unblock_stop_signals();

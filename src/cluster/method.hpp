@@ -14,7 +14,7 @@ enum class Method { kmeans, agglomerative, dbscan, spectral, gmm };
 Method parse_method(std::string_view name);
 std::string method_name(Method method);
 // The same, found by argument-dependent lookup from any namespace (a to_string of another
-// namespace, such as sweep's for unit statuses, would otherwise hide study.hpp's).
+// namespace, such as results' for unit statuses, would otherwise hide this one).
 inline std::string to_string(Method method) { return method_name(method); }
 // The valid names, in the order above (the study schema's choices).
 std::vector<std::string> method_names();

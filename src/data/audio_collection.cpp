@@ -78,7 +78,7 @@ AudioCollection scan_audio_folder(const fs::path& folder, const std::string& lab
 AudioCollection read_audio_manifest(const fs::path& manifest, const std::vector<std::string>& labels,
                                     const std::vector<std::string>& keep, bool require_labels,
                                     const DataRoot& data_root) {
-  const CsvTable csv = read_csv(manifest);
+  const io::CsvTable csv = io::read_csv(manifest);
   const std::size_t path_column = csv.column_index("path");
   if (csv.rows.empty()) throw UserError(manifest.string() + ": the manifest lists no files");
   AudioCollection c;
@@ -109,7 +109,7 @@ AudioCollection read_audio_manifest(const fs::path& manifest, const std::vector<
 std::vector<std::string> unused_manifest_columns(const fs::path& manifest, const std::vector<std::string>& labels,
                                                  const std::vector<std::string>& keep) {
   std::vector<std::string> unused;
-  for (const auto& h : read_csv(manifest).header)
+  for (const auto& h : io::read_csv(manifest).header)
     if (h != "path" && std::find(labels.begin(), labels.end(), h) == labels.end() &&
         std::find(keep.begin(), keep.end(), h) == keep.end())
       unused.push_back(h);

@@ -30,7 +30,7 @@ std::string leading_token(const std::string& value) {
   return end == std::string::npos ? value : value.substr(0, end);
 }
 
-std::vector<Predictor> predictors_of(const CsvTable& csv, std::size_t column) {
+std::vector<Predictor> predictors_of(const io::CsvTable& csv, std::size_t column) {
   Predictor p;
   p.name = csv.header[column];
   bool numeric = true;
@@ -147,7 +147,7 @@ ColumnAudit audit_one(const Predictor& p, const LabelSet& labels, const std::vec
 
 }  // namespace
 
-std::vector<ColumnAudit> audit_columns(const CsvTable& csv, const AuditOptions& o) {
+std::vector<ColumnAudit> audit_columns(const io::CsvTable& csv, const AuditOptions& o) {
   const std::string file = csv.file.string();
   if (o.labels.empty()) throw UserError(file + ": the audit needs at least one label set (--labels)");
   if (o.folds < 2) throw UserError("audit: folds must be >= 2, got " + std::to_string(o.folds));

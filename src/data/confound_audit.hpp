@@ -39,6 +39,6 @@ struct ColumnAudit {
 // Every column that is not a label set, against every label set; sorted by label set, then by
 // lift, highest first. UserError naming the file for a missing label column, an empty label
 // cell (with its line), fewer rows than folds, or options out of range.
-std::vector<ColumnAudit> audit_columns(const CsvTable& csv, const AuditOptions& options);
+std::vector<ColumnAudit> audit_columns(const io::CsvTable& csv, const AuditOptions& options);
 
 }  // namespace vaesweep::data

@@ -167,7 +167,7 @@ FeatureTable load_features(const DataSpec& data, const FeatureSpec& features, co
     }
     case DataSource::table:
       require_data_path(data.path, data.path_as_written, data.data_root, "data.path");
-      table = table_from_csv(read_csv(data.path), TableOptions{data.labels, data.exclude, data.id_column, data.require_labels});
+      table = table_from_csv(io::read_csv(data.path), TableOptions{data.labels, data.exclude, data.id_column, data.require_labels});
       if (!data.balance.empty()) {
         draw = draw_rows(data, table.rows(),
                          [&](const std::string& set, std::size_t r) -> const std::string& { return table.label(set).class_of(r); });

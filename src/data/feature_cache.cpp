@@ -42,13 +42,13 @@ void FeatureCache::put(const std::string& key, const std::string& path, CachedCl
 
 void FeatureCache::load() {
   try {
-    Hdf5File h5 = Hdf5File::open_read(file_);
+    io::Hdf5File h5 = io::Hdf5File::open_read(file_);
     if (h5.string_attribute("/", "extraction") != canonical_) {
       // A hash collision of 64 bits, or a file put there by hand: not ours to use.
       log_warn(file_.string() + ": feature cache made with other parameters; ignored and replaced");
       return;
     }
-    const ColumnTable t = h5.read_table("/entries");
+    const io::ColumnTable t = h5.read_table("/entries");
     const Eigen::MatrixXd X = h5.read_matrix("/X");
     const auto& keys = t.strings("key");
     const auto& paths = t.strings("path");
@@ -93,7 +93,7 @@ void FeatureCache::save() {
     if (entry.clip.rows.rows() > 0) X.middleRows(next, entry.clip.rows.rows()) = entry.clip.rows;
     next += entry.clip.rows.rows();
   }
-  ColumnTable t;
+  io::ColumnTable t;
   t.add_column("key", keys);
   t.add_column("path", paths);
   t.add_column("length", lengths);
@@ -102,7 +102,7 @@ void FeatureCache::save() {
   t.add_column("resampler", resamplers);
 
   write_atomically(file_, [&](const fs::path& tmp) {
-    Hdf5File h5 = Hdf5File::create(tmp);
+    io::Hdf5File h5 = io::Hdf5File::create(tmp);
     h5.set_attribute("/", "extraction", canonical_);
     h5.write_table("/entries", t);
     h5.write_matrix("/X", X);

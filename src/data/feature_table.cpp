@@ -85,7 +85,7 @@ LabelSet encode_labels(const std::string& name, const std::vector<std::string>& 
   return set;
 }
 
-LabelSet read_label_column(const CsvTable& csv, const std::string& name, bool require) {
+LabelSet read_label_column(const io::CsvTable& csv, const std::string& name, bool require) {
   const std::size_t c = csv.column_index(name);
   std::vector<std::string> values;
   values.reserve(csv.rows.size());
@@ -109,7 +109,7 @@ namespace {
 
 }  // namespace
 
-FeatureTable table_from_csv(const CsvTable& csv, const TableOptions& options) {
+FeatureTable table_from_csv(const io::CsvTable& csv, const TableOptions& options) {
   FeatureTable table;
   if (csv.rows.empty()) throw UserError(csv.file.string() + ": the table has a header but no rows");
 

@@ -76,7 +76,7 @@ Eigen::MatrixXd one_hot(const LabelSet& labels, const std::vector<std::string>& 
 
 // Label set `name` from a CSV column. An empty cell leaves its row unlabelled, or with
 // `require` (data.require_labels) is a UserError naming the file, line and column.
-LabelSet read_label_column(const CsvTable& csv, const std::string& name, bool require = false);
+LabelSet read_label_column(const io::CsvTable& csv, const std::string& name, bool require = false);
 
 // Columns that identify a file or describe the recording, never features unless a study
 // names them explicitly in its own feature list (not possible yet).
@@ -91,7 +91,7 @@ struct TableOptions {
 
 // Every column that is not a label, an id or excluded must be numeric and finite; the error
 // for one that is not names the file, line and column.
-FeatureTable table_from_csv(const CsvTable& csv, const TableOptions& options);
+FeatureTable table_from_csv(const io::CsvTable& csv, const TableOptions& options);
 
 // Z-scores every column in place (population standard deviation, like scikit-learn's
 // StandardScaler; a constant column is only centred).

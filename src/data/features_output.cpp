@@ -61,7 +61,7 @@ void write_skipped_csv(const fs::path& path, const FeatureTable& t) {
 
 void write_h5(const fs::path& path, const AudioFeatures& f, const FeaturesOutputInfo& info) {
   const FeatureTable& t = f.table;
-  ColumnTable rows;
+  io::ColumnTable rows;
   rows.add_column("filename", file_names(t));
   rows.add_column("track_id", t.track_ids);
   rows.add_column("segment", std::vector<std::int64_t>(f.segments.begin(), f.segments.end()));
@@ -72,20 +72,20 @@ void write_h5(const fs::path& path, const AudioFeatures& f, const FeaturesOutput
     rows.add_column(l.name, values);
   }
   for (std::size_t k = 0; k < f.kept_names.size(); ++k) rows.add_column(f.kept_names[k], f.kept_values[k]);
-  ColumnTable names;
+  io::ColumnTable names;
   names.add_column("name", t.feature_names);
   std::vector<std::string> paths, reasons;
   for (const auto& s : t.skipped) {
     paths.push_back(s.path);
     reasons.push_back(s.reason);
   }
-  ColumnTable skipped;
+  io::ColumnTable skipped;
   skipped.add_column("path", paths);
   skipped.add_column("reason", reasons);
   std::string shape;
   for (int extent : t.shape) shape += (shape.empty() ? "" : "x") + std::to_string(extent);
 
-  Hdf5File h5 = Hdf5File::create(path);
+  io::Hdf5File h5 = io::Hdf5File::create(path);
   h5.set_attribute("/", "extraction", info.extraction);
   h5.set_attribute("/", "source", info.source.string());
   h5.set_attribute("/", "shape", shape);

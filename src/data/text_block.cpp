@@ -56,7 +56,7 @@ std::map<std::string, std::string> label_map(const std::vector<std::string>& pai
 
 // Unpaired corpora: each row gets a text with the same label, drawn without replacement from a
 // seeded shuffle of that label's texts (cycling when the rows outnumber them).
-std::vector<std::size_t> join_by_label(const FeatureTable& rows, const CsvTable& csv, const TextSpec& spec,
+std::vector<std::size_t> join_by_label(const FeatureTable& rows, const io::CsvTable& csv, const TextSpec& spec,
                                        std::string& note) {
   const LabelSet& labels = rows.label(spec.join_label);
   const std::size_t column = csv.column_index(spec.join_label);
@@ -95,7 +95,7 @@ std::vector<std::size_t> join_by_label(const FeatureTable& rows, const CsvTable&
 }
 
 TextBlock embed_lyrics(const FeatureTable& rows, const TextSpec& spec, const std::filesystem::path& file) {
-  const CsvTable csv = read_csv(file);
+  const io::CsvTable csv = io::read_csv(file);
   const std::size_t text_column = csv.column_index(spec.column);
   TextBlock block;
   std::vector<std::size_t> pick;

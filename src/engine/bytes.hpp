@@ -12,7 +12,7 @@
 
 #include "util/error.hpp"
 
-namespace vaesweep::sweep {
+namespace vaesweep::engine {
 
 class ByteWriter {
  public:
@@ -112,4 +112,4 @@ class ByteReader {
   std::size_t pos_ = 0;
 };
 
-}  // namespace vaesweep::sweep
+}  // namespace vaesweep::engine

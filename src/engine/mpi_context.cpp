@@ -3,14 +3,13 @@
 #include <mpi.h>
 
 #include <algorithm>
-#include <chrono>
 #include <climits>
 #include <cstdlib>
-#include <thread>
 
 #include "util/error.hpp"
+#include "engine/poll_backoff.hpp"
 
-namespace vaesweep::sweep {
+namespace vaesweep::engine {
 namespace {
 
 void check(int rc, const char* call) {
@@ -28,19 +27,7 @@ int checked_int(std::size_t n) {
 
 // OpenMPI's blocking calls poll in a busy loop, so a rank waiting for the root (while it plans,
 // finishes its last unit or merges the journals) would burn a core the root's own work could
-// use. vaesweep's waits poll, then sleep between polls with a backoff from 20 us to 2 ms: at
-// most ~2 ms later than a busy wait, against units that take tenths of a second.
-class PollBackoff {
- public:
-  void pause() {
-    std::this_thread::sleep_for(pause_);
-    pause_ = std::min(pause_ * 2, std::chrono::microseconds(2000));
-  }
-
- private:
-  std::chrono::microseconds pause_{20};
-};
-
+// use. vaesweep's waits poll with PollBackoff (20 us to 2 ms).
 void wait_idle(MPI_Request& request, const char* call) {
   for (PollBackoff backoff;; backoff.pause()) {
     int done = 0;
@@ -165,4 +152,4 @@ int node_local_rank() {
   return 0;
 }
 
-}  // namespace vaesweep::sweep
+}  // namespace vaesweep::engine

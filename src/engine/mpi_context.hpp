@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-namespace vaesweep::sweep {
+namespace vaesweep::engine {
 
 class MpiSession {
  public:
@@ -52,4 +52,4 @@ class MpiSession {
 // The rank's index among the ranks of its node (OMPI_COMM_WORLD_LOCAL_RANK or SLURM_LOCALID).
 int node_local_rank();
 
-}  // namespace vaesweep::sweep
+}  // namespace vaesweep::engine

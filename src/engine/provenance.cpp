@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <random>
 
-namespace vaesweep::sweep {
+namespace vaesweep::engine {
 
 std::string env_or_empty(const char* name) {
   const char* v = std::getenv(name);
@@ -21,4 +21,4 @@ std::string new_run_id(double unix_time) {
   return id + suffix;
 }
 
-}  // namespace vaesweep::sweep
+}  // namespace vaesweep::engine

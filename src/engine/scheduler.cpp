@@ -9,11 +9,12 @@
 #include <thread>
 
 #include "util/error.hpp"
+#include "engine/poll_backoff.hpp"
 #include "util/log.hpp"
 #include "util/stop_request.hpp"
 #include "engine/wire.hpp"
 
-namespace vaesweep::sweep {
+namespace vaesweep::engine {
 namespace {
 
 // Message tags between a worker rank and the coordinator on rank 0. Every schedule_units call
@@ -145,7 +146,8 @@ void serve_workers(Coordinator& coordinator, const MpiSession& mpi, const Tags& 
   std::vector<bool> active(static_cast<std::size_t>(mpi.size()), true);
   std::vector<bool> noticed(active.size(), false);  // sent a stop notice (at most one per rank)
   std::size_t remaining = active.size() - 1;
-  auto idle = std::chrono::microseconds(20);
+  // Back off while nothing arrives, so the thread does not take the core from rank 0's work.
+  PollBackoff idle(std::chrono::microseconds(5000));
   while (remaining > 0) {
     if (coordinator.take_new_signal()) {
       const std::string notice = std::to_string(stop_signal());
@@ -158,12 +160,10 @@ void serve_workers(Coordinator& coordinator, const MpiSession& mpi, const Tags& 
     const std::optional<int> source = mpi.probe(tags.request);
     if (!source) {
       coordinator.tick();
-      // Back off while nothing arrives, so the thread does not take the core from rank 0's work.
-      std::this_thread::sleep_for(idle);
-      idle = std::min(idle * 2, std::chrono::microseconds(5000));
+      idle.pause();
       continue;
     }
-    idle = std::chrono::microseconds(20);
+    idle.reset();
     const auto r = static_cast<std::size_t>(*source);
     const Report report = from_bytes<Report>(mpi.receive(*source, tags.request), "a worker's request");
     Assignment assignment = coordinator.hand_out(report);
@@ -331,4 +331,4 @@ ScheduleOutcome schedule_units(const SchedulePlan& plan, const MpiSession& mpi, 
   return coordinator.finish();
 }
 
-}  // namespace vaesweep::sweep
+}  // namespace vaesweep::engine

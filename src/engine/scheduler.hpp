@@ -17,7 +17,7 @@
 
 #include "engine/mpi_context.hpp"
 
-namespace vaesweep::sweep {
+namespace vaesweep::engine {
 
 enum class StopReason { finished, signal, too_many_failures };
 
@@ -58,4 +58,4 @@ ScheduleOutcome schedule_units(const SchedulePlan& plan, const MpiSession& mpi, 
 // The same, one unit per call (a plan without batches).
 ScheduleOutcome schedule_units(const SchedulePlan& plan, const MpiSession& mpi, const UnitWork& work);
 
-}  // namespace vaesweep::sweep
+}  // namespace vaesweep::engine

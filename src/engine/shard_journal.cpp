@@ -15,7 +15,7 @@
 #include "util/error.hpp"
 #include "util/log.hpp"
 
-namespace vaesweep::sweep {
+namespace vaesweep::engine {
 namespace {
 
 namespace fs = std::filesystem;
@@ -373,4 +373,4 @@ std::string JournalRecordReader::read(JournalRecordPlace place) const {
   return frame.substr(kFrameHead);
 }
 
-}  // namespace vaesweep::sweep
+}  // namespace vaesweep::engine

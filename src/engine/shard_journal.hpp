@@ -18,7 +18,7 @@
 
 #include "util/error.hpp"
 
-namespace vaesweep::sweep {
+namespace vaesweep::engine {
 
 class JournalWriter {
  public:
@@ -110,4 +110,4 @@ class JournalRecordReader {
   int fd_ = -1;
 };
 
-}  // namespace vaesweep::sweep
+}  // namespace vaesweep::engine

@@ -35,7 +35,7 @@
 #include "util/error.hpp"
 #include "engine/bytes.hpp"
 
-namespace vaesweep::sweep {
+namespace vaesweep::engine {
 
 template <auto... Members>
 struct Wire;
@@ -206,4 +206,4 @@ T outcome_from_bytes(std::string_view bytes, const char* what) {
   return value;
 }
 
-}  // namespace vaesweep::sweep
+}  // namespace vaesweep::engine

@@ -5,7 +5,7 @@
 
 #include "util/error.hpp"
 
-namespace vaesweep::data {
+namespace vaesweep::io {
 
 const char* column_type_name(const ColumnValues& values) {
   switch (values.index()) {
@@ -112,4 +112,4 @@ void ColumnTable::append(const ColumnTable& other) {
   }
 }
 
-}  // namespace vaesweep::data
+}  // namespace vaesweep::io

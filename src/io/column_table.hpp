@@ -8,7 +8,7 @@
 #include <variant>
 #include <vector>
 
-namespace vaesweep::data {
+namespace vaesweep::io {
 
 using ColumnValues =
     std::variant<std::vector<std::int64_t>, std::vector<double>, std::vector<std::string>>;
@@ -52,4 +52,4 @@ class ColumnTable {
   std::vector<Column> columns_;
 };
 
-}  // namespace vaesweep::data
+}  // namespace vaesweep::io

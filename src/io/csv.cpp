@@ -12,7 +12,7 @@
 #include "util/input_file.hpp"
 #include "util/strings.hpp"
 
-namespace vaesweep::data {
+namespace vaesweep::io {
 namespace {
 
 struct ParseState {
@@ -143,4 +143,4 @@ CsvTable read_csv(const std::filesystem::path& file) {
   return table;
 }
 
-}  // namespace vaesweep::data
+}  // namespace vaesweep::io

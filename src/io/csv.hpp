@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace vaesweep::data {
+namespace vaesweep::io {
 
 struct CsvTable {
   std::filesystem::path file;
@@ -26,4 +26,4 @@ struct CsvTable {
 // duplicate column name is a UserError naming the file and line.
 CsvTable read_csv(const std::filesystem::path& file);
 
-}  // namespace vaesweep::data
+}  // namespace vaesweep::io

@@ -9,7 +9,7 @@
 
 #include "util/error.hpp"
 
-namespace vaesweep::data {
+namespace vaesweep::io {
 
 static_assert(std::is_same_v<hid_t, std::int64_t>, "Hdf5File stores a hid_t as std::int64_t");
 
@@ -1016,4 +1016,4 @@ void Hdf5File::copy_from(const Hdf5File& source, const std::string& object_path)
         ("copying from " + source.path_.string()).c_str());
 }
 
-}  // namespace vaesweep::data
+}  // namespace vaesweep::io

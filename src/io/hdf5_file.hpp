@@ -28,7 +28,7 @@
 
 #include "io/column_table.hpp"
 
-namespace vaesweep::data {
+namespace vaesweep::io {
 
 // Call first thing in main, before any HDF5 call. HDF5's own exit handler closes what is still
 // open, and a file whose close failed (a full disk) is then closed again: a SIGSEGV inside
@@ -143,4 +143,4 @@ class Hdf5File {
   std::filesystem::path path_;
 };
 
-}  // namespace vaesweep::data
+}  // namespace vaesweep::io

@@ -4,22 +4,25 @@
 
 #include "engine/wire.hpp"
 
-namespace vaesweep::sweep {
+namespace vaesweep::pipeline {
 namespace {
 
 enum Kind : std::uint8_t { kError = 0, kTable = 1, kTask = 2, kClips = 3 };
 
 }  // namespace
+}  // namespace vaesweep::pipeline
 
 // A matrix as its shape and its values (column-major, Eigen's order); the shape must hold the
-// values (damaged bytes otherwise would map past them).
-static void put_value(ByteWriter& w, const Eigen::MatrixXd& m) {
+// values (damaged bytes otherwise would map past them). In engine's namespace, beside the generic
+// forms: argument-dependent lookup on an Eigen matrix looks only in Eigen's.
+namespace vaesweep::engine {
+static void put_value(engine::ByteWriter& w, const Eigen::MatrixXd& m) {
   w.put<std::int64_t>(m.rows());
   w.put<std::int64_t>(m.cols());
   w.put_array(m.data(), static_cast<std::size_t>(m.size()));
 }
 
-static void get_value(ByteReader& r, Eigen::MatrixXd& m) {
+static void get_value(engine::ByteReader& r, Eigen::MatrixXd& m) {
   const auto rows = r.get<std::int64_t>();
   const auto cols = r.get<std::int64_t>();
   const auto values = r.get_vector<double>();
@@ -32,31 +35,30 @@ static void get_value(ByteReader& r, Eigen::MatrixXd& m) {
                     std::to_string(rows) + " x " + std::to_string(cols) + " (damaged)");
   m = Eigen::Map<const Eigen::MatrixXd>(values.data(), rows, cols);
 }
-
-}  // namespace vaesweep::sweep
+}  // namespace vaesweep::engine
 
 namespace vaesweep::data {
 // The table travels whole; an audio item as what extraction needs of it (its labels stay on
 // the root, which builds the table).
-constexpr sweep::Wire<&LabelSet::name, &LabelSet::classes, &LabelSet::codes> wire_of(const LabelSet*) { return {}; }
-constexpr sweep::Wire<&SkippedFile::path, &SkippedFile::reason> wire_of(const SkippedFile*) { return {}; }
-constexpr sweep::Wire<&ColumnBlock::name, &ColumnBlock::begin, &ColumnBlock::cols> wire_of(const ColumnBlock*) { return {}; }
-constexpr sweep::Wire<&FeatureTable::ids, &FeatureTable::track_ids, &FeatureTable::feature_names, &FeatureTable::excluded,
+constexpr engine::Wire<&LabelSet::name, &LabelSet::classes, &LabelSet::codes> wire_of(const LabelSet*) { return {}; }
+constexpr engine::Wire<&SkippedFile::path, &SkippedFile::reason> wire_of(const SkippedFile*) { return {}; }
+constexpr engine::Wire<&ColumnBlock::name, &ColumnBlock::begin, &ColumnBlock::cols> wire_of(const ColumnBlock*) { return {}; }
+constexpr engine::Wire<&FeatureTable::ids, &FeatureTable::track_ids, &FeatureTable::feature_names, &FeatureTable::excluded,
             &FeatureTable::shape, &FeatureTable::X, &FeatureTable::labels, &FeatureTable::skipped,
             &FeatureTable::blocks, &FeatureTable::drawn_rows, &FeatureTable::drawn_ids, &FeatureTable::draw_note>
 wire_of(const FeatureTable*) { return {}; }
-constexpr sweep::PartialWire<&AudioItem::path, &AudioItem::id> wire_of(const AudioItem*) { return {}; }
-constexpr sweep::Wire<&ClipFeatures::length, &ClipFeatures::resampled, &ClipFeatures::error, &ClipFeatures::rows>
+constexpr engine::PartialWire<&AudioItem::path, &AudioItem::id> wire_of(const AudioItem*) { return {}; }
+constexpr engine::Wire<&ClipFeatures::length, &ClipFeatures::resampled, &ClipFeatures::error, &ClipFeatures::rows>
 wire_of(const ClipFeatures*) { return {}; }
 }  // namespace vaesweep::data
 
-namespace vaesweep::sweep {
+namespace vaesweep::pipeline {
 namespace {
 
 // A message of `kind`: its first byte, then `value`.
 template <typename T>
 std::string message_of(Kind kind, const T& value) {
-  ByteWriter w;
+  engine::ByteWriter w;
   w.put<std::uint8_t>(kind);
   put_value(w, value);
   return w.release();
@@ -64,8 +66,8 @@ std::string message_of(Kind kind, const T& value) {
 
 // The reader of a message of `kind` past its first byte; another kind is an internal error
 // (ranks of one build do not send each other the wrong kind), an error message is rethrown.
-ByteReader reader_of(const std::string& bytes, Kind kind, const char* what) {
-  ByteReader r(bytes, what);
+engine::ByteReader reader_of(const std::string& bytes, Kind kind, const char* what) {
+  engine::ByteReader r(bytes, what);
   const auto sent = r.get<std::uint8_t>();
   if (sent == kError) {
     const std::string message = r.get_string();
@@ -83,7 +85,7 @@ std::string encode_features(const data::FeatureTable& t) { return message_of(kTa
 std::string encode_feature_error(const std::string& message) { return message_of(kError, message); }
 
 data::FeatureTable decode_features(const std::string& bytes) {
-  ByteReader r = reader_of(bytes, kTable, "a feature table message");
+  engine::ByteReader r = reader_of(bytes, kTable, "a feature table message");
   data::FeatureTable t;
   get_value(r, t);
   r.require_done();
@@ -97,7 +99,7 @@ bool is_extraction_task(const std::string& bytes) {
 }
 
 std::vector<data::AudioItem> decode_extraction_task(const std::string& bytes) {
-  ByteReader r = reader_of(bytes, kTask, "an extraction task message");
+  engine::ByteReader r = reader_of(bytes, kTask, "an extraction task message");
   std::vector<data::AudioItem> todo;
   get_value(r, todo);
   r.require_done();
@@ -105,7 +107,7 @@ std::vector<data::AudioItem> decode_extraction_task(const std::string& bytes) {
 }
 
 std::string encode_clip_features(const std::vector<std::size_t>& indices, const std::vector<data::ClipFeatures>& clips) {
-  ByteWriter w;
+  engine::ByteWriter w;
   w.put<std::uint8_t>(kClips);
   w.put<std::uint64_t>(indices.size());
   for (std::size_t j = 0; j < indices.size(); ++j) {
@@ -116,7 +118,7 @@ std::string encode_clip_features(const std::vector<std::size_t>& indices, const 
 }
 
 void decode_clip_features(const std::string& bytes, std::vector<data::ClipFeatures>& out) {
-  ByteReader r = reader_of(bytes, kClips, "an extracted-features message");
+  engine::ByteReader r = reader_of(bytes, kClips, "an extracted-features message");
   for (auto n = r.get<std::uint64_t>(); n > 0; --n) {
     const auto index = r.get<std::uint64_t>();
     VAESWEEP_ASSERT(index < out.size(), "extracted file index within the task");
@@ -125,4 +127,4 @@ void decode_clip_features(const std::string& bytes, std::vector<data::ClipFeatur
   r.require_done();
 }
 
-}  // namespace vaesweep::sweep
+}  // namespace vaesweep::pipeline

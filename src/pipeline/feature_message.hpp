@@ -9,7 +9,7 @@
 #include "data/extraction.hpp"
 #include "data/feature_table.hpp"
 
-namespace vaesweep::sweep {
+namespace vaesweep::pipeline {
 
 std::string encode_features(const data::FeatureTable& table);
 std::string encode_feature_error(const std::string& message);
@@ -25,4 +25,4 @@ std::vector<data::AudioItem> decode_extraction_task(const std::string& bytes);
 std::string encode_clip_features(const std::vector<std::size_t>& indices, const std::vector<data::ClipFeatures>& clips);
 void decode_clip_features(const std::string& bytes, std::vector<data::ClipFeatures>& out);
 
-}  // namespace vaesweep::sweep
+}  // namespace vaesweep::pipeline

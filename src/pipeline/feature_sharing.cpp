@@ -12,7 +12,7 @@
 #include "engine/bytes.hpp"
 #include "pipeline/feature_message.hpp"
 
-namespace vaesweep::sweep {
+namespace vaesweep::pipeline {
 namespace {
 
 // Checks that need the data: k against the number of rows, label sets against the table. Every
@@ -28,7 +28,7 @@ void check_grid_against_data(const Grid& grid, const data::FeatureTable& table, 
 
 // This rank's share of an extraction task: files i with i mod size == rank.
 std::string extract_share(const std::vector<data::AudioItem>& todo, const data::ExtractionParams& params,
-                          const MpiSession& mpi) {
+                          const engine::MpiSession& mpi) {
   std::vector<std::size_t> indices;
   for (std::size_t i = static_cast<std::size_t>(mpi.rank()); i < todo.size(); i += static_cast<std::size_t>(mpi.size()))
     indices.push_back(i);
@@ -50,7 +50,7 @@ std::string extract_share(const std::vector<data::AudioItem>& todo, const data::
 }
 
 // The root's extractor: announces the task, does its share, collects everyone's.
-data::ClipExtractor mpi_extractor(const data::ExtractionParams& params, const MpiSession& mpi) {
+data::ClipExtractor mpi_extractor(const data::ExtractionParams& params, const engine::MpiSession& mpi) {
   return [&params, &mpi](const std::vector<data::AudioItem>& todo, const data::ClipDone& done) {
     mpi.broadcast(encode_extraction_task(todo));
     const auto parts = mpi.gather(extract_share(todo, params, mpi));
@@ -63,7 +63,7 @@ data::ClipExtractor mpi_extractor(const data::ExtractionParams& params, const Mp
   };
 }
 
-data::FeatureTable build_on_root(const WorkUnit& first, const Grid& grid, const Study& study, const MpiSession& mpi) {
+data::FeatureTable build_on_root(const WorkUnit& first, const Grid& grid, const Study& study, const engine::MpiSession& mpi) {
   data::ClipExtractor extract;
   data::ExtractionParams params;
   if (first.data.source != DataSource::table && first.features.audio) {
@@ -90,7 +90,7 @@ data::FeatureTable build_on_root(const WorkUnit& first, const Grid& grid, const 
 
 }  // namespace
 
-std::map<std::string, data::FeatureTable> share_features(const Grid& grid, const Study& study, const MpiSession& mpi) {
+std::map<std::string, data::FeatureTable> share_features(const Grid& grid, const Study& study, const engine::MpiSession& mpi) {
   std::map<std::string, data::FeatureTable> tables;
   // Units with one feature hash read the same table: build it from the first of them.
   for (std::size_t rep : grid.feature_representatives()) {
@@ -129,7 +129,7 @@ namespace {
 // them, yet genre determines language.
 // Disentanglement metrics treat each label set as an independent factor; when genre
 // determines language they are not, and a latent dimension can carry both.
-void add_label_dependence(data::ColumnTable& t, const std::map<std::string, data::FeatureTable>& tables,
+void add_label_dependence(io::ColumnTable& t, const std::map<std::string, data::FeatureTable>& tables,
                           const std::vector<std::string>& label_sets) {
   for (std::size_t a = 0; a < label_sets.size(); ++a)
     for (std::size_t b = a + 1; b < label_sets.size(); ++b) {
@@ -158,7 +158,7 @@ void add_label_dependence(data::ColumnTable& t, const std::map<std::string, data
 
 }  // namespace
 
-data::ColumnTable features_table(const std::map<std::string, data::FeatureTable>& tables, const Grid& grid) {
+io::ColumnTable features_table(const std::map<std::string, data::FeatureTable>& tables, const Grid& grid) {
   std::vector<std::string> hashes, sources, names, excluded, shapes;
   std::vector<std::int64_t> rows, cols, skipped;
   // Per label set of the grid: the rows without a label there (scored by no external metric).
@@ -180,7 +180,7 @@ data::ColumnTable features_table(const std::map<std::string, data::FeatureTable>
     for (std::size_t s = 0; s < unlabelled.size(); ++s)
       unlabelled[s].push_back(static_cast<std::int64_t>(table.label(grid.label_sets()[s]).unlabelled()));
   }
-  data::ColumnTable t;
+  io::ColumnTable t;
   t.add_column("feature_hash", hashes);
   t.add_column("source", sources);
   t.add_column("rows", rows);
@@ -198,12 +198,12 @@ data::ColumnTable features_table(const std::map<std::string, data::FeatureTable>
   return t;
 }
 
-void add_drawn_rows(const std::map<std::string, data::FeatureTable>& tables, ResultsContent& content) {
+void add_drawn_rows(const std::map<std::string, data::FeatureTable>& tables, results::ResultsContent& content) {
   for (const auto& [hash, table] : tables) {
     if (table.drawn_rows.empty()) continue;
-    ExtraDataset d;
+    results::ExtraDataset d;
     d.path = "/drawn_rows/" + hash;
-    data::ColumnTable rows;
+    io::ColumnTable rows;
     rows.add_column("position", table.drawn_rows);
     rows.add_column("id", table.drawn_ids);
     d.values = std::move(rows);
@@ -212,7 +212,7 @@ void add_drawn_rows(const std::map<std::string, data::FeatureTable>& tables, Res
   }
 }
 
-data::ColumnTable skipped_files_table(const std::map<std::string, data::FeatureTable>& tables) {
+io::ColumnTable skipped_files_table(const std::map<std::string, data::FeatureTable>& tables) {
   std::vector<std::string> hashes, paths, reasons;
   for (const auto& [hash, table] : tables)
     for (const auto& s : table.skipped) {
@@ -220,11 +220,11 @@ data::ColumnTable skipped_files_table(const std::map<std::string, data::FeatureT
       paths.push_back(s.path);
       reasons.push_back(s.reason);
     }
-  data::ColumnTable t;
+  io::ColumnTable t;
   t.add_column("feature_hash", hashes);
   t.add_column("path", paths);
   t.add_column("reason", reasons);
   return t;
 }
 
-}  // namespace vaesweep::sweep
+}  // namespace vaesweep::pipeline

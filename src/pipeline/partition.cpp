@@ -4,7 +4,7 @@
 
 #include "pipeline/unit_runner.hpp"
 
-namespace vaesweep::sweep {
+namespace vaesweep::pipeline {
 
 // The study's [cluster] settings as the front door's parameters (every value was validated
 // when the study was loaded; the algorithms check their ranges again on use).
@@ -35,4 +35,4 @@ Partition Partitioner::run(ClusterMethod method, int k) {
   return clusterer_.fit(method, k, clustering_seed(seed_, to_string(method), k));
 }
 
-}  // namespace vaesweep::sweep
+}  // namespace vaesweep::pipeline

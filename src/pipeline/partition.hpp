@@ -9,7 +9,7 @@
 #include "cluster/fit.hpp"
 #include "study/study.hpp"
 
-namespace vaesweep::sweep {
+namespace vaesweep::pipeline {
 
 // Labels (-1: DBSCAN noise), k-means inertia (else NaN), DBSCAN noise fraction, as the front
 // door reports them.
@@ -32,4 +32,4 @@ cluster::ClusteringParams clustering_params(const ClusterSpec& spec);
 // The ks a method is evaluated at: DBSCAN once (k = 0 in the results), the others at each k.
 std::vector<int> evaluated_ks(ClusterMethod method, const std::vector<int>& ks);
 
-}  // namespace vaesweep::sweep
+}  // namespace vaesweep::pipeline

@@ -9,7 +9,7 @@
 
 #include "util/rng.hpp"
 
-namespace vaesweep::sweep {
+namespace vaesweep::pipeline {
 namespace {
 
 // Four independent multiply-xorshift lanes over the values' bits, so that fingerprinting a
@@ -74,4 +74,4 @@ CachedPca fit_pca_once(const Eigen::MatrixXd& X, int latent_dim, cluster::PcaSol
   return {fit, false};
 }
 
-}  // namespace vaesweep::sweep
+}  // namespace vaesweep::pipeline

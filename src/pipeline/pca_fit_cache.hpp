@@ -9,7 +9,7 @@
 
 #include "cluster/pca.hpp"
 
-namespace vaesweep::sweep {
+namespace vaesweep::pipeline {
 
 struct PcaFit {
   Eigen::MatrixXd transformed;  // the unit's latent space: n x latent_dim
@@ -29,4 +29,4 @@ inline constexpr std::size_t kPcaFitsKept = 8;
 inline constexpr std::size_t kPcaFitBytes = std::size_t{256} << 20;
 CachedPca fit_pca_once(const Eigen::MatrixXd& X, int latent_dim, cluster::PcaSolver solver);
 
-}  // namespace vaesweep::sweep
+}  // namespace vaesweep::pipeline

@@ -6,7 +6,7 @@
 
 #include "pipeline/unit_runner.hpp"
 
-namespace vaesweep::sweep {
+namespace vaesweep::pipeline {
 namespace {
 
 // Whether any unit of the study can train with others: a vae, ae or cvae kind with
@@ -67,4 +67,4 @@ BatchedOrder batch_for_training(const Study& study, const Grid& grid, const std:
   return out;
 }
 
-}  // namespace vaesweep::sweep
+}  // namespace vaesweep::pipeline

@@ -10,7 +10,7 @@
 #include "study/grid.hpp"
 #include "study/study.hpp"
 
-namespace vaesweep::sweep {
+namespace vaesweep::pipeline {
 
 // Past 8 models a batch gains nothing more on a CPU (PERFORMANCE.md).
 inline constexpr std::size_t kMaxModelsPerBatch = 8;
@@ -34,4 +34,4 @@ struct BatchedOrder {
 BatchedOrder batch_for_training(const Study& study, const Grid& grid, const std::vector<std::size_t>& order, int ranks,
                                 std::size_t max_models = kMaxModelsPerBatch, std::size_t max_stacked = 0);
 
-}  // namespace vaesweep::sweep
+}  // namespace vaesweep::pipeline

@@ -6,7 +6,7 @@
 
 #include "metrics/disentanglement.hpp"
 
-namespace vaesweep::sweep {
+namespace vaesweep::pipeline {
 
 namespace {
 
@@ -25,15 +25,15 @@ std::string joined(const std::vector<double>& values) {
 
 void score_disentanglement(const Eigen::MatrixXd& Z, const data::FeatureTable& features,
                            const std::vector<std::string>& label_sets, const std::vector<std::string>& withheld,
-                           UnitRecord& record) {
+                           results::UnitRecord& record) {
   constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-  UnitRecord r;  // filled apart, so that a throw leaves `record` as it was
+  results::UnitRecord r;  // filled apart, so that a throw leaves `record` as it was
   r.total_correlation = metrics::gaussian_total_correlation(Z);
   metrics::DisentanglementParams params;
   params.unlabelled = data::LabelSet::kUnlabelled;
   for (const std::string& set : label_sets) {
     if (std::find(withheld.begin(), withheld.end(), set) != withheld.end()) {
-      r.disentanglement.insert(r.disentanglement.end(), disentanglement_field_names().size(), kNaN);
+      r.disentanglement.insert(r.disentanglement.end(), results::disentanglement_field_names().size(), kNaN);
       r.disentangled_rows.push_back(0);
       r.mi_per_dim.emplace_back();
       continue;
@@ -50,4 +50,4 @@ void score_disentanglement(const Eigen::MatrixXd& Z, const data::FeatureTable& f
   record.total_correlation = r.total_correlation;
 }
 
-}  // namespace vaesweep::sweep
+}  // namespace vaesweep::pipeline

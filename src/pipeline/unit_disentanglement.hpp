@@ -9,7 +9,7 @@
 #include "data/feature_table.hpp"
 #include "results/records.hpp"
 
-namespace vaesweep::sweep {
+namespace vaesweep::pipeline {
 
 // Z: the unit's space before any projection, one row per row of `features`. A set named in
 // `withheld` (the label set a cvae was conditioned on, unless the study allows scoring it) gets
@@ -18,6 +18,6 @@ namespace vaesweep::sweep {
 // non-finite Z (the caller records it and the unit keeps its other results).
 void score_disentanglement(const Eigen::MatrixXd& Z, const data::FeatureTable& features,
                            const std::vector<std::string>& label_sets, const std::vector<std::string>& withheld,
-                           UnitRecord& record);
+                           results::UnitRecord& record);
 
-}  // namespace vaesweep::sweep
+}  // namespace vaesweep::pipeline

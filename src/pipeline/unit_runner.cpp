@@ -30,7 +30,7 @@
 #include "models/stacked_training.hpp"
 #include "models/vae.hpp"
 
-namespace vaesweep::sweep {
+namespace vaesweep::pipeline {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
@@ -164,7 +164,7 @@ models::VaeParams training_params(const WorkUnit& unit, const data::FeatureTable
 
 // The unit's record and latent space from its training result.
 LatentSpace take_trained(const WorkUnit& unit, const data::FeatureTable& features, const RunContext& context,
-                         const models::VaeParams& params, models::TrainResult t, UnitRecord& record) {
+                         const models::VaeParams& params, models::TrainResult t, results::UnitRecord& record) {
   const ModelSpec& m = unit.model;
   if (m.kind == ModelKind::cvae) record.condition_on = m.condition_on;
   record.engine = engine_name(params.engine);
@@ -178,12 +178,12 @@ LatentSpace take_trained(const WorkUnit& unit, const data::FeatureTable& feature
   record.active_units = t.active_units;
   record.kl_per_dim = join_numbers(t.kl_per_dim);
   if (t.abandoned) {
-    record.status = UnitStatus::abandoned;
+    record.status = results::UnitStatus::abandoned;
     record.message = t.message;
     return {};
   }
   if (t.diverged) {
-    record.status = UnitStatus::diverged;
+    record.status = results::UnitStatus::diverged;
     record.message = t.message;
     return {std::move(t.latent_mean), to_string(m.kind) + "_latent"};
   }
@@ -210,7 +210,7 @@ std::size_t members_per_part(const std::vector<models::VaeParams>& params, const
 
 // Trains the unit's model, or takes `trained`: its result from a batch trained with others.
 LatentSpace train_model(const WorkUnit& unit, const data::FeatureTable& features, const Eigen::MatrixXd& X,
-                        const RunContext& context, models::TrainResult* trained, UnitRecord& record) {
+                        const RunContext& context, models::TrainResult* trained, results::UnitRecord& record) {
   const models::VaeParams params = training_params(unit, features, context);
   record.trained_with = 1;
   if (trained) return take_trained(unit, features, context, params, std::move(*trained), record);
@@ -218,7 +218,7 @@ LatentSpace train_model(const WorkUnit& unit, const data::FeatureTable& features
 }
 
 LatentSpace fit_model(const WorkUnit& unit, const data::FeatureTable& features, const RunContext& context,
-                      models::TrainResult* trained, UnitRecord& record) {
+                      models::TrainResult* trained, results::UnitRecord& record) {
   const ModelSpec& m = unit.model;
   if (m.kind == ModelKind::raw) return {features.X, "features"};  // direct feature clustering
   // Late fusion: the model sees the audio columns; the text vectors join its latent space.
@@ -242,7 +242,7 @@ LatentSpace fit_model(const WorkUnit& unit, const data::FeatureTable& features, 
     space = {p.fit->transformed, "pca"};
   } else {
     space = train_model(unit, features, X, context, trained, record);
-    if (record.status != UnitStatus::ok) return space;
+    if (record.status != results::UnitStatus::ok) return space;
   }
   if (!late) return space;
   space.Z = data::balanced_concat({{space.Z, unit.features.audio_weight},
@@ -251,9 +251,9 @@ LatentSpace fit_model(const WorkUnit& unit, const data::FeatureTable& features, 
   return space;
 }
 
-EvaluationRecord empty_evaluation(const WorkUnit& unit, const std::string& method, int k, const std::string& space,
-                                  UnitStatus status) {
-  EvaluationRecord e;
+results::EvaluationRecord empty_evaluation(const WorkUnit& unit, const std::string& method, int k, const std::string& space,
+                                  results::UnitStatus status) {
+  results::EvaluationRecord e;
   e.unit = unit.index;
   e.config_hash = unit.config_hash;
   e.method = method;
@@ -261,7 +261,7 @@ EvaluationRecord empty_evaluation(const WorkUnit& unit, const std::string& metho
   e.space = space;
   e.status = status;
   e.inertia = e.silhouette = e.calinski_harabasz = e.davies_bouldin = e.trustworthiness = kNaN;
-  e.external.assign(unit.evaluation.label_sets.size() * external_metric_names().size(), kNaN);
+  e.external.assign(unit.evaluation.label_sets.size() * results::external_metric_names().size(), kNaN);
   e.scored.assign(unit.evaluation.label_sets.size(), 0);
   return e;
 }
@@ -285,7 +285,7 @@ std::vector<double> external_row(const WorkUnit& unit, const data::FeatureTable&
   for (std::size_t s = 0; s < unit.evaluation.label_sets.size(); ++s) {
     const std::string& set_name = unit.evaluation.label_sets[s];
     if (withheld(unit, set_name)) {
-      out.insert(out.end(), external_metric_names().size(), kNaN);
+      out.insert(out.end(), results::external_metric_names().size(), kNaN);
       continue;
     }
     const auto& codes = features.label(set_name).codes;
@@ -301,7 +301,7 @@ std::vector<double> external_row(const WorkUnit& unit, const data::FeatureTable&
       }
     scored[s] = static_cast<std::int64_t>(labelled_truth.size());
     if (labelled_truth.empty()) {
-      out.insert(out.end(), external_metric_names().size(), kNaN);
+      out.insert(out.end(), results::external_metric_names().size(), kNaN);
       continue;
     }
     const metrics::ExternalScores sc = metrics::external_scores(labelled_truth, labelled_pred);
@@ -313,7 +313,7 @@ std::vector<double> external_row(const WorkUnit& unit, const data::FeatureTable&
 
 // One (method, k) of a unit on its way to a result row: partitioned, waiting for its scores.
 struct PendingEvaluation {
-  EvaluationRecord e;
+  results::EvaluationRecord e;
   metrics::RowLabels kept;  // the partition without DBSCAN noise (noise is left out of every score)
   bool internal = false;    // the internal metrics apply: 2 <= clusters found < kept rows
   std::string error;        // non-empty: the row failed with this message
@@ -323,7 +323,7 @@ struct PendingEvaluation {
 PendingEvaluation partition(const WorkUnit& unit, const LatentSpace& space, Partitioner& partitioner,
                             ClusterMethod method, int k) {
   PendingEvaluation pe;
-  EvaluationRecord& e = pe.e = empty_evaluation(unit, to_string(method), k, space.name, UnitStatus::ok);
+  results::EvaluationRecord& e = pe.e = empty_evaluation(unit, to_string(method), k, space.name, results::UnitStatus::ok);
   const Partition part = partitioner.run(method, k);
   e.inertia = part.inertia;
   e.noise_fraction = part.noise_fraction;
@@ -372,7 +372,7 @@ void score_silhouettes(const LatentSpace& space, std::size_t evaluations, std::v
 // scores (per row and, for a segmented table, per track).
 void finish(const WorkUnit& unit, const data::FeatureTable& features, const LatentSpace& space,
             PendingEvaluation& pe) {
-  EvaluationRecord& e = pe.e;
+  results::EvaluationRecord& e = pe.e;
   const std::vector<std::size_t>& rows = pe.kept.rows;
   const std::vector<int>& labels = pe.kept.labels;
   if (rows.empty()) return;
@@ -415,9 +415,9 @@ LatentSpace clustered_space(const WorkUnit& unit, LatentSpace latent) {
 }
 
 // Asks the context whether to give the unit up; if so marks it abandoned (not recorded).
-bool abandoning(const RunContext& context, UnitRecord& record) {
+bool abandoning(const RunContext& context, results::UnitRecord& record) {
   if (!context.abandon || !context.abandon()) return false;
-  record.status = UnitStatus::abandoned;
+  record.status = results::UnitStatus::abandoned;
   record.message = "given up: the sweep is stopping and the grace period is over";
   return true;
 }
@@ -439,7 +439,7 @@ void run_noop(const WorkUnit& unit, const RunContext& context, UnitOutcome& out)
   out.unit.active_units = 0;
   for (ClusterMethod method : unit.cluster.methods) {
     for (int k : evaluated_ks(method, unit.cluster.ks)) {
-      EvaluationRecord e = empty_evaluation(unit, to_string(method), k, "noop", UnitStatus::ok);
+      results::EvaluationRecord e = empty_evaluation(unit, to_string(method), k, "noop", results::UnitStatus::ok);
       const std::uint64_t base = clustering_seed(unit.seed, to_string(method), k);
       std::uint64_t slot = 0;
       // The top 53 bits of a derived seed, scaled: exactly representable, in [0, 1).
@@ -481,18 +481,18 @@ namespace {
 UnitOutcome run_unit_with(const WorkUnit& unit, const data::FeatureTable& features, const RunContext& context,
                           models::TrainResult* trained) {
   UnitOutcome out;
-  UnitRecord& r = out.unit;
+  results::UnitRecord& r = out.unit;
   r.unit = unit.index;
   r.config_hash = unit.config_hash;
   r.group_hash = unit.group_hash;
   r.feature_hash = unit.feature_hash;
   r.model = to_string(unit.model.kind);
   r.axes = unit.axes_text(false);
-  r.axis_values = unit_axis_values(unit);
+  r.axis_values = results::unit_axis_values(unit);
   r.beta = unit.model.variational() ? unit.model.beta : kNaN;
   r.latent_dim = unit.model.kind == ModelKind::raw ? features.X.cols() : unit.model.latent_dim;
   r.seed = static_cast<std::int64_t>(unit.seed);
-  r.status = UnitStatus::ok;
+  r.status = results::UnitStatus::ok;
   r.rank = context.rank;
   r.host = context.host;
   r.device = unit.model.trained() ? context.device : "cpu";
@@ -509,12 +509,12 @@ UnitOutcome run_unit_with(const WorkUnit& unit, const data::FeatureTable& featur
   try {
     space = fit_model(unit, features, context, trained, r);
   } catch (const std::exception& e) {
-    r.status = UnitStatus::failed;
+    r.status = results::UnitStatus::failed;
     r.message = e.what();
   }
-  if (r.status == UnitStatus::abandoned) return out;
+  if (r.status == results::UnitStatus::abandoned) return out;
   const auto eval_start = std::chrono::steady_clock::now();
-  if (r.status == UnitStatus::ok) {
+  if (r.status == results::UnitStatus::ok) {
     // In the space the model gave, not its UMAP projection: the latent means' dimensions are
     // what disentanglement is about. A failure here costs these scores only.
     std::vector<std::string> withheld_sets;
@@ -528,13 +528,13 @@ UnitOutcome run_unit_with(const WorkUnit& unit, const data::FeatureTable& featur
     try {
       space = clustered_space(unit, std::move(space));
     } catch (const std::exception& e) {
-      r.status = UnitStatus::failed;
+      r.status = results::UnitStatus::failed;
       r.message = std::string("projection: ") + e.what();
     }
   }
   std::optional<Partitioner> partitioner;
-  if (r.status == UnitStatus::ok) partitioner.emplace(space.Z, unit.cluster, unit.seed);
-  if (r.status == UnitStatus::ok && unit.evaluation.store_latents) keep_latent(space.Z, r);
+  if (r.status == results::UnitStatus::ok) partitioner.emplace(space.Z, unit.cluster, unit.seed);
+  if (r.status == results::UnitStatus::ok && unit.evaluation.store_latents) results::keep_latent(space.Z, r);
   std::size_t evaluations = 0;
   for (ClusterMethod method : unit.cluster.methods) evaluations += evaluated_ks(method, unit.cluster.ks).size();
   // Every (method, k) is partitioned first, then the partitions are scored together: what all
@@ -542,7 +542,7 @@ UnitOutcome run_unit_with(const WorkUnit& unit, const data::FeatureTable& featur
   std::vector<PendingEvaluation> pending;
   for (ClusterMethod method : unit.cluster.methods) {
     for (int k : evaluated_ks(method, unit.cluster.ks)) {
-      if (r.status != UnitStatus::ok) {
+      if (r.status != results::UnitStatus::ok) {
         PendingEvaluation& pe = pending.emplace_back();
         pe.e = empty_evaluation(unit, to_string(method), k, space.name, r.status);
         continue;
@@ -553,12 +553,12 @@ UnitOutcome run_unit_with(const WorkUnit& unit, const data::FeatureTable& featur
       } catch (const std::exception& e) {
         // A bad clustering fails its own row, not the unit's other rows.
         PendingEvaluation& pe = pending.emplace_back();
-        pe.e = empty_evaluation(unit, to_string(method), k, space.name, UnitStatus::ok);
+        pe.e = empty_evaluation(unit, to_string(method), k, space.name, results::UnitStatus::ok);
         pe.error = e.what();
       }
     }
   }
-  if (r.status == UnitStatus::ok) {
+  if (r.status == results::UnitStatus::ok) {
     if (abandoning(context, r)) return out;
     score_silhouettes(space, evaluations, pending);
     for (PendingEvaluation& pe : pending) {
@@ -575,7 +575,7 @@ UnitOutcome run_unit_with(const WorkUnit& unit, const data::FeatureTable& featur
       out.evaluations.push_back(std::move(pe.e));
       continue;
     }
-    out.evaluations.push_back(empty_evaluation(unit, pe.e.method, pe.e.k, space.name, UnitStatus::failed));
+    out.evaluations.push_back(empty_evaluation(unit, pe.e.method, pe.e.k, space.name, results::UnitStatus::failed));
     r.message += (r.message.empty() ? "" : "; ") + pe.e.method + " k=" + std::to_string(pe.e.k) + ": " + pe.error;
   }
   r.eval_seconds = seconds_since(eval_start);
@@ -641,4 +641,4 @@ std::vector<UnitOutcome> run_units_together(const std::vector<WorkUnit>& units, 
   return out;
 }
 
-}  // namespace vaesweep::sweep
+}  // namespace vaesweep::pipeline

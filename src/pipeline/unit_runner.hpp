@@ -11,7 +11,7 @@
 #include "data/feature_table.hpp"
 #include "results/records.hpp"
 
-namespace vaesweep::sweep {
+namespace vaesweep::pipeline {
 
 struct RunContext {
   int rank = 0;
@@ -32,8 +32,8 @@ struct RunContext {
 };
 
 struct UnitOutcome {
-  UnitRecord unit;
-  std::vector<EvaluationRecord> evaluations;
+  results::UnitRecord unit;
+  std::vector<results::EvaluationRecord> evaluations;
 };
 
 // Never throws for a problem of the unit itself: an exception, a diverged training or a bad
@@ -63,4 +63,4 @@ std::string conditioning_notice(const Study& study);
 // The seed of the k-means restarts for (unit seed, method, k): independent of everything else.
 std::uint64_t clustering_seed(std::uint64_t unit_seed, const std::string& method, int k);
 
-}  // namespace vaesweep::sweep
+}  // namespace vaesweep::pipeline

@@ -46,7 +46,7 @@ std::string joined(const std::vector<T>& values) {
   return s;
 }
 
-void add_key_columns(data::ColumnTable& t, const Ranking& r, const std::vector<std::string>& taken,
+void add_key_columns(io::ColumnTable& t, const Ranking& r, const std::vector<std::string>& taken,
                      const std::vector<std::size_t>& groups) {
   const std::vector<std::string> names = key_column_names(r, taken);
   for (std::size_t k = 0; k < names.size(); ++k) {
@@ -72,7 +72,7 @@ void check_aggregate_name(const std::string& name) {
                     "without '/' and not start with '.'");
 }
 
-data::ColumnTable aggregate_table(const Ranking& r) {
+io::ColumnTable aggregate_table(const Ranking& r) {
   std::vector<std::string> taken = {"mean", "std", "ci_low", "ci_high", "n", "n_rows", "n_missing", "rank",
                                     "verdict", "p", "p_holm", "n_pairs", "underpowered", "noise_fraction",
                                     "active_units", "pareto", "seeds", "unit_ids", "config_hashes"};
@@ -80,7 +80,7 @@ data::ColumnTable aggregate_table(const Ranking& r) {
     for (const char* suffix : {"_mean", "_ci_low", "_ci_high"}) taken.push_back(m + suffix);
   std::vector<std::size_t> all(r.groups.size());
   for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
-  data::ColumnTable t;
+  io::ColumnTable t;
   add_key_columns(t, r, taken, all);
   using I = std::int64_t;
   t.add_column("mean", per_group<double>(r, [](const RankedGroup& g) { return g.mean; }));
@@ -115,7 +115,7 @@ data::ColumnTable aggregate_table(const Ranking& r) {
   return t;
 }
 
-data::ColumnTable pareto_table(const Ranking& r) {
+io::ColumnTable pareto_table(const Ranking& r) {
   VAESWEEP_ASSERT(r.pareto_metrics.size() == 2, "pareto_table needs a ranking with two pareto metrics");
   std::vector<std::size_t> groups;
   std::vector<std::int64_t> ranks;
@@ -126,7 +126,7 @@ data::ColumnTable pareto_table(const Ranking& r) {
     x.push_back(p.x);
     y.push_back(p.y);
   }
-  data::ColumnTable t;
+  io::ColumnTable t;
   add_key_columns(t, r, {"rank", r.pareto_metrics[0], r.pareto_metrics[1]}, groups);
   t.add_column("rank", std::move(ranks));
   t.add_column(r.pareto_metrics[0], std::move(x));
@@ -156,7 +156,7 @@ void write_aggregate(const fs::path& results, const std::string& name, const Ran
     if (const std::string error = copy_file_bytes(results, tmp); !error.empty())
       throw UserError(results.string() + ": cannot copy the results file to " + tmp.string() + ": " + error +
                       kNothingChanged);
-    data::Hdf5File file = data::Hdf5File::open_read_write(tmp);
+    io::Hdf5File file = io::Hdf5File::open_read_write(tmp);
     file.write_table(table, aggregate_table(r));
     const auto text = [&](const char* key, const std::string& value) { file.set_attribute(table, key, value); };
     text("metric", r.metric);

@@ -30,8 +30,8 @@ std::string default_aggregate_name(const Ranking& r);
 // UserError naming --name when `name` is empty, holds '/' or starts with '.'.
 void check_aggregate_name(const std::string& name);
 
-data::ColumnTable aggregate_table(const Ranking& r);
-data::ColumnTable pareto_table(const Ranking& r);  // needs a ranking with pareto metrics
+io::ColumnTable aggregate_table(const Ranking& r);
+io::ColumnTable pareto_table(const Ranking& r);  // needs a ranking with pareto metrics
 
 // UserError when the results file or its folder is read-only (by permissions or mode bits, so
 // that a file chmod'ed read-only is respected even by root), saying that nothing was changed

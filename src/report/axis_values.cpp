@@ -2,14 +2,14 @@
 
 namespace vaesweep::report {
 
-UnitAxes unit_axes(const data::ColumnTable& units, const sweep::UnitsLayout& layout) {
+UnitAxes unit_axes(const io::ColumnTable& units, const results::UnitsLayout& layout) {
   UnitAxes out;
-  out.rows = sweep::read_axis_values(units, layout);
-  out.names = sweep::axis_names(out.rows, layout);
+  out.rows = results::read_axis_values(units, layout);
+  out.names = results::axis_names(out.rows, layout);
   return out;
 }
 
-const Value* find_axis(const sweep::AxisValues& row, const std::string& name) {
+const Value* find_axis(const results::AxisValues& row, const std::string& name) {
   for (const auto& [n, value] : row)
     if (n == name) return &value;
   return nullptr;
@@ -23,7 +23,7 @@ nlohmann::ordered_json axis_json(const Value& v) {
   return v.display_exact();  // axis values are scalars; a list would be its text
 }
 
-std::string axes_text(const sweep::AxisValues& row) {
+std::string axes_text(const results::AxisValues& row) {
   std::string out;
   for (const auto& [name, value] : row) out += (out.empty() ? "" : " ") + name + "=" + value.display_exact();
   return out;

@@ -15,19 +15,19 @@ namespace vaesweep::report {
 
 struct UnitAxes {
   std::vector<std::string> names;         // every axis of the table, in order of first appearance
-  std::vector<sweep::AxisValues> rows;    // per /units row: the axes that apply to the unit
+  std::vector<results::AxisValues> rows;    // per /units row: the axes that apply to the unit
 };
 
-UnitAxes unit_axes(const data::ColumnTable& units, const sweep::UnitsLayout& layout);
+UnitAxes unit_axes(const io::ColumnTable& units, const results::UnitsLayout& layout);
 
 // The row's value of `name`, or nullptr when the axis does not apply to the unit.
-const Value* find_axis(const sweep::AxisValues& row, const std::string& name);
+const Value* find_axis(const results::AxisValues& row, const std::string& name);
 
 // A scalar axis value as a JSON boolean, integer, number or string.
 nlohmann::ordered_json axis_json(const Value& value);
 
 // "beta=4 latent_dim=8": a unit's axes as text (Value::display_exact), what the axes text of
 // the unit says.
-std::string axes_text(const sweep::AxisValues& row);
+std::string axes_text(const results::AxisValues& row);
 
 }  // namespace vaesweep::report

@@ -96,7 +96,7 @@ const char* to_string(Agreement a) {
   return "";
 }
 
-std::string matching_config(const sweep::AxisValues& axes) {
+std::string matching_config(const results::AxisValues& axes) {
   auto sorted = axes;
   std::sort(sorted.begin(), sorted.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
   std::string out;

@@ -53,7 +53,7 @@ struct Comparison {
 // The configuration key used for matching: the axes sorted by name, numbers (integers and
 // reals alike) at 6 significant digits: {beta 4.0, latent_dim 8, model.learning_rate 0.001}
 // and {model.learning_rate 0.001000000001, latent_dim 8, beta 4} give the same text.
-std::string matching_config(const sweep::AxisValues& axes);
+std::string matching_config(const results::AxisValues& axes);
 
 // options.metric, labels, confidence and alpha are used; grouping is always by the keys above.
 Comparison compare_results(const RankInput& a, const RankInput& b, const RankOptions& options);

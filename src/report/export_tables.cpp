@@ -14,7 +14,7 @@ namespace vaesweep::report {
 namespace {
 using Json = nlohmann::ordered_json;
 
-Json cell(const data::Column& column, std::size_t row) {
+Json cell(const io::Column& column, std::size_t row) {
   return std::visit([&](const auto& values) { return Json(values[row]); }, column.values);
 }
 
@@ -24,10 +24,10 @@ std::string table_names() { return "units, evaluations, aggregate, latents, assi
 // columns beta and latent_dim, or the table's own columns), with each /units row's values.
 struct ExportAxes {
   std::vector<std::string> names;
-  std::vector<sweep::AxisValues> rows;  // per /units row
+  std::vector<results::AxisValues> rows;  // per /units row
 };
 
-ExportAxes export_axes(const data::ColumnTable& units, const sweep::UnitsLayout& layout,
+ExportAxes export_axes(const io::ColumnTable& units, const results::UnitsLayout& layout,
                        const std::set<std::string>& taken) {
   UnitAxes axes = unit_axes(units, layout);
   ExportAxes out;
@@ -45,20 +45,20 @@ void axis_cells(const ExportAxes& axes, std::size_t unit_row, std::vector<Json>&
   }
 }
 
-std::set<std::string> column_names(const data::ColumnTable& t) {
+std::set<std::string> column_names(const io::ColumnTable& t) {
   std::set<std::string> names;
   for (const auto& c : t.columns()) names.insert(c.name);
   return names;
 }
 
-std::size_t export_units(const data::Hdf5File& file, TableWriter& out) {
-  const data::ColumnTable units = file.read_table("/units");
-  const sweep::UnitsLayout layout = sweep::read_units_layout(file);
+std::size_t export_units(const io::Hdf5File& file, TableWriter& out) {
+  const io::ColumnTable units = file.read_table("/units");
+  const results::UnitsLayout layout = results::read_units_layout(file);
   // The axes text and the axis columns are replaced by one typed column per axis (booleans as
   // booleans, missing values as null), last and named as in the text: beta and latent_dim are
   // the unit's own columns already, every other axis its key. The same for both layouts.
   std::set<std::string> own_axes;  // the axis columns of a newer file
-  for (const auto& a : layout.axes) own_axes.insert(sweep::axis_column_name(a.name));
+  for (const auto& a : layout.axes) own_axes.insert(results::axis_column_name(a.name));
   std::set<std::string> taken;
   for (const auto& c : units.columns())
     if (!own_axes.count(c.name)) taken.insert(c.name);
@@ -79,9 +79,9 @@ std::size_t export_units(const data::Hdf5File& file, TableWriter& out) {
   return units.rows();
 }
 
-std::size_t export_evaluations(const data::Hdf5File& file, TableWriter& out) {
-  const data::ColumnTable units = file.read_table("/units");
-  const data::ColumnTable evaluations = file.read_table("/evaluations");
+std::size_t export_evaluations(const io::Hdf5File& file, TableWriter& out) {
+  const io::ColumnTable units = file.read_table("/units");
+  const io::ColumnTable evaluations = file.read_table("/evaluations");
   std::unordered_map<std::int64_t, std::size_t> unit_row;
   const auto& ids = units.ints("unit");
   for (std::size_t r = 0; r < ids.size(); ++r) unit_row[ids[r]] = r;
@@ -90,12 +90,12 @@ std::size_t export_evaluations(const data::Hdf5File& file, TableWriter& out) {
   for (const char* name : {"model", "seed", "beta", "latent_dim"})
     if (units.has(name) && !evaluations.has(name)) from_unit.emplace_back(name, name);
   from_unit.emplace_back("status", "unit_status");
-  const sweep::UnitsLayout layout = sweep::read_units_layout(file);
+  const results::UnitsLayout layout = results::read_units_layout(file);
   std::set<std::string> taken = column_names(evaluations);
   for (const auto& [column, name] : from_unit) taken.insert(name);
   for (const auto& c : units.columns()) taken.insert(c.name);
   for (const auto& a : layout.axes)
-    if (a.name == sweep::axis_column_name(a.name)) taken.erase(a.name);  // the unit's own axis column
+    if (a.name == results::axis_column_name(a.name)) taken.erase(a.name);  // the unit's own axis column
   const ExportAxes axes = export_axes(units, layout, taken);
 
   std::vector<std::string> names;
@@ -119,7 +119,7 @@ std::size_t export_evaluations(const data::Hdf5File& file, TableWriter& out) {
   return evaluations.rows();
 }
 
-std::size_t export_aggregate(const data::Hdf5File& file, const std::string& asked, TableWriter& out) {
+std::size_t export_aggregate(const io::Hdf5File& file, const std::string& asked, TableWriter& out) {
   const std::vector<std::string> names = file.exists("/aggregate") ? file.children("/aggregate") : std::vector<std::string>{};
   std::string listing;
   for (const auto& n : names) listing += (listing.empty() ? "" : ", ") + n;
@@ -134,7 +134,7 @@ std::size_t export_aggregate(const data::Hdf5File& file, const std::string& aske
   }
   if (std::find(names.begin(), names.end(), name) == names.end())
     throw UserError(file.path().string() + ": no /aggregate/" + name + "; the tables are: " + listing);
-  const data::ColumnTable table = file.read_table("/aggregate/" + name);
+  const io::ColumnTable table = file.read_table("/aggregate/" + name);
   std::vector<std::string> header;
   for (const auto& c : table.columns()) header.push_back(c.name);
   out.header(header);
@@ -153,21 +153,21 @@ struct StoredUnit {
   std::string config_hash, feature_hash;
 };
 
-std::size_t export_per_row(const data::Hdf5File& file, bool latents, std::optional<std::int64_t> only,
+std::size_t export_per_row(const io::Hdf5File& file, bool latents, std::optional<std::int64_t> only,
                            TableWriter& out) {
-  const data::ColumnTable units = file.read_table("/units");
+  const io::ColumnTable units = file.read_table("/units");
   const auto& ids = units.ints("unit");
   const auto& hashes = units.strings("config_hash");
   const auto& features = units.strings("feature_hash");
   const auto stored_path = [&](std::int64_t unit) {
-    return latents ? sweep::latents_path(unit) : sweep::assignments_path(unit);
+    return latents ? results::latents_path(unit) : results::assignments_path(unit);
   };
   const char* what = latents ? "latents (evaluation.store_latents)" : "assignments (evaluation.store_assignments)";
   // First pass, on shapes and names only: the columns of the whole export.
   std::vector<StoredUnit> stored;
   std::vector<std::string> label_sets, partitions;
   std::int64_t dimensions = 0;
-  std::map<std::string, data::ColumnTable> rows_of;  // by feature hash
+  std::map<std::string, io::ColumnTable> rows_of;  // by feature hash
   for (std::size_t r = 0; r < ids.size(); ++r) {
     if (only && ids[r] != *only) continue;
     if (!file.exists(stored_path(ids[r]))) continue;
@@ -203,9 +203,9 @@ std::size_t export_per_row(const data::Hdf5File& file, bool latents, std::option
   std::size_t written = 0;
   std::vector<Json> cells;
   for (const StoredUnit& u : stored) {
-    const data::ColumnTable& rows = rows_of.at(u.feature_hash);
+    const io::ColumnTable& rows = rows_of.at(u.feature_hash);
     Eigen::MatrixXd z;
-    data::ColumnTable assignment;
+    io::ColumnTable assignment;
     std::size_t n = 0;
     if (latents) {
       z = file.read_matrix(stored_path(u.unit));
@@ -248,7 +248,7 @@ ExportTable parse_export_table(const std::string& text) {
 }
 
 std::size_t export_table(const std::filesystem::path& results, const ExportRequest& request, TableWriter& out) {
-  const data::Hdf5File file = data::Hdf5File::open_read(results);
+  const io::Hdf5File file = io::Hdf5File::open_read(results);
   for (const char* table : {"/units", "/evaluations"})
     if (!file.exists(table))
       throw UserError(results.string() + ": not a vaesweep results file (no " + std::string(table) + " table)");

@@ -22,7 +22,7 @@ bool is_metric_column(const std::string& name) {
 
 // A /units column with a disentanglement score: "<mig|sap|dci_completeness|dci_informativeness>_<set>".
 bool is_disentanglement_column(const std::string& name) {
-  for (const std::string& metric : sweep::disentanglement_metric_names())
+  for (const std::string& metric : results::disentanglement_metric_names())
     if (name.rfind(metric + "_", 0) == 0) return true;
   return false;
 }
@@ -30,7 +30,7 @@ bool is_disentanglement_column(const std::string& name) {
 // "NMI(genre, language) = 0.381, genre explains 100% of language's entropy, language 24% of
 // genre's, on 2617 rows labelled in both" per /features column nmi_<a>_and_<b> (with the
 // mi_share_ columns when present; one line per feature table when they differ).
-std::vector<std::string> label_dependence(const sweep::ResultsFile& results) {
+std::vector<std::string> label_dependence(const results::ResultsFile& results) {
   std::vector<std::string> lines;
   const auto& f = results.features;
   for (const auto& column : f.columns()) {
@@ -68,7 +68,7 @@ const std::vector<std::string>& base_keys() {
 }  // namespace
 
 // Per label set with a "scored_<set>" column in /evaluations and the data's rows in /features.
-std::map<std::string, RankInput::ScoredRows> scored_rows(const sweep::ResultsFile& results) {
+std::map<std::string, RankInput::ScoredRows> scored_rows(const results::ResultsFile& results) {
   std::map<std::string, RankInput::ScoredRows> out;
   const auto& f = results.features;
   if (!f.has("rows") || f.rows() == 0) return out;
@@ -87,22 +87,22 @@ std::map<std::string, RankInput::ScoredRows> scored_rows(const sweep::ResultsFil
   return out;
 }
 
-sweep::ResultsColumns rank_input_columns() {
-  sweep::ResultsColumns columns;
-  columns.units = [](const std::string& name, const sweep::UnitsLayout& layout) {
+results::ResultsColumns rank_input_columns() {
+  results::ResultsColumns columns;
+  columns.units = [](const std::string& name, const results::UnitsLayout& layout) {
     static const std::vector<std::string> used = {"unit",      "model",          "config_hash", "seed",
                                                   "collapsed", "condition_on",   "withheld",    "reconstruction",
                                                   "loss",      "kl",             "active_units", "total_correlation"};
     if (std::find(used.begin(), used.end(), name) != used.end() || is_disentanglement_column(name)) return true;
     if (layout.format < 2) return name == "axes";  // format 1: the axes only as text
     return std::any_of(layout.axes.begin(), layout.axes.end(),
-                       [&](const sweep::AxisColumn& a) { return sweep::axis_column_name(a.name) == name; });
+                       [&](const results::AxisColumn& a) { return results::axis_column_name(a.name) == name; });
   };
   columns.evaluations = [](const std::string& name) { return name != "config_hash" && name != "status"; };
   return columns;
 }
 
-RankInput rank_input(const sweep::ResultsFile& results) {
+RankInput rank_input(const results::ResultsFile& results) {
   const auto& u = results.units;
   std::map<std::int64_t, std::size_t> unit_row;
   const auto& unit_ids = u.ints("unit");

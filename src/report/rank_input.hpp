@@ -14,10 +14,10 @@
 namespace vaesweep::report {
 
 // UserError naming the row and unit when an evaluation row names a unit missing from /units.
-RankInput rank_input(const sweep::ResultsFile& results);
+RankInput rank_input(const results::ResultsFile& results);
 
 // The columns rank_input reads, for read_results_file: a million units' messages, hashes and
 // reconstructions stay on disk.
-sweep::ResultsColumns rank_input_columns();
+results::ResultsColumns rank_input_columns();
 
 }  // namespace vaesweep::report

@@ -32,14 +32,14 @@ std::size_t index_of(const std::vector<std::string>& names, const std::string& n
 
 // The external metric a column scores ("nmi" of "nmi_genre", "nmi_genre_track"), or nullptr.
 const std::string* external_metric_of(const std::string& name) {
-  for (const std::string& external : sweep::external_metric_names())
+  for (const std::string& external : results::external_metric_names())
     if (name.rfind(external + "_", 0) == 0) return &external;
   return nullptr;
 }
 
 // The disentanglement metric a /units column holds ("mig" of "mig_genre"), or nullptr.
 const std::string* disentanglement_metric_of(const std::string& name) {
-  for (const std::string& metric : sweep::disentanglement_metric_names())
+  for (const std::string& metric : results::disentanglement_metric_names())
     if (name.rfind(metric + "_", 0) == 0) return &metric;
   return nullptr;
 }
@@ -388,8 +388,8 @@ std::string resolve_metric(const std::vector<std::string>& metric_names, const s
     throw UserError("rank: " + flag + ": DCI disentanglement is not computed: each label set is scored as a factor "
                     "of its own, and disentanglement (per latent dimension, an entropy over the factors) is undefined "
                     "with one factor; dci_completeness_<set> and dci_informativeness_<set> are");
-  const auto& externals = sweep::external_metric_names();
-  const auto& disentanglement = sweep::disentanglement_metric_names();
+  const auto& externals = results::external_metric_names();
+  const auto& disentanglement = results::disentanglement_metric_names();
   if (labels.empty() && (std::find(externals.begin(), externals.end(), name) != externals.end() ||
                          std::find(disentanglement.begin(), disentanglement.end(), name) != disentanglement.end()))
     throw UserError("rank: " + flag + ": '" + name + "' compares with a label set: add --labels SET (one of " +

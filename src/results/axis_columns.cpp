@@ -11,7 +11,7 @@
 #include "results/legacy_axes_text.hpp"
 #include "results/records.hpp"
 
-namespace vaesweep::sweep {
+namespace vaesweep::results {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
@@ -30,13 +30,13 @@ AxisKind joined(AxisKind a, AxisKind b) {
   return numeric(a) && numeric(b) ? AxisKind::real : AxisKind::text;
 }
 
-bool has_attribute(const data::Hdf5File& file, const std::string& object, const std::string& name) {
+bool has_attribute(const io::Hdf5File& file, const std::string& object, const std::string& name) {
   const auto names = file.attribute_names(object);
   return std::find(names.begin(), names.end(), name) != names.end();
 }
 
 // One axis column's cells back into values; nothing for a missing cell.
-void read_column(const data::ColumnTable& units, const AxisColumn& axis, std::vector<AxisValues>& rows) {
+void read_column(const io::ColumnTable& units, const AxisColumn& axis, std::vector<AxisValues>& rows) {
   const std::size_t n = units.rows();
   const std::string column = axis_column_name(axis.name);
   switch (axis.kind) {
@@ -122,7 +122,7 @@ void add_axis_columns_of(std::vector<AxisColumn>& axes, const std::vector<UnitRe
     }
 }
 
-void add_axis_columns(data::ColumnTable& t, const std::vector<UnitRecord>& units, const std::vector<AxisColumn>& axes) {
+void add_axis_columns(io::ColumnTable& t, const std::vector<UnitRecord>& units, const std::vector<AxisColumn>& axes) {
   for (const AxisColumn& axis : axes) {
     const std::string column = axis_column_name(axis.name);
     if (t.has(column))
@@ -169,7 +169,7 @@ void add_axis_columns(data::ColumnTable& t, const std::vector<UnitRecord>& units
   }
 }
 
-void write_units_layout(data::Hdf5File& file, const std::vector<AxisColumn>& axes) {
+void write_units_layout(io::Hdf5File& file, const std::vector<AxisColumn>& axes) {
   std::vector<std::string> names, kinds;
   for (const AxisColumn& a : axes) names.push_back(axis_column_name(a.name)), kinds.push_back(axis_kind_name(a.kind));
   file.set_attribute("/", "results_format", kResultsFormat);
@@ -177,7 +177,7 @@ void write_units_layout(data::Hdf5File& file, const std::vector<AxisColumn>& axe
   file.set_attribute("/units", "axis_kinds", join(kinds, ","));
 }
 
-UnitsLayout read_units_layout(const data::Hdf5File& file) {
+UnitsLayout read_units_layout(const io::Hdf5File& file) {
   UnitsLayout layout;
   const std::string where = file.path().string();
   if (!has_attribute(file, "/", "results_format")) return layout;  // format 1: written before the attribute
@@ -200,7 +200,7 @@ UnitsLayout read_units_layout(const data::Hdf5File& file) {
   return layout;
 }
 
-std::vector<AxisValues> read_axis_values(const data::ColumnTable& units, const UnitsLayout& layout) {
+std::vector<AxisValues> read_axis_values(const io::ColumnTable& units, const UnitsLayout& layout) {
   std::vector<AxisValues> rows(units.rows());
   if (units.cols() == 0) return rows;
   if (layout.format < 2) {
@@ -230,4 +230,4 @@ std::vector<std::string> axis_names(const std::vector<AxisValues>& rows, const U
   return names;
 }
 
-}  // namespace vaesweep::sweep
+}  // namespace vaesweep::results

@@ -28,12 +28,12 @@
 
 namespace vaesweep {
 struct WorkUnit;
-namespace data {
+namespace io {
 class Hdf5File;
 }
 }  // namespace vaesweep
 
-namespace vaesweep::sweep {
+namespace vaesweep::results {
 
 struct UnitRecord;
 
@@ -73,20 +73,20 @@ std::vector<AxisColumn> axis_columns(const std::vector<UnitRecord>& units);
 // The same, block by block: `axes` (axis_columns of the units before) gains the axes of `units`.
 void add_axis_columns_of(std::vector<AxisColumn>& axes, const std::vector<UnitRecord>& units);
 // Appends one column per axis (axis_column_name). UserError when another column has that name.
-void add_axis_columns(data::ColumnTable& t, const std::vector<UnitRecord>& units,
+void add_axis_columns(io::ColumnTable& t, const std::vector<UnitRecord>& units,
                       const std::vector<AxisColumn>& axes);
 
 // Writes the root `results_format` and the /units attributes (after /units is written).
-void write_units_layout(data::Hdf5File& file, const std::vector<AxisColumn>& axes);
+void write_units_layout(io::Hdf5File& file, const std::vector<AxisColumn>& axes);
 // The file's layout; UserError naming the file for a format newer than this build reads, a
 // format-2 file without its axis attributes, or attributes that do not fit the table.
-UnitsLayout read_units_layout(const data::Hdf5File& file);
+UnitsLayout read_units_layout(const io::Hdf5File& file);
 
 // Each /units row's axes: from the typed columns, or, in a format-1 table, decoded from its
 // `axes` text (results/legacy_axes_text.hpp). Missing values are left out.
-std::vector<AxisValues> read_axis_values(const data::ColumnTable& units, const UnitsLayout& layout);
+std::vector<AxisValues> read_axis_values(const io::ColumnTable& units, const UnitsLayout& layout);
 // The axis names of a table in column order: the layout's, or (format 1) the text's in order of
 // first appearance.
 std::vector<std::string> axis_names(const std::vector<AxisValues>& rows, const UnitsLayout& layout);
 
-}  // namespace vaesweep::sweep
+}  // namespace vaesweep::results

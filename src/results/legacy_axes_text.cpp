@@ -8,7 +8,7 @@
 #include "util/error.hpp"
 #include "study/study_schema.hpp"
 
-namespace vaesweep::sweep {
+namespace vaesweep::results {
 namespace {
 
 // Length of "name=" at the start of `text` (name: a letter or '_', then letters, digits, '_'
@@ -65,4 +65,4 @@ std::vector<std::pair<std::string, Value>> legacy_axes_text(const std::string& a
   }
 }
 
-}  // namespace vaesweep::sweep
+}  // namespace vaesweep::results

@@ -9,7 +9,7 @@
 
 #include "util/value.hpp"
 
-namespace vaesweep::sweep {
+namespace vaesweep::results {
 
 // "beta=4 latent_dim=8 features.modalities=[audio, text]" -> {beta, 4}, {latent_dim, 8},
 // {features.modalities, "[audio, text]"}. A new pair starts at a space outside brackets that is
@@ -20,4 +20,4 @@ namespace vaesweep::sweep {
 // when a piece has no "name=".
 std::vector<std::pair<std::string, Value>> legacy_axes_text(const std::string& axes);
 
-}  // namespace vaesweep::sweep
+}  // namespace vaesweep::results

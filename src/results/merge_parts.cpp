@@ -15,7 +15,7 @@
 #include "results/records.hpp"
 #include "results/run_history.hpp"
 
-namespace vaesweep::sweep {
+namespace vaesweep::results {
 namespace fs = std::filesystem;
 namespace {
 
@@ -29,7 +29,7 @@ struct Part {
   std::map<std::string, std::int64_t> number;  // root integer attributes
   std::vector<UnitRecord> units;
   std::vector<EvaluationRecord> evaluations;
-  data::ColumnTable features, skipped_files;
+  io::ColumnTable features, skipped_files;
   std::vector<RunRecord> runs;
 
   std::string text_or_empty(const std::string& name) const {
@@ -42,7 +42,7 @@ struct Part {
 Part read_part(const fs::path& path) {
   Part part;
   part.path = path;
-  const data::Hdf5File file = data::Hdf5File::open_read(path);
+  const io::Hdf5File file = io::Hdf5File::open_read(path);
   for (const char* table : {"/units", "/evaluations"})
     if (!file.exists(table))
       throw UserError(path.string() + ": not a vaesweep results file (no " + std::string(table) + " table)");
@@ -97,8 +97,8 @@ void refuse_other_studies(const std::vector<Part>& parts) {
 }
 
 // The rows of `table` at `rows`, with its columns.
-data::ColumnTable take_rows(const data::ColumnTable& table, const std::vector<std::size_t>& rows) {
-  data::ColumnTable out;
+io::ColumnTable take_rows(const io::ColumnTable& table, const std::vector<std::size_t>& rows) {
+  io::ColumnTable out;
   for (const auto& column : table.columns()) {
     std::visit(
         [&](const auto& values) {
@@ -113,7 +113,7 @@ data::ColumnTable take_rows(const data::ColumnTable& table, const std::vector<st
 }
 
 // A row's values as one text, to recognise the same row in two parts.
-std::string row_key(const data::ColumnTable& table, std::size_t row) {
+std::string row_key(const io::ColumnTable& table, std::size_t row) {
   std::string key;
   for (const auto& column : table.columns())
     std::visit(
@@ -129,11 +129,11 @@ std::string row_key(const data::ColumnTable& table, std::size_t row) {
 
 // The rows of every part's table, each distinct row once (the feature tables and skipped files
 // of one study are the same in every part that used them).
-data::ColumnTable distinct_rows(const std::vector<Part>& parts, data::ColumnTable Part::*table) {
-  data::ColumnTable out;
+io::ColumnTable distinct_rows(const std::vector<Part>& parts, io::ColumnTable Part::*table) {
+  io::ColumnTable out;
   std::set<std::string> seen;
   for (const Part& p : parts) {
-    const data::ColumnTable& t = p.*table;
+    const io::ColumnTable& t = p.*table;
     if (t.cols() == 0) continue;
     std::vector<std::size_t> rows;
     for (std::size_t r = 0; r < t.rows(); ++r)
@@ -246,8 +246,8 @@ MergeSummary merge_parts(const MergeOptions& options) {
     if (p.has_number("complete") && p.number.at("complete") == 0) summary.incomplete_parts.push_back(p.path.string());
   find_missing_slices(parts, summary);
 
-  const data::ColumnTable features = distinct_rows(parts, &Part::features);
-  const data::ColumnTable skipped_files = distinct_rows(parts, &Part::skipped_files);
+  const io::ColumnTable features = distinct_rows(parts, &Part::features);
+  const io::ColumnTable skipped_files = distinct_rows(parts, &Part::skipped_files);
   const std::vector<RunRecord> runs = all_runs(parts);
   std::vector<MergedUnit> merged = merge_units(parts, summary);
 
@@ -280,8 +280,8 @@ MergeSummary merge_parts(const MergeOptions& options) {
     part_names += (part_names.empty() ? "" : "\n") + fs::absolute(p.path).string();
   }
   const std::vector<std::string> label_sets = split(first.text_or_empty("label_sets"), ',');
-  const data::ColumnTable units_rows = units_table(units, label_sets);
-  const data::ColumnTable evaluation_rows = evaluations_table(evaluations, label_sets);
+  const io::ColumnTable units_rows = units_table(units, label_sets);
+  const io::ColumnTable evaluation_rows = evaluations_table(evaluations, label_sets);
   std::vector<RunRecord> run_rows = runs;
   counts.count_runs(run_rows);
 
@@ -314,7 +314,7 @@ MergeSummary merge_parts(const MergeOptions& options) {
   };
 
   write_atomically(options.out, [&](const fs::path& tmp) {
-    data::Hdf5File file = data::Hdf5File::create(tmp);
+    io::Hdf5File file = io::Hdf5File::create(tmp);
     for (const auto& [name, value] : text_attributes) file.set_attribute("/", name, value);
     for (const auto& [name, value] : int_attributes) file.set_attribute("/", name, value);
     file.write_table("/units", units_rows);
@@ -324,7 +324,7 @@ MergeSummary merge_parts(const MergeOptions& options) {
     if (skipped_files.cols() > 0) file.write_table("/skipped_files", skipped_files);
     if (!run_rows.empty()) file.write_table("/runs", runs_table(run_rows));
     for (const Part& p : parts) {
-      const data::Hdf5File source = data::Hdf5File::open_read(p.path);
+      const io::Hdf5File source = io::Hdf5File::open_read(p.path);
       for (const auto& group : kOptionalGroups) {
         if (!source.exists(group)) continue;
         for (const auto& child : source.children(group)) {
@@ -338,4 +338,4 @@ MergeSummary merge_parts(const MergeOptions& options) {
   return summary;
 }
 
-}  // namespace vaesweep::sweep
+}  // namespace vaesweep::results

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-namespace vaesweep::sweep {
+namespace vaesweep::results {
 
 struct MergeOptions {
   std::vector<std::filesystem::path> parts;
@@ -38,4 +38,4 @@ struct MergeSummary {
 // missing.
 MergeSummary merge_parts(const MergeOptions& options);
 
-}  // namespace vaesweep::sweep
+}  // namespace vaesweep::results

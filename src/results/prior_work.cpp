@@ -10,11 +10,11 @@
 #include "io/hdf5_file.hpp"
 #include "results/stored_arrays.hpp"
 
-namespace vaesweep::sweep {
+namespace vaesweep::results {
 namespace fs = std::filesystem;
 namespace {
 
-std::string attribute_or_empty(const data::Hdf5File& file, const std::string& name) {
+std::string attribute_or_empty(const io::Hdf5File& file, const std::string& name) {
   const auto names = file.attribute_names("/");
   return std::find(names.begin(), names.end(), name) == names.end() ? "" : file.string_attribute("/", name);
 }
@@ -22,11 +22,11 @@ std::string attribute_or_empty(const data::Hdf5File& file, const std::string& na
 // `units_columns`: instead of records, only those /units columns, given to it (no /evaluations).
 struct UnitColumnsReader {
   std::vector<std::string> columns;
-  std::function<void(const data::ColumnTable&)> visit;
+  std::function<void(const io::ColumnTable&)> visit;
 };
 
 void read_results(const fs::path& path, PriorWork& prior, const UnitColumnsReader* units_columns = nullptr) {
-  const data::Hdf5File file = data::Hdf5File::open_read(path);
+  const io::Hdf5File file = io::Hdf5File::open_read(path);
   for (const char* table : {"/units", "/evaluations"})
     if (!file.exists(table))
       throw UserError(path.string() + ": not a vaesweep results file (no " + std::string(table) + " table)");
@@ -190,7 +190,7 @@ PriorWork read_prior_work(const fs::path& results, const ShardUnitVisitor& visit
 
 PriorWork read_prior_work(const fs::path& results, const ShardUnitVisitor& visit_journal_units,
                           const std::vector<std::string>& units_columns,
-                          const std::function<void(const data::ColumnTable&)>& visit_file_units) {
+                          const std::function<void(const io::ColumnTable&)>& visit_file_units) {
   const UnitColumnsReader reader{units_columns, visit_file_units};
   return assemble_prior_work(results, read_shards(results, visit_journal_units), &reader);
 }
@@ -306,4 +306,4 @@ std::vector<ShardUnit> latest_records(std::vector<ShardUnit> units, const HashIn
   return out;  // in grid order by construction
 }
 
-}  // namespace vaesweep::sweep
+}  // namespace vaesweep::results

@@ -15,7 +15,7 @@
 #include "results/run_history.hpp"
 #include "results/shards.hpp"
 
-namespace vaesweep::sweep {
+namespace vaesweep::results {
 
 // The study text a set of units ran under.
 struct PriorStudy {
@@ -49,7 +49,7 @@ PriorWork read_prior_work(const std::filesystem::path& results, const ShardUnitV
 // has), given to `visit_file_units` once, and no /evaluations: `units` stays empty. For status.
 PriorWork read_prior_work(const std::filesystem::path& results, const ShardUnitVisitor& visit_journal_units,
                           const std::vector<std::string>& units_columns,
-                          const std::function<void(const data::ColumnTable&)>& visit_file_units);
+                          const std::function<void(const io::ColumnTable&)>& visit_file_units);
 
 // Config hash -> grid index, for every unit of `grid`: its slots over the grid's own digests
 // (util/hash_index.hpp: ~8 bytes a unit).
@@ -75,4 +75,4 @@ ToRun units_to_run(const Grid& grid, const PriorWork& prior, const HashIndex& in
 // not in the grid are dropped (refuse_changed_study ran before).
 std::vector<ShardUnit> latest_records(std::vector<ShardUnit> units, const HashIndex& index);
 
-}  // namespace vaesweep::sweep
+}  // namespace vaesweep::results

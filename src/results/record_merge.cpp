@@ -11,7 +11,7 @@
 #include "results/results_file.hpp"
 #include "results/stored_arrays.hpp"
 
-namespace vaesweep::sweep {
+namespace vaesweep::results {
 namespace fs = std::filesystem;
 
 void MergeCounts::add(UnitStatus status, const std::string& run_id, std::size_t unit_evaluations) {
@@ -40,7 +40,7 @@ std::uint32_t RecordMerge::run_number(const std::string& run_id) {
 
 RecordMerge::RecordMerge(const fs::path& results, const HashIndex& index) {
   VAESWEEP_ASSERT(index.size() < std::numeric_limits<std::uint32_t>::max(), "grid indexes fit 32 bits");
-  prior_ = read_prior_work(results, [&](std::size_t shard, ShardUnit&& u, JournalRecordPlace place) {
+  prior_ = read_prior_work(results, [&](std::size_t shard, ShardUnit&& u, engine::JournalRecordPlace place) {
     // The journals come one after the other: a journal's candidates are one range.
     if (ranges_.size() <= shard) ranges_.resize(shard + 1, {journal_records_.size(), journal_records_.size()});
     const auto unit = index.find(u.unit.config_hash);
@@ -95,7 +95,7 @@ void RecordMerge::for_each_block(
     std::size_t block, bool take,
     const std::function<void(std::vector<UnitRecord>&, std::vector<EvaluationRecord>&)>& visit) {
   const auto files = static_cast<std::int64_t>(prior_.units.size());
-  std::vector<std::optional<JournalRecordReader>> readers(journal_paths_.size());
+  std::vector<std::optional<engine::JournalRecordReader>> readers(journal_paths_.size());
   std::vector<UnitRecord> units;
   std::vector<EvaluationRecord> evaluations;
   const auto flush = [&] {
@@ -127,13 +127,13 @@ void RecordMerge::for_each_block(
   flush();
 }
 
-void RecordMerge::write_tables(data::Hdf5File& file, const std::vector<std::string>& label_sets,
+void RecordMerge::write_tables(io::Hdf5File& file, const std::vector<std::string>& label_sets,
                                const std::map<std::string, data::FeatureTable>& tables, std::size_t block) {
   // Pass 2: what the whole tables need. A block's own units_table names the block's axes, with
   // the kinds the block's values need; the widths of its string columns are the whole table's
   // unless an axis is text in the whole table but not in some block (its values are then
   // written as text, whose widths the block did not measure): then measured again.
-  data::StringWidths unit_widths, evaluation_widths;
+  io::StringWidths unit_widths, evaluation_widths;
   std::vector<AxisColumn> axes;
   std::set<std::string> not_text_somewhere;
   bool per_track = false;
@@ -178,4 +178,4 @@ void RecordMerge::write_tables(data::Hdf5File& file, const std::vector<std::stri
   write_units_layout(file, axes);
 }
 
-}  // namespace vaesweep::sweep
+}  // namespace vaesweep::results

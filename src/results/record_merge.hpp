@@ -24,11 +24,11 @@
 #include "results/records.hpp"
 #include "results/run_history.hpp"
 
-namespace vaesweep::data {
+namespace vaesweep::io {
 class Hdf5File;
 }
 
-namespace vaesweep::sweep {
+namespace vaesweep::results {
 
 // What a merge counts, for `vaesweep run`'s merge and `vaesweep merge` alike: units by status,
 // evaluation rows, and units per run.
@@ -62,7 +62,7 @@ class RecordMerge {
 
   // Writes /units (with its layout attributes), /evaluations and the stored arrays (with /rows
   // for the feature tables in `tables`) into `file`, `block` units at a time. Once.
-  void write_tables(data::Hdf5File& file, const std::vector<std::string>& label_sets,
+  void write_tables(io::Hdf5File& file, const std::vector<std::string>& label_sets,
                     const std::map<std::string, data::FeatureTable>& tables, std::size_t block = kMergeBlockUnits);
 
  private:
@@ -72,7 +72,7 @@ class RecordMerge {
     std::uint32_t run = 0;        // into runs_
     std::uint32_t journal = 0;    // the journal's reading index
     UnitStatus status = UnitStatus::ok;
-    JournalRecordPlace place;
+    engine::JournalRecordPlace place;
   };
   std::uint32_t run_number(const std::string& run_id);
 
@@ -85,4 +85,4 @@ class RecordMerge {
   MergeCounts counts_;
 };
 
-}  // namespace vaesweep::sweep
+}  // namespace vaesweep::results

@@ -9,7 +9,7 @@
 #include "engine/wire.hpp"
 #include "results/legacy_axes_text.hpp"
 
-namespace vaesweep::sweep {
+namespace vaesweep::results {
 namespace {
 
 // An axis value: a kind byte, then the value (the values of axis_values are scalars).
@@ -19,13 +19,13 @@ enum class ScalarTag : std::uint8_t { boolean = 0, integer = 1, real = 2, text =
 
 // The forms of the record members that travel otherwise than by their type (engine/wire.hpp),
 // found by argument-dependent lookup: a status as its name, an axis value as its kind and value.
-static void put_value(ByteWriter& w, const UnitStatus& status) { w.put_string(to_string(status)); }
-static void get_value(ByteReader& r, UnitStatus& status) { status = parse_unit_status(r.get_string()); }
-}  // namespace vaesweep::sweep
+static void put_value(engine::ByteWriter& w, const UnitStatus& status) { w.put_string(to_string(status)); }
+static void get_value(engine::ByteReader& r, UnitStatus& status) { status = parse_unit_status(r.get_string()); }
+}  // namespace vaesweep::results
 
 namespace vaesweep {
-static void put_value(sweep::ByteWriter& w, const Value& v) {
-  using sweep::ScalarTag;
+static void put_value(engine::ByteWriter& w, const Value& v) {
+  using results::ScalarTag;
   VAESWEEP_ASSERT(!v.is_list(), "an axis value is a scalar (lists are kept as their text)");
   if (v.is_bool()) w.put(ScalarTag::boolean), w.put<std::uint8_t>(v.as_bool());
   else if (v.is_int()) w.put(ScalarTag::integer), w.put(v.as_int());
@@ -33,8 +33,8 @@ static void put_value(sweep::ByteWriter& w, const Value& v) {
   else w.put(ScalarTag::text), w.put_string(v.as_string());
 }
 
-static void get_value(sweep::ByteReader& r, Value& v) {
-  using sweep::ScalarTag;
+static void get_value(engine::ByteReader& r, Value& v) {
+  using results::ScalarTag;
   switch (r.get<ScalarTag>()) {
     case ScalarTag::boolean: v = Value(r.get<std::uint8_t>() != 0); return;
     case ScalarTag::integer: v = Value(r.get<std::int64_t>()); return;
@@ -45,7 +45,7 @@ static void get_value(sweep::ByteReader& r, Value& v) {
 }
 }  // namespace vaesweep
 
-namespace vaesweep::sweep {
+namespace vaesweep::results {
 namespace {
 
 // Bumped whenever the wire forms below change, so that decode_unit refuses a journal record of
@@ -59,23 +59,23 @@ constexpr std::uint8_t kOldestUnitRecordVersion = 6;
 
 using U = UnitRecord;
 using UnitWireV6 =
-    Wire<&U::unit, &U::config_hash, &U::group_hash, &U::feature_hash, &U::model, &U::axes, &U::status, &U::message,
+    engine::Wire<&U::unit, &U::config_hash, &U::group_hash, &U::feature_hash, &U::model, &U::axes, &U::status, &U::message,
          &U::kl_per_dim, &U::host, &U::device, &U::run_id, &U::condition_on, &U::withheld, &U::checkpoint,
          &U::reconstructions, &U::engine, &U::precision, &U::pca_solver, &U::collapsed, &U::beta, &U::latent_dim,
          &U::seed, &U::epochs_run, &U::train_seconds, &U::eval_seconds, &U::loss, &U::reconstruction, &U::kl,
          &U::active_units, &U::rank, &U::started_at, &U::wall_seconds, &U::trained_with, &U::reused_fit,
          &U::latent_rows, &U::latent_cols, &U::latent>;
-using UnitWireAddedIn7 = Wire<&U::disentanglement, &U::disentangled_rows, &U::mi_per_dim, &U::total_correlation>;
-using UnitWireAddedIn8 = Wire<&U::axis_values>;
-static_assert(UnitWireV6::size + UnitWireAddedIn7::size + UnitWireAddedIn8::size == member_count<UnitRecord>,
+using UnitWireAddedIn7 = engine::Wire<&U::disentanglement, &U::disentangled_rows, &U::mi_per_dim, &U::total_correlation>;
+using UnitWireAddedIn8 = engine::Wire<&U::axis_values>;
+static_assert(UnitWireV6::size + UnitWireAddedIn7::size + UnitWireAddedIn8::size == engine::member_count<UnitRecord>,
               "a UnitRecord member is missing from its wire form: add it to a new version's list");
 
 using E = EvaluationRecord;
 using EvaluationWire =
-    Wire<&E::unit, &E::config_hash, &E::method, &E::space, &E::status, &E::k, &E::clusters_found, &E::noise_fraction,
+    engine::Wire<&E::unit, &E::config_hash, &E::method, &E::space, &E::status, &E::k, &E::clusters_found, &E::noise_fraction,
          &E::inertia, &E::silhouette, &E::calinski_harabasz, &E::davies_bouldin, &E::trustworthiness, &E::conditioned,
          &E::external, &E::track_external, &E::assignment, &E::scored, &E::track_scored>;
-static_assert(EvaluationWire::size == member_count<EvaluationRecord>,
+static_assert(EvaluationWire::size == engine::member_count<EvaluationRecord>,
               "an EvaluationRecord member is missing from its wire form: add it (and bump kUnitRecordVersion)");
 
 // Whether `rows` x `cols` holds exactly `values` values. Damaged bytes give any two int64s: a
@@ -86,7 +86,7 @@ bool is_shape_of(std::size_t values, std::int64_t rows, std::int64_t cols) {
   return values % static_cast<std::uint64_t>(cols) == 0 && values / static_cast<std::uint64_t>(cols) == static_cast<std::uint64_t>(rows);
 }
 
-void put_unit(ByteWriter& w, const UnitRecord& u) {
+void put_unit(engine::ByteWriter& w, const UnitRecord& u) {
   UnitWireV6::put(w, u);
   UnitWireAddedIn7::put(w, u);
   UnitWireAddedIn8::put(w, u);
@@ -94,7 +94,7 @@ void put_unit(ByteWriter& w, const UnitRecord& u) {
 
 // A record of `version`, with what the bytes cannot check by themselves checked: the latent's
 // shape, the disentanglement values' sizes.
-UnitRecord get_unit(ByteReader& r, std::uint8_t version = kUnitRecordVersion) {
+UnitRecord get_unit(engine::ByteReader& r, std::uint8_t version = kUnitRecordVersion) {
   UnitRecord u;
   UnitWireV6::get(r, u);
   if (!is_shape_of(u.latent.size(), u.latent_rows, u.latent_cols))
@@ -118,9 +118,9 @@ UnitRecord get_unit(ByteReader& r, std::uint8_t version = kUnitRecordVersion) {
   return u;
 }
 
-void put_evaluation(ByteWriter& w, const EvaluationRecord& e) { EvaluationWire::put(w, e); }
+void put_evaluation(engine::ByteWriter& w, const EvaluationRecord& e) { EvaluationWire::put(w, e); }
 
-EvaluationRecord get_evaluation(ByteReader& r) {
+EvaluationRecord get_evaluation(engine::ByteReader& r) {
   EvaluationRecord e;
   EvaluationWire::get(r, e);
   return e;
@@ -224,8 +224,8 @@ struct Bindings {
 };
 
 template <typename Record>
-void add_fields(data::ColumnTable& t, const std::vector<Record>& rows, const std::vector<Field<Record>>& fields) {
-  std::vector<data::ColumnValues> columns(fields.size());
+void add_fields(io::ColumnTable& t, const std::vector<Record>& rows, const std::vector<Field<Record>>& fields) {
+  std::vector<io::ColumnValues> columns(fields.size());
   Bindings<Record, false> b;
   for (std::size_t c = 0; c < fields.size(); ++c) {
     std::visit(
@@ -247,7 +247,7 @@ void add_fields(data::ColumnTable& t, const std::vector<Record>& rows, const std
 }
 
 template <typename T>
-const std::vector<ColumnOf<T>>& typed(const data::ColumnTable& t, const std::string& name) {
+const std::vector<ColumnOf<T>>& typed(const io::ColumnTable& t, const std::string& name) {
   if constexpr (std::is_same_v<T, std::int64_t>) return t.ints(name);
   else if constexpr (std::is_same_v<T, double>) return t.doubles(name);
   else return t.strings(name);
@@ -264,7 +264,7 @@ void reading(const char* table, Read read) {
 }
 
 template <typename Record>
-void get_fields(const data::ColumnTable& t, const char* table, std::vector<Record>& rows,
+void get_fields(const io::ColumnTable& t, const char* table, std::vector<Record>& rows,
                 const std::vector<Field<Record>>& fields) {
   if (t.cols() == 0) return;  // a table never written to: no rows, no schema to check
   Bindings<Record, true> b;
@@ -313,7 +313,7 @@ std::vector<std::string> scored_columns(const std::vector<std::string>& label_se
 
 // Those columns into each row's external and track_external (and scored, track_scored: -1 in
 // a results file written before they existed).
-void get_external(const data::ColumnTable& t, const std::vector<std::string>& label_sets,
+void get_external(const io::ColumnTable& t, const std::vector<std::string>& label_sets,
                   std::vector<EvaluationRecord>& e) {
   if (t.cols() == 0) return;
   const auto names = external_columns(label_sets, false), track_names = external_columns(label_sets, true);
@@ -356,7 +356,7 @@ void get_external(const data::ColumnTable& t, const std::vector<std::string>& la
 // The disentanglement columns of /units: "<field>_<set>" per disentanglement_field_names(),
 // "disentangled_rows_<set>", "mi_per_dim_<set>" per label set, then "total_correlation".
 // A unit without values (failed, noop) gets NaN, 0 and "".
-void add_disentanglement(data::ColumnTable& t, const std::vector<UnitRecord>& units,
+void add_disentanglement(io::ColumnTable& t, const std::vector<UnitRecord>& units,
                          const std::vector<std::string>& label_sets) {
   const auto& fields = disentanglement_field_names();
   const std::size_t width = fields.size(), sets = label_sets.size();
@@ -388,7 +388,7 @@ void add_disentanglement(data::ColumnTable& t, const std::vector<UnitRecord>& un
 
 // Those columns back into the records; absent in a results file written before them. A row
 // with NaN, 0 and "" for every set (a unit without values) comes back with empty vectors.
-void get_disentanglement(const data::ColumnTable& t, const std::vector<std::string>& label_sets,
+void get_disentanglement(const io::ColumnTable& t, const std::vector<std::string>& label_sets,
                          std::vector<UnitRecord>& units) {
   if (t.cols() == 0 || !t.has("total_correlation")) return;
   const auto& fields = disentanglement_field_names();
@@ -433,7 +433,7 @@ std::string unit_label(const UnitRecord& u) {
 }
 
 std::string encode(const std::vector<UnitRecord>& units, const std::vector<EvaluationRecord>& evaluations) {
-  ByteWriter w;
+  engine::ByteWriter w;
   w.put<std::uint64_t>(units.size());
   for (const auto& u : units) put_unit(w, u);
   w.put<std::uint64_t>(evaluations.size());
@@ -442,14 +442,14 @@ std::string encode(const std::vector<UnitRecord>& units, const std::vector<Evalu
 }
 
 void decode(const std::string& bytes, std::vector<UnitRecord>& units, std::vector<EvaluationRecord>& evaluations) {
-  ByteReader r(bytes);
+  engine::ByteReader r(bytes);
   for (auto n = r.get<std::uint64_t>(); n > 0; --n) units.push_back(get_unit(r));
   for (auto n = r.get<std::uint64_t>(); n > 0; --n) evaluations.push_back(get_evaluation(r));
   VAESWEEP_ASSERT(r.done(), "trailing bytes in a results message");
 }
 
 std::string encode_unit(const UnitRecord& unit, const std::vector<EvaluationRecord>& evaluations) {
-  ByteWriter w;
+  engine::ByteWriter w;
   std::size_t estimate = 512 + unit.message.size() + unit.kl_per_dim.size() + unit.reconstructions.size() +
                          8 * unit.latent.size() + 8 * unit.disentanglement.size();  // one allocation, not ten doublings
   for (const auto& e : evaluations)
@@ -463,7 +463,7 @@ std::string encode_unit(const UnitRecord& unit, const std::vector<EvaluationReco
 }
 
 void decode_unit(std::string_view bytes, UnitRecord& unit, std::vector<EvaluationRecord>& evaluations) {
-  ByteReader r(bytes, "a unit record");
+  engine::ByteReader r(bytes, "a unit record");
   const auto version = r.get<std::uint8_t>();
   if (version < kOldestUnitRecordVersion || version > kUnitRecordVersion)
     throw UserError("a unit record: format version " + std::to_string(version) + ", this build reads versions " +
@@ -483,13 +483,13 @@ void decode_unit(std::string_view bytes, UnitRecord& unit, std::vector<Evaluatio
   unit = std::move(u);
 }
 
-data::ColumnTable units_table(const std::vector<UnitRecord>& u, const std::vector<std::string>& label_sets) {
+io::ColumnTable units_table(const std::vector<UnitRecord>& u, const std::vector<std::string>& label_sets) {
   return units_table(u, label_sets, axis_columns(u));
 }
 
-data::ColumnTable units_table(const std::vector<UnitRecord>& u, const std::vector<std::string>& label_sets,
+io::ColumnTable units_table(const std::vector<UnitRecord>& u, const std::vector<std::string>& label_sets,
                               const std::vector<AxisColumn>& axes) {
-  data::ColumnTable t;
+  io::ColumnTable t;
   add_fields(t, u, unit_fields());
   add_disentanglement(t, u, label_sets);
   add_axis_columns(t, u, axes);
@@ -504,14 +504,14 @@ std::string latents_path(std::int64_t unit) { return "/latents/" + std::to_strin
 std::string assignments_path(std::int64_t unit) { return "/assignments/" + std::to_string(unit); }
 std::string assignment_column(const EvaluationRecord& e) { return e.method + "_k" + std::to_string(e.k); }
 
-data::ColumnTable evaluations_table(const std::vector<EvaluationRecord>& e,
+io::ColumnTable evaluations_table(const std::vector<EvaluationRecord>& e,
                                     const std::vector<std::string>& label_sets) {
   return evaluations_table(e, label_sets, has_track_scores(e));
 }
 
-data::ColumnTable evaluations_table(const std::vector<EvaluationRecord>& e,
+io::ColumnTable evaluations_table(const std::vector<EvaluationRecord>& e,
                                     const std::vector<std::string>& label_sets, bool per_track) {
-  data::ColumnTable t;
+  io::ColumnTable t;
   add_fields(t, e, evaluation_fields());
   const std::size_t width = label_sets.size() * external_metric_names().size();
   std::vector<std::vector<double>> external(width), track(per_track ? width : 0);
@@ -549,7 +549,7 @@ data::ColumnTable evaluations_table(const std::vector<EvaluationRecord>& e,
   return t;
 }
 
-void records_from_tables(const data::ColumnTable& units, const data::ColumnTable& evaluations,
+void records_from_tables(const io::ColumnTable& units, const io::ColumnTable& evaluations,
                          const std::vector<std::string>& label_sets, const UnitsLayout& layout,
                          std::vector<UnitRecord>& unit_records, std::vector<EvaluationRecord>& evaluation_records) {
   std::vector<UnitRecord> u(units.rows());
@@ -567,4 +567,4 @@ void records_from_tables(const data::ColumnTable& units, const data::ColumnTable
   append(evaluation_records, std::move(e));
 }
 
-}  // namespace vaesweep::sweep
+}  // namespace vaesweep::results

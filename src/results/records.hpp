@@ -12,7 +12,7 @@
 #include "results/axis_columns.hpp"
 #include "results/unit_status.hpp"
 
-namespace vaesweep::sweep {
+namespace vaesweep::results {
 
 struct UnitRecord {
   std::int64_t unit = 0;          // WorkUnit::index
@@ -142,10 +142,10 @@ void decode_unit(std::string_view bytes, UnitRecord& unit, std::vector<Evaluatio
 // mi_per_dim_<set>) and total_correlation, then the axis columns of axis_columns(units) (whose
 // names and kinds write_units_layout records beside the table); UserError when a unit has values for another
 // number of label sets.
-data::ColumnTable units_table(const std::vector<UnitRecord>& units, const std::vector<std::string>& label_sets);
+io::ColumnTable units_table(const std::vector<UnitRecord>& units, const std::vector<std::string>& label_sets);
 // The same with the axis columns `axes` (axis_columns of the whole table, when `units` is a block
 // of it): a unit without an axis holds the column's missing value.
-data::ColumnTable units_table(const std::vector<UnitRecord>& units, const std::vector<std::string>& label_sets,
+io::ColumnTable units_table(const std::vector<UnitRecord>& units, const std::vector<std::string>& label_sets,
                               const std::vector<AxisColumn>& axes);
 // "/latents/17", "/assignments/17": where a unit's stored arrays live in the results file.
 std::string latents_path(std::int64_t unit);
@@ -155,11 +155,11 @@ std::string assignment_column(const EvaluationRecord& evaluation);
 // External metric columns are named "<metric>_<label set>", e.g. "nmi_genre"; per-track ones
 // "<metric>_<label set>_track", present when some row has them. UserError when a row has scores
 // for another number of label sets.
-data::ColumnTable evaluations_table(const std::vector<EvaluationRecord>& evaluations,
+io::ColumnTable evaluations_table(const std::vector<EvaluationRecord>& evaluations,
                                     const std::vector<std::string>& label_sets);
 // The same with the "_track" columns or without them, as `per_track` says (has_track_scores of
 // the whole table, when `evaluations` is a block of it).
-data::ColumnTable evaluations_table(const std::vector<EvaluationRecord>& evaluations,
+io::ColumnTable evaluations_table(const std::vector<EvaluationRecord>& evaluations,
                                     const std::vector<std::string>& label_sets, bool per_track);
 // Whether some row has per-track scores: evaluations_table's "_track" columns are there.
 bool has_track_scores(const std::vector<EvaluationRecord>& evaluations);
@@ -175,8 +175,8 @@ bool has_track_scores(const std::vector<EvaluationRecord>& evaluations);
 // with one value per (label set, metric). UserError naming the table and the column when one
 // is missing or has the wrong type; nothing is appended then. A table without any column (never
 // written) reads as no rows.
-void records_from_tables(const data::ColumnTable& units, const data::ColumnTable& evaluations,
+void records_from_tables(const io::ColumnTable& units, const io::ColumnTable& evaluations,
                          const std::vector<std::string>& label_sets, const UnitsLayout& layout,
                          std::vector<UnitRecord>& unit_records, std::vector<EvaluationRecord>& evaluation_records);
 
-}  // namespace vaesweep::sweep
+}  // namespace vaesweep::results

@@ -4,7 +4,7 @@
 #include "util/error.hpp"
 #include "io/hdf5_file.hpp"
 
-namespace vaesweep::sweep {
+namespace vaesweep::results {
 namespace fs = std::filesystem;
 
 void refuse_existing_results(const fs::path& out, bool overwrite) {
@@ -14,13 +14,13 @@ void refuse_existing_results(const fs::path& out, bool overwrite) {
 
 namespace {
 
-void write_extra(data::Hdf5File& file, const ExtraDataset& d) {
+void write_extra(io::Hdf5File& file, const ExtraDataset& d) {
   if (const auto* m = std::get_if<StoredMatrix>(&d.values)) {
     // One matrix at a time: the copy lives only while it is written.
     file.write_matrix(d.path, Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
                                   m->row_major.data(), m->rows, m->cols));
   } else {
-    file.write_table(d.path, std::get<data::ColumnTable>(d.values));
+    file.write_table(d.path, std::get<io::ColumnTable>(d.values));
   }
   for (const auto& [name, value] : d.text_attributes) file.set_attribute(d.path, name, value);
   for (const auto& [name, value] : d.int_attributes) file.set_attribute(d.path, name, value);
@@ -28,12 +28,12 @@ void write_extra(data::Hdf5File& file, const ExtraDataset& d) {
 
 }  // namespace
 
-void write_extra_dataset(data::Hdf5File& file, const ExtraDataset& dataset) { write_extra(file, dataset); }
+void write_extra_dataset(io::Hdf5File& file, const ExtraDataset& dataset) { write_extra(file, dataset); }
 
 void write_results_file(const fs::path& out, const ResultsContent& content, bool overwrite) {
   refuse_existing_results(out, overwrite);
   write_atomically(out, [&](const fs::path& tmp) {
-    data::Hdf5File file = data::Hdf5File::create(tmp);
+    io::Hdf5File file = io::Hdf5File::create(tmp);
     for (const auto& [name, value] : content.text_attributes) file.set_attribute("/", name, value);
     for (const auto& [name, value] : content.int_attributes) file.set_attribute("/", name, value);
     if (content.write_unit_tables) {
@@ -54,7 +54,7 @@ void write_results_file(const fs::path& out, const ResultsContent& content, bool
 ResultsFile read_results_file(const fs::path& path) { return read_results_file(path, ResultsColumns{}); }
 
 ResultsFile read_results_file(const fs::path& path, const ResultsColumns& columns) {
-  const data::Hdf5File file = data::Hdf5File::open_read(path);
+  const io::Hdf5File file = io::Hdf5File::open_read(path);
   ResultsFile results;
   for (const char* table : {"/units", "/evaluations"})
     if (!file.exists(table))
@@ -70,4 +70,4 @@ ResultsFile read_results_file(const fs::path& path, const ResultsColumns& column
   return results;
 }
 
-}  // namespace vaesweep::sweep
+}  // namespace vaesweep::results

@@ -13,11 +13,11 @@
 #include "io/column_table.hpp"
 #include "results/axis_columns.hpp"
 
-namespace vaesweep::data {
+namespace vaesweep::io {
 class Hdf5File;
 }
 
-namespace vaesweep::sweep {
+namespace vaesweep::results {
 
 // An optional dataset beside the tables: /latents/<unit> (a matrix), /assignments/<unit> and
 // /rows/<feature hash> (tables), with scalar attributes that say what it belongs to.
@@ -27,29 +27,29 @@ struct StoredMatrix {
 };
 struct ExtraDataset {
   std::string path;
-  std::variant<StoredMatrix, data::ColumnTable> values;
+  std::variant<StoredMatrix, io::ColumnTable> values;
   std::vector<std::pair<std::string, std::string>> text_attributes;
   std::vector<std::pair<std::string, std::int64_t>> int_attributes;
 };
 
 struct ResultsContent {
-  data::ColumnTable units;
+  io::ColumnTable units;
   std::vector<AxisColumn> unit_axes;  // the axis columns of `units` (axis_columns of its records)
-  data::ColumnTable evaluations;
-  data::ColumnTable features;  // one row per distinct feature table the units trained on
-  data::ColumnTable skipped_files;  // audio files left out by data.on_bad_file = "skip"
-  data::ColumnTable runs;           // one row per run that contributed units (results/run_history.hpp)
+  io::ColumnTable evaluations;
+  io::ColumnTable features;  // one row per distinct feature table the units trained on
+  io::ColumnTable skipped_files;  // audio files left out by data.on_bad_file = "skip"
+  io::ColumnTable runs;           // one row per run that contributed units (results/run_history.hpp)
   std::vector<std::pair<std::string, std::string>> text_attributes;
   std::vector<std::pair<std::string, std::int64_t>> int_attributes;
   std::vector<ExtraDataset> extra;  // evaluation.store_latents / store_assignments
   // When set, writes /units (and its layout attributes), /evaluations and any stored arrays
   // itself, in place of `units`, `unit_axes` and `evaluations`: a merge too large to hold them
   // (results/record_merge.hpp) writes them block by block.
-  std::function<void(data::Hdf5File&)> write_unit_tables;
+  std::function<void(io::Hdf5File&)> write_unit_tables;
 };
 
 // Writes one extra dataset with its attributes.
-void write_extra_dataset(data::Hdf5File& file, const ExtraDataset& dataset);
+void write_extra_dataset(io::Hdf5File& file, const ExtraDataset& dataset);
 
 // UserError when `out` exists and overwriting was not asked for (checked before any work).
 void refuse_existing_results(const std::filesystem::path& out, bool overwrite);
@@ -57,10 +57,10 @@ void refuse_existing_results(const std::filesystem::path& out, bool overwrite);
 void write_results_file(const std::filesystem::path& out, const ResultsContent& content, bool overwrite);
 
 struct ResultsFile {
-  data::ColumnTable units;
+  io::ColumnTable units;
   UnitsLayout layout;  // the results format and the axis columns of `units`
-  data::ColumnTable evaluations;
-  data::ColumnTable features;  // empty in a results file without /features
+  io::ColumnTable evaluations;
+  io::ColumnTable features;  // empty in a results file without /features
   std::string study_name;
   std::string study_sha256;
 };
@@ -76,4 +76,4 @@ struct ResultsColumns {
 };
 ResultsFile read_results_file(const std::filesystem::path& path, const ResultsColumns& columns);
 
-}  // namespace vaesweep::sweep
+}  // namespace vaesweep::results

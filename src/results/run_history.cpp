@@ -1,8 +1,8 @@
 #include "results/run_history.hpp"
 
-namespace vaesweep::sweep {
+namespace vaesweep::results {
 
-data::ColumnTable runs_table(const std::vector<RunRecord>& runs) {
+io::ColumnTable runs_table(const std::vector<RunRecord>& runs) {
   std::vector<std::string> id, hosts, job, array_job, array_task, outcome, sha;
   std::vector<double> started, ended;
   std::vector<std::int64_t> ranks, units;
@@ -13,7 +13,7 @@ data::ColumnTable runs_table(const std::vector<RunRecord>& runs) {
     started.push_back(r.started_at), ended.push_back(r.ended_at);
     ranks.push_back(r.ranks), units.push_back(r.units);
   }
-  data::ColumnTable t;
+  io::ColumnTable t;
   t.add_column("run_id", std::move(id));
   t.add_column("started_at", std::move(started));
   t.add_column("ended_at", std::move(ended));
@@ -28,7 +28,7 @@ data::ColumnTable runs_table(const std::vector<RunRecord>& runs) {
   return t;
 }
 
-std::vector<RunRecord> runs_from_table(const data::ColumnTable& t) {
+std::vector<RunRecord> runs_from_table(const io::ColumnTable& t) {
   std::vector<RunRecord> runs(t.rows());
   for (std::size_t i = 0; i < runs.size(); ++i) {
     RunRecord& r = runs[i];
@@ -47,4 +47,4 @@ std::vector<RunRecord> runs_from_table(const data::ColumnTable& t) {
   return runs;
 }
 
-}  // namespace vaesweep::sweep
+}  // namespace vaesweep::results

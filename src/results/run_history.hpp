@@ -8,7 +8,7 @@
 
 #include "io/column_table.hpp"
 
-namespace vaesweep::sweep {
+namespace vaesweep::results {
 
 struct RunRecord {
   std::string run_id;
@@ -23,8 +23,8 @@ struct RunRecord {
   std::string study_sha256;
 };
 
-data::ColumnTable runs_table(const std::vector<RunRecord>& runs);
+io::ColumnTable runs_table(const std::vector<RunRecord>& runs);
 // UserError naming a missing column.
-std::vector<RunRecord> runs_from_table(const data::ColumnTable& table);
+std::vector<RunRecord> runs_from_table(const io::ColumnTable& table);
 
-}  // namespace vaesweep::sweep
+}  // namespace vaesweep::results

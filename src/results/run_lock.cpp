@@ -13,7 +13,7 @@
 #include "engine/provenance.hpp"
 #include "results/shards.hpp"
 
-namespace vaesweep::sweep {
+namespace vaesweep::results {
 namespace fs = std::filesystem;
 
 namespace {
@@ -97,4 +97,4 @@ std::optional<std::string> RunLock::holder(const fs::path& results) {
   return who;
 }
 
-}  // namespace vaesweep::sweep
+}  // namespace vaesweep::results

@@ -8,7 +8,7 @@
 #include <optional>
 #include <string>
 
-namespace vaesweep::sweep {
+namespace vaesweep::results {
 
 class RunLock {
  public:
@@ -32,4 +32,4 @@ class RunLock {
   int fd_ = -1;
 };
 
-}  // namespace vaesweep::sweep
+}  // namespace vaesweep::results

@@ -11,7 +11,7 @@
 #include "engine/shard_journal.hpp"
 #include "engine/wire.hpp"
 
-namespace vaesweep::sweep {
+namespace vaesweep::results {
 namespace fs = std::filesystem;
 namespace {
 // v2 added replaces_results; v1 journals (of earlier builds) are still read.
@@ -24,15 +24,15 @@ const char* note_suffix(RunNote kind) { return kind == RunNote::stopped ? ".stop
 
 // The header's members after its format text; v2 added replaces_results at the end.
 using H = ShardHeader;
-using HeaderWireV1 = Wire<&H::run_id, &H::host, &H::study_sha256, &H::study_text, &H::study_file, &H::study_overrides,
+using HeaderWireV1 = engine::Wire<&H::run_id, &H::host, &H::study_sha256, &H::study_text, &H::study_file, &H::study_overrides,
                           &H::slurm_job_id, &H::slurm_array_job_id, &H::slurm_array_task_id, &H::rank, &H::ranks,
                           &H::grid_units, &H::started_at>;
-using HeaderWireAddedInV2 = Wire<&H::replaces_results>;
-static_assert(HeaderWireV1::size + HeaderWireAddedInV2::size == member_count<ShardHeader>,
+using HeaderWireAddedInV2 = engine::Wire<&H::replaces_results>;
+static_assert(HeaderWireV1::size + HeaderWireAddedInV2::size == engine::member_count<ShardHeader>,
               "a ShardHeader member is missing from its wire form: add it to a new format's list");
 
 std::string encode_shard_header(const ShardHeader& h) {
-  ByteWriter w;
+  engine::ByteWriter w;
   w.put_string(kHeaderFormat);
   HeaderWireV1::put(w, h);
   HeaderWireAddedInV2::put(w, h);
@@ -41,7 +41,7 @@ std::string encode_shard_header(const ShardHeader& h) {
 
 ShardHeader decode_shard_header(const std::string& bytes, const fs::path& file) {
   try {
-    ByteReader r(bytes, "a shard journal's header");
+    engine::ByteReader r(bytes, "a shard journal's header");
     const std::string format = r.get_string();
     if (format != kHeaderFormat && format != kHeaderFormatV1) throw UserError("");
     ShardHeader h;
@@ -76,7 +76,7 @@ void salvaged_header(Shard& shard, const UnitRecord& first, double earliest_star
 std::vector<Shard> read_shards(const fs::path& results) {
   // The visitor keeps each unit in its shard; the shards are still in reading order then.
   std::vector<std::vector<ShardUnit>> units;
-  std::vector<Shard> shards = read_shards(results, [&](std::size_t shard, ShardUnit&& u, JournalRecordPlace) {
+  std::vector<Shard> shards = read_shards(results, [&](std::size_t shard, ShardUnit&& u, engine::JournalRecordPlace) {
     if (units.size() <= shard) units.resize(shard + 1);
     units[shard].push_back(std::move(u));
   });
@@ -99,9 +99,9 @@ std::vector<Shard> read_shards(const fs::path& results, const ShardUnitVisitor& 
     double earliest_start = std::numeric_limits<double>::infinity();
     bool undecodable = false;
     std::size_t index = 0;
-    JournalContents contents;
+    engine::JournalContents contents;
     try {
-      contents = read_journal(entry.path(), [&](std::string&& record, JournalRecordPlace place) {
+      contents = engine::read_journal(entry.path(), [&](std::string&& record, engine::JournalRecordPlace place) {
         if (undecodable) return;
         ShardUnit u;
         try {
@@ -118,7 +118,7 @@ std::vector<Shard> read_shards(const fs::path& results, const ShardUnitVisitor& 
         shard.units_ended_at = std::max(shard.units_ended_at, u.unit.started_at + u.unit.wall_seconds);
         visit(shard.reading_index, std::move(u), place);
       });
-    } catch (const UnfinishedJournal& e) {
+    } catch (const engine::UnfinishedJournal& e) {
       shard.damage = e.what();  // no header, no records: only removed with the others
       shards.push_back(std::move(shard));
       continue;
@@ -173,4 +173,4 @@ std::optional<std::string> read_run_note(const fs::path& results, const std::str
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
-}  // namespace vaesweep::sweep
+}  // namespace vaesweep::results

@@ -14,7 +14,7 @@
 #include "engine/shard_journal.hpp"
 #include "results/records.hpp"
 
-namespace vaesweep::sweep {
+namespace vaesweep::results {
 
 // Who wrote a journal, for which study: the first frame of every journal.
 struct ShardHeader {
@@ -55,7 +55,7 @@ struct Shard {
 
 // Gets each unit of a journal as read_shards reads it, with where its record lies: `shard` is
 // the journal's reading_index (read_shards returns the journals sorted, after reading them all).
-using ShardUnitVisitor = std::function<void(std::size_t shard, ShardUnit&& unit, JournalRecordPlace place)>;
+using ShardUnitVisitor = std::function<void(std::size_t shard, ShardUnit&& unit, engine::JournalRecordPlace place)>;
 
 // Every journal in the shard folder (none when there is no folder), oldest run first, then by
 // rank. A journal killed before its header was written comes with an empty run_id and only
@@ -85,4 +85,4 @@ bool is_run_note(const std::filesystem::path& file);
 // The note's text, or nothing when there is none.
 std::optional<std::string> read_run_note(const std::filesystem::path& results, const std::string& run_id, RunNote kind);
 
-}  // namespace vaesweep::sweep
+}  // namespace vaesweep::results

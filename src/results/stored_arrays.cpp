@@ -5,7 +5,7 @@
 
 #include "util/error.hpp"
 
-namespace vaesweep::sweep {
+namespace vaesweep::results {
 namespace {
 
 // What every stored array says about itself, so that a dataset read alone is traceable.
@@ -14,8 +14,8 @@ void describe(ExtraDataset& d, const UnitRecord& u, const std::string& space) {
   d.int_attributes = {{"unit", u.unit}};
 }
 
-data::ColumnTable rows_table(const data::FeatureTable& t) {
-  data::ColumnTable rows;
+io::ColumnTable rows_table(const data::FeatureTable& t) {
+  io::ColumnTable rows;
   std::vector<std::int64_t> index(t.rows());
   for (std::size_t r = 0; r < index.size(); ++r) index[r] = static_cast<std::int64_t>(r);
   rows.add_column("row", std::move(index));
@@ -47,7 +47,7 @@ void move_stored_arrays(std::vector<UnitRecord>& units, std::vector<EvaluationRe
   std::set<std::string> feature_hashes;
   // The space a unit clustered is named by its evaluations; a unit without any is "latent".
   std::unordered_map<std::int64_t, std::string> space_of;
-  std::map<std::int64_t, data::ColumnTable> assignments;  // by unit id, in unit order
+  std::map<std::int64_t, io::ColumnTable> assignments;  // by unit id, in unit order
   for (EvaluationRecord& e : evaluations) {
     space_of.emplace(e.unit, e.space);
     if (e.assignment.empty()) continue;
@@ -84,15 +84,15 @@ void move_stored_arrays(std::vector<UnitRecord>& units, std::vector<EvaluationRe
   }
 }
 
-void read_stored_arrays(const data::Hdf5File& file, std::vector<UnitRecord>& units,
+void read_stored_arrays(const io::Hdf5File& file, std::vector<UnitRecord>& units,
                         std::vector<EvaluationRecord>& evaluations) {
   const auto where = [&](const std::string& path) { return file.path().string() + ": " + path; };
-  std::unordered_map<std::int64_t, data::ColumnTable> assignments;
+  std::unordered_map<std::int64_t, io::ColumnTable> assignments;
   for (UnitRecord& u : units) {
     const std::string latents = latents_path(u.unit);
     if (file.exists(latents)) keep_latent(file.read_matrix(latents), u);
     if (!file.exists(assignments_path(u.unit))) continue;
-    data::ColumnTable table = file.read_table(assignments_path(u.unit));
+    io::ColumnTable table = file.read_table(assignments_path(u.unit));
     if (u.latent_rows > 0 && table.rows() != static_cast<std::size_t>(u.latent_rows))
       throw UserError(where(assignments_path(u.unit)) + " has " + std::to_string(table.rows()) +
                       " rows, but the unit's latent has " + std::to_string(u.latent_rows) + " (damaged)");
@@ -105,4 +105,4 @@ void read_stored_arrays(const data::Hdf5File& file, std::vector<UnitRecord>& uni
   }
 }
 
-}  // namespace vaesweep::sweep
+}  // namespace vaesweep::results

@@ -13,7 +13,7 @@
 #include "results/records.hpp"
 #include "results/results_file.hpp"
 
-namespace vaesweep::sweep {
+namespace vaesweep::results {
 
 // Keeps `Z` (rows x dimensions) as the unit's stored latent, row-major as on disk and in numpy.
 void keep_latent(const Eigen::MatrixXd& Z, UnitRecord& unit);
@@ -26,7 +26,7 @@ void move_stored_arrays(std::vector<UnitRecord>& units, std::vector<EvaluationRe
 // The inverse, for resume: fills the arrays of records read from `file`'s tables (matched by
 // unit id and assignment column). A dataset whose shape does not fit its unit is a UserError
 // naming the file and the dataset.
-void read_stored_arrays(const data::Hdf5File& file, std::vector<UnitRecord>& units,
+void read_stored_arrays(const io::Hdf5File& file, std::vector<UnitRecord>& units,
                         std::vector<EvaluationRecord>& evaluations);
 
-}  // namespace vaesweep::sweep
+}  // namespace vaesweep::results

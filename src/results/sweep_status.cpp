@@ -13,7 +13,7 @@
 #include "engine/provenance.hpp"
 #include "results/run_lock.hpp"
 
-namespace vaesweep::sweep {
+namespace vaesweep::results {
 namespace fs = std::filesystem;
 namespace {
 
@@ -95,7 +95,7 @@ SweepStatus read_sweep_status(const fs::path& results) {
                                             "message", "run_id",      "host",  "rank",       "started_at", "wall_seconds"};
   PriorWork prior = read_prior_work(
       results,
-      [&](std::size_t shard, ShardUnit&& u, JournalRecordPlace) {
+      [&](std::size_t shard, ShardUnit&& u, engine::JournalRecordPlace) {
         if (journal_briefs.size() <= shard) journal_briefs.resize(shard + 1);
         const UnitRecord& r = u.unit;
         journal_briefs[shard].emplace_back(
@@ -105,7 +105,7 @@ SweepStatus read_sweep_status(const fs::path& results) {
             }));
       },
       columns,
-      [&](const data::ColumnTable& t) {
+      [&](const io::ColumnTable& t) {
         for (const char* c : {"unit", "config_hash", "status"})
           if (!t.has(c)) throw UserError(results.string() + ": /units has no column " + c);
         const auto text = [&](const char* c, std::size_t i) { return t.has(c) ? t.strings(c)[i] : std::string(); };
@@ -230,4 +230,4 @@ std::string format_sweep_status(const SweepStatus& s, std::size_t max_failures) 
   return out;
 }
 
-}  // namespace vaesweep::sweep
+}  // namespace vaesweep::results

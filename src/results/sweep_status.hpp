@@ -10,7 +10,7 @@
 
 #include "results/run_history.hpp"
 
-namespace vaesweep::sweep {
+namespace vaesweep::results {
 
 struct FailedUnit {
   std::string label;    // "vae beta=4 latent_dim=8 seed=2 [a1b2c3d4e5f6]"
@@ -42,4 +42,4 @@ SweepStatus read_sweep_status(const std::filesystem::path& results);
 // Human-readable report; at most `max_failures` failed units listed (0: all).
 std::string format_sweep_status(const SweepStatus& status, std::size_t max_failures);
 
-}  // namespace vaesweep::sweep
+}  // namespace vaesweep::results

@@ -2,7 +2,7 @@
 
 #include "util/error.hpp"
 
-namespace vaesweep::sweep {
+namespace vaesweep::results {
 
 const char* to_string(UnitStatus status) {
   switch (status) {
@@ -20,4 +20,4 @@ UnitStatus parse_unit_status(const std::string& name) {
   throw UserError("unknown unit status \"" + name + "\" (valid: ok, failed, diverged, abandoned)");
 }
 
-}  // namespace vaesweep::sweep
+}  // namespace vaesweep::results

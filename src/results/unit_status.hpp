@@ -3,7 +3,7 @@
 // /evaluations.status (and of a journal record), as text exactly these names.
 #include <string>
 
-namespace vaesweep::sweep {
+namespace vaesweep::results {
 
 // ok: trained and evaluated (a collapsed posterior is still ok: UnitRecord::collapsed says so);
 // failed: an exception stopped it (UnitRecord::message says which); diverged: a NaN or Inf
@@ -23,4 +23,4 @@ inline bool replaces_record(UnitStatus kept, UnitStatus later) {
 UnitStatus parse_unit_status(const std::string& name);
 const char* to_string(UnitStatus status);
 
-}  // namespace vaesweep::sweep
+}  // namespace vaesweep::results

@@ -18,13 +18,13 @@ namespace {
 std::string blas_kernels() {
   const std::string core = models::openblas_core();
   if (core.empty()) return "";
-  const std::string forced = env_or_empty("OPENBLAS_CORETYPE");
+  const std::string forced = engine::env_or_empty("OPENBLAS_CORETYPE");
   return "; openblas kernels " + core + (forced.empty() ? "" : " (OPENBLAS_CORETYPE=" + forced + ")");
 }
 
 }  // namespace
 
-std::string library_versions(const MpiSession& mpi) {
+std::string library_versions(const engine::MpiSession& mpi) {
   unsigned major = 0, minor = 0, release = 0;
   H5get_libversion(&major, &minor, &release);
   return "torch " + models::torch_version() + "; hdf5 " + std::to_string(major) + "." + std::to_string(minor) + "." +

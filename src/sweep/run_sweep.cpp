@@ -39,7 +39,7 @@ namespace {
 
 // The data root the first rank finds (--data-root, VAESWEEP_DATA, the default), on every rank:
 // ranks on other nodes may not see the first rank's environment, and must read the same files.
-DataRoot shared_data_root(const std::string& option, const MpiSession& mpi) {
+DataRoot shared_data_root(const std::string& option, const engine::MpiSession& mpi) {
   DataRoot root;
   if (mpi.is_root()) root = find_data_root(option);
   const std::vector<std::string> fields =
@@ -57,15 +57,15 @@ struct Decision {
   std::vector<std::string> full_pca_groups;  // RunContext::full_pca_groups
 };
 
-constexpr Wire<&Decision::refusal, &Decision::run_id, &Decision::nothing_to_do, &Decision::done_before, &Decision::failed_before,
+constexpr engine::Wire<&Decision::refusal, &Decision::run_id, &Decision::nothing_to_do, &Decision::done_before, &Decision::failed_before,
      &Decision::full_pca_groups>
 wire_of(const Decision*) { return {}; }
 
 std::size_t journal_count(const fs::path& out) {
   std::size_t n = 0;
   std::error_code ec;
-  if (fs::is_directory(shard_folder(out), ec))
-    for (const auto& e : fs::directory_iterator(shard_folder(out)))
+  if (fs::is_directory(results::shard_folder(out), ec))
+    for (const auto& e : fs::directory_iterator(results::shard_folder(out)))
       if (e.path().extension() == ".journal") ++n;
   return n;
 }
@@ -85,15 +85,15 @@ void remove_stale_temporaries(const fs::path& out) {
 // or a full disk leaves the old file (this run's journals say it is being replaced).
 void discard_earlier_journals(const fs::path& out) {
   std::error_code ec;
-  if (fs::is_directory(shard_folder(out), ec))
-    for (const auto& e : fs::directory_iterator(shard_folder(out)))
-      if (e.path().extension() == ".journal" || is_run_note(e.path())) fs::remove(e.path(), ec);
+  if (fs::is_directory(results::shard_folder(out), ec))
+    for (const auto& e : fs::directory_iterator(results::shard_folder(out)))
+      if (e.path().extension() == ".journal" || results::is_run_note(e.path())) fs::remove(e.path(), ec);
 }
 
 // The slice a results file was written by: its slice_index / slice_count attributes (absent: the
 // whole grid).
 Slice stored_slice(const fs::path& results) {
-  const data::Hdf5File file = data::Hdf5File::open_read(results);
+  const io::Hdf5File file = io::Hdf5File::open_read(results);
   const auto names = file.attribute_names("/");
   const auto has = [&](const char* name) { return std::find(names.begin(), names.end(), name) != names.end(); };
   Slice slice;
@@ -106,7 +106,7 @@ Slice stored_slice(const fs::path& results) {
 
 // --resume continues the slice the output was written by, never another one: the units of two
 // slices in one file would make its counts (and a later merge) wrong.
-void refuse_other_slice(const RunOptions& options, const PriorWork& prior, const HashIndex& index) {
+void refuse_other_slice(const RunOptions& options, const results::PriorWork& prior, const HashIndex& index) {
   const fs::path& out = options.out;
   const std::string wanted = options.slice.whole() ? "the whole grid" : "slice " + options.slice.text();
   if (prior.results_file) {
@@ -116,17 +116,17 @@ void refuse_other_slice(const RunOptions& options, const PriorWork& prior, const
                       (before.whole() ? std::string("the whole grid") : "--slice " + before.text()) + ", this run is " +
                       wanted + "; resume with the same --slice, or write another --out (nothing was changed)");
   }
-  for (const ShardUnit& u : prior.units) {
+  for (const results::ShardUnit& u : prior.units) {
     const auto unit = index.find(u.unit.config_hash);
     if (unit && !options.slice.holds(*unit))
       throw UserError(out.string() + ": --resume refused: its journals hold unit " + std::to_string(*unit) +
-                      " (" + unit_label(u.unit) + "), which is not in " + wanted +
+                      " (" + results::unit_label(u.unit) + "), which is not in " + wanted +
                       "; resume with the --slice it ran under, or write another --out (nothing was changed)");
   }
 }
 
 // The root's checks and plan: which units this run does. UserError leaves everything as it was.
-SchedulePlan plan_run(const RunOptions& options, const Study& study, const Grid& grid, const HashIndex& index,
+engine::SchedulePlan plan_run(const RunOptions& options, const Study& study, const Grid& grid, const HashIndex& index,
                       int ranks, const std::string& auto_engine, bool gpu, bool& has_shards,
                       std::size_t& failed_before, std::vector<std::string>& full_pca_groups) {
   const fs::path& out = options.out;
@@ -139,25 +139,25 @@ SchedulePlan plan_run(const RunOptions& options, const Study& study, const Grid&
       throw UserError(out.string() + ": the results file already exists; pass --resume to continue it, --overwrite "
                       "to replace it, or --out to write elsewhere (nothing was changed)");
     if (has_shards)
-      throw UserError(shard_folder(out).string() + " holds the shards of an unfinished run of these results (" +
+      throw UserError(results::shard_folder(out).string() + " holds the shards of an unfinished run of these results (" +
                       std::to_string(journals) + " journal(s)); pass --resume to continue it or --overwrite to "
                       "discard it (nothing was changed)");
   }
-  PriorWork prior;
+  results::PriorWork prior;
   if (options.resume) {
-    prior = read_prior_work(out);
-    refuse_changed_study(prior, study, index, out, auto_engine);
+    prior = results::read_prior_work(out);
+    results::refuse_changed_study(prior, study, index, out, auto_engine);
     refuse_other_slice(options, prior, index);
-    for (const Shard& s : prior.shards)
+    for (const results::Shard& s : prior.shards)
       if (!s.damage.empty()) log_warn(s.path.string() + ": " + s.damage + " (those units run again)");
   }
   std::set<std::string> full;
-  for (const ShardUnit& u : prior.units)
+  for (const results::ShardUnit& u : prior.units)
     if (u.unit.model == "pca" && (u.unit.pca_solver.empty() || u.unit.pca_solver == "full")) full.insert(u.unit.group_hash);
   full_pca_groups.assign(full.begin(), full.end());
-  ToRun to_run = units_to_run(grid, prior, index, options.retry_failed);
+  results::ToRun to_run = results::units_to_run(grid, prior, index, options.retry_failed);
   failed_before = to_run.failed_before;
-  SchedulePlan plan;
+  engine::SchedulePlan plan;
   plan.order = std::move(to_run.order);
   plan.done_before = to_run.done_before;
   if (!options.slice.whole()) {  // the records of a slice's file are all in the slice (refuse_other_slice)
@@ -168,10 +168,10 @@ SchedulePlan plan_run(const RunOptions& options, const Study& study, const Grid&
     plan.done_before = options.slice.size(grid.size()) - plan.order.size();
   }
   // --models-per-batch, or else 8 on a CPU and up to 1024 stacked models on a GPU.
-  const std::size_t max_models = options.models_per_batch ? options.models_per_batch : kMaxModelsPerBatch;
+  const std::size_t max_models = options.models_per_batch ? options.models_per_batch : pipeline::kMaxModelsPerBatch;
   const std::size_t max_stacked =
-      options.models_per_batch ? options.models_per_batch : gpu ? kMaxModelsPerStackOnGpu : kMaxModelsPerBatch;
-  BatchedOrder batched = batch_for_training(study, grid, plan.order, ranks, max_models, max_stacked);
+      options.models_per_batch ? options.models_per_batch : gpu ? pipeline::kMaxModelsPerStackOnGpu : pipeline::kMaxModelsPerBatch;
+  pipeline::BatchedOrder batched = pipeline::batch_for_training(study, grid, plan.order, ranks, max_models, max_stacked);
   plan.order = std::move(batched.order);
   plan.joins_previous = std::move(batched.joins_previous);
   plan.max_failures = options.max_failures;
@@ -184,9 +184,9 @@ SchedulePlan plan_run(const RunOptions& options, const Study& study, const Grid&
   return plan;
 }
 
-ShardHeader shard_header(const Study& study, const Grid& grid, const Decision& decision, const MpiSession& mpi,
+results::ShardHeader shard_header(const Study& study, const Grid& grid, const Decision& decision, const engine::MpiSession& mpi,
                          double started_at, bool overwrite) {
-  ShardHeader h;
+  results::ShardHeader h;
   h.replaces_results = overwrite;
   h.run_id = decision.run_id;
   h.rank = mpi.rank();
@@ -198,16 +198,16 @@ ShardHeader shard_header(const Study& study, const Grid& grid, const Decision& d
   h.study_overrides = join(study.overrides, "\n");
   h.grid_units = static_cast<std::int64_t>(grid.size());
   h.started_at = started_at;
-  h.slurm_job_id = env_or_empty("SLURM_JOB_ID");
-  h.slurm_array_job_id = env_or_empty("SLURM_ARRAY_JOB_ID");
-  h.slurm_array_task_id = env_or_empty("SLURM_ARRAY_TASK_ID");
+  h.slurm_job_id = engine::env_or_empty("SLURM_JOB_ID");
+  h.slurm_array_job_id = engine::env_or_empty("SLURM_ARRAY_JOB_ID");
+  h.slurm_array_task_id = engine::env_or_empty("SLURM_ARRAY_TASK_ID");
   return h;
 }
 
 // Torch threads per rank: OMP_NUM_THREADS when it is set (the Slurm scripts set it to the task's
 // CPUs), else one: ranks are the parallelism, and oversubscribed threads are much slower.
 int threads_per_rank() {
-  const std::string text = env_or_empty("OMP_NUM_THREADS");
+  const std::string text = engine::env_or_empty("OMP_NUM_THREADS");
   char* end = nullptr;
   const long n = text.empty() ? 1 : std::strtol(text.c_str(), &end, 10);
   if (!text.empty() && (end != text.c_str() + text.size() || n < 1 || n > 4096))
@@ -215,11 +215,11 @@ int threads_per_rank() {
   return static_cast<int>(n);
 }
 
-std::string outcome_text(StopReason reason) {
+std::string outcome_text(engine::StopReason reason) {
   switch (reason) {
-    case StopReason::finished: return "complete";
-    case StopReason::signal: return std::string("stopped (") + stop_signal_name() + ")";
-    case StopReason::too_many_failures: return "too many failures";
+    case engine::StopReason::finished: return "complete";
+    case engine::StopReason::signal: return std::string("stopped (") + stop_signal_name() + ")";
+    case engine::StopReason::too_many_failures: return "too many failures";
   }
   return "";
 }
@@ -246,19 +246,19 @@ std::optional<FileIdentity> identity_of(const fs::path& path) {
 // the results file the resume planned with: one deleted or replaced since holds earlier units
 // this run did not redo, so the merge refuses (keeping every journal) rather than drop them.
 RunSummary merge_results(const RunOptions& options, const Study& study, const Grid& grid, const HashIndex& index,
-                         const std::map<std::string, data::FeatureTable>& tables, const ScheduleOutcome& outcome,
-                         const std::string& run_id, double started_at, const MpiSession& mpi,
+                         const std::map<std::string, data::FeatureTable>& tables, const engine::ScheduleOutcome& outcome,
+                         const std::string& run_id, double started_at, const engine::MpiSession& mpi,
                          const std::optional<FileIdentity>& planned) {
   if (planned && identity_of(options.out) != planned)
     throw UserError(options.out.string() + ": the results file was " +
                     (identity_of(options.out) ? "replaced" : "deleted") +
                     " while this run ran; it held the earlier units this run did not redo, so nothing was merged. "
-                    "This run's units are kept in " + shard_folder(options.out).string() +
+                    "This run's units are kept in " + results::shard_folder(options.out).string() +
                     ": put the file back and run again with --resume (or start anew with --overwrite)");
   // In bounded memory: the records stay in the journals until their block is written.
-  RecordMerge merge(options.out, index);
-  PriorWork& all = merge.prior();
-  const MergeCounts& counts = merge.counts();
+  results::RecordMerge merge(options.out, index);
+  results::PriorWork& all = merge.prior();
+  const results::MergeCounts& counts = merge.counts();
 
   RunSummary summary;
   summary.grid_units = options.slice.size(grid.size());
@@ -273,7 +273,7 @@ RunSummary merge_results(const RunOptions& options, const Study& study, const Gr
 
   counts.count_runs(all.runs);
   std::set<std::string> hosts;
-  for (RunRecord& run : all.runs) {
+  for (results::RunRecord& run : all.runs) {
     if (run.run_id == run_id) {
       run.outcome = outcome_text(outcome.reason);
       run.ended_at = unix_now();
@@ -282,12 +282,12 @@ RunSummary merge_results(const RunOptions& options, const Study& study, const Gr
     }
     for (const auto& h : split(run.hosts, ',')) hosts.insert(h);
   }
-  ResultsContent content;
-  content.write_unit_tables = [&](data::Hdf5File& file) { merge.write_tables(file, grid.label_sets(), tables); };
-  content.features = features_table(tables, grid);
-  content.skipped_files = skipped_files_table(tables);
-  content.runs = runs_table(all.runs);
-  add_drawn_rows(tables, content);
+  results::ResultsContent content;
+  content.write_unit_tables = [&](io::Hdf5File& file) { merge.write_tables(file, grid.label_sets(), tables); };
+  content.features = pipeline::features_table(tables, grid);
+  content.skipped_files = pipeline::skipped_files_table(tables);
+  content.runs = results::runs_table(all.runs);
+  pipeline::add_drawn_rows(tables, content);
   content.text_attributes = {
       {"vaesweep_version", version()},
       {"git_commit", git_commit()},
@@ -302,9 +302,9 @@ RunSummary merge_results(const RunOptions& options, const Study& study, const Gr
       {"start_time", utc_text(all.runs.empty() ? started_at : all.runs.front().started_at)},
       {"end_time", utc_text(unix_now())},
       {"stop_reason", outcome_text(outcome.reason)},
-      {"slurm_job_id", env_or_empty("SLURM_JOB_ID")},
-      {"slurm_array_job_id", env_or_empty("SLURM_ARRAY_JOB_ID")},
-      {"slurm_array_task_id", env_or_empty("SLURM_ARRAY_TASK_ID")},
+      {"slurm_job_id", engine::env_or_empty("SLURM_JOB_ID")},
+      {"slurm_array_job_id", engine::env_or_empty("SLURM_ARRAY_JOB_ID")},
+      {"slurm_array_task_id", engine::env_or_empty("SLURM_ARRAY_TASK_ID")},
       {"library_versions", library_versions(mpi)},
   };
   content.int_attributes = {{"mpi_size", mpi.size()},
@@ -317,8 +317,8 @@ RunSummary merge_results(const RunOptions& options, const Study& study, const Gr
     content.int_attributes.emplace_back("slice_index", static_cast<std::int64_t>(options.slice.index));
     content.int_attributes.emplace_back("slice_count", static_cast<std::int64_t>(options.slice.count));
   }
-  write_results_file(options.out, content, true);
-  remove_shards(options.out, all.shards);
+  results::write_results_file(options.out, content, true);
+  results::remove_shards(options.out, all.shards);
   summary.wrote = true;
   return summary;
 }
@@ -326,18 +326,18 @@ RunSummary merge_results(const RunOptions& options, const Study& study, const Gr
 }  // namespace
 
 // What every rank returns: the root's summary of the merge.
-constexpr Wire<&RunSummary::grid_units, &RunSummary::units, &RunSummary::ok, &RunSummary::failed, &RunSummary::diverged,
+constexpr engine::Wire<&RunSummary::grid_units, &RunSummary::units, &RunSummary::ok, &RunSummary::failed, &RunSummary::diverged,
      &RunSummary::evaluations, &RunSummary::ran, &RunSummary::pending, &RunSummary::reason, &RunSummary::wrote>
 wire_of(const RunSummary*) { return {}; }
 
-RunSummary run_sweep(const RunOptions& options, const MpiSession& mpi) {
+RunSummary run_sweep(const RunOptions& options, const engine::MpiSession& mpi) {
   const double started_at = unix_now();
   install_stop_handlers();
   set_stop_grace(options.grace_seconds);
   Study study = load_study(options.study_file, options.overrides);
   study.data_root = shared_data_root(options.data_root, mpi);
   // model.engine = "auto" resolves on the first rank, so that every rank hashes units alike.
-  const std::string device = models::choose_device(node_local_rank());
+  const std::string device = models::choose_device(engine::node_local_rank());
   const bool gpu = mpi.broadcast(device.rfind("cuda", 0) == 0 ? "1" : "0") == "1";
   const std::string auto_engine = resolve_auto_engine(study, gpu);
   const std::vector<Value> kinds = values_in_grid(study, "model.kind");
@@ -373,8 +373,8 @@ RunSummary run_sweep(const RunOptions& options, const MpiSession& mpi) {
   if (grid.size() == 0) throw UserError(study.file.string() + ": the grid has no units");
 
   // The root checks the output and plans under the run lock; a refusal reaches every rank.
-  std::optional<RunLock> lock;
-  SchedulePlan plan;
+  std::optional<results::RunLock> lock;
+  engine::SchedulePlan plan;
   Decision decision;
   bool has_shards = false;
   HashIndex index;  // config hash -> grid index, on the root (planning and merging)
@@ -390,16 +390,16 @@ RunSummary run_sweep(const RunOptions& options, const MpiSession& mpi) {
                              "the study's lyrics table (text.path)"}});
       lock.emplace(options.out);
       std::size_t failed_before = 0;
-      index = index_grid(grid);
+      index = results::index_grid(grid);
       plan = plan_run(options, study, grid, index, mpi.size(), auto_engine, gpu, has_shards, failed_before,
                       decision.full_pca_groups);
       if (options.resume) planned_results = identity_of(options.out);
       decision.done_before = plan.done_before;
       decision.failed_before = failed_before;
-      decision.run_id = new_run_id(started_at);
-      plan.on_stop = [&out = options.out, &decision](StopReason reason) {
-        write_run_note(out, decision.run_id, RunNote::stopped,
-                       reason == StopReason::signal ? std::string(stop_signal_name()) : outcome_text(reason));
+      decision.run_id = engine::new_run_id(started_at);
+      plan.on_stop = [&out = options.out, &decision](engine::StopReason reason) {
+        results::write_run_note(out, decision.run_id, results::RunNote::stopped,
+                       reason == engine::StopReason::signal ? std::string(stop_signal_name()) : outcome_text(reason));
       };
       decision.nothing_to_do = plan.order.empty() && !has_shards;
       log_info("study \"" + study.name + "\" (" + study.sha256.substr(0, 12) + "): " + std::to_string(grid.size()) +
@@ -408,13 +408,13 @@ RunSummary run_sweep(const RunOptions& options, const MpiSession& mpi) {
                (plan.done_before ? ", " + std::to_string(plan.done_before) + " done by earlier runs" : "") + "; " +
                std::to_string(plan.order.size()) + " to run on " + std::to_string(mpi.size()) + " rank(s), run " +
                decision.run_id);
-      if (const std::string notice = conditioning_notice(study); !notice.empty()) log_warn(notice);
+      if (const std::string notice = pipeline::conditioning_notice(study); !notice.empty()) log_warn(notice);
     } catch (const UserError& e) {
       decision.refusal = e.what();
       lock.reset();
     }
   }
-  decision = from_bytes<Decision>(mpi.broadcast(to_bytes(decision)), "the root's decision");
+  decision = engine::from_bytes<Decision>(mpi.broadcast(engine::to_bytes(decision)), "the root's decision");
   if (!decision.refusal.empty()) throw UserError(decision.refusal);
   if (decision.nothing_to_do) {
     RunSummary s;  // every unit has a record that stays: the results file is left as it is
@@ -424,8 +424,8 @@ RunSummary run_sweep(const RunOptions& options, const MpiSession& mpi) {
     return s;
   }
 
-  const auto tables = share_features(grid, study, mpi);
-  RunContext context;
+  const auto tables = pipeline::share_features(grid, study, mpi);
+  pipeline::RunContext context;
   context.rank = mpi.rank();
   context.host = mpi.processor_name();
   context.device = device;
@@ -434,14 +434,14 @@ RunSummary run_sweep(const RunOptions& options, const MpiSession& mpi) {
   context.full_pca_groups.insert(decision.full_pca_groups.begin(), decision.full_pca_groups.end());
   models::use_threads(threads_per_rank());
 
-  ScheduleOutcome outcome;
+  engine::ScheduleOutcome outcome;
   {
-    JournalWriter journal(shard_path(options.out, decision.run_id, mpi.rank()),
-                          encode_shard_header(shard_header(study, grid, decision, mpi, started_at, options.overwrite)),
+    engine::JournalWriter journal(results::shard_path(options.out, decision.run_id, mpi.rank()),
+                          results::encode_shard_header(shard_header(study, grid, decision, mpi, started_at, options.overwrite)),
                           options.sync_seconds);
     if (mpi.is_root() && options.overwrite) {
       try {  // a backup of the header's flag (see RunNote): the run goes on without it
-        write_run_note(options.out, decision.run_id, RunNote::replaces_results, "");
+        results::write_run_note(options.out, decision.run_id, results::RunNote::replaces_results, "");
       } catch (const UserError& e) {
         log_warn(e.what());
       }
@@ -449,36 +449,36 @@ RunSummary run_sweep(const RunOptions& options, const MpiSession& mpi) {
     // Records a finished unit (not an abandoned one) in this rank's journal before the next
     // batch starts: a killed process loses nothing of it; a node that loses power loses at most
     // the last --sync-every seconds of units.
-    const auto record = [&](const WorkUnit& unit, UnitOutcome& result, double unit_start, double wall_seconds) {
-      if (result.unit.status == UnitStatus::abandoned) {
+    const auto record = [&](const WorkUnit& unit, pipeline::UnitOutcome& result, double unit_start, double wall_seconds) {
+      if (result.unit.status == results::UnitStatus::abandoned) {
         log_warn("unit " + std::to_string(unit.index) + " (" + unit.label() + ") abandoned: " + result.unit.message);
-        return UnitResult::abandoned;
+        return engine::UnitResult::abandoned;
       }
       result.unit.run_id = decision.run_id;
       result.unit.started_at = unit_start;
       result.unit.wall_seconds = wall_seconds;
-      if (result.unit.status != UnitStatus::ok)
+      if (result.unit.status != results::UnitStatus::ok)
         log_warn("unit " + std::to_string(unit.index) + " (" + unit.label() + ", " + unit.config_hash.substr(0, 12) +
                  ") " + to_string(result.unit.status) + ": " + result.unit.message);
-      journal.append(encode_unit(result.unit, result.evaluations));
+      journal.append(results::encode_unit(result.unit, result.evaluations));
       if (lock) lock->restore_if_unlinked();
-      return result.unit.status == UnitStatus::ok ? UnitResult::ok : UnitResult::failed;
+      return result.unit.status == results::UnitStatus::ok ? engine::UnitResult::ok : engine::UnitResult::failed;
     };
-    const BatchWork work = [&](const std::vector<std::size_t>& indices, const std::function<bool()>& abandon) {
+    const engine::BatchWork work = [&](const std::vector<std::size_t>& indices, const std::function<bool()>& abandon) {
       const double batch_start = unix_now();
       std::vector<WorkUnit> units;
       for (std::size_t i : indices) units.push_back(grid.unit(i));
-      RunContext unit_context = context;
+      pipeline::RunContext unit_context = context;
       unit_context.abandon = abandon;
-      std::vector<UnitOutcome> outcomes = run_units_together(units, tables.at(units.front().feature_hash), unit_context);
+      std::vector<pipeline::UnitOutcome> outcomes = pipeline::run_units_together(units, tables.at(units.front().feature_hash), unit_context);
       // A batch's units share its wall time; their train_seconds say the same.
       const double wall = (unix_now() - batch_start) / static_cast<double>(units.size());
-      std::vector<UnitResult> results;
+      std::vector<engine::UnitResult> results;
       for (std::size_t u = 0; u < units.size(); ++u) results.push_back(record(units[u], outcomes[u], batch_start, wall));
       return results;
     };
-    outcome = schedule_units(plan, mpi, work);
-    plan = SchedulePlan{};  // its order (9 bytes a unit) is not needed by the merge that follows
+    outcome = engine::schedule_units(plan, mpi, work);
+    plan = engine::SchedulePlan{};  // its order (9 bytes a unit) is not needed by the merge that follows
     // A failed last sync must not leave the other ranks waiting in the barrier below: the
     // records written before it stay readable, and the merge counts what they hold.
     try {
@@ -492,10 +492,10 @@ RunSummary run_sweep(const RunOptions& options, const MpiSession& mpi) {
   // The root merges; every rank returns the same summary (and so the same exit status).
   std::string message;
   if (mpi.is_root())
-    message = outcome_to_bytes<RunSummary>([&] {
+    message = engine::outcome_to_bytes<RunSummary>([&] {
       return merge_results(options, study, grid, index, tables, outcome, decision.run_id, started_at, mpi, planned_results);
     });
-  return outcome_from_bytes<RunSummary>(mpi.broadcast(message), "the root's summary");
+  return engine::outcome_from_bytes<RunSummary>(mpi.broadcast(message), "the root's summary");
 }
 
 }  // namespace vaesweep::sweep

@@ -54,13 +54,13 @@ struct RunSummary {
   std::size_t evaluations = 0;
   std::size_t ran = 0;                 // finished by this run
   std::size_t pending = 0;             // still without a record
-  StopReason reason = StopReason::finished;
+  engine::StopReason reason = engine::StopReason::finished;
   bool wrote = false;                  // false when there was nothing to do
 };
 
 // Every rank calls this. A problem with the study, the data or the output throws UserError on
 // every rank (so all exit non-zero) and changes nothing on disk; a problem of one unit is
 // recorded. The summary is the same on every rank.
-RunSummary run_sweep(const RunOptions& options, const MpiSession& mpi);
+RunSummary run_sweep(const RunOptions& options, const engine::MpiSession& mpi);
 
 }  // namespace vaesweep::sweep

@@ -55,7 +55,7 @@ std::string lower(std::string s) {
 }  // namespace
 
 Embeddings read_embeddings_csv(const std::filesystem::path& file, const std::string& id_column) {
-  const data::CsvTable t = data::read_csv(file);  // ragged rows throw there, naming the line
+  const io::CsvTable t = io::read_csv(file);  // ragged rows throw there, naming the line
   const std::size_t id_col = t.column_index(id_column);
   Embeddings e;
   e.X.resize(static_cast<Eigen::Index>(t.rows.size()), static_cast<Eigen::Index>(t.header.size() - 1));
@@ -84,22 +84,22 @@ Embeddings read_embeddings_csv(const std::filesystem::path& file, const std::str
 
 Embeddings read_embeddings_hdf5(const std::filesystem::path& file, const std::string& matrix_dataset,
                                 const std::string& ids_dataset, const std::string& id_column) {
-  const data::Hdf5File h5 = data::Hdf5File::open_read(file);
+  const io::Hdf5File h5 = io::Hdf5File::open_read(file);
   Embeddings e;
   e.X = h5.read_matrix(matrix_dataset);
-  const data::ColumnTable ids = h5.read_table(ids_dataset);
+  const io::ColumnTable ids = h5.read_table(ids_dataset);
   const std::string at = file.string() + ":" + ids_dataset;
   if (!ids.has(id_column) && ids.cols() != 1)
     throw UserError(at + ": no member \"" + id_column + "\" and " + std::to_string(ids.cols()) +
                     " members (" + ids.schema_string() + "); expected the ids in \"" + id_column +
                     "\" or in the only member");
-  const data::Column& column = ids.has(id_column) ? ids.column(id_column) : ids.columns().front();
+  const io::Column& column = ids.has(id_column) ? ids.column(id_column) : ids.columns().front();
   if (const auto* s = std::get_if<std::vector<std::string>>(&column.values)) {
     e.ids = *s;
   } else if (const auto* n = std::get_if<std::vector<std::int64_t>>(&column.values)) {
     for (std::int64_t v : *n) e.ids.push_back(std::to_string(v));
   } else {
-    throw UserError(at + ": the ids member \"" + column.name + "\" holds " + data::column_type_name(column.values) +
+    throw UserError(at + ": the ids member \"" + column.name + "\" holds " + io::column_type_name(column.values) +
                     "; expected strings or integers");
   }
   if (e.ids.size() != static_cast<std::size_t>(e.X.rows()))

@@ -16,12 +16,12 @@ struct Embeddings {
   Eigen::MatrixXd X;             // rows = samples, finite
 };
 
-// CSV with a header row (RFC 4180, through data::read_csv): the column `id_column` holds the ids,
+// CSV with a header row (RFC 4180, through io::read_csv): the column `id_column` holds the ids,
 // every other column is a number (std::from_chars: "1.5", "-2e-3"; an empty cell is an error).
 Embeddings read_embeddings_csv(const std::filesystem::path& file, const std::string& id_column = "id");
 
 // HDF5: `matrix_dataset` is a 2-D numeric dataset (rows = samples; read as double by
-// data::Hdf5File::read_matrix), `ids_dataset` a 1-D table (compound dataset, read by
+// io::Hdf5File::read_matrix), `ids_dataset` a 1-D table (compound dataset, read by
 // Hdf5File::read_table) with one row per matrix row; the ids are its `id_column` member, or its
 // only member when it has just one, as strings or integers. With h5py:
 //   f["ids"] = np.array([(b"song1",), ...], dtype=[("id", h5py.string_dtype())])

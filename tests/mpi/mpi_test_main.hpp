@@ -8,8 +8,8 @@
 namespace vaesweep::test {
 
 // Runs every test with `session` pointing at the job's MpiSession; returns the exit code.
-inline int run_mpi_tests(int argc, char** argv, sweep::MpiSession*& session) {
-  sweep::MpiSession mpi(&argc, &argv);
+inline int run_mpi_tests(int argc, char** argv, engine::MpiSession*& session) {
+  engine::MpiSession mpi(&argc, &argv);
   session = &mpi;
   ::testing::InitGoogleTest(&argc, argv);
   if (!mpi.is_root()) {

@@ -10,7 +10,7 @@
 
 #include "mpi_test_main.hpp"
 
-namespace vaesweep::sweep {
+namespace vaesweep::engine {
 namespace {
 
 MpiSession* g_mpi = nullptr;
@@ -69,6 +69,6 @@ TEST(MpiSession, AWaitingRankLeavesItsCore) {
 TEST(MpiSession, RunsWithMoreThanOneRank) { EXPECT_GE(g_mpi->size(), 2); }
 
 }  // namespace
-}  // namespace vaesweep::sweep
+}  // namespace vaesweep::engine
 
-int main(int argc, char** argv) { return vaesweep::test::run_mpi_tests(argc, argv, vaesweep::sweep::g_mpi); }
+int main(int argc, char** argv) { return vaesweep::test::run_mpi_tests(argc, argv, vaesweep::engine::g_mpi); }

@@ -13,7 +13,7 @@
 #include "engine/scheduler.hpp"
 #include "mpi_test_main.hpp"
 
-namespace vaesweep::sweep {
+namespace vaesweep::engine {
 namespace {
 
 MpiSession* g_mpi = nullptr;
@@ -182,6 +182,6 @@ TEST(Scheduler, StopSignalOnOneRankStopsEveryRankAndAbandonsAfterGrace) {
 }
 
 }  // namespace
-}  // namespace vaesweep::sweep
+}  // namespace vaesweep::engine
 
-int main(int argc, char** argv) { return vaesweep::test::run_mpi_tests(argc, argv, vaesweep::sweep::g_mpi); }
+int main(int argc, char** argv) { return vaesweep::test::run_mpi_tests(argc, argv, vaesweep::engine::g_mpi); }

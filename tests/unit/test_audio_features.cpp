@@ -180,15 +180,15 @@ TEST(AudioFeatures, CacheReusesAndInvalidatesExactly) {
 // A cache written before the `resampler` column existed: the same file with that column
 // removed, as vaesweep wrote it then.
 void drop_resampler_column(const fs::path& file) {
-  vaesweep::data::Hdf5File h5 = vaesweep::data::Hdf5File::open_read(file);
+  vaesweep::io::Hdf5File h5 = vaesweep::io::Hdf5File::open_read(file);
   const std::string extraction = h5.string_attribute("/", "extraction");
-  vaesweep::data::ColumnTable t = h5.read_table("/entries");
+  vaesweep::io::ColumnTable t = h5.read_table("/entries");
   const Eigen::MatrixXd X = h5.read_matrix("/X");
   h5.close();
-  vaesweep::data::ColumnTable old;
+  vaesweep::io::ColumnTable old;
   for (const char* c : {"key", "path"}) old.add_column(c, t.strings(c));
   for (const char* c : {"length", "first_row", "rows"}) old.add_column(c, t.ints(c));
-  vaesweep::data::Hdf5File out = vaesweep::data::Hdf5File::create(file);
+  vaesweep::io::Hdf5File out = vaesweep::io::Hdf5File::create(file);
   out.set_attribute("/", "extraction", extraction);
   out.write_table("/entries", old);
   out.write_matrix("/X", X);

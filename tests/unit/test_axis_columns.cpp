@@ -19,7 +19,7 @@
 #include "temp_dir.hpp"
 #include "user_error_expect.hpp"
 
-namespace vaesweep::sweep {
+namespace vaesweep::results {
 namespace {
 using test::expect_user_error_naming;
 
@@ -58,7 +58,7 @@ std::vector<UnitRecord> records_of(const std::string& text) {
 TEST(AxisColumns, EveryAxisGetsATypedColumnNamedByItsKey) {
   const auto units = records_of(kStudy);
   ASSERT_EQ(units.size(), 16u + 2u);  // vae: 2 x 2 x 2 x 2; pca: the 2 standardize values
-  const data::ColumnTable t = units_table(units, {});
+  const io::ColumnTable t = units_table(units, {});
   const auto axes = axis_columns(units);
   // Axes by their names in the axes text; the seed and the model kind are not axes here.
   std::vector<std::string> names;
@@ -73,12 +73,12 @@ TEST(AxisColumns, EveryAxisGetsATypedColumnNamedByItsKey) {
   EXPECT_EQ(axes[5].kind, AxisKind::boolean);
   EXPECT_EQ(axes[6].kind, AxisKind::text);  // a list: its display text
   // Columns by key: beta and latent_dim stay the unit's values, model.beta and model.latent_dim the axes.
-  EXPECT_EQ(std::string(data::column_type_name(t.column("model.beta").values)), "double");
-  EXPECT_EQ(std::string(data::column_type_name(t.column("model.latent_dim").values)), "int64");
-  EXPECT_EQ(std::string(data::column_type_name(t.column("model.learning_rate").values)), "double");
-  EXPECT_EQ(std::string(data::column_type_name(t.column("model.epochs").values)), "int64");
-  EXPECT_EQ(std::string(data::column_type_name(t.column("model.kl_schedule").values)), "string");
-  EXPECT_EQ(std::string(data::column_type_name(t.column("features.standardize").values)), "int64");
+  EXPECT_EQ(std::string(io::column_type_name(t.column("model.beta").values)), "double");
+  EXPECT_EQ(std::string(io::column_type_name(t.column("model.latent_dim").values)), "int64");
+  EXPECT_EQ(std::string(io::column_type_name(t.column("model.learning_rate").values)), "double");
+  EXPECT_EQ(std::string(io::column_type_name(t.column("model.epochs").values)), "int64");
+  EXPECT_EQ(std::string(io::column_type_name(t.column("model.kl_schedule").values)), "string");
+  EXPECT_EQ(std::string(io::column_type_name(t.column("features.standardize").values)), "int64");
 
   const auto& beta = t.doubles("model.beta");
   const auto& latent_dim = t.ints("model.latent_dim");
@@ -118,7 +118,7 @@ TEST(AxisColumns, AnAxisThatDoesNotApplyIsMissingEvenWhereTheUnitColumnHasAValue
   ASSERT_EQ(units.size(), 3u);  // vae at 4 and 8; raw once
   for (auto& u : units)
     if (u.model == "raw") u.latent_dim = 52;  // what unit_runner writes: the table's width
-  const data::ColumnTable t = units_table(units, {});
+  const io::ColumnTable t = units_table(units, {});
   const auto& axis = t.ints("model.latent_dim");
   const auto& model = t.strings("model");
   for (std::size_t i = 0; i < units.size(); ++i)
@@ -133,12 +133,12 @@ TEST(AxisColumns, ReadBackFromAFileGivesTheUnitsValues) {
   const auto units = records_of(kStudy);
   test::TempDir dir;
   {
-    data::Hdf5File f = data::Hdf5File::create(dir / "r.h5");
+    io::Hdf5File f = io::Hdf5File::create(dir / "r.h5");
     f.write_table("/units", units_table(units, {}));
     write_units_layout(f, axis_columns(units));
     f.close();
   }
-  const data::Hdf5File f = data::Hdf5File::open_read(dir / "r.h5");
+  const io::Hdf5File f = io::Hdf5File::open_read(dir / "r.h5");
   const UnitsLayout layout = read_units_layout(f);
   EXPECT_EQ(layout.format, kResultsFormat);
   const auto rows = read_axis_values(f.read_table("/units"), layout);
@@ -156,19 +156,19 @@ TEST(AxisColumns, ReadBackFromAFileGivesTheUnitsValues) {
 TEST(AxisColumns, AFileOfANewerFormatOrWithoutItsAttributesIsRefused) {
   test::TempDir dir;
   {
-    data::Hdf5File f = data::Hdf5File::create(dir / "newer.h5");
+    io::Hdf5File f = io::Hdf5File::create(dir / "newer.h5");
     f.write_table("/units", units_table(records_of(kStudy), {}));
     f.set_attribute("/", "results_format", std::int64_t{kResultsFormat + 1});
     f.close();
   }
-  expect_user_error_naming([&] { read_units_layout(data::Hdf5File::open_read(dir / "newer.h5")); },
+  expect_user_error_naming([&] { read_units_layout(io::Hdf5File::open_read(dir / "newer.h5")); },
                            "this build reads formats 1 to");
   {
-    data::Hdf5File f = data::Hdf5File::open_read_write(dir / "newer.h5");
+    io::Hdf5File f = io::Hdf5File::open_read_write(dir / "newer.h5");
     f.set_attribute("/", "results_format", kResultsFormat);
     f.close();
   }
-  expect_user_error_naming([&] { read_units_layout(data::Hdf5File::open_read(dir / "newer.h5")); },
+  expect_user_error_naming([&] { read_units_layout(io::Hdf5File::open_read(dir / "newer.h5")); },
                            "lacks its axis_columns");
   expect_user_error_naming([&] { parse_axis_kind("float", "x.h5"); }, "valid: integer, real, boolean, text");
 }
@@ -202,4 +202,4 @@ TEST(LegacyAxesText, ExactDisplayOfADoubleReadsBackTheSameDouble) {
 }
 
 }  // namespace
-}  // namespace vaesweep::sweep
+}  // namespace vaesweep::results

@@ -15,7 +15,7 @@
 #include "results/records.hpp"
 #include "pipeline/unit_runner.hpp"
 
-namespace vaesweep::sweep {
+namespace vaesweep::pipeline {
 namespace {
 
 // 3 blobs of 40 points in 4-D, centres 20 apart, sd 1; with_outlier adds a last row at 1000
@@ -45,7 +45,7 @@ Grid grid_for(const std::string& cluster_section) {
   return expand_grid(parse_study(text, "s.toml"));
 }
 
-const EvaluationRecord& row(const UnitOutcome& o, const std::string& method) {
+const results::EvaluationRecord& row(const UnitOutcome& o, const std::string& method) {
   for (const auto& e : o.evaluations)
     if (e.method == method) return e;
   throw std::runtime_error("no row for " + method);
@@ -59,16 +59,16 @@ TEST(ClusterMethodsInUnits, EveryMethodFindsThePlantedBlobs) {
                           "k = 3\nlinkage = \"average\"\nmin_samples = 5\neps = 3.0\nn_neighbors = 8\n");
   ASSERT_EQ(g.size(), 1U);
   const UnitOutcome o = run_unit(g.unit(0), t, RunContext{});
-  ASSERT_EQ(o.unit.status, sweep::UnitStatus::ok) << o.unit.message;
+  ASSERT_EQ(o.unit.status, results::UnitStatus::ok) << o.unit.message;
   EXPECT_EQ(o.unit.latent_dim, 4);  // raw: the feature dimension
   EXPECT_EQ(o.evaluations.size(), 5U);  // dbscan once (k = 0), the others at k = 3
-  const auto& names = external_metric_names();
+  const auto& names = results::external_metric_names();
   const std::size_t ari = 0, ami = 2;
   ASSERT_EQ(names[ari], "ari");
   ASSERT_EQ(names[ami], "ami");
   for (const char* method : {"kmeans", "agglomerative", "spectral", "gmm"}) {
     const auto& e = row(o, method);
-    EXPECT_EQ(e.status, sweep::UnitStatus::ok) << method;
+    EXPECT_EQ(e.status, results::UnitStatus::ok) << method;
     EXPECT_EQ(e.k, 3);
     EXPECT_EQ(e.clusters_found, 3) << method;
     EXPECT_DOUBLE_EQ(e.external[ari], 1.0) << method;
@@ -122,7 +122,7 @@ TEST(ClusterMethodsInUnits, UmapProjectionIsClusteredAndItsTrustworthinessRecord
   const data::FeatureTable t = planted_blobs();
   const Grid g = grid_for("methods = [\"kmeans\"]\nk = 3\nprojection = \"umap\"\n");
   const UnitOutcome o = run_unit(g.unit(0), t, RunContext{});
-  ASSERT_EQ(o.unit.status, sweep::UnitStatus::ok) << o.unit.message;
+  ASSERT_EQ(o.unit.status, results::UnitStatus::ok) << o.unit.message;
   const auto& e = row(o, "kmeans");
   EXPECT_EQ(e.space, "features+umap");
   EXPECT_GT(e.trustworthiness, 0.9);  // separated blobs keep their neighbourhoods
@@ -160,4 +160,4 @@ TEST(ClusterMethodsInUnits, EpsIsANumberOrAuto) {
   }
 }
 
-}  // namespace vaesweep::sweep
+}  // namespace vaesweep::pipeline

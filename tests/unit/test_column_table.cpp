@@ -4,7 +4,7 @@
 #include "util/error.hpp"
 #include "io/column_table.hpp"
 
-namespace vaesweep::data {
+namespace vaesweep::io {
 namespace {
 
 ColumnTable small_table() {
@@ -100,4 +100,4 @@ TEST(ColumnTable, AppendRejectsOtherSchema) {
 }
 
 }  // namespace
-}  // namespace vaesweep::data
+}  // namespace vaesweep::io

@@ -29,7 +29,7 @@ RankInput input(const std::vector<std::tuple<std::string, std::int64_t, double>>
 }
 
 TEST(Comparison, MatchingIgnoresAxisOrderAndNumberFormat) {
-  using A = sweep::AxisValues;
+  using A = results::AxisValues;
   EXPECT_EQ(matching_config(A{{"beta", 4.0}, {"latent_dim", std::int64_t{8}}, {"model.learning_rate", 0.001}}),
             matching_config(A{{"model.learning_rate", 0.001000000001}, {"latent_dim", std::int64_t{8}}, {"beta", std::int64_t{4}}}));
   EXPECT_NE(matching_config(A{{"beta", 4.0}, {"latent_dim", std::int64_t{8}}}),

@@ -24,8 +24,8 @@ const ColumnAudit& find(const std::vector<ColumnAudit>& audits, const std::strin
 }
 
 // 300 rows, classes "a" (100) and "b" (200); columns with a known relation to the class.
-CsvTable planted() {
-  CsvTable csv;
+io::CsvTable planted() {
+  io::CsvTable csv;
   csv.file = "planted.csv";
   csv.header = {"filename", "length", "noise", "id", "label"};
   std::mt19937_64 rng(3);
@@ -92,7 +92,7 @@ TEST(ConfoundAudit, BadOptionsAndLabelsAreNamed) {
   o.threshold = 2;
   expect_user_error_naming([&] { audit_columns(planted(), o); }, "threshold");
   o.threshold = 0.5;
-  CsvTable small = planted();
+  io::CsvTable small = planted();
   small.rows.resize(3);
   expect_user_error_naming([&] { audit_columns(small, o); }, "fewer than the 5");
 }
@@ -104,7 +104,7 @@ TEST(ConfoundAudit, BadOptionsAndLabelsAreNamed) {
 TEST(ConfoundAudit, UnlabelledRowsTakeNoPart) {
   AuditOptions o;
   o.labels = {"label"};
-  CsvTable blanks = planted();
+  io::CsvTable blanks = planted();
   for (std::size_t r = 1; r < blanks.rows.size(); r += 6) blanks.rows[r][4] = "";  // 50 "b" rows
   const auto audits = audit_columns(blanks, o);
   const ColumnAudit& length = find(audits, "length", "label");
@@ -119,7 +119,7 @@ TEST(ConfoundAudit, LengthGivesAwayTheLanguageOfGtzanAndBanglaBeats) {
   if (!std::filesystem::exists(file)) GTEST_SKIP() << file << " is not there";
   AuditOptions o;
   o.labels = {"label", "language"};
-  const auto audits = audit_columns(read_csv(file), o);
+  const auto audits = audit_columns(io::read_csv(file), o);
   const ColumnAudit& length = find(audits, "length", "language");
   EXPECT_TRUE(length.flagged);
   EXPECT_GT(length.lift, 0.9) << "accuracy " << length.accuracy << " baseline " << length.baseline;

@@ -215,9 +215,9 @@ TEST(Disentanglement, AUnitRecordGetsEverySetInOrder) {
     labels.codes = c.labels.at(set);
     table.labels.push_back(labels);
   }
-  sweep::UnitRecord record;
-  sweep::score_disentanglement(c.Z, table, {"language", "genre"}, {"genre"}, record);
-  const auto width = sweep::disentanglement_field_names().size();
+  results::UnitRecord record;
+  pipeline::score_disentanglement(c.Z, table, {"language", "genre"}, {"genre"}, record);
+  const auto width = results::disentanglement_field_names().size();
   ASSERT_EQ(record.disentanglement.size(), 2 * width);
   EXPECT_EQ(record.disentangled_rows, (std::vector<std::int64_t>{324, 0}));
   EXPECT_EQ(record.disentanglement[0], factor_scores(c.Z, c.labels.at("language")).mig);
@@ -228,8 +228,8 @@ TEST(Disentanglement, AUnitRecordGetsEverySetInOrder) {
   // A latent with a NaN leaves the record as it was.
   Eigen::MatrixXd bad = c.Z;
   bad(3, 1) = std::nan("");
-  sweep::UnitRecord untouched;
-  EXPECT_THROW(sweep::score_disentanglement(bad, table, {"genre"}, {}, untouched), UserError);
+  results::UnitRecord untouched;
+  EXPECT_THROW(pipeline::score_disentanglement(bad, table, {"genre"}, {}, untouched), UserError);
   EXPECT_TRUE(untouched.disentanglement.empty() && std::isnan(untouched.total_correlation));
 }
 

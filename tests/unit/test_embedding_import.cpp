@@ -101,7 +101,7 @@ TEST_F(EmbeddingImport, CsvErrorsNameFileLineAndColumn) {
   write_text(f, "id,a,b\nx,1,\n");
   EXPECT_ERROR_HAS(vt::read_embeddings_csv(f), "bad.csv:2", "column \"b\"", "not a number");
   write_text(f, "id,a,b\nx,1,2\ny,3\n");
-  EXPECT_ERROR_HAS(vt::read_embeddings_csv(f), "bad.csv", "3");  // ragged: data::read_csv names the line
+  EXPECT_ERROR_HAS(vt::read_embeddings_csv(f), "bad.csv", "3");  // ragged: io::read_csv names the line
   write_text(f, "id,a\nx,1\ny,2\nx,3\n");
   EXPECT_ERROR_HAS(vt::read_embeddings_csv(f), "bad.csv:4", "\"x\" repeats the id of", "bad.csv:2");
   write_text(f, "id,a\n,1\n");
@@ -117,12 +117,12 @@ TEST_F(EmbeddingImport, CsvErrorsNameFileLineAndColumn) {
 TEST_F(EmbeddingImport, Hdf5RoundTrip) {
   const fs::path f = temp_ / "emb.h5";
   {
-    auto h5 = vaesweep::data::Hdf5File::create(f);
+    auto h5 = vaesweep::io::Hdf5File::create(f);
     h5.write_matrix("/embeddings", kX23);
-    vaesweep::data::ColumnTable ids;
+    vaesweep::io::ColumnTable ids;
     ids.add_column("id", std::vector<std::string>{"\u0986\u09ae\u09bf", "b"});
     h5.write_table("/ids", ids);
-    vaesweep::data::ColumnTable numbers;
+    vaesweep::io::ColumnTable numbers;
     numbers.add_column("track", std::vector<std::int64_t>{7, 9});
     h5.write_table("/numbers", numbers);
     h5.close();
@@ -138,13 +138,13 @@ TEST_F(EmbeddingImport, Hdf5RoundTrip) {
 
 TEST_F(EmbeddingImport, Hdf5Errors) {
   const fs::path f = temp_ / "bad.h5";
-  const auto write = [&](const Eigen::MatrixXd& X, const vaesweep::data::ColumnTable& ids) {
-    auto h5 = vaesweep::data::Hdf5File::create(f);
+  const auto write = [&](const Eigen::MatrixXd& X, const vaesweep::io::ColumnTable& ids) {
+    auto h5 = vaesweep::io::Hdf5File::create(f);
     h5.write_matrix("/embeddings", X);
     h5.write_table("/ids", ids);
     h5.close();
   };
-  vaesweep::data::ColumnTable ids;
+  vaesweep::io::ColumnTable ids;
   ids.add_column("id", std::vector<std::string>{"a", "b"});
   Eigen::MatrixXd X = kX23;
   X(1, 2) = std::numeric_limits<double>::quiet_NaN();
@@ -153,19 +153,19 @@ TEST_F(EmbeddingImport, Hdf5Errors) {
   X(1, 2) = std::numeric_limits<double>::infinity();
   write(X, ids);
   EXPECT_ERROR_HAS(vt::read_embeddings_hdf5(f), "row 1", "inf");
-  vaesweep::data::ColumnTable same;
+  vaesweep::io::ColumnTable same;
   same.add_column("id", std::vector<std::string>{"a", "a"});
   write(kX23, same);
   EXPECT_ERROR_HAS(vt::read_embeddings_hdf5(f), "row 1", "repeats the id of", "row 0");
-  vaesweep::data::ColumnTable three;
+  vaesweep::io::ColumnTable three;
   three.add_column("id", std::vector<std::string>{"a", "b", "c"});
   write(kX23, three);
   EXPECT_ERROR_HAS(vt::read_embeddings_hdf5(f), "bad.h5:/ids", "3 ids for the 2 rows");
-  vaesweep::data::ColumnTable doubles;
+  vaesweep::io::ColumnTable doubles;
   doubles.add_column("id", std::vector<double>{1, 2});
   write(kX23, doubles);
   EXPECT_ERROR_HAS(vt::read_embeddings_hdf5(f), "double", "expected strings or integers");
-  vaesweep::data::ColumnTable two;
+  vaesweep::io::ColumnTable two;
   two.add_column("name", std::vector<std::string>{"a", "b"});
   two.add_column("other", std::vector<std::string>{"a", "b"});
   write(kX23, two);

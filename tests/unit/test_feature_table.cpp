@@ -38,7 +38,7 @@ std::string error_of(const std::function<void()>& f) {
 
 TEST(Csv, QuotedFieldsMayHoldCommasQuotesAndNewlines) {
   const auto p = write_temp("quoted.csv", "a,b,c\n1,\"x, \"\"y\"\"\nz\",3\n4,5,6\n");
-  const CsvTable t = read_csv(p);
+  const io::CsvTable t = io::read_csv(p);
   ASSERT_EQ(t.rows.size(), 2u);
   EXPECT_EQ(t.rows[0][1], "x, \"y\"\nz");
   EXPECT_EQ(t.lines[0], 2u);
@@ -49,14 +49,14 @@ TEST(Csv, QuotedFieldsMayHoldCommasQuotesAndNewlines) {
 
 TEST(Csv, RaggedRowNamesTheLine) {
   const auto p = write_temp("ragged.csv", "a,b\n1,2\n3\n");
-  const std::string e = error_of([&] { read_csv(p); });
+  const std::string e = error_of([&] { io::read_csv(p); });
   EXPECT_NE(e.find("ragged.csv:3"), std::string::npos) << e;
-  EXPECT_NE(error_of([] { read_csv("/nonexistent.csv"); }).find("/nonexistent.csv"), std::string::npos);
+  EXPECT_NE(error_of([] { io::read_csv("/nonexistent.csv"); }).find("/nonexistent.csv"), std::string::npos);
 }
 
 TEST(FeatureTable, LabelsAndIdentifiersAreNeverFeatures) {
   const auto p = write_temp("t.csv", "filename,length,f1,f2,label,language\na.wav,10,1.5,2,rock,eng\nb.wav,20,3,-4e1,pop,bng\n");
-  const FeatureTable t = table_from_csv(read_csv(p), {{"label", "language"}, {}, ""});
+  const FeatureTable t = table_from_csv(io::read_csv(p), {{"label", "language"}, {}, ""});
   EXPECT_EQ(t.feature_names, (std::vector<std::string>{"f1", "f2"}));
   EXPECT_EQ(t.ids, (std::vector<std::string>{"a.wav", "b.wav"}));
   EXPECT_EQ(t.X(1, 1), -40.0);
@@ -69,7 +69,7 @@ TEST(FeatureTable, LabelsAndIdentifiersAreNeverFeatures) {
 // require_labels it is refused, naming file, line and column.
 TEST(FeatureTable, BlankLabelCellsAreUnlabelledRows) {
   const auto p = write_temp("blank.csv", "filename,f1,genre,language\na.wav,1,rock,en\nb.wav,2,,bn\nc.wav,3,pop,\n");
-  const FeatureTable t = table_from_csv(read_csv(p), {{"genre", "language"}, {}, ""});
+  const FeatureTable t = table_from_csv(io::read_csv(p), {{"genre", "language"}, {}, ""});
   EXPECT_EQ(t.label("genre").classes, (std::vector<std::string>{"pop", "rock"}));
   EXPECT_EQ(t.label("genre").codes, (std::vector<int>{1, LabelSet::kUnlabelled, 0}));
   EXPECT_EQ(t.label("genre").unlabelled(), 1U);
@@ -78,7 +78,7 @@ TEST(FeatureTable, BlankLabelCellsAreUnlabelledRows) {
   EXPECT_EQ(unlabelled_summary(t), "genre: 1 of 3 rows unlabelled, left out of its external scores; "
                                    "language: 1 of 3 rows unlabelled, left out of its external scores");
   EXPECT_EQ(t.X.rows(), 3);  // every row is still data
-  const std::string e = error_of([&] { table_from_csv(read_csv(p), {{"genre"}, {"language"}, "", true}); });
+  const std::string e = error_of([&] { table_from_csv(io::read_csv(p), {{"genre"}, {"language"}, "", true}); });
   EXPECT_NE(e.find("blank.csv:3: label column \"genre\" is empty"), std::string::npos) << e;
   // An unlabelled row has no condition: its one-hot row is all zeros.
   const Eigen::MatrixXd C = one_hot(t.label("genre"), {"pop", "rock"}, t.ids, "blank.csv");
@@ -103,14 +103,14 @@ TEST(FeatureTable, ConstantColumnsAndIdenticalRowsAreNamed) {
 
 TEST(FeatureTable, NaNAndTextCellsNameLineAndColumn) {
   const auto nan = write_temp("nan.csv", "f1,f2,label\n1,2,a\n3,nan,b\n");
-  std::string e = error_of([&] { table_from_csv(read_csv(nan), {{"label"}, {}, ""}); });
+  std::string e = error_of([&] { table_from_csv(io::read_csv(nan), {{"label"}, {}, ""}); });
   EXPECT_NE(e.find("nan.csv:3"), std::string::npos) << e;
   EXPECT_NE(e.find("\"f2\""), std::string::npos) << e;
   const auto text = write_temp("text.csv", "f1,mood,label\n1,happy,a\n");
-  e = error_of([&] { table_from_csv(read_csv(text), {{"label"}, {}, ""}); });
+  e = error_of([&] { table_from_csv(io::read_csv(text), {{"label"}, {}, ""}); });
   EXPECT_NE(e.find("text.csv:2"), std::string::npos) << e;
   EXPECT_NE(e.find("data.exclude"), std::string::npos) << e;
-  EXPECT_NE(error_of([&] { table_from_csv(read_csv(text), {{"genre"}, {}, ""}); }).find("no column \"genre\""),
+  EXPECT_NE(error_of([&] { table_from_csv(io::read_csv(text), {{"genre"}, {}, ""}); }).find("no column \"genre\""),
             std::string::npos);
 }
 
@@ -128,7 +128,7 @@ TEST(FeatureTable, StandardizeIsStandardScaler) {
 TEST(FeatureTable, RealGtzanBanglaBeatsTable) {
   const fs::path csv = fs::path(VAESWEEP_SHARED_DATA_DIR) / "features/gtzan_banglabeats_30s.csv";
   if (!fs::exists(csv)) GTEST_SKIP() << csv << " not found";
-  const FeatureTable t = table_from_csv(read_csv(csv), {{"label", "language"}, {}, ""});
+  const FeatureTable t = table_from_csv(io::read_csv(csv), {{"label", "language"}, {}, ""});
   // 61 columns - filename - length - label - language = 57 features (shared/data/README.md).
   EXPECT_EQ(t.rows(), 2617u);
   EXPECT_EQ(t.X.cols(), 57);

@@ -6,7 +6,7 @@
 #include "io/hdf5_file.hpp"
 #include "temp_dir.hpp"
 
-namespace vaesweep::data {
+namespace vaesweep::io {
 namespace {
 
 ColumnTable rows_of(std::size_t first, std::size_t count) {
@@ -81,4 +81,4 @@ TEST(Hdf5Blocks, ReadColumnsReadsOnlyTheWantedColumnsInTableOrder) {
 }
 
 }  // namespace
-}  // namespace vaesweep::data
+}  // namespace vaesweep::io

@@ -13,7 +13,7 @@
 #include "temp_dir.hpp"
 #include "user_error_expect.hpp"
 
-namespace vaesweep::data {
+namespace vaesweep::io {
 namespace {
 
 namespace fs = std::filesystem;
@@ -339,4 +339,4 @@ with h5py.File(sys.argv[1], "r") as f:
 }
 
 }  // namespace
-}  // namespace vaesweep::data
+}  // namespace vaesweep::io

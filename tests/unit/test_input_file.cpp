@@ -36,8 +36,8 @@ TEST(InputFile, NamesWhatIsThereInsteadOfAFile) {
   EXPECT_NE(user_error([&] { require_regular_file(dir / "none.csv", "the CSV file"); }).find("it does not exist"), std::string::npos);
   EXPECT_NO_THROW(require_regular_file(dir / "table.csv", "the CSV file"));
   // read_csv asks before opening: a FIFO with no writer would block an open() for ever.
-  EXPECT_NE(user_error([&] { data::read_csv(fifo); }).find("FIFO"), std::string::npos);
-  EXPECT_NE(user_error([&] { data::read_csv("/dev/zero"); }).find("character device"), std::string::npos);
+  EXPECT_NE(user_error([&] { io::read_csv(fifo); }).find("FIFO"), std::string::npos);
+  EXPECT_NE(user_error([&] { io::read_csv("/dev/zero"); }).find("character device"), std::string::npos);
 }
 
 // A table followed by a hole of zero bytes: the first NUL byte stops the read.
@@ -49,11 +49,11 @@ TEST(InputFile, ANulByteStopsTheRead) {
     out << "a,b\n1,2\n";
     out << std::string(1 << 20, '\0');
   }
-  const std::string what = user_error([&] { data::read_csv(file); });
+  const std::string what = user_error([&] { io::read_csv(file); });
   EXPECT_NE(what.find("holed.csv:3: a NUL byte"), std::string::npos) << what;
   // Inside a label too: a NUL is never text.
   std::ofstream(file, std::ios::binary) << "x,label\n1,ro" << '\0' << "ck\n";
-  EXPECT_NE(user_error([&] { data::read_csv(file); }).find("holed.csv:2: a NUL byte"), std::string::npos);
+  EXPECT_NE(user_error([&] { io::read_csv(file); }).find("holed.csv:2: a NUL byte"), std::string::npos);
 }
 
 // A line without end (binary data without NULs): the line past 16 MiB stops.
@@ -65,7 +65,7 @@ TEST(InputFile, ALineBeyondTheBoundStopsTheRead) {
     out << "a,b\n1,2\n";
     out << std::string(kMaxTextLineBytes + 10, 'x');
   }
-  const std::string what = user_error([&] { data::read_csv(file); });
+  const std::string what = user_error([&] { io::read_csv(file); });
   EXPECT_NE(what.find("long.csv:3: the line is longer than 16 MiB"), std::string::npos) << what;
 }
 
@@ -93,14 +93,14 @@ TEST(InputFile, ACellBeyondTheBoundStopsTheRead) {
     const std::string line(1 << 20, 'x');
     for (int i = 0; i < 17; ++i) out << line << "\n";
   }
-  const std::string what = user_error([&] { data::read_csv(file); });
+  const std::string what = user_error([&] { io::read_csv(file); });
   EXPECT_NE(what.find("quote.csv:2: a cell of the record starting here is longer than 16 MiB"), std::string::npos) << what;
   // Below the bound, a long multi-line cell reads whole.
   {
     std::ofstream out(file, std::ios::binary);
     out << "id,lyrics\n1,\"" << std::string(1 << 20, 'y') << "\n" << std::string(1 << 20, 'z') << "\"\n";
   }
-  const data::CsvTable table = data::read_csv(file);
+  const io::CsvTable table = io::read_csv(file);
   ASSERT_EQ(table.rows.size(), 1u);
   EXPECT_EQ(table.rows[0][1].size(), (std::size_t{2} << 20) + 1);
 }

@@ -12,7 +12,7 @@
 #include "pipeline/unit_runner.hpp"
 #include "temp_dir.hpp"
 
-namespace vaesweep::sweep {
+namespace vaesweep::pipeline {
 namespace {
 namespace fs = std::filesystem;
 
@@ -33,9 +33,9 @@ class ModelFamilyUnits : public ::testing::Test {
   static data::FeatureTable table(const WorkUnit& u) { return data::load_features(u.data, u.features, u.text); }
 
   // External metric `metric` against `set` of evaluation e (label sets in the unit's order).
-  static double score(const WorkUnit& u, const EvaluationRecord& e, const std::string& set, std::size_t metric = 0) {
+  static double score(const WorkUnit& u, const results::EvaluationRecord& e, const std::string& set, std::size_t metric = 0) {
     const auto it = std::find(u.evaluation.label_sets.begin(), u.evaluation.label_sets.end(), set);
-    return e.external[static_cast<std::size_t>(it - u.evaluation.label_sets.begin()) * external_metric_names().size() + metric];
+    return e.external[static_cast<std::size_t>(it - u.evaluation.label_sets.begin()) * results::external_metric_names().size() + metric];
   }
   static test::TempDir* cache_;
 };
@@ -51,7 +51,7 @@ TEST_F(ModelFamilyUnits, TextOnlyKMeansRecoversTheLanguage) {
   for (std::size_t i = 0; i < g.size(); ++i) {
     const WorkUnit u = g.unit(i);
     const UnitOutcome o = run_unit(u, t, {});
-    ASSERT_EQ(o.unit.status, sweep::UnitStatus::ok) << o.unit.message;
+    ASSERT_EQ(o.unit.status, results::UnitStatus::ok) << o.unit.message;
     // Planted: English lyrics in Latin script, Bangla in Bengali script.
     EXPECT_GE(score(u, o.evaluations.at(0), "language"), 0.95) << u.label();
   }
@@ -63,12 +63,12 @@ TEST_F(ModelFamilyUnits, ConditionedLabelSetIsWithheldOrFlagged) {
   ASSERT_EQ(u.evaluation.label_sets, (std::vector<std::string>{"genre", "language"}));
   const data::FeatureTable t = table(u);
   const UnitOutcome withheld = run_unit(u, t, {});
-  ASSERT_EQ(withheld.unit.status, sweep::UnitStatus::ok) << withheld.unit.message;
+  ASSERT_EQ(withheld.unit.status, results::UnitStatus::ok) << withheld.unit.message;
   EXPECT_EQ(withheld.unit.condition_on, "genre");
   EXPECT_EQ(withheld.unit.withheld, "genre");
-  const EvaluationRecord& e = withheld.evaluations.at(0);
+  const results::EvaluationRecord& e = withheld.evaluations.at(0);
   EXPECT_EQ(e.conditioned, 0);
-  for (std::size_t m = 0; m < external_metric_names().size(); ++m) EXPECT_TRUE(std::isnan(score(u, e, "genre", m)));
+  for (std::size_t m = 0; m < results::external_metric_names().size(); ++m) EXPECT_TRUE(std::isnan(score(u, e, "genre", m)));
   EXPECT_TRUE(std::isfinite(score(u, e, "language")));
   EXPECT_TRUE(std::isfinite(e.silhouette));
 
@@ -87,7 +87,7 @@ TEST_F(ModelFamilyUnits, HugeBetaIsMarkedCollapsed) {
   const Grid g = grid(std::string(kModel) + "beta = 1000.0\n[grid]\nmodel = [\"vae\", \"ae\"]\n");
   const data::FeatureTable t = table(g.unit(0));
   const UnitOutcome vae = run_unit(g.unit(0), t, {});
-  ASSERT_EQ(vae.unit.status, sweep::UnitStatus::ok) << vae.unit.message;  // collapsed is still a result, and scored
+  ASSERT_EQ(vae.unit.status, results::UnitStatus::ok) << vae.unit.message;  // collapsed is still a result, and scored
   EXPECT_EQ(vae.unit.active_units, 0);
   EXPECT_EQ(vae.unit.collapsed, 1);
   // The autoencoder has no KL term: beta does not apply and its codes stay informative.
@@ -109,7 +109,7 @@ TEST_F(ModelFamilyUnits, HybridFusionEarlyAndLate) {
   for (std::size_t i = 0; i < g.size(); ++i) {
     const WorkUnit u = g.unit(i);
     const UnitOutcome o = run_unit(u, t, {});
-    ASSERT_EQ(o.unit.status, sweep::UnitStatus::ok) << u.label() << ": " << o.unit.message;
+    ASSERT_EQ(o.unit.status, results::UnitStatus::ok) << u.label() << ": " << o.unit.message;
     const std::string& space = o.evaluations.at(0).space;
     EXPECT_EQ(space.size() > 5 && space.substr(space.size() - 5) == "+text", u.features.fusion == Fusion::late) << space;
     if (u.features.fusion == Fusion::late) {
@@ -127,7 +127,7 @@ TEST_F(ModelFamilyUnits, ConvolutionalVaeOnLogMelPatches) {
   ASSERT_EQ(t.shape, (std::vector<int>{16, 24}));
   for (std::size_t i = 0; i < g.size(); ++i) {
     const UnitOutcome o = run_unit(g.unit(i), t, {});
-    ASSERT_EQ(o.unit.status, sweep::UnitStatus::ok) << o.unit.message;
+    ASSERT_EQ(o.unit.status, results::UnitStatus::ok) << o.unit.message;
     EXPECT_EQ(o.evaluations.at(0).space, "conv_vae_latent");
     EXPECT_EQ(o.unit.epochs_run, 15);
     EXPECT_GT(o.unit.active_units, 0);
@@ -138,7 +138,7 @@ TEST_F(ModelFamilyUnits, ReconstructionExamplesAreKeptWhenAsked) {
   const Grid g = grid(std::string(kModel) + "reconstruction_examples = 3\n");
   const data::FeatureTable t = table(g.unit(0));
   const UnitOutcome o = run_unit(g.unit(0), t, {});
-  ASSERT_EQ(o.unit.status, sweep::UnitStatus::ok) << o.unit.message;
+  ASSERT_EQ(o.unit.status, results::UnitStatus::ok) << o.unit.message;
   // Three examples: the first, middle and last rows (evenly spaced over 80 rows: 0, 40, 79).
   const auto examples = split(o.unit.reconstructions, ';');
   ASSERT_EQ(examples.size(), 3u);
@@ -175,7 +175,7 @@ TEST_F(ModelFamilyUnits, CheckpointsAreSavedBesideTheResults) {
   context.checkpoint_dir = out / "r.h5.checkpoints";
   context.results_folder = out.path();
   const UnitOutcome o = run_unit(u, t, context);
-  ASSERT_EQ(o.unit.status, sweep::UnitStatus::ok) << o.unit.message;
+  ASSERT_EQ(o.unit.status, results::UnitStatus::ok) << o.unit.message;
   EXPECT_EQ(o.unit.checkpoint, "r.h5.checkpoints/" + u.config_hash + ".pt");
   const models::Checkpoint c = models::read_checkpoint(out / o.unit.checkpoint);
   EXPECT_EQ(c.notes.at("config_hash"), u.config_hash);
@@ -189,4 +189,4 @@ TEST_F(ModelFamilyUnits, CheckpointsAreSavedBesideTheResults) {
 }
 
 }  // namespace
-}  // namespace vaesweep::sweep
+}  // namespace vaesweep::pipeline

@@ -206,11 +206,11 @@ TEST(NgramEmbedder, RowsAreUnitOrZero) {
 // ~800 n-grams here about 0.3 collisions are expected per hash function; hash_seed 0 has two
 // (" ভা" / "ার", "g, " / "rn"), hash_seed 1 none (checked below), so the test uses seed 1.
 TEST(NgramEmbedder, MatchesSklearnTfidfVectorizer) {
-  const auto corpus = vaesweep::data::read_csv(vaesweep::test::sklearn_path("text_corpus.csv"));
+  const auto corpus = vaesweep::io::read_csv(vaesweep::test::sklearn_path("text_corpus.csv"));
   Strings docs;
   for (const auto& row : corpus.rows) docs.push_back(row[corpus.column_index("text")]);
   ASSERT_EQ(docs.size(), 14u);
-  const auto vocab = vaesweep::data::read_csv(vaesweep::test::sklearn_path("text_ngrams.csv"));
+  const auto vocab = vaesweep::io::read_csv(vaesweep::test::sklearn_path("text_ngrams.csv"));
   const auto cosine = vaesweep::test::read_csv(vaesweep::test::sklearn_path("text_cosine.csv"));
   for (const std::string mode : {"char_wb", "char_wb_punct"}) {
     SCOPED_TRACE(mode);
@@ -268,7 +268,7 @@ TEST(NgramEmbedder, SeparatesLanguagesOfSyntheticLyrics) {
 TEST(NgramEmbedder, SeparatesLanguagesOfRealLyrics) {
   const fs::path file = fs::path(VAESWEEP_SHARED_DATA_DIR) / "lyrics" / "en_bn_lyrics.csv";
   if (!fs::exists(file)) GTEST_SKIP() << file << " is absent";
-  const auto table = vaesweep::data::read_csv(file);
+  const auto table = vaesweep::io::read_csv(file);
   const std::size_t text = table.column_index("lyrics"), lang = table.column_index("language");
   Strings lyrics, language;
   for (const auto& row : table.rows) {

@@ -12,7 +12,7 @@
 #include "results/records.hpp"
 #include "pipeline/unit_runner.hpp"
 
-namespace vaesweep::sweep {
+namespace vaesweep::pipeline {
 namespace {
 
 const char* kStudy = R"(
@@ -28,7 +28,7 @@ seed = [1, 2]
 )";
 
 // Every number of a row that should be a draw.
-std::vector<double> numbers(const EvaluationRecord& e) {
+std::vector<double> numbers(const results::EvaluationRecord& e) {
   std::vector<double> out = {e.inertia, e.silhouette, e.calinski_harabasz, e.davies_bouldin, e.trustworthiness};
   out.insert(out.end(), e.external.begin(), e.external.end());
   return out;
@@ -39,7 +39,7 @@ TEST(NoopUnit, OneRowOfDrawsPerMethodAndK) {
   ASSERT_EQ(g.size(), 2u);
   const WorkUnit unit = g.unit(0);
   const UnitOutcome o = run_unit(unit, data::FeatureTable{}, RunContext{});
-  EXPECT_EQ(o.unit.status, sweep::UnitStatus::ok);
+  EXPECT_EQ(o.unit.status, results::UnitStatus::ok);
   EXPECT_EQ(o.unit.model, "noop");
   EXPECT_TRUE(std::isnan(o.unit.beta));
   EXPECT_EQ(o.unit.latent_dim, 6);
@@ -50,13 +50,13 @@ TEST(NoopUnit, OneRowOfDrawsPerMethodAndK) {
   for (ClusterMethod method : unit.cluster.methods)
     for (int k : evaluated_ks(method, {2, 5})) {
       ASSERT_LT(r, o.evaluations.size());
-      const EvaluationRecord& e = o.evaluations[r++];
+      const results::EvaluationRecord& e = o.evaluations[r++];
       EXPECT_EQ(e.method, to_string(method));
       EXPECT_EQ(e.k, k);
-      EXPECT_EQ(e.status, sweep::UnitStatus::ok);
+      EXPECT_EQ(e.status, results::UnitStatus::ok);
       EXPECT_EQ(e.space, "noop");
       EXPECT_EQ(e.clusters_found, k);
-      EXPECT_EQ(e.external.size(), 2 * external_metric_names().size());  // genre, language
+      EXPECT_EQ(e.external.size(), 2 * results::external_metric_names().size());  // genre, language
       for (double v : numbers(e)) {
         EXPECT_GE(v, 0.0);
         EXPECT_LT(v, 1.0);
@@ -99,4 +99,4 @@ TEST(NoopUnit, IsAModelKindWithASleepKey) {
 }
 
 }  // namespace
-}  // namespace vaesweep::sweep
+}  // namespace vaesweep::pipeline

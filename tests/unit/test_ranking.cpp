@@ -415,8 +415,8 @@ TEST(RankingPareto, FrontOfGroupMeansInEachDirection) {
 }
 
 // A results file in memory: 2 vae units (beta 1 and 4) and 1 pca unit, seeds 1 and 2.
-sweep::ResultsFile small_results() {
-  sweep::ResultsFile f;
+results::ResultsFile small_results() {
+  results::ResultsFile f;
   f.units.add_column("unit", std::vector<std::int64_t>{0, 1, 2, 3, 4, 5});
   f.units.add_column("model", std::vector<std::string>{"vae", "vae", "vae", "vae", "pca", "pca"});
   f.units.add_column("axes", std::vector<std::string>{"beta=1 features.modalities=[audio, text]",
@@ -473,7 +473,7 @@ TEST(RankInputAxes, EveryAxisIsAKeyAndUnitMetricsReachEachRow) {
 // The disentanglement columns of /units reach every evaluation row of their unit, rank as
 // oracle metrics, and come with the dependence of the label sets from /features.
 TEST(RankInputAxes, DisentanglementScoresAreUnitMetricsWithTheLabelDependence) {
-  sweep::ResultsFile f = small_results();
+  results::ResultsFile f = small_results();
   f.units.add_column("mig_genre", std::vector<double>{0.1, 0.2, 0.5, 0.6, 0.3, 0.3});
   f.units.add_column("label_entropy_genre", std::vector<double>(6, 1.0));  // not a score
   f.units.add_column("mi_per_dim_genre", std::vector<std::string>(6, "0.1;0.2"));

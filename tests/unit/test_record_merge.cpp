@@ -17,7 +17,7 @@
 #include "results/shards.hpp"
 #include "temp_dir.hpp"
 
-namespace vaesweep::sweep {
+namespace vaesweep::results {
 namespace {
 
 namespace fs = std::filesystem;
@@ -77,7 +77,7 @@ void write_journal(const fs::path& results, const std::string& run, int rank, do
   h.ranks = 2;
   h.host = "node" + std::to_string(rank);
   h.started_at = started_at;
-  JournalWriter w(shard_path(results, run, rank), encode_shard_header(h), 1000);
+  engine::JournalWriter w(shard_path(results, run, rank), encode_shard_header(h), 1000);
   for (const ShardUnit& u : units) w.append(encode_unit(u.unit, u.evaluations));
 }
 
@@ -91,7 +91,7 @@ void write_in_memory(const fs::path& results, const HashIndex& index, const fs::
     units.push_back(std::move(u.unit));
     for (auto& e : u.evaluations) evaluations.push_back(std::move(e));
   }
-  data::Hdf5File file = data::Hdf5File::create(out);
+  io::Hdf5File file = io::Hdf5File::create(out);
   file.write_table("/units", units_table(units, kLabelSets));
   write_units_layout(file, axis_columns(units));
   file.write_table("/evaluations", evaluations_table(evaluations, kLabelSets));
@@ -100,12 +100,12 @@ void write_in_memory(const fs::path& results, const HashIndex& index, const fs::
 
 void write_bounded(const fs::path& results, const HashIndex& index, const fs::path& out, std::size_t block) {
   RecordMerge merge(results, index);
-  data::Hdf5File file = data::Hdf5File::create(out);
+  io::Hdf5File file = io::Hdf5File::create(out);
   merge.write_tables(file, kLabelSets, {}, block);
   file.close();
 }
 
-void expect_same_table(const data::ColumnTable& a, const data::ColumnTable& b, const std::string& what) {
+void expect_same_table(const io::ColumnTable& a, const io::ColumnTable& b, const std::string& what) {
   ASSERT_EQ(a.schema_string(), b.schema_string()) << what;
   ASSERT_EQ(a.rows(), b.rows()) << what;
   for (std::size_t c = 0; c < a.cols(); ++c) {
@@ -125,7 +125,7 @@ void expect_same_table(const data::ColumnTable& a, const data::ColumnTable& b, c
 // widths (a fixed-length string read back keeps no padding, so widths are compared by writing
 // nothing longer: the bounded file's create_table took the oracle's widths when equal ones fit).
 void expect_same_files(const fs::path& oracle, const fs::path& bounded, const std::string& what) {
-  const data::Hdf5File a = data::Hdf5File::open_read(oracle), b = data::Hdf5File::open_read(bounded);
+  const io::Hdf5File a = io::Hdf5File::open_read(oracle), b = io::Hdf5File::open_read(bounded);
   for (const char* table : {"/units", "/evaluations"}) expect_same_table(a.read_table(table), b.read_table(table), what + table);
   for (const char* attribute : {"axis_columns", "axis_kinds"})
     EXPECT_EQ(a.string_attribute("/units", attribute), b.string_attribute("/units", attribute)) << what;
@@ -181,7 +181,7 @@ TEST_F(RecordMergeTest, AnEarlierResultsFileAndJournalsEqualTheInMemoryMerge) {
   fs::remove_all(shard_folder(results_));
   fs::rename(results_.string() + ".tmp", results_);
   {
-    data::Hdf5File file = data::Hdf5File::open_read_write(results_);
+    io::Hdf5File file = io::Hdf5File::open_read_write(results_);
     file.set_attribute("/", "label_sets", "genre");
   }
   std::vector<ShardUnit> second;
@@ -225,4 +225,4 @@ TEST(MergeCounts, CountsUnitsByStatusAndRun) {
 }
 
 }  // namespace
-}  // namespace vaesweep::sweep
+}  // namespace vaesweep::results

@@ -13,7 +13,7 @@
 #include "results/records.hpp"
 #include "user_error_expect.hpp"
 
-namespace vaesweep::sweep {
+namespace vaesweep::results {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
@@ -251,7 +251,7 @@ TEST(RecordsFromTables, AppendsAndAcceptsEmptyTables) {
   EXPECT_EQ(out.units.size(), 4u);
   EXPECT_EQ(out.evaluations.size(), 8u);
   records_from_tables(units_table({}, sets), evaluations_table({}, sets), sets, layout_of({}), out.units, out.evaluations);
-  records_from_tables(data::ColumnTable(), data::ColumnTable(), sets, UnitsLayout{}, out.units, out.evaluations);
+  records_from_tables(io::ColumnTable(), io::ColumnTable(), sets, UnitsLayout{}, out.units, out.evaluations);
   EXPECT_EQ(out.units.size(), 4u);
 }
 
@@ -259,13 +259,13 @@ TEST(RecordsFromTables, AppendsAndAcceptsEmptyTables) {
 // engine and the disentanglement columns existed.
 TEST(RecordsFromTables, ColumnsAddedLaterDefaultWhenAbsent) {
   const Records in = sample(3, 1, false);
-  const data::ColumnTable full = units_table(in.units, {"genre"});
+  const io::ColumnTable full = units_table(in.units, {"genre"});
   const std::vector<std::string> later = {"run_id", "started_at", "wall_seconds", "collapsed", "condition_on",
                                           "withheld", "checkpoint", "reconstructions", "engine", "trained_with",
                                           "mig_genre", "sap_genre", "dci_completeness_genre",
                                           "dci_informativeness_genre", "label_entropy_genre",
                                           "disentangled_rows_genre", "mi_per_dim_genre", "total_correlation"};
-  data::ColumnTable old;
+  io::ColumnTable old;
   for (const auto& c : full.columns())
     if (std::find(later.begin(), later.end(), c.name) == later.end()) old.add_column(c.name, c.values);
   std::vector<UnitRecord> units;
@@ -285,7 +285,7 @@ TEST(RecordsFromTables, ColumnsAddedLaterDefaultWhenAbsent) {
 
 TEST(RecordsFromTables, AMissingColumnOrAWrongTypeIsNamed) {
   const Records in = sample(2, 1, false);
-  const data::ColumnTable evaluations = evaluations_table(in.evaluations, {"genre"});
+  const io::ColumnTable evaluations = evaluations_table(in.evaluations, {"genre"});
   std::vector<UnitRecord> units;
   std::vector<EvaluationRecord> rows;
   // The label sets asked for are not the ones in the file.
@@ -295,11 +295,11 @@ TEST(RecordsFromTables, AMissingColumnOrAWrongTypeIsNamed) {
   expect_user_error_naming(
       [&] { records_from_tables(units_table(in.units, {"genre"}), evaluations_table(in.evaluations, {"mood"}), {"mood"}, layout_of(in.units), units, rows); },
       "/units: column table: no column 'mig_mood'");
-  const data::ColumnTable full = units_table(in.units, {"genre"});
-  data::ColumnTable no_seed, double_seed;
+  const io::ColumnTable full = units_table(in.units, {"genre"});
+  io::ColumnTable no_seed, double_seed;
   for (const auto& c : full.columns()) {
     if (c.name != "seed") no_seed.add_column(c.name, c.values);
-    double_seed.add_column(c.name, c.name == "seed" ? data::ColumnValues(std::vector<double>{1, 2}) : c.values);
+    double_seed.add_column(c.name, c.name == "seed" ? io::ColumnValues(std::vector<double>{1, 2}) : c.values);
   }
   expect_user_error_naming([&] { records_from_tables(no_seed, evaluations, {"genre"}, layout_of(in.units), units, rows); },
                            "/units: column table: no column 'seed'");
@@ -447,9 +447,9 @@ TEST(EncodeUnit, DamagedBytesThrowUserErrorAndChangeNothing) {
 }
 
 }  // namespace
-}  // namespace vaesweep::sweep
+}  // namespace vaesweep::results
 
-namespace vaesweep::sweep {
+namespace vaesweep::results {
 namespace {
 
 // The on-disk names of the statuses are those the results files have always held.
@@ -463,16 +463,16 @@ TEST(UnitStatusNames, EveryNameParsesBackAndAnUnknownOneIsNamed) {
 
 // A table with a status the build does not know is refused, naming the table.
 TEST(UnitStatusNames, AnUnknownStatusInATableIsNamedWithTheTable) {
-  data::ColumnTable units = units_table({unit_record(0)}, {});
-  data::ColumnTable damaged;
+  io::ColumnTable units = units_table({unit_record(0)}, {});
+  io::ColumnTable damaged;
   for (const auto& c : units.columns())
-    damaged.add_column(c.name, c.name == "status" ? data::ColumnValues(std::vector<std::string>{"exploded"}) : c.values);
+    damaged.add_column(c.name, c.name == "status" ? io::ColumnValues(std::vector<std::string>{"exploded"}) : c.values);
   std::vector<UnitRecord> out;
   std::vector<EvaluationRecord> evaluations;
   test::expect_user_error_naming(
-      [&] { records_from_tables(damaged, data::ColumnTable(), {}, UnitsLayout{kResultsFormat, axis_columns({unit_record(0)})}, out, evaluations); },
+      [&] { records_from_tables(damaged, io::ColumnTable(), {}, UnitsLayout{kResultsFormat, axis_columns({unit_record(0)})}, out, evaluations); },
       "/units: unknown unit status \"exploded\"");
 }
 
 }  // namespace
-}  // namespace vaesweep::sweep
+}  // namespace vaesweep::results

@@ -18,7 +18,7 @@
 #include "temp_dir.hpp"
 #include "user_error_expect.hpp"
 
-namespace vaesweep::sweep {
+namespace vaesweep::engine {
 namespace {
 
 namespace fs = std::filesystem;
@@ -298,4 +298,4 @@ TEST_F(ShardJournalTest, AWriterKilledMidStreamLeavesOnlyIntactRecords) {
 }
 
 }  // namespace
-}  // namespace vaesweep::sweep
+}  // namespace vaesweep::engine

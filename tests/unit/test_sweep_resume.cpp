@@ -13,7 +13,7 @@
 #include "engine/shard_journal.hpp"
 #include "temp_dir.hpp"
 
-namespace vaesweep::sweep {
+namespace vaesweep::results {
 namespace {
 
 const char* kStudy = R"(
@@ -51,11 +51,11 @@ TEST(LatestRecords, OkIsNeverReplacedByAFailureAndLaterWinsOtherwise) {
   ASSERT_EQ(latest.size(), 3u);  // "gone" is not in the grid
   // Sorted by grid index: b (0), c (1), a (2).
   EXPECT_EQ(latest[0].unit.config_hash, "b");
-  EXPECT_EQ(latest[0].unit.status, sweep::UnitStatus::ok);
+  EXPECT_EQ(latest[0].unit.status, results::UnitStatus::ok);
   EXPECT_EQ(latest[0].unit.run_id, "r1");
-  EXPECT_EQ(latest[1].unit.status, sweep::UnitStatus::failed);
+  EXPECT_EQ(latest[1].unit.status, results::UnitStatus::failed);
   EXPECT_EQ(latest[1].unit.run_id, "r2");
-  EXPECT_EQ(latest[2].unit.status, sweep::UnitStatus::ok);
+  EXPECT_EQ(latest[2].unit.status, results::UnitStatus::ok);
   EXPECT_EQ(latest[2].unit.run_id, "r2");
   for (std::size_t i = 0; i < latest.size(); ++i) {
     EXPECT_EQ(latest[i].unit.unit, static_cast<std::int64_t>(i));
@@ -118,7 +118,7 @@ TEST(PriorWork, ReadsJournalsAndReportsATornEnd) {
   header.grid_units = 6;
   const auto path = shard_path(results, header.run_id, 0);
   {
-    JournalWriter journal(path, encode_shard_header(header), 0);
+    engine::JournalWriter journal(path, encode_shard_header(header), 0);
     for (const char* h : {"x", "y"}) {
       const ShardUnit u = record(h, "ok", header.run_id);
       journal.append(encode_unit(u.unit, u.evaluations));
@@ -204,9 +204,9 @@ TEST(RefuseChangedStudy, NamesTheLibrosaKindsMfccCount) {
 }
 
 }  // namespace
-}  // namespace vaesweep::sweep
+}  // namespace vaesweep::results
 
-namespace vaesweep::sweep {
+namespace vaesweep::results {
 namespace {
 
 // model.engine = "auto" resolved to the stacked engine (a GPU) on a results file whose units
@@ -272,4 +272,4 @@ TEST(RefuseChangedStudy, NamesTheResamplerWhenResampledUnitsRanWithSincBest) {
 }
 
 }  // namespace
-}  // namespace vaesweep::sweep
+}  // namespace vaesweep::results

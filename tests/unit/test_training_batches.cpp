@@ -13,7 +13,7 @@
 #include "pipeline/training_batches.hpp"
 #include "pipeline/unit_runner.hpp"
 
-namespace vaesweep::sweep {
+namespace vaesweep::pipeline {
 namespace {
 
 const char* kStudy = R"(
@@ -137,4 +137,4 @@ TEST(TrainingBatches, TheKeySeparatesWhatChangesTheNetworkAndNotWhatDoesNot) {
 }
 
 }  // namespace
-}  // namespace vaesweep::sweep
+}  // namespace vaesweep::pipeline

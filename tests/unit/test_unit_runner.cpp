@@ -14,7 +14,7 @@
 #include "pipeline/unit_runner.hpp"
 #include "temp_dir.hpp"
 
-namespace vaesweep::sweep {
+namespace vaesweep::pipeline {
 namespace {
 namespace fs = std::filesystem;
 
@@ -51,7 +51,7 @@ class UnitRunnerTest : public ::testing::Test {
     delete features_;
     delete cache_;
   }
-  static const EvaluationRecord& at_k(const UnitOutcome& o, int k) {
+  static const results::EvaluationRecord& at_k(const UnitOutcome& o, int k) {
     for (const auto& e : o.evaluations)
       if (e.k == k) return e;
     throw std::runtime_error("no evaluation for k");
@@ -67,10 +67,10 @@ data::FeatureTable* UnitRunnerTest::features_ = nullptr;
 TEST_F(UnitRunnerTest, VaeLatentsRecoverThePlantedGenres) {
   ASSERT_EQ(grid_->size(), 2u);
   const UnitOutcome o = run_unit(grid_->unit(0), *features_, {});
-  EXPECT_EQ(o.unit.status, sweep::UnitStatus::ok) << o.unit.message;
+  EXPECT_EQ(o.unit.status, results::UnitStatus::ok) << o.unit.message;
   EXPECT_EQ(o.unit.model, "vae");
   ASSERT_EQ(o.evaluations.size(), 2u);
-  const EvaluationRecord& e = at_k(o, 4);
+  const results::EvaluationRecord& e = at_k(o, 4);
   EXPECT_EQ(e.space, "vae_latent");
   EXPECT_EQ(e.clusters_found, 4);
   // Chance ARI is 0; the corpus plants 4 genres as its dominant structure.
@@ -101,8 +101,8 @@ TEST_F(UnitRunnerTest, PcaUnitsThatDifferOnlyInSeedShareOneFit) {
   second.seed = first.seed + 1;
   const UnitOutcome a = run_unit(first, features, {});
   const UnitOutcome b = run_unit(second, features, {});
-  ASSERT_EQ(a.unit.status, sweep::UnitStatus::ok) << a.unit.message;
-  ASSERT_EQ(b.unit.status, sweep::UnitStatus::ok) << b.unit.message;
+  ASSERT_EQ(a.unit.status, results::UnitStatus::ok) << a.unit.message;
+  ASSERT_EQ(b.unit.status, results::UnitStatus::ok) << b.unit.message;
   EXPECT_EQ(a.unit.reused_fit, 0);
   EXPECT_EQ(b.unit.reused_fit, 1);
   EXPECT_EQ(a.unit.pca_solver, "full");  // auto on 80 rows: full, as sklearn's auto
@@ -164,13 +164,13 @@ TEST_F(UnitRunnerTest, EveryUnitWithALatentSpaceIsScoredForDisentanglement) {
   const UnitOutcome o = run_unit(grid_->unit(1), *features_, {});
   const auto& sets = grid_->unit(1).evaluation.label_sets;
   ASSERT_FALSE(sets.empty());
-  ASSERT_EQ(o.unit.disentanglement.size(), sets.size() * disentanglement_field_names().size());
+  ASSERT_EQ(o.unit.disentanglement.size(), sets.size() * results::disentanglement_field_names().size());
   ASSERT_EQ(o.unit.disentangled_rows.size(), sets.size());
   ASSERT_EQ(o.unit.mi_per_dim.size(), sets.size());
   EXPECT_NEAR(o.unit.total_correlation, 0.0, 1e-9);
   const auto genre = std::find(sets.begin(), sets.end(), "genre") - sets.begin();
   ASSERT_LT(genre, static_cast<std::ptrdiff_t>(sets.size()));
-  const std::size_t at = static_cast<std::size_t>(genre) * disentanglement_field_names().size();
+  const std::size_t at = static_cast<std::size_t>(genre) * results::disentanglement_field_names().size();
   EXPECT_EQ(o.unit.disentangled_rows[static_cast<std::size_t>(genre)], static_cast<std::int64_t>(features_->rows()));
   EXPECT_GT(o.unit.disentanglement[at + 3], 0.8) << "DCI informativeness for genre";
   EXPECT_NEAR(o.unit.disentanglement[at + 4], std::log(4.0), 0.05) << "H(genre) of 4 near-balanced genres";
@@ -183,10 +183,10 @@ TEST_F(UnitRunnerTest, AFailingUnitIsRecordedNotThrown) {
   WorkUnit bad = grid_->unit(1);
   bad.model.latent_dim = 500;  // more PCA components than features: the unit fails, alone
   const UnitOutcome o = run_unit(bad, *features_, {});
-  EXPECT_EQ(o.unit.status, sweep::UnitStatus::failed);
+  EXPECT_EQ(o.unit.status, results::UnitStatus::failed);
   EXPECT_FALSE(o.unit.message.empty());
   ASSERT_EQ(o.evaluations.size(), 2u);
-  EXPECT_EQ(o.evaluations[0].status, sweep::UnitStatus::failed);
+  EXPECT_EQ(o.evaluations[0].status, results::UnitStatus::failed);
   EXPECT_TRUE(std::isnan(o.evaluations[0].silhouette));
   EXPECT_TRUE(o.unit.disentanglement.empty());
   EXPECT_TRUE(std::isnan(o.unit.total_correlation));
@@ -199,4 +199,4 @@ TEST(ClusteringSeed, DependsOnSeedMethodAndK) {
 }
 
 }  // namespace
-}  // namespace vaesweep::sweep
+}  // namespace vaesweep::pipeline

@@ -15,7 +15,7 @@
 #include "results/shards.hpp"
 #include "user_error_expect.hpp"
 
-namespace vaesweep::sweep {
+namespace vaesweep::engine {
 namespace {
 
 using test::expect_user_error_naming;
@@ -142,7 +142,7 @@ TEST(Wire, AnOutcomeCarriesTheValueOrRethrowsTheSendersErrorAsItsKind) {
 
 // The version 8 journal record as its layout was written before the codec (put_unit and
 // put_evaluation by hand): the codec's lists must keep these bytes, or old journals misread.
-std::string version_8_by_hand(const UnitRecord& u, const EvaluationRecord& e) {
+std::string version_8_by_hand(const results::UnitRecord& u, const results::EvaluationRecord& e) {
   ByteWriter w;
   w.put<std::uint8_t>(8);
   w.put(u.unit);
@@ -179,12 +179,12 @@ std::string version_8_by_hand(const UnitRecord& u, const EvaluationRecord& e) {
 }
 
 TEST(Wire, AJournalRecordKeepsTheVersion8Layout) {
-  UnitRecord u;
+  results::UnitRecord u;
   u.unit = 17, u.config_hash = "cfg", u.group_hash = "grp", u.feature_hash = "feat", u.model = "vae";
   u.axes = "beta=4 model.kl_schedule=linear";
   u.axis_values = {{"beta", Value(4.0)}, {"latent_dim", Value(std::int64_t{8})}, {"flag", Value(true)},
                    {"model.kl_schedule", Value(std::string("linear"))}};
-  u.status = UnitStatus::diverged, u.message = "loss is NaN", u.kl_per_dim = "0.1;0.2", u.host = "node1";
+  u.status = results::UnitStatus::diverged, u.message = "loss is NaN", u.kl_per_dim = "0.1;0.2", u.host = "node1";
   u.device = "cpu", u.run_id = "r1", u.condition_on = "genre", u.withheld = "genre", u.checkpoint = "c.pt";
   u.reconstructions = "t1:1|2", u.engine = "batched", u.precision = "float32", u.pca_solver = "";
   u.collapsed = 1, u.beta = 4, u.latent_dim = 2, u.seed = 3, u.epochs_run = 9, u.train_seconds = 0.5;
@@ -193,21 +193,21 @@ TEST(Wire, AJournalRecordKeepsTheVersion8Layout) {
   u.latent_rows = 2, u.latent_cols = 2, u.latent = {1, 2, 3, 4};
   u.disentanglement = {0.1, 0.2, 0.3, 0.4, 0.5}, u.disentangled_rows = {100}, u.mi_per_dim = {"0.1;0.2"};
   u.total_correlation = 0.125;
-  EvaluationRecord e;
-  e.unit = 17, e.config_hash = "cfg", e.method = "kmeans", e.space = "vae_latent", e.status = UnitStatus::ok;
+  results::EvaluationRecord e;
+  e.unit = 17, e.config_hash = "cfg", e.method = "kmeans", e.space = "vae_latent", e.status = results::UnitStatus::ok;
   e.k = 4, e.clusters_found = 4, e.noise_fraction = 0, e.inertia = 12.5, e.silhouette = 0.5;
   e.calinski_harabasz = 100, e.davies_bouldin = 0.75, e.trustworthiness = 0.9, e.conditioned = 1;
   e.external = {0.1, 0.2}, e.track_external = {0.3}, e.assignment = {0, 1, 1, 0}, e.scored = {4}, e.track_scored = {2};
-  const std::string bytes = encode_unit(u, {e});
+  const std::string bytes = results::encode_unit(u, {e});
   EXPECT_EQ(bytes, version_8_by_hand(u, e));
 }
 
 TEST(Wire, AShardHeaderRoundTripsAndAVersion1HeaderStillReads) {
-  ShardHeader h;
+  results::ShardHeader h;
   h.run_id = "20261206-a", h.rank = 3, h.ranks = 4, h.host = "node", h.study_sha256 = "abc", h.study_text = "[model]";
   h.study_file = "s.toml", h.study_overrides = "model.beta=4", h.grid_units = 12, h.started_at = 1.5;
   h.slurm_job_id = "9", h.slurm_array_job_id = "8", h.slurm_array_task_id = "7", h.replaces_results = true;
-  const ShardHeader back = decode_shard_header(encode_shard_header(h), "j");
+  const results::ShardHeader back = results::decode_shard_header(results::encode_shard_header(h), "j");
   EXPECT_EQ(back.run_id, h.run_id);
   EXPECT_EQ(back.rank, 3);
   EXPECT_EQ(back.ranks, 4);
@@ -221,11 +221,11 @@ TEST(Wire, AShardHeaderRoundTripsAndAVersion1HeaderStillReads) {
                         &h.slurm_job_id, &h.slurm_array_job_id, &h.slurm_array_task_id})
     v1.put_string(*s);
   v1.put(h.rank), v1.put(h.ranks), v1.put(h.grid_units), v1.put(h.started_at);
-  const ShardHeader old = decode_shard_header(v1.bytes(), "j");
+  const results::ShardHeader old = results::decode_shard_header(v1.bytes(), "j");
   EXPECT_EQ(old.run_id, h.run_id);
   EXPECT_EQ(old.started_at, 1.5);
   EXPECT_FALSE(old.replaces_results);
-  expect_user_error_naming([&] { decode_shard_header("garbage", "dir/r0.journal"); }, "dir/r0.journal");
+  expect_user_error_naming([&] { results::decode_shard_header("garbage", "dir/r0.journal"); }, "dir/r0.journal");
 }
 
 data::FeatureTable feature_table() {
@@ -248,7 +248,7 @@ data::FeatureTable feature_table() {
 
 TEST(FeatureMessages, ATableArrivesWhole) {
   const data::FeatureTable in = feature_table();
-  const data::FeatureTable out = decode_features(encode_features(in));
+  const data::FeatureTable out = pipeline::decode_features(pipeline::encode_features(in));
   EXPECT_EQ(out.ids, in.ids);
   EXPECT_EQ(out.track_ids, in.track_ids);
   EXPECT_EQ(out.feature_names, in.feature_names);
@@ -269,24 +269,24 @@ TEST(FeatureMessages, ATableArrivesWhole) {
 }
 
 TEST(FeatureMessages, TheRootsErrorIsAUserErrorAndADamagedMatrixIsRefused) {
-  expect_user_error_naming([] { decode_features(encode_feature_error("data.path: missing.csv does not exist")); },
+  expect_user_error_naming([] { pipeline::decode_features(pipeline::encode_feature_error("data.path: missing.csv does not exist")); },
                            "missing.csv");
   // A matrix whose shape does not hold its values: 3 x 2 claimed, 6 values sent, rows changed to 4.
-  std::string bytes = encode_features(feature_table());
+  std::string bytes = pipeline::encode_features(feature_table());
   const std::int64_t shape[2] = {3, 2}, wrong = 4;
   const auto at = bytes.find(std::string(reinterpret_cast<const char*>(shape), 16));
   ASSERT_NE(at, std::string::npos);
   bytes.replace(at, 8, reinterpret_cast<const char*>(&wrong), 8);
-  expect_user_error_naming([&] { decode_features(bytes); }, "is not 4 x 2");
+  expect_user_error_naming([&] { pipeline::decode_features(bytes); }, "is not 4 x 2");
 }
 
 TEST(FeatureMessages, ATaskAndARanksClipsArriveWhereTheyBelong) {
   std::vector<data::AudioItem> todo(2);
   todo[0].path = "/music/a.mp3", todo[0].id = "a", todo[0].labels = {"pop"};
   todo[1].path = "/music/b c.wav", todo[1].id = "b";
-  const std::string task = encode_extraction_task(todo);
-  ASSERT_TRUE(is_extraction_task(task));
-  const auto back = decode_extraction_task(task);
+  const std::string task = pipeline::encode_extraction_task(todo);
+  ASSERT_TRUE(pipeline::is_extraction_task(task));
+  const auto back = pipeline::decode_extraction_task(task);
   ASSERT_EQ(back.size(), 2u);
   EXPECT_EQ(back[1].path, todo[1].path);
   EXPECT_EQ(back[0].id, "a");
@@ -296,14 +296,14 @@ TEST(FeatureMessages, ATaskAndARanksClipsArriveWhereTheyBelong) {
   clips[0].rows = Eigen::MatrixXd::Constant(2, 3, 0.5), clips[0].length = 44100, clips[0].resampled = true;
   clips[1].error = "b c.wav: not audio";
   std::vector<data::ClipFeatures> out(5);
-  decode_clip_features(encode_clip_features({4, 1}, clips), out);
+  pipeline::decode_clip_features(pipeline::encode_clip_features({4, 1}, clips), out);
   EXPECT_EQ(out[4].rows, clips[0].rows);
   EXPECT_EQ(out[4].length, 44100);
   EXPECT_TRUE(out[4].resampled);
   EXPECT_EQ(out[1].error, clips[1].error);
   EXPECT_EQ(out[0].rows.size(), 0);
-  EXPECT_THROW(decode_clip_features(encode_feature_error("rank 2: out of memory"), out), std::runtime_error);
+  EXPECT_THROW(pipeline::decode_clip_features(pipeline::encode_feature_error("rank 2: out of memory"), out), std::runtime_error);
 }
 
 }  // namespace
-}  // namespace vaesweep::sweep
+}  // namespace vaesweep::engine
