@@ -99,7 +99,7 @@ TextBlock embed_lyrics(const FeatureTable& rows, const TextSpec& spec, const std
   const std::size_t text_column = csv.column_index(spec.column);
   TextBlock block;
   std::vector<std::size_t> pick;
-  if (spec.join_by_label) {
+  if (spec.join == TextJoin::label) {
     pick = join_by_label(rows, csv, spec, block.note);
   } else {
     const std::string id_column =
@@ -125,7 +125,7 @@ TextBlock embed_lyrics(const FeatureTable& rows, const TextSpec& spec, const std
 }
 
 TextBlock import_embeddings(const FeatureTable& rows, const TextSpec& spec) {
-  if (spec.join_by_label)
+  if (spec.join == TextJoin::label)
     throw UserError(spec.path.string() + ": text.join = \"label\" draws lyrics by a label column; precomputed "
                     "embeddings are paired by track id (text.join = \"id\")");
   text::EmbeddingImportParams params;
@@ -150,7 +150,7 @@ TextBlock text_block(const FeatureTable& rows, const TextSpec& spec, const std::
       throw UserError("text.path: the data has no manifest with lyrics; give text.path (a lyrics CSV or embeddings)");
     file = own_manifest;
   }
-  TextBlock block = spec.embeddings ? import_embeddings(rows, spec) : embed_lyrics(rows, spec, file);
+  TextBlock block = spec.source == TextSource::embeddings ? import_embeddings(rows, spec) : embed_lyrics(rows, spec, file);
   for (Eigen::Index j = 0; j < block.X.cols(); ++j) block.names.push_back("text_" + std::to_string(j));
   return block;
 }

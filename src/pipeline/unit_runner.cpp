@@ -26,6 +26,7 @@
 #include "pipeline/pca_fit_cache.hpp"
 #include "results/stored_arrays.hpp"
 #include "pipeline/unit_disentanglement.hpp"
+#include "study/study_choices.hpp"
 #include "models/stacked_training.hpp"
 #include "models/vae.hpp"
 
@@ -53,9 +54,8 @@ struct LatentSpace {
 
 models::Architecture architecture(const WorkUnit& unit) {
   if (unit.model.kind != ModelKind::conv_vae) return models::Architecture::mlp;
-  const std::string& conv = unit.model.convolution;
-  if (conv == "1d") return models::Architecture::conv1d;
-  if (conv == "2d") return models::Architecture::conv2d;
+  if (unit.model.convolution == ConvolutionKind::conv1d) return models::Architecture::conv1d;
+  if (unit.model.convolution == ConvolutionKind::conv2d) return models::Architecture::conv2d;
   return unit.features.kind == FeatureKind::logmel ? models::Architecture::conv2d : models::Architecture::conv1d;
 }
 
@@ -74,7 +74,7 @@ std::map<std::string, std::string> checkpoint_notes(const WorkUnit& unit, const 
   notes["standardize"] = unit.features.standardize ? "1" : "0";
   notes["modalities"] = std::string(unit.features.audio ? "audio" : "") +
                         (unit.features.audio && unit.features.text ? "+" : "") + (unit.features.text ? "text" : "");
-  notes["fusion"] = unit.features.late_fusion ? "late" : "early";
+  notes["fusion"] = name_of(kFusionNames, unit.features.fusion);
   if (unit.model.kind == ModelKind::cvae) {
     const auto& set = features.label(unit.model.condition_on);
     notes["condition_on"] = set.name;
@@ -109,8 +109,9 @@ std::string reconstruction_text(const models::TrainResult& t, const data::Featur
 // MLP family; torch otherwise (conv_vae under batched, as before the stacked engine).
 models::Engine engine_of(const WorkUnit& unit) {
   if (!unit.model.trained()) return models::Engine::torch;
-  if (unit.model.engine == "stacked") return models::Engine::stacked;
-  if (unit.model.engine == "batched" && architecture(unit) == models::Architecture::mlp) return models::Engine::batched;
+  if (unit.model.engine == TrainingEngine::stacked) return models::Engine::stacked;
+  if (unit.model.engine == TrainingEngine::batched && architecture(unit) == models::Architecture::mlp)
+    return models::Engine::batched;
   return models::Engine::torch;
 }
 
@@ -152,7 +153,8 @@ models::VaeParams training_params(const WorkUnit& unit, const data::FeatureTable
   params.input_shape = features.shape;
   params.latent_dim = m.latent_dim;
   params.beta = m.beta;
-  params.kl_schedule = m.linear_warmup ? models::KlSchedule::linear : models::KlSchedule::constant;
+  params.kl_schedule =
+      m.kl_schedule == KlWeightSchedule::linear ? models::KlSchedule::linear : models::KlSchedule::constant;
   params.warmup_epochs = m.warmup_epochs;
   params.epochs = m.epochs;
   params.batch_size = m.batch_size;
@@ -412,7 +414,7 @@ void finish(const WorkUnit& unit, const data::FeatureTable& features, const Late
 // The space the clusterers see: the latent space, or its UMAP projection (with the projection's
 // trustworthiness, 15 neighbours, so a distorting projection is visible next to its scores).
 LatentSpace clustered_space(const WorkUnit& unit, LatentSpace latent) {
-  if (!unit.cluster.umap) return latent;
+  if (unit.cluster.projection != LatentProjection::umap) return latent;
   cluster::UmapParams params;
   params.n_components = unit.cluster.umap_components;
   params.n_neighbors = unit.cluster.umap_neighbors;
@@ -605,7 +607,8 @@ std::string training_batch_key(const WorkUnit& unit) {
   if (engine == models::Engine::torch) return {};
   const ModelSpec& m = unit.model;
   std::string key = unit.feature_hash + "|" + to_string(m.kind) + "|" + m.condition_on + "|" +
-                    (unit.features.fuses_late() ? "late" : "early") + "|" + engine_name(engine) + "|" + m.convolution;
+                    (unit.features.fuses_late() ? "late" : "early") + "|" + engine_name(engine) + "|" +
+                    name_of(kConvolutionKindNames, m.convolution);
   for (int width : m.hidden) key += "|" + std::to_string(width);
   for (int size : {m.latent_dim, m.epochs, m.batch_size}) key += "|" + std::to_string(size);
   return key;

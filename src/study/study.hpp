@@ -69,14 +69,25 @@ std::string resolve_auto_engine(Study& study, bool gpu);
 std::vector<Value> values_in_grid(const Study& study, const std::string& key);
 
 // Typed views of a settings map (after grid values are applied). Every value was validated
-// when the study was loaded, so these do not fail. The specs are built from the key tables
-// (study_fields.cpp); a member's default is the schema's default of its key (a test builds each
-// spec from the schema's defaults and compares it with a default-constructed one).
+// when the study was loaded, so these do not fail. The specs are built from the key table
+// (study_schema.cpp binds each key to its member); a member's initialiser below is its key's
+// default (the table reads it off a default-constructed spec), written nowhere else.
 enum class DataSource { synthetic, audio, table };
 enum class BadFilePolicy { skip, fail };
 enum class FeatureKind { mfcc_stats, librosa, logmel, mfcc_sequence };
 // noop: an engine benchmark stand-in that sleeps model.noop_seconds and draws its scores.
 enum class ModelKind { vae, conv_vae, cvae, ae, pca, raw, noop };
+// The two-way (and three-way) choices of the specs, each named by its key's values in
+// study_choices.hpp: features.fusion, text.source, text.join, model.kl_schedule,
+// cluster.projection, model.convolution (auto: by the feature kind), model.engine (its "auto"
+// is resolved before a spec is built: resolve_auto_engine).
+enum class Fusion { early, late };
+enum class TextSource { lyrics, embeddings };
+enum class TextJoin { id, label };
+enum class KlWeightSchedule { constant, linear };
+enum class LatentProjection { none, umap };
+enum class ConvolutionKind { automatic, conv1d, conv2d };
+enum class TrainingEngine { batched, stacked, torch };
 // The clustering methods are cluster::Method (named and parsed in cluster/method.hpp).
 using ClusterMethod = cluster::Method;
 
@@ -132,7 +143,7 @@ struct FeatureSpec {
   bool standardize = true;
   bool audio = true;                  // features.modalities holds "audio"
   bool text = false;                  // ... and "text"
-  bool late_fusion = false;           // features.fusion = "late"
+  Fusion fusion = Fusion::early;
   double audio_weight = 1.0;
   double text_weight = 1.0;
 
@@ -140,20 +151,20 @@ struct FeatureSpec {
   // vector per clip.
   bool sequence() const { return kind == FeatureKind::logmel || kind == FeatureKind::mfcc_sequence; }
   // The model trains on the audio columns and the text joins its latent space afterwards.
-  bool fuses_late() const { return audio && text && late_fusion; }
+  bool fuses_late() const { return audio && text && fusion == Fusion::late; }
 
   friend bool operator==(const FeatureSpec&, const FeatureSpec&) = default;
 };
 
 // Where a study's text comes from and how it becomes vectors ([text]).
 struct TextSpec {
-  bool embeddings = false;            // text.source = "embeddings" (else lyrics, embedded here)
+  TextSource source = TextSource::lyrics;  // embeddings, or lyrics embedded here
   std::filesystem::path path;         // resolve_data_path of text.path; empty: the data's manifest
   std::string path_as_written;        // text.path as the study gives it, for messages
   DataRoot data_root;
   std::string column = "lyrics";
   std::string id_column;
-  bool join_by_label = false;         // text.join = "label"
+  TextJoin join = TextJoin::id;
   std::string join_label = "language";
   std::vector<std::string> label_map; // "data label=text label"
   std::uint64_t pair_seed = 0;
@@ -173,13 +184,13 @@ struct ModelSpec {
   int batch_size = 64;
   double learning_rate = 1e-3;
   double noop_seconds = 0;  // noop: how long a unit sleeps
-  std::string convolution = "auto";   // conv_vae: auto | 1d | 2d
+  ConvolutionKind convolution = ConvolutionKind::automatic;  // conv_vae
   std::string condition_on;           // cvae: the label set fed to encoder and decoder
-  bool linear_warmup = false;         // model.kl_schedule = "linear"
+  KlWeightSchedule kl_schedule = KlWeightSchedule::constant;
   int warmup_epochs = 10;
   bool checkpoints = false;
   int reconstruction_examples = 0;
-  std::string engine = "batched";     // model.engine, auto resolved (resolve_auto_engine; unresolved: batched)
+  TrainingEngine engine = TrainingEngine::batched;  // auto resolved (resolve_auto_engine; unresolved: batched)
   std::string pca_solver = "auto";    // pca: auto | full | randomized (auto resolves on the data's shape)
 
   // A model trained by gradient descent (vae, conv_vae, cvae, ae).
@@ -204,7 +215,7 @@ struct ClusterSpec {
   int n_neighbors = 10;
   double gamma = 1.0;
   std::string covariance = "full";
-  bool umap = false;    // cluster.projection = "umap"
+  LatentProjection projection = LatentProjection::none;
   int umap_components = 2;
   int umap_neighbors = 15;
   double umap_min_dist = 0.1;

@@ -24,6 +24,19 @@ inline constexpr std::array<Named<FeatureKind>, 4> kFeatureKindNames = {{{Featur
 inline constexpr std::array<Named<ModelKind>, 7> kModelKindNames = {
     {{ModelKind::vae, "vae"}, {ModelKind::conv_vae, "conv_vae"}, {ModelKind::cvae, "cvae"}, {ModelKind::ae, "ae"},
      {ModelKind::pca, "pca"}, {ModelKind::raw, "raw"}, {ModelKind::noop, "noop"}}};
+inline constexpr std::array<Named<Fusion>, 2> kFusionNames = {{{Fusion::early, "early"}, {Fusion::late, "late"}}};
+inline constexpr std::array<Named<TextSource>, 2> kTextSourceNames = {
+    {{TextSource::lyrics, "lyrics"}, {TextSource::embeddings, "embeddings"}}};
+inline constexpr std::array<Named<TextJoin>, 2> kTextJoinNames = {{{TextJoin::id, "id"}, {TextJoin::label, "label"}}};
+inline constexpr std::array<Named<KlWeightSchedule>, 2> kKlWeightScheduleNames = {
+    {{KlWeightSchedule::constant, "constant"}, {KlWeightSchedule::linear, "linear"}}};
+inline constexpr std::array<Named<LatentProjection>, 2> kLatentProjectionNames = {
+    {{LatentProjection::none, "none"}, {LatentProjection::umap, "umap"}}};
+inline constexpr std::array<Named<ConvolutionKind>, 3> kConvolutionKindNames = {
+    {{ConvolutionKind::automatic, "auto"}, {ConvolutionKind::conv1d, "1d"}, {ConvolutionKind::conv2d, "2d"}}};
+// model.engine's names but "auto", which names none of them (it resolves to one on the machine).
+inline constexpr std::array<Named<TrainingEngine>, 3> kTrainingEngineNames = {
+    {{TrainingEngine::batched, "batched"}, {TrainingEngine::stacked, "stacked"}, {TrainingEngine::torch, "torch"}}};
 // The other closed sets are named beside their enums, where the algorithms parse them
 // (util/named.hpp's tables): the clustering methods (cluster/method.hpp), the linkage
 // (cluster/agglomerative.hpp), the spectral affinity, the gmm covariance, the PCA solver, the

@@ -1,7 +1,7 @@
 #pragma once
-// Every key a study file may set: its type, default, allowed range or names, and whether it
-// shapes a work unit. The loader rejects anything not listed here, so a typo never silently
-// becomes a default.
+// Every key a study file may set: the spec member it sets (whence its type and default), its
+// allowed range or names, and whether it shapes a work unit. The loader rejects anything not
+// listed here, so a typo never silently becomes a default.
 #include <initializer_list>
 #include <limits>
 #include <optional>
@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "study/spec_binding.hpp"
 #include "study/study.hpp"
 #include "util/value.hpp"
 
@@ -22,9 +23,8 @@ struct Irrelevance {
   bool (*holds)(const Settings& deciders);
 };
 
-// real_or_name: a number in [min, max] or one of `choices` (cluster.eps = 0.5 or "auto").
-enum class ValueType { boolean, integer, real, string, string_list, int_list, real_or_name };
-
+// One entry of the key table: a key and its binding (the spec member it sets, whence its type
+// and default: spec_binding.hpp), its help, bounds and names, and when it leaves a unit's hash.
 struct KeySpec {
   std::string key;                    // "section.name"
   ValueType type;
@@ -33,6 +33,7 @@ struct KeySpec {
   double min = -std::numeric_limits<double>::infinity();  // inclusive bounds for numbers and int lists
   double max = std::numeric_limits<double>::infinity();
   std::string help;
+  SpecBinding bind;                   // the spec member(s) the key sets; monostate: none
   // Added after the first release: a unit's hash holds the key only when it is set away from
   // its default, so units of results files written before the key existed keep their hashes
   // and resume.
@@ -44,7 +45,29 @@ struct KeySpec {
   // unit's hash.
   bool describes_only = false;
 
-  // The table's entries read `{...}.unused({conditions})` and `{...}.describing()`.
+  KeySpec(Binding binding, std::string help_text)
+      : key(std::move(binding.key)),
+        type(binding.type),
+        default_value(std::move(binding.default_value)),
+        choices(std::move(binding.choices)),
+        help(std::move(help_text)),
+        bind(std::move(binding.set)) {}
+
+  // The table's entries read `KeySpec{binding, help}` then, as needed, `.range(min, max)`,
+  // `.names({...})`, `.added_later()`, `.unused({conditions})` and `.describing()`.
+  KeySpec range(double low, double high) && {
+    min = low;
+    max = high;
+    return std::move(*this);
+  }
+  KeySpec names(std::vector<std::string> valid) && {
+    choices = std::move(valid);
+    return std::move(*this);
+  }
+  KeySpec added_later() && {
+    later = true;
+    return std::move(*this);
+  }
   KeySpec unused(std::initializer_list<Irrelevance> conditions) && {
     unused_when.insert(unused_when.end(), conditions);
     return std::move(*this);

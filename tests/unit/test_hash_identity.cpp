@@ -233,7 +233,7 @@ FeatureSpec legacy_feature_spec(const Settings& s) {
   const auto modalities = string_list(s, "features.modalities");
   f.audio = std::find(modalities.begin(), modalities.end(), "audio") != modalities.end();
   f.text = std::find(modalities.begin(), modalities.end(), "text") != modalities.end();
-  f.late_fusion = text(s, "features.fusion") == "late";
+  f.fusion = text(s, "features.fusion") == "late" ? Fusion::late : Fusion::early;
   f.audio_weight = real(s, "features.audio_weight");
   f.text_weight = real(s, "features.text_weight");
   return f;
@@ -241,14 +241,14 @@ FeatureSpec legacy_feature_spec(const Settings& s) {
 
 TextSpec legacy_text_spec(const Settings& s, const std::filesystem::path& study_file, const DataRoot& data_root) {
   TextSpec t;
-  t.embeddings = text(s, "text.source") == "embeddings";
+  t.source = text(s, "text.source") == "embeddings" ? TextSource::embeddings : TextSource::lyrics;
   t.path_as_written = text(s, "text.path");
   t.data_root = data_root;
   if (!t.path_as_written.empty())
     t.path = resolve_data_path(t.path_as_written, study_file.parent_path(), data_root, "text.path");
   t.column = text(s, "text.column");
   t.id_column = text(s, "text.id_column");
-  t.join_by_label = text(s, "text.join") == "label";
+  t.join = text(s, "text.join") == "label" ? TextJoin::label : TextJoin::id;
   t.join_label = text(s, "text.join_label");
   t.label_map = string_list(s, "text.label_map");
   t.pair_seed = static_cast<std::uint64_t>(s.at("text.pair_seed").value.as_int());
@@ -269,13 +269,17 @@ ModelSpec legacy_model_spec(const Settings& s) {
   m.batch_size = integer(s, "model.batch_size");
   m.learning_rate = real(s, "model.learning_rate");
   m.noop_seconds = real(s, "model.noop_seconds");
-  m.convolution = text(s, "model.convolution");
+  m.convolution = text(s, "model.convolution") == "1d"   ? ConvolutionKind::conv1d
+                  : text(s, "model.convolution") == "2d" ? ConvolutionKind::conv2d
+                                                         : ConvolutionKind::automatic;
   m.condition_on = text(s, "model.condition_on");
-  m.linear_warmup = text(s, "model.kl_schedule") == "linear";
+  m.kl_schedule = text(s, "model.kl_schedule") == "linear" ? KlWeightSchedule::linear : KlWeightSchedule::constant;
   m.warmup_epochs = integer(s, "model.warmup_epochs");
   m.checkpoints = s.at("model.checkpoints").value.as_bool();
   m.reconstruction_examples = integer(s, "model.reconstruction_examples");
-  m.engine = text(s, "model.engine") == "auto" ? "batched" : text(s, "model.engine");
+  m.engine = text(s, "model.engine") == "stacked" ? TrainingEngine::stacked
+             : text(s, "model.engine") == "torch" ? TrainingEngine::torch
+                                                  : TrainingEngine::batched;  // batched, or auto unresolved
   m.pca_solver = text(s, "model.pca_solver");
   return m;
 }
@@ -295,7 +299,7 @@ ClusterSpec legacy_cluster_spec(const Settings& s) {
   c.n_neighbors = integer(s, "cluster.n_neighbors");
   c.gamma = real(s, "cluster.gamma");
   c.covariance = text(s, "cluster.covariance");
-  c.umap = text(s, "cluster.projection") == "umap";
+  c.projection = text(s, "cluster.projection") == "umap" ? LatentProjection::umap : LatentProjection::none;
   c.umap_components = integer(s, "cluster.umap_components");
   c.umap_neighbors = integer(s, "cluster.umap_neighbors");
   c.umap_min_dist = real(s, "cluster.umap_min_dist");

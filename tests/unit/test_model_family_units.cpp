@@ -111,8 +111,8 @@ TEST_F(ModelFamilyUnits, HybridFusionEarlyAndLate) {
     const UnitOutcome o = run_unit(u, t, {});
     ASSERT_EQ(o.unit.status, results::UnitStatus::ok) << u.label() << ": " << o.unit.message;
     const std::string& space = o.evaluations.at(0).space;
-    EXPECT_EQ(space.size() > 5 && space.substr(space.size() - 5) == "+text", u.features.late_fusion) << space;
-    if (u.features.late_fusion) {
+    EXPECT_EQ(space.size() > 5 && space.substr(space.size() - 5) == "+text", u.features.fusion == Fusion::late) << space;
+    if (u.features.fusion == Fusion::late) {
       EXPECT_GE(score(u, o.evaluations.at(0), "language"), 0.95) << u.label();
     }
   }

@@ -77,7 +77,7 @@ TEST(TextModality, UnpairedCorporaDrawTextsWithTheSameLabel) {
   t.X.resize(8, 0);
   TextSpec spec;
   spec.path = dir / "lyrics.csv";
-  spec.join_by_label = true;
+  spec.join = TextJoin::label;
   spec.dimension = 128;
   expect_user_error_naming([&] { text_block(t, spec, {}); }, "text.label_map pairs spellings");
   spec.label_map = {"eng=en", "bng=bn"};
@@ -101,13 +101,13 @@ TEST(TextModality, EmbeddingsArePairedByTrackId) {
   test::TempDir dir;
   write(dir / "emb.csv", "id,e0,e1\nt4,4,40\nt2,2,20\nt1,1,10\nt3,3,30\n");
   TextSpec spec;
-  spec.embeddings = true;
+  spec.source = TextSource::embeddings;
   spec.path = dir / "emb.csv";
   const TextBlock block = text_block(rows(), spec, {});
   Eigen::MatrixXd expected(4, 2);
   expected << 1, 10, 2, 20, 3, 30, 4, 40;
   EXPECT_TRUE(block.X == expected);
-  spec.join_by_label = true;
+  spec.join = TextJoin::label;
   expect_user_error_naming([&] { text_block(rows(), spec, {}); }, "paired by track id");
 }
 
