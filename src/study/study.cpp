@@ -62,7 +62,7 @@ std::string resolve_axis_key(const std::string& name, const std::string& origin,
   const KeySpec* spec = find_key(key);
   if (spec == nullptr) {
     std::vector<std::string> all, shorthands;
-    for (const auto& [shorthand, key] : grid_shorthands()) shorthands.push_back(shorthand);
+    for (const auto& [shorthand, full_key] : grid_shorthands()) shorthands.push_back(shorthand);
     all = shorthands;
     for (const auto& s : study_keys()) all.push_back(s.key);
     std::string msg = "unknown " + std::string(section == "grid" ? "grid axis" : "key") + " \"" + name + "\"";
