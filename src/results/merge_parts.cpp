@@ -1,12 +1,15 @@
 #include "results/merge_parts.hpp"
 
 #include <algorithm>
+#include <limits>
+#include <optional>
 #include <map>
 #include <set>
 #include <unordered_map>
 
 #include "util/atomic_write.hpp"
 #include "util/error.hpp"
+#include "util/hash_index.hpp"
 #include "util/input_file.hpp"
 #include "util/strings.hpp"
 #include "util/version.hpp"
@@ -14,6 +17,7 @@
 #include "results/record_merge.hpp"
 #include "results/records.hpp"
 #include "results/run_history.hpp"
+#include "results/unit_status.hpp"
 
 namespace vaesweep::results {
 namespace fs = std::filesystem;
@@ -23,12 +27,23 @@ namespace {
 // below each: copied as they are, the first part's copy of an object winning.
 const std::vector<std::string> kOptionalGroups = {"/latents", "/assignments", "/rows", "/drawn_rows"};
 
+// A row of a part's /units: what the streamed merge holds of it.
+struct PartRow {
+  std::int64_t unit = 0;               // the unit column: its grid index
+  std::uint64_t first_evaluation = 0;  // its /evaluations rows: [first_evaluation, + evaluations)
+  std::uint32_t evaluations = 0;
+  std::uint32_t run = 0;  // into StreamIndex::runs
+  UnitStatus status = UnitStatus::ok;
+};
+
 struct Part {
   fs::path path;
   std::map<std::string, std::string> text;     // root string attributes
   std::map<std::string, std::int64_t> number;  // root integer attributes
-  std::vector<UnitRecord> units;
+  std::vector<UnitRecord> units;  // read whole (MergeOptions::block_units 0, or a part not read by rows)
   std::vector<EvaluationRecord> evaluations;
+  UnitsLayout layout;
+  std::vector<PartRow> rows;  // streamed: its /units rows, the records left in the file
   io::ColumnTable features, skipped_files;
   std::vector<RunRecord> runs;
 
@@ -62,9 +77,6 @@ Part read_part(const fs::path& path) {
                     "(written by an older vaesweep?)");
   if (!part.has_number("units_in_grid"))
     throw UserError(path.string() + ": has no units_in_grid attribute (written by an older vaesweep?)");
-  records_from_tables(file.read_table("/units"), file.read_table("/evaluations"),
-                      split(part.text_or_empty("label_sets"), ','), read_units_layout(file), part.units,
-                      part.evaluations);
   if (file.exists("/features")) part.features = file.read_table("/features");
   if (file.exists("/skipped_files")) part.skipped_files = file.read_table("/skipped_files");
   if (file.exists("/runs")) part.runs = runs_from_table(file.read_table("/runs"));
@@ -73,6 +85,202 @@ Part read_part(const fs::path& path) {
   for (const auto& group : kOptionalGroups)
     if (file.exists(group)) (void)file.children(group);
   return part;
+}
+
+// Every record of `part`, read whole.
+void read_records_whole(Part& part) {
+  const io::Hdf5File file = io::Hdf5File::open_read(part.path);
+  records_from_tables(file.read_table("/units"), file.read_table("/evaluations"),
+                      split(part.text_or_empty("label_sets"), ','), read_units_layout(file), part.units,
+                      part.evaluations);
+}
+
+// Where a record is: a part and a row of its /units.
+struct Place {
+  std::uint32_t part = 0;
+  std::uint32_t row = 0;
+};
+
+// What the streamed merge holds: per distinct unit (config hash) where its first record is, and
+// the later records of the same units, to be compared with the first.
+struct StreamIndex {
+  HashIndex position;        // config hash -> index into kept
+  std::vector<Place> kept;   // in the order the parts give them
+  struct Duplicate {
+    Place place;
+    std::uint32_t kept = 0;  // the first record's index into kept
+  };
+  std::vector<Duplicate> duplicates;  // in the order the parts give them
+  std::vector<std::string> runs;
+
+  std::uint32_t run_number(const std::string& run_id) {
+    // A merge holds a handful of runs: the last one asked for is almost always the one.
+    for (std::size_t i = runs.size(); i-- > 0;)
+      if (runs[i] == run_id) return static_cast<std::uint32_t>(i);
+    runs.push_back(run_id);
+    return static_cast<std::uint32_t>(runs.size() - 1);
+  }
+};
+
+// Rows of a part's tables read at a time while it is indexed (a few short columns).
+constexpr std::size_t kIndexRows = 65536;
+// Wanted rows of a part this close together are read with one read of the rows between them.
+constexpr std::size_t kRowGap = 64;
+
+// Indexes part `p`'s rows a few columns at a time (unit, config_hash, status, run_id of /units;
+// config_hash of /evaluations). False when its records must be read whole instead, as the merge
+// did before: a format-1 file (its axes are text, decoded a table at once), a unit twice in
+// the part, a column missing or of another type, an evaluation of no unit of the part, or
+// evaluations not in their units' row order (each unit's rows one range).
+bool index_part(const io::Hdf5File& file, Part& part, std::uint32_t p, StreamIndex& index) {
+  try {
+    part.layout = read_units_layout(file);
+    if (part.layout.format < 2) return false;
+    const std::size_t rows = file.table_rows("/units");
+    if (rows >= std::numeric_limits<std::uint32_t>::max()) return false;
+    part.rows.assign(rows, PartRow{});
+    HashIndex own;  // config hash -> row of this part
+    own.reserve(rows);
+    for (std::size_t first = 0; first < rows; first += kIndexRows) {
+      const io::ColumnTable t = file.read_columns(
+          "/units",
+          [](const std::string& c) { return c == "unit" || c == "config_hash" || c == "status" || c == "run_id"; },
+          first, kIndexRows);
+      if (!t.has("unit") || !t.has("config_hash") || !t.has("status") || !t.has("run_id")) return false;
+      for (std::size_t i = 0; i < t.rows(); ++i) {
+        const std::string& hash = t.strings("config_hash")[i];
+        const auto row = static_cast<std::uint32_t>(first + i);
+        if (!own.emplace(hash, row)) return false;
+        PartRow& r = part.rows[row];
+        r.unit = t.ints("unit")[i];
+        r.status = parse_unit_status(t.strings("status")[i]);
+        r.run = index.run_number(t.strings("run_id")[i]);
+        if (const auto k = index.position.find(hash)) {
+          index.duplicates.push_back({{p, row}, static_cast<std::uint32_t>(*k)});
+        } else {
+          if (index.kept.size() >= std::numeric_limits<std::uint32_t>::max()) return false;
+          index.position.emplace(hash, index.kept.size());
+          index.kept.push_back({p, row});
+        }
+      }
+    }
+    const std::size_t evaluations = file.table_rows("/evaluations");
+    std::size_t u = 0;
+    for (std::size_t first = 0; first < evaluations; first += kIndexRows) {
+      const io::ColumnTable t = file.read_columns(
+          "/evaluations", [](const std::string& c) { return c == "config_hash"; }, first, kIndexRows);
+      if (!t.has("config_hash")) return false;
+      for (std::size_t i = 0; i < t.rows(); ++i) {
+        const auto row = own.find(t.strings("config_hash")[i]);
+        if (!row || *row < u) return false;
+        u = *row;
+        PartRow& r = part.rows[u];
+        if (r.evaluations == std::numeric_limits<std::uint32_t>::max()) return false;
+        if (r.evaluations++ == 0) r.first_evaluation = first + i;
+      }
+    }
+    return true;
+  } catch (const UserError&) {
+    return false;  // the whole read says what is wrong
+  }
+}
+
+struct Record {
+  UnitRecord unit;
+  std::vector<EvaluationRecord> evaluations;
+};
+
+// The records of `part`'s rows `rows` (ascending, distinct), each with its evaluations, by row.
+std::vector<Record> read_records(const io::Hdf5File& file, const Part& part, const std::vector<std::uint32_t>& rows) {
+  const auto all = [](const std::string&) { return true; };
+  const std::vector<std::string> label_sets = split(part.text_or_empty("label_sets"), ',');
+  std::vector<Record> out;
+  out.reserve(rows.size());
+  for (std::size_t i = 0; i < rows.size();) {
+    std::size_t j = i + 1;
+    while (j < rows.size() && rows[j] - rows[j - 1] <= kRowGap) ++j;
+    const std::size_t first = rows[i], count = rows[j - 1] - first + 1;
+    std::uint64_t evaluations_begin = std::numeric_limits<std::uint64_t>::max(), evaluations_end = 0;
+    for (std::size_t k = i; k < j; ++k) {
+      const PartRow& r = part.rows[rows[k]];
+      if (r.evaluations == 0) continue;
+      evaluations_begin = std::min(evaluations_begin, r.first_evaluation);
+      evaluations_end = std::max(evaluations_end, r.first_evaluation + r.evaluations);
+    }
+    if (evaluations_end == 0) evaluations_begin = 0;
+    std::vector<UnitRecord> units;
+    std::vector<EvaluationRecord> evaluations;
+    records_from_tables(file.read_columns("/units", all, first, count),
+                        file.read_columns("/evaluations", all, evaluations_begin, evaluations_end - evaluations_begin),
+                        label_sets, part.layout, units, evaluations);
+    for (std::size_t k = i; k < j; ++k) {
+      const PartRow& r = part.rows[rows[k]];
+      Record record;
+      record.unit = std::move(units[rows[k] - first]);
+      for (std::uint64_t e = r.first_evaluation; e < r.first_evaluation + r.evaluations; ++e)
+        record.evaluations.push_back(std::move(evaluations[e - evaluations_begin]));
+      out.push_back(std::move(record));
+    }
+    i = j;
+  }
+  return out;
+}
+
+// The records at `places`, in that order, read a part at a time by rows. `distinct`: no place is
+// there twice (each record is moved out, not copied).
+std::vector<Record> read_places(const std::vector<io::Hdf5File>& files, const std::vector<Part>& parts,
+                                const std::vector<Place>& places, bool distinct) {
+  std::vector<std::vector<std::uint32_t>> rows(parts.size());
+  for (const Place& at : places) rows[at.part].push_back(at.row);
+  std::vector<std::vector<Record>> read(parts.size());
+  for (std::size_t p = 0; p < parts.size(); ++p) {
+    if (rows[p].empty()) continue;
+    std::sort(rows[p].begin(), rows[p].end());
+    rows[p].erase(std::unique(rows[p].begin(), rows[p].end()), rows[p].end());
+    read[p] = read_records(files[p], parts[p], rows[p]);
+  }
+  std::vector<Record> out;
+  out.reserve(places.size());
+  for (const Place& at : places) {
+    const auto k = static_cast<std::size_t>(std::lower_bound(rows[at.part].begin(), rows[at.part].end(), at.row) -
+                                            rows[at.part].begin());
+    if (distinct) out.push_back(std::move(read[at.part][k]));
+    else out.push_back(read[at.part][k]);
+  }
+  return out;
+}
+
+std::string conflict_message(const Part& later_part, const Part& earlier_part, const UnitRecord& earlier,
+                             const UnitRecord& later) {
+  return later_part.path.string() + " and " + earlier_part.path.string() + " both hold unit " +
+         std::to_string(later.unit) + " (" + unit_label(later) + ") with different records (runs " + earlier.run_id +
+         " and " + later.run_id +
+         "): the parts overlap (the same slice twice, or a slice and a whole run); merge each unit from one part only "
+         "(nothing was written)";
+}
+
+// merge_units' rule for the streamed records: a unit in two parts must have identical records
+// (encode_unit's bytes). The duplicates are compared in the parts' order, `block` at a time, so
+// that the first conflict is the one the whole merge names.
+void refuse_conflicting_duplicates(const std::vector<io::Hdf5File>& files, const std::vector<Part>& parts,
+                                   const StreamIndex& index, std::size_t block, MergeSummary& summary) {
+  for (std::size_t d0 = 0; d0 < index.duplicates.size(); d0 += block) {
+    const std::size_t d1 = std::min(index.duplicates.size(), d0 + block);
+    std::vector<Place> places;
+    for (std::size_t d = d0; d < d1; ++d) {
+      places.push_back(index.kept[index.duplicates[d].kept]);
+      places.push_back(index.duplicates[d].place);
+    }
+    const std::vector<Record> records = read_places(files, parts, places, false);
+    for (std::size_t d = d0; d < d1; ++d) {
+      const Record& earlier = records[2 * (d - d0)];
+      const Record& later = records[2 * (d - d0) + 1];
+      if (encode_unit(earlier.unit, earlier.evaluations) != encode_unit(later.unit, later.evaluations))
+        throw UserError(conflict_message(parts[places[2 * (d - d0) + 1].part], parts[places[2 * (d - d0)].part],
+                                         earlier.unit, later.unit));
+      ++summary.duplicates;
+    }
+  }
 }
 
 std::string short_sha(const std::string& sha) { return sha.substr(0, 12); }
@@ -176,11 +384,7 @@ std::vector<MergedUnit> merge_units(std::vector<Part>& parts, MergeSummary& summ
       }
       const MergedUnit& earlier = out[it->second];
       if (earlier.bytes != m.bytes)
-        throw UserError(parts[p].path.string() + " and " + parts[earlier.part].path.string() +
-                        " both hold unit " + std::to_string(m.unit.unit) + " (" + unit_label(m.unit) +
-                        ") with different records (runs " + earlier.unit.run_id + " and " + m.unit.run_id +
-                        "): the parts overlap (the same slice twice, or a slice and a whole run); merge each unit "
-                        "from one part only (nothing was written)");
+        throw UserError(conflict_message(parts[p], parts[earlier.part], earlier.unit, m.unit));
       ++summary.duplicates;
     }
     parts[p].units.clear();
@@ -236,11 +440,30 @@ MergeSummary merge_parts(const MergeOptions& options) {
 
   std::vector<Part> parts;
   for (const auto& path : options.parts) parts.push_back(read_part(path));
+  // The records stay in the parts when every part can be read back by rows; else all are read
+  // whole, as before.
+  StreamIndex index;
+  std::vector<io::Hdf5File> files;  // streamed: each part, open
+  bool streamed = options.block_units > 0;
+  for (std::size_t p = 0; p < parts.size() && streamed; ++p) {
+    files.push_back(io::Hdf5File::open_read(parts[p].path));
+    streamed = index_part(files.back(), parts[p], static_cast<std::uint32_t>(p), index);
+  }
+  if (streamed && index.kept.empty()) streamed = false;  // nothing to hold: the whole tables are empty
+  if (!streamed) {
+    index = {};
+    files.clear();
+    for (Part& p : parts) {
+      p.rows = {};
+      read_records_whole(p);
+    }
+  }
   refuse_other_studies(parts);
   const Part& first = parts.front();
 
   MergeSummary summary;
   summary.parts = parts.size();
+  summary.read_whole = !streamed;
   summary.units_in_grid = static_cast<std::size_t>(first.number.at("units_in_grid"));
   for (const Part& p : parts)
     if (p.has_number("complete") && p.number.at("complete") == 0) summary.incomplete_parts.push_back(p.path.string());
@@ -249,15 +472,28 @@ MergeSummary merge_parts(const MergeOptions& options) {
   const io::ColumnTable features = distinct_rows(parts, &Part::features);
   const io::ColumnTable skipped_files = distinct_rows(parts, &Part::skipped_files);
   const std::vector<RunRecord> runs = all_runs(parts);
-  std::vector<MergedUnit> merged = merge_units(parts, summary);
-
-  std::vector<UnitRecord> units;
+  std::vector<UnitRecord> units;  // read whole: the merged records
   std::vector<EvaluationRecord> evaluations;
+  std::vector<Place> order;  // streamed: where the merged records are, in grid order
   MergeCounts counts;  // the same accounting as `vaesweep run`'s merge
-  for (MergedUnit& m : merged) {
-    counts.add(m.unit.status, m.unit.run_id, m.evaluations.size());
-    units.push_back(std::move(m.unit));
-    std::move(m.evaluations.begin(), m.evaluations.end(), std::back_inserter(evaluations));
+  if (streamed) {
+    refuse_conflicting_duplicates(files, parts, index, options.block_units, summary);
+    order = std::move(index.kept);
+    index.position = {};
+    std::stable_sort(order.begin(), order.end(), [&](const Place& a, const Place& b) {
+      return parts[a.part].rows[a.row].unit < parts[b.part].rows[b.row].unit;
+    });
+    for (const Place& at : order) {
+      const PartRow& r = parts[at.part].rows[at.row];
+      counts.add(r.status, index.runs[r.run], r.evaluations);
+    }
+  } else {
+    std::vector<MergedUnit> merged = merge_units(parts, summary);
+    for (MergedUnit& m : merged) {
+      counts.add(m.unit.status, m.unit.run_id, m.evaluations.size());
+      units.push_back(std::move(m.unit));
+      std::move(m.evaluations.begin(), m.evaluations.end(), std::back_inserter(evaluations));
+    }
   }
   summary.units = counts.units;
   summary.ok = counts.ok;
@@ -280,8 +516,6 @@ MergeSummary merge_parts(const MergeOptions& options) {
     part_names += (part_names.empty() ? "" : "\n") + fs::absolute(p.path).string();
   }
   const std::vector<std::string> label_sets = split(first.text_or_empty("label_sets"), ',');
-  const io::ColumnTable units_rows = units_table(units, label_sets);
-  const io::ColumnTable evaluation_rows = evaluations_table(evaluations, label_sets);
   std::vector<RunRecord> run_rows = runs;
   counts.count_runs(run_rows);
 
@@ -317,9 +551,30 @@ MergeSummary merge_parts(const MergeOptions& options) {
     io::Hdf5File file = io::Hdf5File::create(tmp);
     for (const auto& [name, value] : text_attributes) file.set_attribute("/", name, value);
     for (const auto& [name, value] : int_attributes) file.set_attribute("/", name, value);
-    file.write_table("/units", units_rows);
-    write_units_layout(file, axis_columns(units));
-    file.write_table("/evaluations", evaluation_rows);
+    if (streamed) {
+      // The merged records a block at a time, each block's read from the parts by rows.
+      const RecordBlocks blocks = [&](bool, const RecordBlockVisitor& visit) {
+        std::vector<UnitRecord> block_units;
+        std::vector<EvaluationRecord> block_evaluations;
+        for (std::size_t begin = 0; begin < order.size(); begin += options.block_units) {
+          const std::size_t end = std::min(order.size(), begin + options.block_units);
+          const std::vector<Place> places(order.begin() + static_cast<std::ptrdiff_t>(begin),
+                                          order.begin() + static_cast<std::ptrdiff_t>(end));
+          for (Record& r : read_places(files, parts, places, true)) {
+            block_units.push_back(std::move(r.unit));
+            std::move(r.evaluations.begin(), r.evaluations.end(), std::back_inserter(block_evaluations));
+          }
+          visit(block_units, block_evaluations);
+          block_units.clear();
+          block_evaluations.clear();
+        }
+      };
+      write_record_tables(file, label_sets, counts.units, counts.evaluations, blocks);
+    } else {
+      file.write_table("/units", units_table(units, label_sets));
+      write_units_layout(file, axis_columns(units));
+      file.write_table("/evaluations", evaluations_table(evaluations, label_sets));
+    }
     if (features.cols() > 0) file.write_table("/features", features);
     if (skipped_files.cols() > 0) file.write_table("/skipped_files", skipped_files);
     if (!run_rows.empty()) file.write_table("/runs", runs_table(run_rows));

@@ -3,6 +3,8 @@
 // runs on different machines) joined into one results file, as if one run had made it: every
 // unit once (in grid order), the union of the evaluations, the feature tables and skipped files
 // once, every run of every part, and the optional /latents, /assignments and /rows groups.
+// The records stay in the parts: only each unit's config hash digest, part and row are held,
+// and the merged tables are written a block of units at a time.
 // Nothing is written unless every part reads and agrees; the output is written atomically.
 #include <cstddef>
 #include <filesystem>
@@ -15,6 +17,11 @@ struct MergeOptions {
   std::vector<std::filesystem::path> parts;
   std::filesystem::path out;
   bool overwrite = false;  // replace an existing `out`
+  // Units per block: the parts' records are read back by rows, a block of merged units at a
+  // time (record_merge.hpp's kMergeBlockUnits). 0: every part's records read whole, as the merge
+  // did before it streamed (what a part that cannot be read by rows gets anyway; the tests'
+  // oracle).
+  std::size_t block_units = 8192;
 };
 
 struct MergeSummary {
@@ -28,6 +35,9 @@ struct MergeSummary {
   std::size_t slice_count = 0;
   std::vector<std::size_t> missing_slices;
   std::vector<std::string> incomplete_parts;  // parts whose own `complete` attribute is 0
+  // The parts' records were read whole (block_units 0, or a part that cannot be read back by
+  // rows: a format-1 file, evaluations out of their units' order, a unit twice in one part).
+  bool read_whole = false;
 };
 
 // UserError naming the file(s) when a part is missing, not HDF5, truncated or not a results

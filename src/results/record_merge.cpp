@@ -252,8 +252,8 @@ void RecordMerge::for_each_block(
   }
 }
 
-void RecordMerge::write_tables(io::Hdf5File& file, const std::vector<std::string>& label_sets,
-                               const std::map<std::string, data::FeatureTable>& tables, std::size_t block) {
+void write_record_tables(io::Hdf5File& file, const std::vector<std::string>& label_sets, std::size_t units,
+                         std::size_t evaluations, const RecordBlocks& blocks, const RecordBlockVisitor& before_rows) {
   // Pass 2: what the whole tables need. A block's own units_table names the block's axes, with
   // the kinds the block's values need; the widths of its string columns are the whole table's
   // unless an axis is text in the whole table but not in some block (its values are then
@@ -262,45 +262,52 @@ void RecordMerge::write_tables(io::Hdf5File& file, const std::vector<std::string
   std::vector<AxisColumn> axes;
   std::set<std::string> not_text_somewhere;
   bool per_track = false;
-  for_each_block(block, false, [&](std::vector<UnitRecord>& units, std::vector<EvaluationRecord>& evaluations) {
-    const std::vector<AxisColumn> local = axis_columns(units);
-    add_axis_columns_of(axes, units);
+  blocks(false, [&](std::vector<UnitRecord>& block_units, std::vector<EvaluationRecord>& block_evaluations) {
+    const std::vector<AxisColumn> local = axis_columns(block_units);
+    add_axis_columns_of(axes, block_units);
     for (const AxisColumn& a : local)
       if (a.kind != AxisKind::text) not_text_somewhere.insert(a.name);
-    per_track = per_track || has_track_scores(evaluations);
-    unit_widths.add(units_table(units, label_sets, local));
-    evaluation_widths.add(evaluations_table(evaluations, label_sets));
+    per_track = per_track || has_track_scores(block_evaluations);
+    unit_widths.add(units_table(block_units, label_sets, local));
+    evaluation_widths.add(evaluations_table(block_evaluations, label_sets));
   });
   const bool measure_again = std::any_of(axes.begin(), axes.end(), [&](const AxisColumn& a) {
     return a.kind == AxisKind::text && not_text_somewhere.count(a.name) > 0;
   });
   if (measure_again) {
     unit_widths = {};
-    for_each_block(block, false, [&](std::vector<UnitRecord>& units, std::vector<EvaluationRecord>&) {
-      unit_widths.add(units_table(units, label_sets, axes));
+    blocks(false, [&](std::vector<UnitRecord>& block_units, std::vector<EvaluationRecord>&) {
+      unit_widths.add(units_table(block_units, label_sets, axes));
     });
   }
 
   // Pass 3: the tables at their final size, filled block by block.
-  file.create_table("/units", units_table({}, label_sets, axes), unit_widths, counts_.units);
-  file.create_table("/evaluations", evaluations_table({}, label_sets, per_track), evaluation_widths,
-                    counts_.evaluations);
+  file.create_table("/units", units_table({}, label_sets, axes), unit_widths, units);
+  file.create_table("/evaluations", evaluations_table({}, label_sets, per_track), evaluation_widths, evaluations);
   std::size_t unit_row = 0, evaluation_row = 0;
-  std::set<std::string> written;  // /rows/<hash> once, however many blocks refer to it
-  for_each_block(block, true, [&](std::vector<UnitRecord>& units, std::vector<EvaluationRecord>& evaluations) {
-    ResultsContent arrays;
-    move_stored_arrays(units, evaluations, tables, arrays);
-    for (const ExtraDataset& d : arrays.extra)
-      if (written.insert(d.path).second) write_extra_dataset(file, d);
-    arrays = {};
-    file.write_rows("/units", unit_row, units_table(units, label_sets, axes));
-    file.write_rows("/evaluations", evaluation_row, evaluations_table(evaluations, label_sets, per_track));
-    unit_row += units.size();
-    evaluation_row += evaluations.size();
+  blocks(true, [&](std::vector<UnitRecord>& block_units, std::vector<EvaluationRecord>& block_evaluations) {
+    if (before_rows) before_rows(block_units, block_evaluations);
+    file.write_rows("/units", unit_row, units_table(block_units, label_sets, axes));
+    file.write_rows("/evaluations", evaluation_row, evaluations_table(block_evaluations, label_sets, per_track));
+    unit_row += block_units.size();
+    evaluation_row += block_evaluations.size();
   });
-  VAESWEEP_ASSERT(unit_row == counts_.units && evaluation_row == counts_.evaluations,
-                  "a bounded merge writes the rows it counted");
+  VAESWEEP_ASSERT(unit_row == units && evaluation_row == evaluations, "a bounded merge writes the rows it counted");
   write_units_layout(file, axes);
+}
+
+void RecordMerge::write_tables(io::Hdf5File& file, const std::vector<std::string>& label_sets,
+                               const std::map<std::string, data::FeatureTable>& tables, std::size_t block) {
+  std::set<std::string> written;  // /rows/<hash> once, however many blocks refer to it
+  write_record_tables(
+      file, label_sets, counts_.units, counts_.evaluations,
+      [&](bool take, const RecordBlockVisitor& visit) { for_each_block(block, take, visit); },
+      [&](std::vector<UnitRecord>& units, std::vector<EvaluationRecord>& evaluations) {
+        ResultsContent arrays;
+        move_stored_arrays(units, evaluations, tables, arrays);
+        for (const ExtraDataset& d : arrays.extra)
+          if (written.insert(d.path).second) write_extra_dataset(file, d);
+      });
 }
 
 }  // namespace vaesweep::results

@@ -42,6 +42,20 @@ struct MergeCounts {
   void count_runs(std::vector<RunRecord>& runs) const;
 };
 
+// Records visited a block at a time, in the order of the tables: visit(units, evaluations) for
+// each block; `take` (the last visit): the records may be moved out.
+using RecordBlockVisitor = std::function<void(std::vector<UnitRecord>&, std::vector<EvaluationRecord>&)>;
+using RecordBlocks = std::function<void(bool take, const RecordBlockVisitor& visit)>;
+
+// Writes /units (with its layout attributes) and /evaluations into `file` from `blocks` (visited
+// two or three times), tables of `units` and `evaluations` rows created at their final size:
+// the tables units_table and evaluations_table of all the records at once would be (the same
+// columns, types, widths and rows). `before_rows` sees each block of the last visit before its
+// rows are written.
+void write_record_tables(io::Hdf5File& file, const std::vector<std::string>& label_sets, std::size_t units,
+                         std::size_t evaluations, const RecordBlocks& blocks,
+                         const RecordBlockVisitor& before_rows = {});
+
 // Units per block of a bounded merge: about 8 MB of decoded noop records, 30 MB of tables.
 constexpr std::size_t kMergeBlockUnits = 8192;
 
