@@ -31,7 +31,9 @@
 #include "util/atomic_write.hpp"
 #include "util/csv_field.hpp"
 #include "util/error.hpp"
+#include "util/named.hpp"
 #include "util/strings.hpp"
+#include "study/study_choices.hpp"
 #include "io/csv.hpp"
 #include "data/feature_table.hpp"
 
@@ -42,13 +44,8 @@ namespace {
 
 using cluster::Method;
 
-enum class Projection { none, umap };
-
-Projection parse_projection(const std::string& name) {
-  if (name == "none") return Projection::none;
-  if (name == "umap") return Projection::umap;
-  throw UserError("--projection: unknown projection \"" + name + "\"; valid projections are: none, umap");
-}
+// --projection names what the study's cluster.projection names.
+using Projection = LatentProjection;
 
 // A number as text (its range is the algorithm's to check).
 double parse_number(const std::string& flag, const std::string& text) {
@@ -163,7 +160,7 @@ int command_cluster(const std::vector<std::string>& args) {
   } catch (const UserError& e) {
     throw UserError(std::string("--method: ") + e.what());
   }
-  const Projection projection = parse_projection(projection_name);
+  const Projection projection = parse_named(kLatentProjectionNames, projection_name, "--projection");
   check_flags(vm, method, method_name);
   const bool overwrite = vm.count("overwrite") > 0;
   refuse_existing_output(out, overwrite);
