@@ -22,26 +22,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/vaesweep-engine-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMP_NUM_THREADS=1
 
-"$python" - "$units" "$work/engine.toml" "$work/cache" <<'PY'
-import sys
-units, path, cache = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-seeds = ", ".join(str(i) for i in range(1, units + 1))
-open(path, "w").write(f'''[study]
-name = "engine_bench"
-[data]
-source = "synthetic"
-clips = 40
-seconds = 1.0
-cache_dir = "{cache}"
-[model]
-kind = "noop"
-[cluster]
-methods = ["kmeans"]
-[grid]
-k = [4]
-seed = [{seeds}]
-''')
-PY
+"$python" "$(dirname "$0")/write_noop_study.py" engine_bench "$units" "$work/engine.toml" "$work/cache"
 
 echo "== vaesweep: $units noop units on $ranks ranks (mpirun --oversubscribe), $(getconf _NPROCESSORS_ONLN) cores"
 /usr/bin/time -f "%e %M" -o "$work/time.txt" mpirun -n "$ranks" --oversubscribe "$vaesweep" run "$work/engine.toml" \

@@ -21,26 +21,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/vaesweep-parts-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 export OMP_NUM_THREADS=1
 
-"$python" - "$units" "$work/study.toml" "$work/cache" <<'PY'
-import sys
-units, path, cache = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-seeds = ", ".join(str(i) for i in range(1, units + 1))
-open(path, "w").write(f'''[study]
-name = "parts_bench"
-[data]
-source = "synthetic"
-clips = 40
-seconds = 1.0
-cache_dir = "{cache}"
-[model]
-kind = "noop"
-[cluster]
-methods = ["kmeans"]
-[grid]
-k = [4]
-seed = [{seeds}]
-''')
-PY
+"$python" "$(dirname "$0")/write_noop_study.py" parts_bench "$units" "$work/study.toml" "$work/cache"
 
 parts=()
 for ((i = 0; i < slices; i++)); do

@@ -25,26 +25,7 @@ trap 'rm -rf "$work"' EXIT
 export OMP_NUM_THREADS=1
 first="${old:-$new}"
 
-"$python" - "$units" "$work/study.toml" "$work/cache" <<'PY'
-import sys
-units, path, cache = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-seeds = ", ".join(str(i) for i in range(1, units + 1))
-open(path, "w").write(f'''[study]
-name = "resume_bench"
-[data]
-source = "synthetic"
-clips = 40
-seconds = 1.0
-cache_dir = "{cache}"
-[model]
-kind = "noop"
-[cluster]
-methods = ["kmeans"]
-[grid]
-k = [4]
-seed = [{seeds}]
-''')
-PY
+"$python" "$(dirname "$0")/write_noop_study.py" resume_bench "$units" "$work/study.toml" "$work/cache"
 
 # interrupt NAME SIGNAL PERCENT: runs the study into $work/NAME.h5 and sends SIGNAL once its
 # progress line says PERCENT% or more; waits for it to end.
