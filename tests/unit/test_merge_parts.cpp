@@ -16,6 +16,7 @@
 #include "results/merge_parts.hpp"
 #include "results/records.hpp"
 #include "results/shards.hpp"
+#include "planted_records.hpp"
 #include "temp_dir.hpp"
 #include "util/error.hpp"
 
@@ -35,45 +36,7 @@ std::string hash_of(std::size_t i) {
 }
 
 ShardUnit planted(std::size_t i, UnitStatus status, const std::string& run) {
-  ShardUnit u;
-  UnitRecord& r = u.unit;
-  r.unit = static_cast<std::int64_t>(i);
-  r.config_hash = hash_of(i);
-  r.group_hash = "g" + std::to_string(i % 3);
-  r.feature_hash = "features";
-  r.model = i % 5 == 0 ? "pca" : "vae";
-  r.status = status;
-  r.run_id = run;
-  r.seed = static_cast<std::int64_t>(i);
-  r.beta = 0.5 * static_cast<double>(i);
-  r.host = std::string(1 + i % 9, 'h');  // string widths vary from block to block
-  r.message = status == UnitStatus::ok ? "" : "failed" + std::string(i % 40, '!');
-  r.started_at = 100.0 + static_cast<double>(i);
-  r.wall_seconds = 0.25;
-  r.axes = "beta=" + std::to_string(i);
-  r.axis_values.emplace_back("beta", Value(0.5 * static_cast<double>(i)));
-  // "mode": integers in most units, text in units 30..33 (the whole column is text then).
-  if (i >= 30 && i < 34) r.axis_values.emplace_back("mode", Value(std::string("long-mode-") + std::to_string(i)));
-  else r.axis_values.emplace_back("mode", Value(static_cast<std::int64_t>(i * 1000003)));
-  if (i % 5 != 0) r.axis_values.emplace_back("model.learning_rate", Value(0.001 * static_cast<double>(1 + i % 4)));
-  if (status != UnitStatus::ok) return u;  // a failed unit: no evaluations
-  for (int k = 2; k <= 2 + static_cast<int>(i % 3); ++k) {
-    EvaluationRecord e;
-    e.unit = r.unit;
-    e.config_hash = r.config_hash;
-    e.method = k % 2 ? "agglomerative" : "kmeans";
-    e.k = k;
-    e.space = "vae_latent";
-    e.silhouette = 0.01 * static_cast<double>(i + k);
-    e.external.assign(external_metric_names().size(), 0.1 * k);
-    e.scored = {static_cast<std::int64_t>(i)};
-    if (i % 11 == 4) {  // per-track scores in a few rows only
-      e.track_external.assign(external_metric_names().size(), 0.2 * k);
-      e.track_scored = {3};
-    }
-    u.evaluations.push_back(e);
-  }
-  return u;
+  return planted_record(i, status, run, hash_of(i), static_cast<std::int64_t>(i));
 }
 
 struct PartSpec {
