@@ -15,7 +15,7 @@
 #include "results/record_merge.hpp"
 #include "results/results_file.hpp"
 #include "results/shards.hpp"
-#include "planted_records.hpp"
+#include "merge_fixtures.hpp"
 #include "temp_dir.hpp"
 
 namespace vaesweep::results {
@@ -67,22 +67,6 @@ void write_bounded(const fs::path& results, const HashIndex& index, const fs::pa
   io::Hdf5File file = io::Hdf5File::create(out);
   merge.write_tables(file, kLabelSets, {}, block);
   file.close();
-}
-
-void expect_same_table(const io::ColumnTable& a, const io::ColumnTable& b, const std::string& what) {
-  ASSERT_EQ(a.schema_string(), b.schema_string()) << what;
-  ASSERT_EQ(a.rows(), b.rows()) << what;
-  for (std::size_t c = 0; c < a.cols(); ++c) {
-    const auto& x = a.columns()[c];
-    const auto& y = b.columns()[c];
-    if (const auto* d = std::get_if<std::vector<double>>(&x.values)) {
-      const auto& e = std::get<std::vector<double>>(y.values);
-      for (std::size_t r = 0; r < d->size(); ++r)
-        EXPECT_TRUE((std::isnan((*d)[r]) && std::isnan(e[r])) || (*d)[r] == e[r]) << what << " " << x.name << " row " << r;
-    } else {
-      EXPECT_TRUE(x.values == y.values) << what << " column " << x.name;
-    }
-  }
 }
 
 // Same columns, types, values, axis attributes; and, as h5py would see them, the same string

@@ -1,14 +1,20 @@
 #pragma once
-// A planted unit record and its evaluations, for the merge tests (the run's merge and `vaesweep
-// merge` of parts, each against its whole-record oracle). What varies from unit to unit is what
-// writing the tables a block at a time must get right: string widths, an axis that is an integer
-// in most units and text in a few, per-track scores in some rows only, failed units (no
-// evaluations), pca and vae units. `variant` changes a record's numbers and message (another
-// record of the same unit).
+// The merge tests' fixtures (the run's merge and `vaesweep merge` of parts, each against its
+// whole-record oracle): a planted unit record with its evaluations, and two tables compared.
+// What varies from one planted unit to the next is what writing the tables a block at a time must
+// get right: string widths, an axis that is an integer in most units and text in a few, per-track
+// scores in some rows only, failed units (no evaluations), pca and vae units. `variant` changes a
+// record's numbers and message (another record of the same unit).
+#include <gtest/gtest.h>
+
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <variant>
+#include <vector>
 
+#include "io/column_table.hpp"
 #include "results/records.hpp"
 #include "results/shards.hpp"
 
@@ -55,6 +61,23 @@ inline ShardUnit planted_record(std::size_t i, UnitStatus status, const std::str
     u.evaluations.push_back(e);
   }
   return u;
+}
+
+// Same schema, rows and values (NaN equal to NaN).
+inline void expect_same_table(const io::ColumnTable& a, const io::ColumnTable& b, const std::string& what) {
+  ASSERT_EQ(a.schema_string(), b.schema_string()) << what;
+  ASSERT_EQ(a.rows(), b.rows()) << what;
+  for (std::size_t c = 0; c < a.cols(); ++c) {
+    const auto& x = a.columns()[c];
+    const auto& y = b.columns()[c];
+    if (const auto* d = std::get_if<std::vector<double>>(&x.values)) {
+      const auto& e = std::get<std::vector<double>>(y.values);
+      for (std::size_t r = 0; r < d->size(); ++r)
+        EXPECT_TRUE((std::isnan((*d)[r]) && std::isnan(e[r])) || (*d)[r] == e[r]) << what << " " << x.name << " row " << r;
+    } else {
+      EXPECT_TRUE(x.values == y.values) << what << " column " << x.name;
+    }
+  }
 }
 
 }  // namespace vaesweep::results
