@@ -119,7 +119,7 @@ int command_compare(const std::vector<std::string>& args) {
   o.metric = metric;
   o.labels = labels;
   const results::ResultsFile ra = results::read_results_file(a), rb = results::read_results_file(b);
-  const report::Comparison c = report::compare_results(report::rank_input(ra), report::rank_input(rb), o);
+  const report::Comparison c = report::compare_results(report::compact_rank_input(ra), report::compact_rank_input(rb), o);
   if (format == "md") write_markdown(c, a, ra, b, rb, static_cast<std::size_t>(top));
   else write_table(c, report::parse_table_format(format));
   return kExitOk;

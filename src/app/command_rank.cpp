@@ -100,18 +100,22 @@ int command_rank(const std::vector<std::string>& args) {
     report::check_results_writable(file);
     lock.emplace(file);
   }
-  const results::ResultsFile results = results::read_results_file(file, report::rank_input_columns());
-  const report::Ranking ranking = report::rank_groups(report::rank_input(results), o);
+  // /evaluations is read a block at a time into the compact input (report/rank_input.hpp).
+  report::RankFile input = report::read_rank_input(file, o);
+  const report::Ranking ranking = report::rank_groups(input.input, o);
+  input.input = {};
+  const std::string& study_name = input.study_name;
+  const std::string& study_sha256 = input.study_sha256;
   if (!vm.count("name")) name = report::default_aggregate_name(ranking);
-  if (!no_write) report::write_aggregate(file, name, ranking, {results.study_sha256, command_line(args)});
+  if (!no_write) report::write_aggregate(file, name, ranking, {study_sha256, command_line(args)});
 
   if (format == "csv") {
     std::cout << report::format_csv(ranking);
   } else if (format == "json") {
-    std::cout << report::format_json(ranking, {results.study_name, results.study_sha256, file, command_line(args),
+    std::cout << report::format_json(ranking, {study_name, study_sha256, file, command_line(args),
                                                no_write ? "" : name});
   } else {
-    std::cout << "Study \"" << results.study_name << "\" (study sha256 " << results.study_sha256.substr(0, 12)
+    std::cout << "Study \"" << study_name << "\" (study sha256 " << study_sha256.substr(0, 12)
               << "), results " << file << (no_write ? "" : ", written to /aggregate/" + name) << "\n\n"
               << report::format_markdown(ranking, static_cast<std::size_t>(top));
   }

@@ -71,14 +71,15 @@ RankInput without_outcome_flags(RankInput in) {
   const auto at = std::find(in.key_names.begin(), in.key_names.end(), "flags");
   if (at == in.key_names.end()) return in;
   const std::size_t column = static_cast<std::size_t>(at - in.key_names.begin());
-  for (auto& key : in.keys) {
-    std::string& flags = key[column];
-    for (const std::string token : {", collapsed", "collapsed, ", "collapsed"})
-      if (const auto found = flags.find(token); found != std::string::npos) {
-        flags.erase(found, token.size());
-        break;
-      }
-  }
+  for (auto* rows : {&in.keys, &in.compact.distinct_keys})
+    for (auto& key : *rows) {
+      std::string& flags = key[column];
+      for (const std::string token : {", collapsed", "collapsed, ", "collapsed"})
+        if (const auto found = flags.find(token); found != std::string::npos) {
+          flags.erase(found, token.size());
+          break;
+        }
+    }
   return in;
 }
 

@@ -3,9 +3,14 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <tuple>
+#include <utility>
 
 #include "util/error.hpp"
+#include "io/hdf5_file.hpp"
+#include "results/axis_columns.hpp"
 #include "report/axis_values.hpp"
 #include "report/comparison.hpp"
 #include "results/records.hpp"
@@ -30,9 +35,8 @@ bool is_disentanglement_column(const std::string& name) {
 // "NMI(genre, language) = 0.381, genre explains 100% of language's entropy, language 24% of
 // genre's, on 2617 rows labelled in both" per /features column nmi_<a>_and_<b> (with the
 // mi_share_ columns when present; one line per feature table when they differ).
-std::vector<std::string> label_dependence(const results::ResultsFile& results) {
+std::vector<std::string> label_dependence(const io::ColumnTable& f) {
   std::vector<std::string> lines;
-  const auto& f = results.features;
   for (const auto& column : f.columns()) {
     const std::string& name = column.name;
     const std::size_t and_at = name.find("_and_");
@@ -67,26 +71,6 @@ const std::vector<std::string>& base_keys() {
 
 }  // namespace
 
-// Per label set with a "scored_<set>" column in /evaluations and the data's rows in /features.
-std::map<std::string, RankInput::ScoredRows> scored_rows(const results::ResultsFile& results) {
-  std::map<std::string, RankInput::ScoredRows> out;
-  const auto& f = results.features;
-  if (!f.has("rows") || f.rows() == 0) return out;
-  const auto& rows = f.ints("rows");
-  const std::int64_t most = *std::max_element(rows.begin(), rows.end());
-  const std::string prefix = "scored_";
-  for (const auto& column : results.evaluations.columns()) {
-    const std::string& name = column.name;
-    if (name.rfind(prefix, 0) != 0 || (name.size() > 6 && name.compare(name.size() - 6, 6, "_track") == 0)) continue;
-    const auto& counts = results.evaluations.ints(name);
-    std::int64_t fewest = most;
-    for (std::int64_t c : counts)
-      if (c > 0) fewest = std::min(fewest, c);  // 0: an evaluation that scored nothing (a failed unit)
-    out[name.substr(prefix.size())] = {fewest, most};
-  }
-  return out;
-}
-
 results::ResultsColumns rank_input_columns() {
   results::ResultsColumns columns;
   columns.units = [](const std::string& name, const results::UnitsLayout& layout) {
@@ -102,104 +86,273 @@ results::ResultsColumns rank_input_columns() {
   return columns;
 }
 
-RankInput rank_input(const results::ResultsFile& results) {
-  const auto& u = results.units;
-  std::map<std::int64_t, std::size_t> unit_row;
-  const auto& unit_ids = u.ints("unit");
-  for (std::size_t i = 0; i < unit_ids.size(); ++i) unit_row[unit_ids[i]] = i;
+namespace {
 
-  const auto& e = results.evaluations;
-  RankInput in;
-  in.scored = scored_rows(results);
-  in.label_dependence = label_dependence(results);
+// Per unit, the parts of its keys (model, config, its flags, its grid axes); a million units
+// of one configuration share one.
+struct UnitPart {
+  std::string model, config, condition_on, withheld, collapsed;
+  std::vector<std::string> axis_values;
+  auto tie() const { return std::tie(model, config, condition_on, withheld, collapsed, axis_values); }
+  bool operator<(const UnitPart& o) const { return tie() < o.tie(); }
+};
+
+// The compact input, /units then /evaluations a block of rows at a time: per unit its number,
+// seed, hash and key parts as indices, per row a key index, a unit index and the metrics used.
+class RankInputBuilder {
+ public:
+  // `units`, `evaluations`: any block of each table (their columns name the metrics); `used`:
+  // the metrics kept, given every metric name (the others stay empty).
+  using Used = std::function<std::vector<std::string>(const std::vector<std::string>&)>;
+  RankInputBuilder(const results::UnitsLayout& layout, const io::ColumnTable& features, const io::ColumnTable& units,
+                   const io::ColumnTable& evaluations, const Used& used);
+  // Every block of /units, in order, before the first of /evaluations.
+  void add_units(const io::ColumnTable& u);
+  // A block of /evaluations; `first`: the table row of its first (for messages).
+  void add(const io::ColumnTable& e, std::size_t first);
+  RankInput finish();
+
+ private:
+  static std::uint32_t intern(std::map<std::string, std::uint32_t>& ids, const std::string& s) {
+    return ids.emplace(s, static_cast<std::uint32_t>(ids.size())).first->second;
+  }
+
+  results::UnitsLayout layout_;
+  RankInput in_;
+  std::vector<std::string> axis_names_;  // in order of first appearance
+  std::vector<std::pair<std::int64_t, std::uint32_t>> unit_row_;  // unit number -> /units row, sorted
+  bool units_done_ = false;
+  std::map<UnitPart, std::uint32_t> part_ids_;
+  std::vector<const UnitPart*> parts_;
+  std::vector<std::uint32_t> unit_part_;  // per /units row
+  std::vector<std::string> evaluation_metrics_, unit_metrics_;
+  std::vector<bool> keep_;  // per metric name
+  std::map<std::string, std::uint32_t> method_ids_, space_ids_;
+  using RowKey = std::tuple<std::uint32_t, std::uint32_t, std::int64_t, std::uint32_t, bool>;
+  std::map<RowKey, std::uint32_t> key_ids_;
+  // Per "scored_<set>" column: the fewest rows a scoring compared, of `most_` (/features rows).
+  bool has_scored_ = false;
+  std::int64_t most_ = 0;
+  std::vector<std::pair<std::string, std::int64_t>> scored_;
+};
+
+RankInputBuilder::RankInputBuilder(const results::UnitsLayout& layout, const io::ColumnTable& features,
+                                   const io::ColumnTable& units, const io::ColumnTable& evaluations, const Used& used)
+    : layout_(layout) {
+  // Per label set with a "scored_<set>" column in /evaluations and the data's rows in /features.
+  if (features.has("rows") && features.rows() > 0) {
+    const auto& rows = features.ints("rows");
+    has_scored_ = true;
+    most_ = *std::max_element(rows.begin(), rows.end());
+    for (const auto& column : evaluations.columns()) {
+      const std::string& name = column.name;
+      if (name.rfind("scored_", 0) != 0 || (name.size() > 6 && name.compare(name.size() - 6, 6, "_track") == 0)) continue;
+      scored_.emplace_back(name, most_);
+    }
+  }
+  in_.label_dependence = label_dependence(features);
   // `flags` keeps apart, and shows, rows that are not plain results: scores against a label set
   // the model was conditioned on, withheld scores, collapsed posteriors.
-  in.key_names = base_keys();
-  in.default_group_by = base_keys();
-  for (const auto& column : e.columns())
-    if (is_metric_column(column.name)) in.metric_names.push_back(column.name);
-  // Unit-level metrics, copied to every evaluation row of the unit: the diagnostics, then the
-  // disentanglement scores per label set (mig_<set>, ...) and the total correlation.
-  std::vector<std::string> unit_metrics;
+  in_.key_names = base_keys();
+  in_.default_group_by = base_keys();
+  for (const auto& column : evaluations.columns())
+    if (is_metric_column(column.name)) evaluation_metrics_.push_back(column.name);
+  // Unit-level metrics, per unit, not per row: the diagnostics, then the disentanglement scores
+  // per label set (mig_<set>, ...) and the total correlation.
   for (const char* name : {"reconstruction", "loss", "kl", "active_units"})
-    if (u.has(name)) unit_metrics.push_back(name);
-  for (const auto& column : u.columns())
-    if (is_disentanglement_column(column.name) || column.name == "total_correlation") unit_metrics.push_back(column.name);
-  in.metric_names.insert(in.metric_names.end(), unit_metrics.begin(), unit_metrics.end());
+    if (units.has(name)) unit_metrics_.push_back(name);
+  for (const auto& column : units.columns())
+    if (is_disentanglement_column(column.name) || column.name == "total_correlation") unit_metrics_.push_back(column.name);
+  in_.metric_names = evaluation_metrics_;
+  in_.metric_names.insert(in_.metric_names.end(), unit_metrics_.begin(), unit_metrics_.end());
+  const std::vector<std::string> kept = used ? used(in_.metric_names) : in_.metric_names;
+  RankInput::Compact& c = in_.compact;
+  for (std::size_t m = 0; m < in_.metric_names.size(); ++m) {
+    keep_.push_back(std::find(kept.begin(), kept.end(), in_.metric_names[m]) != kept.end());
+    c.per_unit.push_back(m >= evaluation_metrics_.size());
+  }
+  c.metric_columns.resize(in_.metric_names.size());
+}
+
+void RankInputBuilder::add_units(const io::ColumnTable& u) {
+  VAESWEEP_ASSERT(!units_done_, "rank input: /units after /evaluations");
+  const std::uint32_t first = static_cast<std::uint32_t>(unit_part_.size());
+  const auto& unit_ids = u.ints("unit");
+  for (std::size_t i = 0; i < unit_ids.size(); ++i)
+    unit_row_.emplace_back(unit_ids[i], first + static_cast<std::uint32_t>(i));
+  RankInput::Compact& c = in_.compact;
+  c.unit_numbers.insert(c.unit_numbers.end(), unit_ids.begin(), unit_ids.end());
+  const auto& seeds = u.ints("seed");
+  c.unit_seeds.insert(c.unit_seeds.end(), seeds.begin(), seeds.end());
+  // active_units is an integer column; the others are doubles.
+  for (std::size_t m = evaluation_metrics_.size(); m < in_.metric_names.size(); ++m) {
+    if (!keep_[m]) continue;
+    const std::string& name = in_.metric_names[m];
+    auto& column = c.metric_columns[m];
+    if (name == "active_units") {
+      const auto& ints = u.ints(name);
+      column.insert(column.end(), ints.begin(), ints.end());
+    } else {
+      const auto& doubles = u.doubles(name);
+      column.insert(column.end(), doubles.begin(), doubles.end());
+    }
+  }
 
   // Columns looked up once, not per row: results files may hold millions of rows.
-  const auto& eval_units = e.ints("unit");
   const auto& models = u.strings("model");
-  const UnitAxes axes = unit_axes(u, results.layout);
+  const UnitAxes axes = unit_axes(u, layout_);
   const auto& hashes = u.strings("config_hash");
-  const auto& unit_seeds = u.ints("seed");
-  const auto& methods = e.strings("method");
-  const auto& ks = e.ints("k");
-  const auto& spaces = e.strings("space");
   // Added with the model family: older results files have none of these.
   const std::vector<std::int64_t> none_int;
   const std::vector<std::string> none_text;
-  const auto& conditioned = e.has("conditioned") ? e.ints("conditioned") : none_int;
   const auto& collapsed = u.has("collapsed") ? u.ints("collapsed") : none_int;
   const auto& condition_on = u.has("condition_on") ? u.strings("condition_on") : none_text;
   const auto& withheld = u.has("withheld") ? u.strings("withheld") : none_text;
-  std::vector<const std::vector<double>*> metric_columns;
-  for (const auto& column : e.columns())
-    if (is_metric_column(column.name)) metric_columns.push_back(&e.doubles(column.name));
-  // active_units is an integer column; the others are doubles.
-  std::vector<std::vector<double>> unit_metric_values;
-  for (const std::string& name : unit_metrics) {
-    if (name == "active_units") {
-      const auto& ints = u.ints(name);
-      unit_metric_values.emplace_back(ints.begin(), ints.end());
-    } else {
-      unit_metric_values.push_back(u.doubles(name));
-    }
-  }
-
-  // Grid axes as keys of their own, in order of first appearance; a unit without an axis (PCA
-  // has no beta) gets "" for it. Values as the axes text shows them (Value::display_exact).
-  std::vector<std::string> axis_names;
-  for (const std::string& name : axes.names) {
-    const bool taken = std::find(base_keys().begin(), base_keys().end(), name) != base_keys().end() || name == "seed";
-    axis_names.push_back(taken ? "axis." + name : name);
-  }
-  std::vector<std::string> configs(u.rows());
-  std::vector<std::vector<std::string>> axis_keys(u.rows());
+  // Grid axes as keys of their own, in order of first appearance over the blocks; a unit
+  // without an axis (PCA has no beta) gets "" for it (finish pads the keys of earlier blocks).
+  for (const std::string& name : axes.names)
+    if (std::find(axis_names_.begin(), axis_names_.end(), name) == axis_names_.end()) axis_names_.push_back(name);
   for (std::size_t i = 0; i < u.rows(); ++i) {
-    configs[i] = axes_text(axes.rows[i]);
-    in.matching_configs.emplace(configs[i], matching_config(axes.rows[i]));
-    for (const std::string& name : axes.names) {
+    UnitPart part;
+    part.model = models[i];
+    part.config = axes_text(axes.rows[i]);
+    if (!in_.matching_configs.count(part.config))
+      in_.matching_configs.emplace(part.config, matching_config(axes.rows[i]));
+    if (!condition_on.empty()) part.condition_on = condition_on[i];
+    if (!withheld.empty()) part.withheld = withheld[i];
+    if (!collapsed.empty() && collapsed[i]) part.collapsed = "collapsed";
+    // Values as the axes text shows them (Value::display_exact).
+    for (const std::string& name : axis_names_) {
       const Value* v = find_axis(axes.rows[i], name);
-      axis_keys[i].push_back(v ? v->display_exact() : std::string());
+      part.axis_values.push_back(v ? v->display_exact() : std::string());
     }
+    const auto [at, added] = part_ids_.emplace(std::move(part), static_cast<std::uint32_t>(parts_.size()));
+    if (added) parts_.push_back(&at->first);
+    unit_part_.push_back(at->second);
+    c.hash_text += hashes[i];
+    c.hash_end.push_back(c.hash_text.size());
   }
-  in.key_names.insert(in.key_names.end(), axis_names.begin(), axis_names.end());
+}
+
+void RankInputBuilder::add(const io::ColumnTable& e, std::size_t first) {
+  if (!units_done_) {
+    // Unit number -> /units row (the last row of a number wins).
+    std::stable_sort(unit_row_.begin(), unit_row_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    units_done_ = true;
+  }
+  const auto& eval_units = e.ints("unit");
+  const auto& methods = e.strings("method");
+  const auto& ks = e.ints("k");
+  const auto& spaces = e.strings("space");
+  const std::vector<std::int64_t> none_int;
+  const auto& conditioned = e.has("conditioned") ? e.ints("conditioned") : none_int;
+  RankInput::Compact& c = in_.compact;
+  for (std::size_t m = 0; m < evaluation_metrics_.size(); ++m) {
+    if (!keep_[m]) continue;
+    const auto& values = e.doubles(evaluation_metrics_[m]);
+    c.metric_columns[m].insert(c.metric_columns[m].end(), values.begin(), values.end());
+  }
+  for (auto& [name, fewest] : scored_)
+    for (std::int64_t count : e.ints(name))
+      if (count > 0) fewest = std::min(fewest, count);  // 0: an evaluation that scored nothing (a failed unit)
 
   for (std::size_t r = 0; r < e.rows(); ++r) {
-    const auto it = unit_row.find(eval_units[r]);
-    if (it == unit_row.end())
-      throw UserError("evaluation row " + std::to_string(r) + " names unit " + std::to_string(eval_units[r]) +
+    const auto it = std::upper_bound(unit_row_.begin(), unit_row_.end(), eval_units[r],
+                                     [](std::int64_t id, const auto& entry) { return id < entry.first; });
+    if (it == unit_row_.begin() || std::prev(it)->first != eval_units[r])
+      throw UserError("evaluation row " + std::to_string(first + r) + " names unit " + std::to_string(eval_units[r]) +
                       ", which is not in /units (a damaged results file?)");
-    const std::size_t ur = it->second;
-    std::string flags;
-    const auto flag = [&](const std::string& f) { flags += (flags.empty() ? "" : ", ") + f; };
-    if (!conditioned.empty() && conditioned[r]) flag("CONDITIONED on " + condition_on[ur] + " (scores not honest)");
-    if (!withheld.empty() && !withheld[ur].empty()) flag(withheld[ur] + " withheld (conditioned on it)");
-    if (!collapsed.empty() && collapsed[ur]) flag("collapsed");
-    std::vector<std::string> key = {models[ur], configs[ur], methods[r], std::to_string(ks[r]), spaces[r], flags};
-    key.insert(key.end(), axis_keys[ur].begin(), axis_keys[ur].end());
-    in.keys.push_back(std::move(key));
-    in.unit_ids.push_back(std::to_string(eval_units[r]) + ":" + hashes[ur].substr(0, 12));
-    in.config_hashes.push_back(hashes[ur]);
-    in.seeds.push_back(unit_seeds[ur]);
-    std::vector<double> values;
-    values.reserve(in.metric_names.size());
-    for (const auto* column : metric_columns) values.push_back((*column)[r]);
-    for (const auto& column : unit_metric_values) values.push_back(column[ur]);
+    const std::uint32_t ur = std::prev(it)->second;
+    const bool is_conditioned = !conditioned.empty() && conditioned[r];
+    const RowKey row_key{unit_part_[ur], intern(method_ids_, methods[r]), ks[r], intern(space_ids_, spaces[r]),
+                         is_conditioned};
+    const auto [k, new_key] = key_ids_.emplace(row_key, static_cast<std::uint32_t>(c.distinct_keys.size()));
+    if (new_key) {
+      const UnitPart& part = *parts_[unit_part_[ur]];
+      std::string flags;
+      const auto flag = [&](const std::string& f) { flags += (flags.empty() ? "" : ", ") + f; };
+      if (is_conditioned) flag("CONDITIONED on " + part.condition_on + " (scores not honest)");
+      if (!part.withheld.empty()) flag(part.withheld + " withheld (conditioned on it)");
+      if (!part.collapsed.empty()) flag("collapsed");
+      std::vector<std::string> key = {part.model, part.config, methods[r], std::to_string(ks[r]), spaces[r], flags};
+      key.insert(key.end(), part.axis_values.begin(), part.axis_values.end());
+      c.distinct_keys.push_back(std::move(key));
+    }
+    c.row_key.push_back(k->second);
+    c.row_unit.push_back(ur);
+  }
+}
+
+RankInput RankInputBuilder::finish() {
+  if (has_scored_)
+    for (const auto& [name, fewest] : scored_) in_.scored[name.substr(7)] = {fewest, most_};
+  for (const std::string& name : axis_names_) {
+    const bool taken = std::find(base_keys().begin(), base_keys().end(), name) != base_keys().end() || name == "seed";
+    in_.key_names.push_back(taken ? "axis." + name : name);
+  }
+  for (auto& key : in_.compact.distinct_keys) key.resize(in_.key_names.size());  // axes of later blocks: ""
+  RankInput out = std::move(in_);
+  out.compact.row_key.shrink_to_fit();
+  out.compact.row_unit.shrink_to_fit();
+  for (auto& column : out.compact.metric_columns) column.shrink_to_fit();
+  out.compact.hash_text.shrink_to_fit();
+  return out;
+}
+
+}  // namespace
+
+RankInput compact_rank_input(const results::ResultsFile& results) {
+  RankInputBuilder builder(results.layout, results.features, results.units, results.evaluations, nullptr);
+  builder.add_units(results.units);
+  builder.add(results.evaluations, 0);
+  return builder.finish();
+}
+
+RankInput rank_input(const results::ResultsFile& results) {
+  RankInput in = compact_rank_input(results);
+  const std::size_t rows = in.rows();
+  for (std::size_t r = 0; r < rows; ++r) {
+    in.keys.push_back(in.key_by_id(in.key_id(r)));
+    in.unit_ids.push_back(in.unit_id(r));
+    in.config_hashes.emplace_back(in.config_hash(r));
+    in.seeds.push_back(in.seed(r));
+    std::vector<double> values(in.metric_names.size());
+    for (std::size_t m = 0; m < values.size(); ++m) values[m] = in.metric(r, m);
     in.metrics.push_back(std::move(values));
   }
+  in.compact = {};
   return in;
+}
+
+RankFile read_rank_input(const std::filesystem::path& path, const RankOptions& options, std::size_t block_rows) {
+  VAESWEEP_ASSERT(block_rows > 0, "read_rank_input: block_rows must be positive");
+  const io::Hdf5File file = io::Hdf5File::open_read(path);
+  for (const char* table : {"/units", "/evaluations"})
+    if (!file.exists(table))
+      throw UserError(path.string() + ": not a vaesweep results file (no " + std::string(table) + " table)");
+  const results::UnitsLayout layout = results::read_units_layout(file);
+  const results::ResultsColumns columns = rank_input_columns();
+  const auto units_wanted = [&](const std::string& c) { return columns.units(c, layout); };
+  const io::ColumnTable features = file.exists("/features") ? file.read_table("/features") : io::ColumnTable{};
+  // Each table a block at a time; the first block also names the columns.
+  const auto each_block = [&](const std::string& table, const auto& wanted, io::ColumnTable block, const auto& use) {
+    const std::size_t rows = file.table_rows(table);
+    for (std::size_t first = 0;;) {
+      use(block, first);
+      first += block_rows;
+      if (first >= rows) break;
+      block = file.read_columns(table, wanted, first, block_rows);
+    }
+  };
+  io::ColumnTable units = file.read_columns("/units", units_wanted, 0, block_rows);
+  io::ColumnTable evaluations = file.read_columns("/evaluations", columns.evaluations, 0, block_rows);
+  RankInputBuilder builder(layout, features, units, evaluations,
+                           [&](const std::vector<std::string>& names) { return metrics_used(names, options); });
+  each_block("/units", units_wanted, std::move(units),
+             [&](const io::ColumnTable& block, std::size_t) { builder.add_units(block); });
+  each_block("/evaluations", columns.evaluations, std::move(evaluations),
+             [&](const io::ColumnTable& block, std::size_t first) { builder.add(block, first); });
+  return {builder.finish(), file.string_attribute("/", "study_name"), file.string_attribute("/", "study_sha256")};
 }
 
 }  // namespace vaesweep::report

@@ -1,11 +1,12 @@
 #include "report/ranking.hpp"
 
 #include <algorithm>
+#include <array>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <limits>
 #include <map>
-#include <set>
 #include <string_view>
 #include <utility>
 
@@ -57,6 +58,18 @@ std::string number(double v) {
 }
 
 void check_shapes(const RankInput& in) {
+  if (in.is_compact()) {
+    const auto& c = in.compact;
+    const std::size_t rows = c.row_key.size();
+    VAESWEEP_ASSERT(c.row_unit.size() == rows && c.metric_columns.size() == in.metric_names.size() &&
+                        c.per_unit.size() == in.metric_names.size(),
+                    "rank input: row_key and row_unit must have one entry per row, metric_columns one per metric");
+    VAESWEEP_ASSERT(c.unit_seeds.size() == c.unit_numbers.size() && c.hash_end.size() == c.unit_numbers.size(),
+                    "rank input: the unit arrays must have one entry per unit");
+    for (const auto& key : c.distinct_keys)
+      VAESWEEP_ASSERT(key.size() == in.key_names.size(), "rank input: a key has the wrong number of values");
+    return;
+  }
   const std::size_t rows = in.keys.size();
   VAESWEEP_ASSERT(in.unit_ids.size() == rows && in.seeds.size() == rows && in.metrics.size() == rows,
                   "rank input: keys, unit_ids, seeds and metrics must have one entry per row");
@@ -117,21 +130,28 @@ struct SeedSeries {
 };
 
 SeedSeries per_seed(const RankInput& in, const std::vector<std::size_t>& rows, std::size_t metric) {
-  std::map<std::int64_t, std::vector<double>> by_seed;
+  // (seed, value) pairs sorted, not a map of vectors: a group may hold a million seeds.
+  std::vector<std::pair<std::int64_t, double>> by_seed;
   SeedSeries s;
   for (std::size_t r : rows) {
-    const double v = in.metrics[r][metric];
+    const double v = in.metric(r, metric);
     if (std::isfinite(v)) {
-      by_seed[in.seeds[r]].push_back(v);
+      by_seed.emplace_back(in.seed(r), v);
       ++s.rows;
     } else {
       ++s.missing;
     }
   }
-  for (auto& [seed, values] : by_seed) {
-    s.seeds.push_back(seed);
+  std::sort(by_seed.begin(), by_seed.end());
+  std::vector<double> values;
+  for (std::size_t i = 0; i < by_seed.size();) {
+    std::size_t end = i;
+    values.clear();
+    for (; end < by_seed.size() && by_seed[end].first == by_seed[i].first; ++end) values.push_back(by_seed[end].second);
+    s.seeds.push_back(by_seed[i].first);
     s.values.push_back(mean_of(values));  // sorted sum: independent of row order
     s.max_rows_per_seed = std::max(s.max_rows_per_seed, values.size());
+    i = end;
   }
   return s;
 }
@@ -152,7 +172,7 @@ MetricSummary summarise_metric(const RankInput& in, const std::vector<std::size_
 double row_mean(const RankInput& in, const std::vector<std::size_t>& rows, std::size_t metric) {
   std::vector<double> values;
   for (std::size_t r : rows)
-    if (std::isfinite(in.metrics[r][metric])) values.push_back(in.metrics[r][metric]);
+    if (std::isfinite(in.metric(r, metric))) values.push_back(in.metric(r, metric));
   return mean_of(values);
 }
 
@@ -160,6 +180,20 @@ struct Group {
   std::vector<std::string> key;
   std::vector<std::size_t> rows;
 };
+
+// Row r's unit id without a heap string: a compact input's "<unit number>:<hash[:12]>" built in
+// `buffer`, a plain input's as stored.
+using UnitIdBuffer = std::array<char, 48>;
+std::string_view unit_id_view(const RankInput& in, std::size_t r, UnitIdBuffer& buffer) {
+  if (!in.is_compact()) return in.unit_ids[r];
+  const std::uint32_t u = in.compact.row_unit[r];
+  char* end = std::to_chars(buffer.data(), buffer.data() + 24, in.compact.unit_numbers[u]).ptr;
+  *end++ = ':';
+  const std::string_view hash = in.compact.unit_hash(u);
+  const std::size_t n = std::min<std::size_t>(hash.size(), 12);
+  std::copy_n(hash.data(), n, end);
+  return {buffer.data(), static_cast<std::size_t>(end - buffer.data()) + n};
+}
 
 // `max_rows_per_seed` grows to the most rows the group pools for one seed.
 RankedGroup summarise(const RankInput& in, const Group& group, std::size_t metric, const RankOptions& o,
@@ -178,15 +212,31 @@ RankedGroup summarise(const RankInput& in, const Group& group, std::size_t metri
   g.ci_high = ci.high;
   g.seeds = std::move(s.seeds);
   g.seed_values = std::move(s.values);
-  std::set<std::pair<std::int64_t, std::string>> units;
-  std::set<std::string> hashes;
-  for (std::size_t r : group.rows) {
-    if (!std::isfinite(in.metrics[r][metric])) continue;
-    units.emplace(in.seeds[r], in.unit_ids[r]);
-    if (!in.config_hashes.empty()) hashes.insert(in.config_hashes[r]);
+  // Every unit by seed then id, once: (seed, row) pairs sorted, unit ids built only to break a
+  // tie of seeds (a compact input's unit ids are built here, never stored per row).
+  std::vector<std::pair<std::int64_t, std::size_t>> units;
+  for (std::size_t r : group.rows)
+    if (std::isfinite(in.metric(r, metric))) units.emplace_back(in.seed(r), r);
+  UnitIdBuffer ba, bb;
+  std::sort(units.begin(), units.end(), [&](const auto& a, const auto& b) {
+    if (a.first != b.first) return a.first < b.first;
+    return unit_id_view(in, a.second, ba) < unit_id_view(in, b.second, bb);
+  });
+  for (std::size_t i = 0; i < units.size(); ++i) {
+    if (i > 0 && units[i].first == units[i - 1].first &&
+        unit_id_view(in, units[i].second, ba) == unit_id_view(in, units[i - 1].second, bb))
+      continue;
+    g.unit_ids.push_back(in.unit_id(units[i].second));
   }
-  for (const auto& [seed, unit] : units) g.unit_ids.push_back(unit);
-  g.config_hashes.assign(hashes.begin(), hashes.end());
+  // The distinct config hashes, sorted: views first, strings once.
+  if (in.has_config_hashes()) {
+    std::vector<std::string_view> hashes;
+    hashes.reserve(units.size());
+    for (const auto& [seed, r] : units) hashes.push_back(in.config_hash(r));
+    std::sort(hashes.begin(), hashes.end());
+    hashes.erase(std::unique(hashes.begin(), hashes.end()), hashes.end());
+    g.config_hashes.assign(hashes.begin(), hashes.end());
+  }
   g.p = g.p_holm = kNaN;
   return g;
 }
@@ -358,6 +408,12 @@ MetricKind metric_kind(const std::string& metric) {
   return MetricKind::label_free;
 }
 
+std::string RankInput::unit_id(std::size_t r) const {
+  if (!is_compact()) return unit_ids[r];
+  const std::uint32_t u = compact.row_unit[r];
+  return std::to_string(compact.unit_numbers[u]) + ":" + std::string(compact.unit_hash(u).substr(0, 12));
+}
+
 bool higher_is_better(const std::string& metric) {
   const auto starts = [&](std::string_view p) { return metric.compare(0, p.size(), p) == 0; };
   const auto ends = [&](std::string_view s) {
@@ -398,6 +454,19 @@ std::string resolve_metric(const std::vector<std::string>& metric_names, const s
                   "; valid: " + names_or_none(metric_names));
 }
 
+std::vector<std::string> metrics_used(const std::vector<std::string>& metric_names, const RankOptions& options) {
+  std::vector<std::string> used = {"noise_fraction", "active_units"};
+  try {
+    used.push_back(resolve_metric(metric_names, options.metric, options.labels, "--metric"));
+    for (const std::string& name : options.also) used.push_back(resolve_metric(metric_names, name, options.labels, "--also"));
+    for (const std::string& name : options.pareto)
+      used.push_back(resolve_metric(metric_names, name, options.labels, "--pareto"));
+  } catch (const UserError&) {
+    return metric_names;
+  }
+  return used;
+}
+
 Ranking rank_groups(const RankInput& input, const RankOptions& options) {
   check_shapes(input);
   check_options(input, options);
@@ -435,14 +504,19 @@ Ranking rank_groups(const RankInput& input, const RankOptions& options) {
 
   std::vector<std::size_t> key_columns;
   for (const std::string& k : ranking.group_by) key_columns.push_back(index_of(input.key_names, k, "grouping key"));
+  // The grouping key once per distinct key of the input (once per row of a plain input).
   std::map<std::vector<std::string>, Group> groups;
-  for (std::size_t r = 0; r < input.keys.size(); ++r) {
+  std::vector<Group*> group_of_key(input.key_count());
+  for (std::size_t id = 0; id < group_of_key.size(); ++id) {
     std::vector<std::string> key;
-    for (std::size_t c : key_columns) key.push_back(input.keys[r][c]);
+    for (std::size_t c : key_columns) key.push_back(input.key_by_id(id)[c]);
     Group& g = groups[key];
     g.key = std::move(key);
-    g.rows.push_back(r);
-    if (noise >= 0 && input.metrics[r][static_cast<std::size_t>(noise)] > 0.0) ranking.any_noise = true;
+    group_of_key[id] = &g;
+  }
+  for (std::size_t r = 0; r < input.rows(); ++r) {
+    group_of_key[input.key_id(r)]->rows.push_back(r);
+    if (noise >= 0 && input.metric(r, static_cast<std::size_t>(noise)) > 0.0) ranking.any_noise = true;
   }
   for (const auto& [key, group] : groups) {
     RankedGroup g = summarise(input, group, metric, options, ranking.max_rows_per_seed);

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace vaesweep::report {
@@ -42,6 +43,49 @@ struct RankInput {
   // significant digits, so that two files' configurations match whatever their axis order and
   // digits. rank_input fills it from the typed axis values.
   std::map<std::string, std::string> matching_configs;
+
+  // The compact rows rank_input builds from a results file (a million rows fit): when row_key is
+  // not empty, keys, unit_ids, config_hashes, seeds and metrics stay empty; row r has the key
+  // values distinct_keys[row_key[r]], the unit of /units row u = row_unit[r] (unit "<unit
+  // number>:<first 12 of its hash>", seed unit_seeds[u], config hash unit_hash(u)) and
+  // metric m at metric_columns[m][r], or [u] for a unit-level metric (per_unit[m]). A metric
+  // the ranking does not use may be left empty (read_rank_input's `used`). Strings are built
+  // only for output.
+  struct Compact {
+    std::vector<std::vector<std::string>> distinct_keys;
+    std::vector<std::uint32_t> row_key, row_unit;
+    std::vector<std::int64_t> unit_numbers, unit_seeds;
+    // The units' config hashes end to end: unit u's ends at hash_end[u] (a string per unit would
+    // double it).
+    std::string hash_text;
+    std::vector<std::uint64_t> hash_end;
+    std::string_view unit_hash(std::size_t u) const {
+      const std::uint64_t begin = u == 0 ? 0 : hash_end[u - 1];
+      return std::string_view(hash_text).substr(begin, hash_end[u] - begin);
+    }
+    std::vector<std::vector<double>> metric_columns;
+    std::vector<bool> per_unit;
+  };
+  Compact compact;
+
+  // Row access whichever form the input has.
+  bool is_compact() const { return !compact.row_key.empty(); }
+  std::size_t rows() const { return is_compact() ? compact.row_key.size() : keys.size(); }
+  std::size_t key_count() const { return is_compact() ? compact.distinct_keys.size() : keys.size(); }
+  std::size_t key_id(std::size_t r) const { return is_compact() ? compact.row_key[r] : r; }
+  const std::vector<std::string>& key_by_id(std::size_t id) const {
+    return is_compact() ? compact.distinct_keys[id] : keys[id];
+  }
+  std::int64_t seed(std::size_t r) const { return is_compact() ? compact.unit_seeds[compact.row_unit[r]] : seeds[r]; }
+  double metric(std::size_t r, std::size_t m) const {
+    if (!is_compact()) return metrics[r][m];
+    return compact.metric_columns[m][compact.per_unit[m] ? compact.row_unit[r] : r];
+  }
+  std::string unit_id(std::size_t r) const;
+  bool has_config_hashes() const { return is_compact() || !config_hashes.empty(); }
+  std::string_view config_hash(std::size_t r) const {
+    return is_compact() ? compact.unit_hash(compact.row_unit[r]) : std::string_view(config_hashes[r]);
+  }
 };
 
 // A closed set of choices, each parsed from its name by one function whose error lists them.
@@ -168,6 +212,11 @@ std::vector<std::string> label_sets(const std::vector<std::string>& metric_names
 // that is one. UserError naming the flag and listing the valid names otherwise.
 std::string resolve_metric(const std::vector<std::string>& metric_names, const std::string& name,
                            const std::string& labels, const std::string& flag);
+
+// The metrics a ranking with `options` reads of an input with these metric names (the metric,
+// --also, --pareto, noise_fraction, active_units); every name when one does not resolve (so
+// that rank_groups gives the error).
+std::vector<std::string> metrics_used(const std::vector<std::string>& metric_names, const RankOptions& options);
 
 // UserError for an unknown metric, label set or group key (listing the valid names), "seed"
 // as a key, a confidence or alpha outside (0, 1), or --pareto with other than two metrics.
