@@ -2,7 +2,9 @@
 // thread. The input is a latent space a unit produced (a CSV of its rows, e.g. /latents/<unit>
 // of a results file written with evaluation.store_latents = true) and the truth columns of the
 // table; the phases are those of the unit runner for bench/unit_bench.toml: k-means (n_init 10)
-// and ward at k = 10 and 18, DBSCAN (eps "auto", min_samples 5), then for the five partitions
+// and ward at k = 10 and 18, DBSCAN (eps "auto", min_samples 5; after the ward tree, whose
+// distance fill collected its k-nearest distances, as in a unit; DBSCAN alone is timed beside
+// it and must give the same labels), then for the five partitions
 // the silhouettes, Calinski-Harabasz, Davies-Bouldin and the external scores against every
 // truth column.
 //
@@ -130,7 +132,28 @@ int main(int argc, char** argv) {
       parts[2] = p.run(ClusterMethod::agglomerative, 10).labels;
       parts[3] = p.run(ClusterMethod::agglomerative, 18).labels;
     });
-    phase("dbscan", "DBSCAN (eps auto, min_samples 5)", [&] { parts[4] = pipeline::Partitioner(Z, spec, o.seed).run(ClusterMethod::dbscan, 0).labels; });
+    vaesweep::ClusterSpec ward_only = spec;
+    ward_only.methods = {ClusterMethod::agglomerative};
+    const double ward_alone_ms = best_ms(reps_of("ward"), [&] {
+      pipeline::Partitioner p(Z, ward_only, o.seed);
+      (void)p.run(ClusterMethod::agglomerative, 10);
+      (void)p.run(ClusterMethod::agglomerative, 18);
+    });
+    std::printf("  %-44s %8.2f  (not in the sum)\n", "ward alone (no k-nearest collected for DBSCAN)", ward_alone_ms);
+    // As in a unit: DBSCAN after the ward tree, whose distance fill collected its k-nearest
+    // distances (the tree is built once, outside the timing). Alone, it searches for them itself.
+    pipeline::Partitioner after_ward(Z, spec, o.seed);
+    (void)after_ward.run(ClusterMethod::agglomerative, 10);
+    phase("dbscan", "DBSCAN (eps auto, min_samples 5)", [&] { parts[4] = after_ward.run(ClusterMethod::dbscan, 0).labels; });
+    vaesweep::ClusterSpec dbscan_only = spec;
+    dbscan_only.methods = {ClusterMethod::dbscan};
+    std::vector<int> alone;
+    const double alone_ms = best_ms(reps_of("dbscan"), [&] { alone = pipeline::Partitioner(Z, dbscan_only, o.seed).run(ClusterMethod::dbscan, 0).labels; });
+    std::printf("  %-44s %8.2f  (not in the sum)\n", "DBSCAN alone (its own k-nearest search)", alone_ms);
+    if (alone != parts[4]) {
+      std::fprintf(stderr, "bench_unit_eval: DBSCAN's labels after the ward tree differ from DBSCAN's alone\n");
+      return 1;
+    }
 
     std::vector<metrics::RowLabels> kept_parts;
     for (const auto& p : parts) kept_parts.push_back(kept(p));

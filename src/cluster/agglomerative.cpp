@@ -9,6 +9,7 @@
 #include <memory>
 #include <new>
 #include <numeric>
+#include <optional>
 #include <string>
 
 #include "cluster/simd.hpp"
@@ -178,8 +179,8 @@ void squared_rows4(const double* xs, Index d, const double* X, Index n, Index jb
 
 // Euclidean distances as scipy's pdist computes them (the square root of the sum of squared
 // differences over the features in order), and every sample's near list. Rows are filled four
-// at a time.
-void fill_distances(const Eigen::MatrixXd& X, Condensed& D, NearLists& near) {
+// at a time. `nearest` (optional) is offered every pair's squared distance before its root.
+void fill_distances(const Eigen::MatrixXd& X, Condensed& D, NearLists& near, NearestCollector* nearest) {
   const Index n = X.rows();
   const Index d = X.cols();
   constexpr Index kBlock = 1024;
@@ -201,6 +202,7 @@ void fill_distances(const Eigen::MatrixXd& X, Condensed& D, NearLists& near) {
     if (!(part.maxCoeff() <= std::numeric_limits<double>::max()))
       throw UserError("agglomerative: the squared distance between samples " + std::to_string(i) +
                       " and another overflows double; expected |X| below about 1e150");
+    if (nearest) nearest->offer_row(i, row, jb, je);
     part = part.sqrt();  // vectorised, correctly rounded like std::sqrt
     // Sample i is a candidate neighbour of every j > i, and row i holds i's candidates above i.
     for (Index j = jb; j < je; ++j)
@@ -530,15 +532,21 @@ Linkage parse_linkage(const std::string& name) { return parse_named(kLinkageName
 
 std::string linkage_name(Linkage linkage) { return name_of(kLinkageNames, linkage); }
 
-Dendrogram agglomerative(const Eigen::MatrixXd& X, const AgglomerativeParams& params) {
+Dendrogram agglomerative(const Eigen::MatrixXd& X, const AgglomerativeParams& params, NearestSquared* nearest) {
   validate(X);
   const int n = static_cast<int>(X.rows());
   if (n == 1) return Dendrogram{1, {}};
   if (params.linkage == Linkage::single) return label_merges(prim_mst(X), n, true);
+  if (nearest && (nearest->k < 1 || nearest->k > n))
+    throw UserError("agglomerative: nearest k = " + std::to_string(nearest->k) + "; expected 1 <= k <= n_samples = " +
+                    std::to_string(n));
 
   Condensed D(n);
   NearLists near(n);
-  fill_distances(X, D, near);
+  std::optional<NearestCollector> collector;
+  if (nearest) collector.emplace(n, nearest->k);
+  fill_distances(X, D, near, collector ? &*collector : nullptr);
+  if (collector) *nearest = collector->result();
   std::vector<RawMerge> raw;
   switch (params.linkage) {
     case Linkage::ward: raw = nn_chain<WardUpdate>(D, n, near); break;

@@ -617,7 +617,7 @@ void check_params(const DbscanParams& params) {
     throw UserError("dbscan: eps = " + std::to_string(*params.eps) + "; expected a finite value > 0 (or \"auto\")");
 }
 
-DbscanResult dbscan(const Eigen::MatrixXd& X, const DbscanParams& params) {
+DbscanResult dbscan(const Eigen::MatrixXd& X, const DbscanParams& params, const NearestSquared* nearest) {
   validate_X(X, "dbscan");
   check_params(params);
   const BallTree T(X);
@@ -627,7 +627,19 @@ DbscanResult dbscan(const Eigen::MatrixXd& X, const DbscanParams& params) {
   } else {
     const int k = std::min<int>(params.min_samples, static_cast<int>(X.rows()));
     std::vector<double> second;
-    const std::vector<double> kth = kth_sq_distances(T, k, &second);
+    std::vector<double> kth;
+    if (nearest && nearest->k == k && nearest->collected(X.rows())) {
+      // The same numbers the search below would find, already at hand: reordered by position.
+      kth.resize(static_cast<std::size_t>(T.size()));
+      second.resize(kth.size());
+      for (std::size_t p = 0; p < kth.size(); ++p) {
+        const auto original = static_cast<std::size_t>(T.original(static_cast<int>(p)));
+        kth[p] = nearest->kth[original];
+        second[p] = nearest->second[original];
+      }
+    } else {
+      kth = kth_sq_distances(T, k, &second);
+    }
     std::vector<double> kd(kth.size());
     for (std::size_t p = 0; p < kth.size(); ++p) kd[p] = std::sqrt(kth[p]);
     eps = knee_of_k_distances(std::move(kd));

@@ -36,6 +36,8 @@
 #include <optional>
 #include <vector>
 
+#include "cluster/nearest_squared.hpp"
+
 namespace vaesweep::cluster {
 
 struct DbscanParams {
@@ -59,7 +61,10 @@ struct DbscanResult {
 // must not overflow); otherwise vaesweep::UserError, as for eps <= 0 or non-finite, and
 // min_samples < 1. All samples identical: one cluster of core samples when n >= min_samples,
 // else all noise (sklearn's result for any eps). The result depends only on (X, params).
-DbscanResult dbscan(const Eigen::MatrixXd& X, const DbscanParams& params);
+// nearest (optional): X's k-nearest squared distances with k = min(min_samples, n), collected
+// elsewhere (agglomerative()'s distance fill); with eps "auto" they replace the k-nearest search
+// (the same numbers, so the same result). Ignored when its k differs or it is uncollected.
+DbscanResult dbscan(const Eigen::MatrixXd& X, const DbscanParams& params, const NearestSquared* nearest = nullptr);
 
 // The parameter ranges dbscan() checks, without the data (vaesweep::UserError as dbscan()).
 void check_params(const DbscanParams& params);

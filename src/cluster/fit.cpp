@@ -1,12 +1,32 @@
 #include "cluster/fit.hpp"
 
+#include <algorithm>
+#include <exception>
 #include <string>
 
 #include "util/error.hpp"
 
 namespace vaesweep::cluster {
 
-Clusterer::Clusterer(const Eigen::MatrixXd& X, const ClusteringParams& params) : X_(X), params_(params) {}
+Clusterer::Clusterer(const Eigen::MatrixXd& X, const ClusteringParams& params, const std::vector<Method>& planned)
+    : X_(X), params_(params) {
+  const auto has = [&](Method m) { return std::find(planned.begin(), planned.end(), m) != planned.end(); };
+  tree_and_dbscan_planned_ = has(Method::agglomerative) && has(Method::dbscan);
+}
+
+bool Clusterer::shares_nearest() const {
+  return tree_and_dbscan_planned_ && !params_.dbscan.eps && params_.agglomerative.linkage != Linkage::single &&
+         params_.dbscan.min_samples >= 1 && X_.rows() >= 2;
+}
+
+void Clusterer::build_tree() {
+  NearestSquared* collect = nullptr;
+  if (shares_nearest()) {
+    nearest_.k = static_cast<int>(std::min<Eigen::Index>(params_.dbscan.min_samples, X_.rows()));
+    collect = &nearest_;
+  }
+  tree_ = agglomerative(X_, params_.agglomerative, collect);
+}
 
 namespace {
 
@@ -51,11 +71,20 @@ Clustering Clusterer::fit(Method method, int k, std::uint64_t seed) {
       break;
     }
     case Method::agglomerative:
-      if (!tree_) tree_ = agglomerative(X_, params_.agglomerative);
+      if (!tree_) build_tree();
       out.labels = cut(*tree_, k);
       break;
     case Method::dbscan: {
-      DbscanResult r = dbscan(X_, params_.dbscan);
+      if (shares_nearest() && !tree_) {
+        // The tree is wanted anyway; if it cannot be built (memory), its own fit reports that
+        // and DBSCAN searches for its neighbours itself.
+        try {
+          build_tree();
+        } catch (const std::exception&) {
+          nearest_ = NearestSquared{};
+        }
+      }
+      DbscanResult r = dbscan(X_, params_.dbscan, &nearest_);
       out.labels = std::move(r.labels);
       out.noise_fraction = r.noise_fraction;
       out.eps = r.eps;

@@ -46,19 +46,29 @@ struct Clustering {
 // Clusters the rows of one space with any method. Work that does not depend on k is done once
 // per space: the agglomerative tree is built at the first agglomerative fit and cut at every k,
 // and spectral's affinity graph is built at the first spectral fit and used at every k.
+// Work two methods share is done once when both are planned: with agglomerative (ward, complete
+// or average linkage) and DBSCAN with eps "auto", the tree's distance fill also collects
+// DBSCAN's k-nearest distances (the same numbers as DBSCAN's own search), and a DBSCAN fit
+// before the first agglomerative one builds the tree then. Results do not depend on the plan.
 // X must outlive the clusterer.
 class Clusterer {
  public:
-  Clusterer(const Eigen::MatrixXd& X, const ClusteringParams& params);
+  // planned: the methods fit() will be asked for, in any order (others may still be asked).
+  Clusterer(const Eigen::MatrixXd& X, const ClusteringParams& params, const std::vector<Method>& planned = {});
   // k: clusters, 2 <= k <= rows for every method but DBSCAN (ignored there); else UserError.
   // seed: k-means, spectral and GMM (overrides params' seeds); the result depends only on
   // (X, params, method, k, seed).
   Clustering fit(Method method, int k, std::uint64_t seed);
 
  private:
+  bool shares_nearest() const;  // the tree's fill collects DBSCAN's k-nearest distances
+  void build_tree();
+
   const Eigen::MatrixXd& X_;
   ClusteringParams params_;
+  bool tree_and_dbscan_planned_ = false;
   std::optional<Dendrogram> tree_;
+  NearestSquared nearest_;  // collected with the tree when shares_nearest()
   std::shared_ptr<const SpectralGraph> spectral_graph_;
 };
 

@@ -25,7 +25,7 @@ cluster::ClusteringParams clustering_params(const ClusterSpec& spec) {
 }
 
 Partitioner::Partitioner(const Eigen::MatrixXd& Z, const ClusterSpec& spec, std::uint64_t unit_seed)
-    : clusterer_(Z, clustering_params(spec)), seed_(unit_seed) {}
+    : clusterer_(Z, clustering_params(spec), spec.methods), seed_(unit_seed) {}
 
 std::vector<int> evaluated_ks(ClusterMethod method, const std::vector<int>& ks) {
   return cluster::takes_k(method) ? ks : std::vector<int>{0};
