@@ -1,4 +1,6 @@
-#include "audio/ffmpeg_decode.hpp"
+// FFmpeg's decoding, built into the module vaesweep_ffmpeg.so (ffmpeg_backend.hpp) and into the
+// binaries that link it directly; ffmpeg_decode.hpp's functions reach it through the table below.
+#include "audio/ffmpeg_backend.hpp"
 
 extern "C" {
 #include <libavcodec/avcodec.h>
@@ -81,9 +83,7 @@ void append_mono(SwrContext* swr, const AVFrame* frame, int channels, std::vecto
   }
 }
 
-}  // namespace
-
-Audio ffmpeg_decode(const fs::path& path) {
+Audio decode(const fs::path& path) {
   Input in;
   const int stream_index = open_audio_stream(path, in);
   const AVStream* stream = in.ctx->streams[stream_index];
@@ -180,7 +180,7 @@ Audio ffmpeg_decode(const fs::path& path) {
   return audio;
 }
 
-std::optional<int> ffmpeg_sample_rate(const fs::path& path) {
+std::optional<int> sample_rate(const fs::path& path) {
   try {
     Input in;
     const int stream = open_audio_stream(path, in);
@@ -191,4 +191,11 @@ std::optional<int> ffmpeg_sample_rate(const fs::path& path) {
   return std::nullopt;
 }
 
+}  // namespace
 }  // namespace vaesweep::audio
+
+extern "C" __attribute__((visibility("default"))) const vaesweep::audio::FfmpegBackend* vaesweep_ffmpeg_backend() {
+  using namespace vaesweep::audio;
+  static const FfmpegBackend backend{kFfmpegBackendAbi, sizeof(Audio), decode, sample_rate};
+  return &backend;
+}

@@ -2,7 +2,10 @@
 // Decoding through FFmpeg's libraries (libavformat demuxes, libavcodec decodes, libswresample
 // converts the decoder's sample format to float): what read_audio falls back to for files
 // libsndfile does not recognise (AAC/M4A, WMA, ALAC, AC-3, ...). The container is found by
-// content (libavformat's probe), never by file name extension.
+// content (libavformat's probe), never by file name extension. FFmpeg is loaded on first use,
+// from the module vaesweep_ffmpeg.so (ffmpeg_backend.hpp); when it cannot be loaded,
+// ffmpeg_decode throws a UserError saying so with every path tried and why each failed, and
+// ffmpeg_sample_rate returns nothing.
 #include <filesystem>
 #include <optional>
 #include <string>

@@ -5,11 +5,10 @@
 #include <dlfcn.h>
 
 #include <atomic>
-#include <cstdlib>
 #include <mutex>
-#include <system_error>
 
 #include "util/error.hpp"
+#include "util/loadable_module.hpp"
 
 // Defined (torch_module.cpp) when the binary links the torch sources itself; a weak reference,
 // so null in the vaesweep executable, which opens the module instead.
@@ -45,41 +44,14 @@ void set_openmp_threads(int n) {
 }  // namespace
 
 std::vector<std::filesystem::path> torch_module_candidates() {
-  if (const char* forced = std::getenv("VAESWEEP_TORCH_MODULE"); forced != nullptr && *forced != '\0') return {forced};
-  std::error_code error;
-  const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", error);
-  if (error) return {};
-  return {exe.parent_path() / kTorchModuleName};
+  return module_candidates("VAESWEEP_TORCH_MODULE", kTorchModuleName);
 }
 
 const TorchBackend& open_torch_module(const std::vector<std::filesystem::path>& candidates, const std::string& feature) {
   std::string tried;
-  for (const std::filesystem::path& path : candidates) {
-    tried += "\n  " + path.string() + ": ";
-    // RTLD_NOW: a symbol the module needs and the executable lacks fails here, named, not later.
-    void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
-    if (handle == nullptr) {
-      const char* error = dlerror();
-      std::string why = error ? error : "dlopen failed";
-      if (why.rfind(path.string() + ": ", 0) == 0) why.erase(0, path.string().size() + 2);  // named once
-      tried += why;
-      continue;
-    }
-    using Entry = const TorchBackend* (*)();
-    const auto entry = reinterpret_cast<Entry>(dlsym(handle, kTorchBackendEntry));
-    if (entry == nullptr) {
-      tried += std::string("not a vaesweep torch module (no ") + kTorchBackendEntry + ")";
-      dlclose(handle);
-      continue;
-    }
-    const TorchBackend& b = *entry();
-    if (const std::string why = mismatch(b); !why.empty()) {
-      tried += "refused: " + why;
-      dlclose(handle);
-      continue;
-    }
-    return b;  // the handle stays open for the life of the process
-  }
+  const void* table = open_module(candidates, kTorchBackendEntry, "torch",
+                                  [](const void* t) { return mismatch(*static_cast<const TorchBackend*>(t)); }, tried);
+  if (table != nullptr) return *static_cast<const TorchBackend*>(table);
   if (candidates.empty()) tried = "\n  (nowhere to look: /proc/self/exe cannot be read; set VAESWEEP_TORCH_MODULE)";
   throw UserError(feature + " needs LibTorch, which vaesweep loads from its module " + kTorchModuleName +
                   " (built beside the vaesweep executable by the same build), but no module could be loaded:" +

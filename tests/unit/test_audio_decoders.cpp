@@ -9,13 +9,16 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <string>
 
 #include "audio/audio_file.hpp"
+#include "audio/ffmpeg_backend.hpp"
 #include "audio/frame_statistics.hpp"
 #include "audio/resample.hpp"
 #include "audio/spectrogram.hpp"
 #include "util/error.hpp"
+#include "util/loadable_module.hpp"
 #include "temp_dir.hpp"
 
 namespace {
@@ -147,3 +150,31 @@ TEST_F(AudioDecoders, GarbageAndTruncatedM4aAreNamedErrors) {
 }
 
 }  // namespace
+
+// The module the build writes beside vaesweep (audio/ffmpeg_backend.hpp): it opens with dlopen,
+// passes the loader's checks, decodes what the decoder linked into this binary decodes, and a
+// UserError thrown inside it arrives as this binary's. The executable's own path (nothing linked,
+// the module beside it, or none) is tests/e2e/ffmpeg_module.sh's.
+TEST_F(AudioDecoders, TheBuiltFfmpegModuleDecodesAsTheLinkedDecoder) {
+#ifndef VAESWEEP_FFMPEG_MODULE_FILE
+  GTEST_SKIP() << "this tree builds no FFmpeg module";
+#else
+  std::string tried;
+  const void* table = vaesweep::open_module(
+      {VAESWEEP_FFMPEG_MODULE_FILE}, kFfmpegBackendEntry, "FFmpeg", [](const void*) { return std::string(); }, tried);
+  ASSERT_NE(table, nullptr) << tried;
+  const auto& backend = *static_cast<const FfmpegBackend*>(table);
+  EXPECT_EQ(backend.abi, kFfmpegBackendAbi);
+  EXPECT_EQ(backend.audio_size, sizeof(Audio));
+  const fs::path m4a = dir_ / "x.m4a";
+  ASSERT_TRUE(encode(kClips / "blues.00000.wav", "-c:a aac -b:a 128k", m4a));
+  const Audio via_module = backend.decode(m4a);
+  const Audio linked = read_audio(m4a);
+  EXPECT_EQ(via_module.sample_rate, linked.sample_rate);
+  EXPECT_EQ(via_module.samples, linked.samples);
+  EXPECT_EQ(backend.sample_rate(m4a), std::optional<int>(linked.sample_rate));
+  const fs::path garbage = dir_ / "garbage.m4a";
+  std::ofstream(garbage) << "not audio\n";
+  EXPECT_THROW(backend.decode(garbage), vaesweep::UserError);
+#endif
+}
