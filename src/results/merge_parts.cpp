@@ -16,6 +16,7 @@
 #include "io/hdf5_file.hpp"
 #include "results/record_merge.hpp"
 #include "results/records.hpp"
+#include "results/row_ranges.hpp"
 #include "results/run_history.hpp"
 #include "results/unit_status.hpp"
 
@@ -124,8 +125,6 @@ struct StreamIndex {
 
 // Rows of a part's tables read at a time while it is indexed (a few short columns).
 constexpr std::size_t kIndexRows = 65536;
-// Wanted rows of a part this close together are read with one read of the rows between them.
-constexpr std::size_t kRowGap = 64;
 
 // Indexes part `p`'s rows a few columns at a time (unit, config_hash, status, run_id of /units;
 // config_hash of /evaluations). False when its records must be read whole instead, as the merge
@@ -185,61 +184,24 @@ bool index_part(const io::Hdf5File& file, Part& part, std::uint32_t p, StreamInd
   }
 }
 
-struct Record {
-  UnitRecord unit;
-  std::vector<EvaluationRecord> evaluations;
-};
-
-// The records of `part`'s rows `rows` (ascending, distinct), each with its evaluations, by row.
-std::vector<Record> read_records(const io::Hdf5File& file, const Part& part, const std::vector<std::uint32_t>& rows) {
-  const auto all = [](const std::string&) { return true; };
-  const std::vector<std::string> label_sets = split(part.text_or_empty("label_sets"), ',');
-  std::vector<Record> out;
-  out.reserve(rows.size());
-  for (std::size_t i = 0; i < rows.size();) {
-    std::size_t j = i + 1;
-    while (j < rows.size() && rows[j] - rows[j - 1] <= kRowGap) ++j;
-    const std::size_t first = rows[i], count = rows[j - 1] - first + 1;
-    std::uint64_t evaluations_begin = std::numeric_limits<std::uint64_t>::max(), evaluations_end = 0;
-    for (std::size_t k = i; k < j; ++k) {
-      const PartRow& r = part.rows[rows[k]];
-      if (r.evaluations == 0) continue;
-      evaluations_begin = std::min(evaluations_begin, r.first_evaluation);
-      evaluations_end = std::max(evaluations_end, r.first_evaluation + r.evaluations);
-    }
-    if (evaluations_end == 0) evaluations_begin = 0;
-    std::vector<UnitRecord> units;
-    std::vector<EvaluationRecord> evaluations;
-    records_from_tables(file.read_columns("/units", all, first, count),
-                        file.read_columns("/evaluations", all, evaluations_begin, evaluations_end - evaluations_begin),
-                        label_sets, part.layout, units, evaluations);
-    for (std::size_t k = i; k < j; ++k) {
-      const PartRow& r = part.rows[rows[k]];
-      Record record;
-      record.unit = std::move(units[rows[k] - first]);
-      for (std::uint64_t e = r.first_evaluation; e < r.first_evaluation + r.evaluations; ++e)
-        record.evaluations.push_back(std::move(evaluations[e - evaluations_begin]));
-      out.push_back(std::move(record));
-    }
-    i = j;
-  }
-  return out;
-}
-
 // The records at `places`, in that order, read a part at a time by rows. `distinct`: no place is
 // there twice (each record is moved out, not copied).
-std::vector<Record> read_places(const std::vector<io::Hdf5File>& files, const std::vector<Part>& parts,
-                                const std::vector<Place>& places, bool distinct) {
+std::vector<ShardUnit> read_places(const std::vector<io::Hdf5File>& files, const std::vector<Part>& parts,
+                                   const std::vector<Place>& places, bool distinct) {
   std::vector<std::vector<std::uint32_t>> rows(parts.size());
   for (const Place& at : places) rows[at.part].push_back(at.row);
-  std::vector<std::vector<Record>> read(parts.size());
+  std::vector<std::vector<ShardUnit>> read(parts.size());
   for (std::size_t p = 0; p < parts.size(); ++p) {
     if (rows[p].empty()) continue;
     std::sort(rows[p].begin(), rows[p].end());
     rows[p].erase(std::unique(rows[p].begin(), rows[p].end()), rows[p].end());
-    read[p] = read_records(files[p], parts[p], rows[p]);
+    const Part& part = parts[p];
+    read[p] = read_rows_by_ranges(
+        files[p], split(part.text_or_empty("label_sets"), ','), part.layout, rows[p],
+        [&](std::uint32_t row) { return EvaluationRows{part.rows[row].first_evaluation, part.rows[row].evaluations}; },
+        StoredArrays::left_in_file);
   }
-  std::vector<Record> out;
+  std::vector<ShardUnit> out;
   out.reserve(places.size());
   for (const Place& at : places) {
     const auto k = static_cast<std::size_t>(std::lower_bound(rows[at.part].begin(), rows[at.part].end(), at.row) -
@@ -271,10 +233,10 @@ void refuse_conflicting_duplicates(const std::vector<io::Hdf5File>& files, const
       places.push_back(index.kept[index.duplicates[d].kept]);
       places.push_back(index.duplicates[d].place);
     }
-    const std::vector<Record> records = read_places(files, parts, places, false);
+    const std::vector<ShardUnit> records = read_places(files, parts, places, false);
     for (std::size_t d = d0; d < d1; ++d) {
-      const Record& earlier = records[2 * (d - d0)];
-      const Record& later = records[2 * (d - d0) + 1];
+      const ShardUnit& earlier = records[2 * (d - d0)];
+      const ShardUnit& later = records[2 * (d - d0) + 1];
       if (encode_unit(earlier.unit, earlier.evaluations) != encode_unit(later.unit, later.evaluations))
         throw UserError(conflict_message(parts[places[2 * (d - d0) + 1].part], parts[places[2 * (d - d0)].part],
                                          earlier.unit, later.unit));
@@ -560,7 +522,7 @@ MergeSummary merge_parts(const MergeOptions& options) {
           const std::size_t end = std::min(order.size(), begin + options.block_units);
           const std::vector<Place> places(order.begin() + static_cast<std::ptrdiff_t>(begin),
                                           order.begin() + static_cast<std::ptrdiff_t>(end));
-          for (Record& r : read_places(files, parts, places, true)) {
+          for (ShardUnit& r : read_places(files, parts, places, true)) {
             block_units.push_back(std::move(r.unit));
             std::move(r.evaluations.begin(), r.evaluations.end(), std::back_inserter(block_evaluations));
           }

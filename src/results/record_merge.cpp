@@ -9,6 +9,7 @@
 #include "io/hdf5_file.hpp"
 #include "results/axis_columns.hpp"
 #include "results/results_file.hpp"
+#include "results/row_ranges.hpp"
 #include "results/stored_arrays.hpp"
 
 namespace vaesweep::results {
@@ -41,9 +42,6 @@ std::uint32_t RecordMerge::run_number(const std::string& run_id) {
 namespace {
 // Rows of the results file's /units read at a time while it is indexed (3 short columns).
 constexpr std::size_t kFileIndexRows = 65536;
-// Kept rows of the results file this close together are read back with one read of the rows
-// between them (a record replaced by a journal's leaves such gaps).
-constexpr std::size_t kFileRowGap = 64;
 }  // namespace
 
 bool RecordMerge::index_file_rows(const io::Hdf5File& file, const HashIndex& index) {
@@ -89,49 +87,6 @@ bool RecordMerge::index_file_rows(const io::Hdf5File& file, const HashIndex& ind
     }
   }
   return true;
-}
-
-std::vector<ShardUnit> RecordMerge::read_file_rows(const io::Hdf5File& file, const std::vector<std::size_t>& rows) const {
-  const auto all = [](const std::string&) { return true; };
-  std::vector<ShardUnit> out;
-  out.reserve(rows.size());
-  for (std::size_t i = 0; i < rows.size();) {
-    std::size_t j = i + 1;
-    while (j < rows.size() && rows[j] - rows[j - 1] <= kFileRowGap) ++j;
-    const std::size_t first = rows[i], count = rows[j - 1] - first + 1;
-    std::uint64_t evaluations_begin = std::numeric_limits<std::uint64_t>::max(), evaluations_end = 0;
-    for (std::size_t k = i; k < j; ++k) {
-      const FileRow& r = file_rows_[rows[k]];
-      if (r.evaluations == 0) continue;
-      evaluations_begin = std::min(evaluations_begin, r.first_evaluation);
-      evaluations_end = std::max(evaluations_end, r.first_evaluation + r.evaluations);
-    }
-    if (evaluations_end == 0) evaluations_begin = 0;
-    std::vector<UnitRecord> units, kept_units;
-    std::vector<EvaluationRecord> evaluations, kept_evaluations;
-    records_from_tables(file.read_columns("/units", all, first, count),
-                        file.read_columns("/evaluations", all, evaluations_begin, evaluations_end - evaluations_begin),
-                        prior_.label_sets, file_layout_, units, evaluations);
-    // The rows asked for (not the gaps between them), with their stored arrays.
-    std::vector<std::size_t> evaluation_counts;
-    for (std::size_t k = i; k < j; ++k) {
-      const FileRow& r = file_rows_[rows[k]];
-      kept_units.push_back(std::move(units[rows[k] - first]));
-      for (std::uint64_t e = r.first_evaluation; e < r.first_evaluation + r.evaluations; ++e)
-        kept_evaluations.push_back(std::move(evaluations[e - evaluations_begin]));
-      evaluation_counts.push_back(r.evaluations);
-    }
-    read_stored_arrays(file, kept_units, kept_evaluations);
-    std::size_t e = 0;
-    for (std::size_t k = 0; k < kept_units.size(); ++k) {
-      ShardUnit u;
-      u.unit = std::move(kept_units[k]);
-      for (std::size_t n = 0; n < evaluation_counts[k]; ++n) u.evaluations.push_back(std::move(kept_evaluations[e++]));
-      out.push_back(std::move(u));
-    }
-    i = j;
-  }
-  return out;
 }
 
 RecordMerge::RecordMerge(const fs::path& results, const HashIndex& index) : results_(results) {
@@ -210,7 +165,11 @@ void RecordMerge::for_each_block(
   std::vector<std::optional<engine::JournalRecordReader>> readers(journal_paths_.size());
   std::vector<UnitRecord> units;
   std::vector<EvaluationRecord> evaluations;
-  std::vector<std::size_t> members, rows;
+  std::vector<std::size_t> members;
+  std::vector<std::uint32_t> rows;
+  const auto evaluations_of = [&](std::uint32_t row) {
+    return EvaluationRows{file_rows_[row].first_evaluation, file_rows_[row].evaluations};
+  };
   for (std::size_t next = 0; next < kept_.size();) {
     // The block's grid units, and the rows of the results file among their records (ascending:
     // the file's rows are in the order of the grid it was written with).
@@ -219,10 +178,12 @@ void RecordMerge::for_each_block(
     for (; next < kept_.size() && members.size() < block; ++next) {
       if (kept_[next] < 0) continue;
       members.push_back(next);
-      if (file && kept_[next] < files) rows.push_back(static_cast<std::size_t>(kept_[next]));
+      if (file && kept_[next] < files) rows.push_back(static_cast<std::uint32_t>(kept_[next]));
     }
     std::sort(rows.begin(), rows.end());
-    std::vector<ShardUnit> from_file = rows.empty() ? std::vector<ShardUnit>{} : read_file_rows(*file, rows);
+    std::vector<ShardUnit> from_file;
+    if (!rows.empty())
+      from_file = read_rows_by_ranges(*file, prior_.label_sets, file_layout_, rows, evaluations_of, StoredArrays::read);
     for (const std::size_t g : members) {
       const std::int64_t k = kept_[g];
       const std::size_t first_evaluation = evaluations.size();

@@ -104,8 +104,6 @@ class RecordMerge {
   // must be read whole instead (a format-1 file; evaluations not in their units' row order; a
   // unit twice or outside the grid).
   bool index_file_rows(const io::Hdf5File& file, const HashIndex& index);
-  // The records of the file rows `rows` (ascending), each with its evaluations, by row.
-  std::vector<ShardUnit> read_file_rows(const io::Hdf5File& file, const std::vector<std::size_t>& rows) const;
 
   std::filesystem::path results_;
   PriorWork prior_;
