@@ -31,6 +31,19 @@ expect_failure() {
   fi
 }
 
+# opens NAME PATTERN -- command...: runs the command (it must succeed) with ld.so's file log and
+# succeeds when a file matching PATTERN was opened (status 2 when the command failed).
+opens() {
+  local name=$1 pattern=$2
+  shift 3
+  rm -f "$WORK/ld.$name".*
+  if ! LD_DEBUG=files LD_DEBUG_OUTPUT="$WORK/ld.$name" "$@" >"$WORK/out.txt" 2>"$WORK/err.txt"; then
+    fail "$name: exit $?: $(cat "$WORK/err.txt")"
+    return 2
+  fi
+  grep -q "file=[^ ]*$pattern" "$WORK/ld.$name".*
+}
+
 python_h5() {
   if ! /usr/bin/python3 -c "import h5py, numpy" 2>/dev/null; then
     echo "skipped: /usr/bin/python3 with h5py is needed to read results in this test"

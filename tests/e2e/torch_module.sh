@@ -30,19 +30,6 @@ k = [3]
 seed = [1, 2]
 TOML
 
-# opens NAME PATTERN -- command...: runs the command (it must succeed) with ld.so's file log and
-# succeeds when a file matching PATTERN was opened.
-opens() {
-  local name=$1 pattern=$2
-  shift 3
-  rm -f "$WORK/ld.$name".*
-  if ! LD_DEBUG=files LD_DEBUG_OUTPUT="$WORK/ld.$name" "$@" >"$WORK/out.txt" 2>"$WORK/err.txt"; then
-    fail "$name: exit $?: $(cat "$WORK/err.txt")"
-    return 2
-  fi
-  grep -q "file=[^ ]*$pattern" "$WORK/ld.$name".*
-}
-
 opens version libtorch_cpu -- "$VAESWEEP" --version && fail "--version loads libtorch" || pass "--version: no libtorch"
 opens batched libtorch_cpu -- "$VAESWEEP" run blobs.toml --out batched.h5 -q --set 'model.engine="batched"' &&
   fail "a batched run loads libtorch" || pass "a batched run: no libtorch"
