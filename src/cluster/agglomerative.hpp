@@ -57,7 +57,7 @@ struct Dendrogram {
 // The result depends only on (X, params).
 // nearest (optional, its k set, 1 <= k <= n): the fill of the distance matrix also collects every
 // sample's k-th and 2nd nearest squared distances into it (a few milliseconds at n = 2617, where
-// DBSCAN's own k-nearest search costs ~15); single linkage and n = 1 leave it uncollected.
+// DBSCAN's own k-nearest search costs ~17); single linkage and n = 1 leave it uncollected.
 Dendrogram agglomerative(const Eigen::MatrixXd& X, const AgglomerativeParams& params,
                          NearestSquared* nearest = nullptr);
 

@@ -14,21 +14,38 @@ namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-// The first j of [j, je) with d2[j] < bound[j] or d2[j] < bound_i, else je: four at a time, as
-// almost every offer loses.
+// Keeps value v among the m smallest of list t (ascending), whose largest it beats; updates
+// the list's bound.
+inline void insert(double* t, int m, double v, double& bound) {
+  int s = m - 1;  // the largest kept value leaves
+  while (s > 0 && t[s - 1] > v) {
+    t[s] = t[s - 1];
+    --s;
+  }
+  t[s] = v;
+  bound = t[m - 1];
+}
+
+// NearestCollector::offer_row's work: four columns at a time test d2 against both samples'
+// bounds, as almost every offer loses; a group with a winner is offered column by column.
 VAESWEEP_AVX2_CLONES
-Index next_winner(const double* d2, const double* bound, double bound_i, Index j, Index je) {
-  const v4d bi = {bound_i, bound_i, bound_i, bound_i};
+void offer_both_ways(double* top, double* bound, int m, Index i, const double* d2, Index jb, Index je) {
+  double* ti = top + static_cast<std::size_t>(i) * static_cast<std::size_t>(m);
+  const auto offer = [&](Index j) {
+    if (d2[j] < bound[j]) insert(top + static_cast<std::size_t>(j) * static_cast<std::size_t>(m), m, d2[j], bound[j]);
+    if (d2[j] < bound[i]) insert(ti, m, d2[j], bound[i]);
+  };
+  Index j = jb;
   for (; j + 4 <= je; j += 4) {
     v4d v, b;
     std::memcpy(&v, d2 + j, sizeof v);
     std::memcpy(&b, bound + j, sizeof b);
-    const auto wins = (v < b) | (v < bi);
-    if ((wins[0] | wins[1] | wins[2] | wins[3]) != 0) break;
+    const double bi = bound[i];
+    const auto wins = (v < b) | (v < v4d{bi, bi, bi, bi});
+    if ((wins[0] | wins[1] | wins[2] | wins[3]) == 0) continue;
+    for (Index c = j; c < j + 4; ++c) offer(c);
   }
-  for (; j < je; ++j)
-    if (d2[j] < bound[j] || d2[j] < bound_i) return j;
-  return je;
+  for (; j < je; ++j) offer(j);
 }
 
 }  // namespace
@@ -40,25 +57,9 @@ NearestCollector::NearestCollector(Index n, int k)
       top_(static_cast<std::size_t>(n) * static_cast<std::size_t>(k > 1 ? k - 1 : 0), kInf),
       bound_(static_cast<std::size_t>(n), m_ > 0 ? kInf : -kInf) {}
 
-void NearestCollector::insert(Index sample, double d2) {
-  double* t = top_.data() + static_cast<std::size_t>(sample) * static_cast<std::size_t>(m_);
-  int s = m_ - 1;  // the largest kept value leaves; d2 < it (the caller checked the bound)
-  while (s > 0 && t[s - 1] > d2) {
-    t[s] = t[s - 1];
-    --s;
-  }
-  t[s] = d2;
-  bound_[static_cast<std::size_t>(sample)] = t[m_ - 1];
-}
-
 void NearestCollector::offer_row(Index i, const double* d2, Index jb, Index je) {
-  // Most offers lose (a sample keeps only its few nearest), so the bounds are tested first. With
-  // k = 1 the bounds are -infinity and nothing is kept.
-  const double* bound = bound_.data();
-  for (Index j = next_winner(d2, bound, bound[i], jb, je); j < je; j = next_winner(d2, bound, bound[i], j + 1, je)) {
-    if (d2[j] < bound[j]) insert(j, d2[j]);
-    if (d2[j] < bound[i]) insert(i, d2[j]);
-  }
+  // With k = 1 the bounds are -infinity and nothing is kept.
+  if (m_ > 0) offer_both_ways(top_.data(), bound_.data(), m_, i, d2, jb, je);
 }
 
 NearestSquared NearestCollector::result() const {

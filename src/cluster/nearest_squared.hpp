@@ -29,7 +29,6 @@ class NearestCollector {
   NearestSquared result() const;
 
  private:
-  void insert(Eigen::Index sample, double d2);
   Eigen::Index n_;
   int k_;
   int m_;                      // k - 1: the others kept per sample
