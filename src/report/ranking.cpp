@@ -409,9 +409,8 @@ MetricKind metric_kind(const std::string& metric) {
 }
 
 std::string RankInput::unit_id(std::size_t r) const {
-  if (!is_compact()) return unit_ids[r];
-  const std::uint32_t u = compact.row_unit[r];
-  return std::to_string(compact.unit_numbers[u]) + ":" + std::string(compact.unit_hash(u).substr(0, 12));
+  UnitIdBuffer buffer;
+  return std::string(unit_id_view(*this, r, buffer));
 }
 
 bool higher_is_better(const std::string& metric) {
