@@ -9,16 +9,18 @@
 // truth column.
 //
 //   bench_unit_eval --data LATENT.csv --truth TRUTH.csv [--reps 5] [--seed 1] [--only PHASE]
+//                   [--ward-tree FILE] [--no-avx512]
 //
 // Each phase is run --reps times; the fastest CPU time counts. --only PHASE (kmeans10, kmeans18,
 // ward, dbscan, matrix, silhouettes, internal, external) runs every other phase once, for a
 // profile of that one phase (`perf record`); the sum then means nothing. --ward-tree FILE writes
 // the ward tree (a, b, height, size per merge, heights to 17 digits) for a comparison with
-// scipy's linkage matrix. The silhouettes are timed two
-// ways: the way the unit runner scored them before (one n x n distance matrix kept, then each
-// partition read from it) and one pass over the distances for all partitions
-// (metrics::silhouettes), and the two are checked to agree bit for bit. Prints one line per
-// phase (milliseconds) and their sum. Not a test: times are never asserted.
+// scipy's linkage matrix. --no-avx512 runs the AVX2 bodies of the kernels that have an AVX-512
+// one (cluster/simd.hpp) on a CPU with AVX-512, for a before / after in one binary. The
+// silhouettes are timed two ways: the way the unit runner scored them before (one n x n distance
+// matrix kept, then each partition read from it) and one pass over the distances for all
+// partitions (metrics::silhouettes), and the two are checked to agree bit for bit. Prints one
+// line per phase (milliseconds) and their sum. Not a test: times are never asserted.
 #include <Eigen/Dense>
 
 #include <algorithm>
@@ -34,6 +36,7 @@
 #include "bench_args.hpp"
 #include "bench_measure.hpp"
 #include "cluster/agglomerative.hpp"
+#include "cluster/simd.hpp"
 #include "study/study.hpp"
 #include "io/csv.hpp"
 #include "data/feature_table.hpp"
@@ -56,10 +59,14 @@ struct Options {
   std::uint64_t seed = 1;
   std::string only;  // empty: every phase --reps times
   std::string ward_tree;  // where to write the ward tree, if anywhere
+  bool narrow = false;    // --no-avx512: the AVX2 bodies even where the CPU has AVX-512
 };
 
 Options parse(int argc, char** argv) {
-  bench::Args args(argc, argv, "--data LATENT.csv --truth TRUTH.csv [--reps 5] [--seed 1] [--only PHASE] [--ward-tree FILE]");
+  bench::Args args(argc, argv,
+                   "--data LATENT.csv --truth TRUTH.csv [--reps 5] [--seed 1] [--only PHASE] [--ward-tree FILE] "
+                   "[--no-avx512]",
+                   {"--no-avx512"});
   Options o;
   o.data = args.text("--data");
   o.truth = args.text("--truth");
@@ -67,6 +74,7 @@ Options parse(int argc, char** argv) {
   o.seed = static_cast<std::uint64_t>(args.integer("--seed", static_cast<long>(o.seed)));
   o.only = args.text("--only");
   o.ward_tree = args.text("--ward-tree");
+  o.narrow = args.on("--no-avx512");
   args.finish();
   if (o.data.empty() || o.truth.empty()) args.fail("--data and --truth are required");
   if (o.reps < 1) args.fail("--reps must be >= 1");
@@ -113,8 +121,9 @@ int main(int argc, char** argv) {
     vaesweep::ClusterSpec spec;
     spec.methods = {ClusterMethod::kmeans, ClusterMethod::agglomerative, ClusterMethod::dbscan};
     spec.ks = {10, 18};
-    std::printf("latent: %lld x %lld, best of %d, milliseconds of CPU\n", static_cast<long long>(Z.rows()),
-                static_cast<long long>(Z.cols()), o.reps);
+    if (o.narrow) vaesweep::cluster::allow_avx512(false);
+    std::printf("latent: %lld x %lld, best of %d, milliseconds of CPU, %s kernels\n", static_cast<long long>(Z.rows()),
+                static_cast<long long>(Z.cols()), o.reps, vaesweep::cluster::use_avx512() ? "AVX-512" : "AVX2");
 
     std::vector<std::vector<int>> parts(5);
     double total = 0;

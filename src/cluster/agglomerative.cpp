@@ -146,24 +146,29 @@ class NearLists {
 
 // rows[r][j] = sum over features k, in order, of (X(j, k) - xs[r * d + k])^2 for r < 4 and
 // j in [jb, je), X column-major with n rows. Each pair's sum is the same sequence of
-// roundings as scipy's pdist loop (no fused multiply-add, so the AVX2 clone gives the same
-// bits); four samples share each load of a coordinate.
-VAESWEEP_AVX2_CLONES
-void squared_rows4(const double* xs, Index d, const double* X, Index n, Index jb, Index je, double* const* rows) {
+// roundings as scipy's pdist loop (no fused multiply-add, so every vector width gives the same
+// bits); four samples share each load of a coordinate. V (four or eight doubles) is the number
+// of columns a pass takes; the columns left go four at a time, then one by one.
+template <typename V>
+[[gnu::always_inline]] inline void squared_rows4_body(const double* xs, Index d, const double* X, Index n, Index jb,
+                                                      Index je, double* const* rows) {
   Index j = jb;
-  for (; j + 4 <= je; j += 4) {
-    v4d acc[4] = {};
+  const auto columns = [&]<typename W>(Index j0) {
+    W acc[4] = {};
     for (Index k = 0; k < d; ++k) {
-      v4d p;
-      std::memcpy(&p, X + k * n + j, sizeof p);
+      W p;
+      std::memcpy(&p, X + k * n + j0, sizeof p);
       for (int r = 0; r < 4; ++r) {
-        const double xv = xs[r * d + k];
-        const v4d t = p - v4d{xv, xv, xv, xv};
+        const W t = p - xs[r * d + k];
         acc[r] += t * t;
       }
     }
-    for (int r = 0; r < 4; ++r) std::memcpy(rows[r] + j, &acc[r], sizeof acc[r]);
-  }
+    for (int r = 0; r < 4; ++r) std::memcpy(rows[r] + j0, &acc[r], sizeof acc[r]);
+  };
+  constexpr Index kLanes = sizeof(V) / sizeof(double);
+  for (; j + kLanes <= je; j += kLanes) columns.template operator()<V>(j);
+  if constexpr (kLanes > 4)
+    for (; j + 4 <= je; j += 4) columns.template operator()<v4d>(j);
   for (; j < je; ++j) {
     double acc[4] = {};
     for (Index k = 0; k < d; ++k) {
@@ -177,6 +182,18 @@ void squared_rows4(const double* xs, Index d, const double* X, Index n, Index jb
   }
 }
 
+// squared_rows4_body four columns a pass (an AVX2 clone and the baseline) and eight (the AVX-512
+// body, where use_avx512()): the same bits.
+VAESWEEP_AVX2_CLONES
+void squared_rows4(const double* xs, Index d, const double* X, Index n, Index jb, Index je, double* const* rows) {
+  squared_rows4_body<v4d>(xs, d, X, n, jb, je, rows);
+}
+VAESWEEP_AVX512
+void squared_rows4_avx512(const double* xs, Index d, const double* X, Index n, Index jb, Index je,
+                          double* const* rows) {
+  squared_rows4_body<v8d>(xs, d, X, n, jb, je, rows);
+}
+
 // Euclidean distances as scipy's pdist computes them (the square root of the sum of squared
 // differences over the features in order), and every sample's near list. Rows are filled four
 // at a time. `nearest` (optional) is offered every pair's squared distance before its root.
@@ -186,6 +203,7 @@ void fill_distances(const Eigen::MatrixXd& X, Condensed& D, NearLists& near, Nea
   constexpr Index kBlock = 1024;
   std::vector<double> xs(static_cast<std::size_t>(4 * d));
   const double* bound = near.bound_dist();
+  const auto squared_rows = use_avx512() ? squared_rows4_avx512 : squared_rows4;
   auto pair = [&](Index i, Index j) {  // one entry, the plain way
     double s = 0;
     for (Index k = 0; k < d; ++k) {
@@ -223,7 +241,7 @@ void fill_distances(const Eigen::MatrixXd& X, Condensed& D, NearLists& near, Nea
     for (Index r = 0; r < 4; ++r) finish(i0 + r, i0 + r + 1, i0 + 4);
     for (Index jb = i0 + 4; jb < n; jb += kBlock) {
       const Index je = std::min(n, jb + kBlock);
-      squared_rows4(xs.data(), d, X.data(), n, jb, je, rows);
+      squared_rows(xs.data(), d, X.data(), n, jb, je, rows);
       for (Index r = 0; r < 4; ++r) finish(i0 + r, jb, je);
     }
   }

@@ -101,17 +101,19 @@ constexpr Index kKernelMaxDim = 256;
 
 // For rows [rs, rs + rb) (rb a multiple of 4) and columns [cs, cs + cb) of the centred samples
 // (Xc: n x d, column-major): T(i, j) = |x|^2 + |y|^2 - 2 x.y (x.y summed feature by feature in
-// order, no fused multiply-add, so the AVX2 clone gives the same bits), clamped at 0 and square
-// rooted, T column-major with leading dimension ldt. Entries whose squared distance falls below
-// kRecompute * (|x|^2 + |y|^2) are listed in `redo` (tile row and column) for the caller, which
-// recomputes them exactly; their T entry is meaningless until then.
-VAESWEEP_AVX2_CLONES
-void tile_kernel(const double* Xc, const double* sq, Index n, Index d, Index rs, Index rb, Index cs, Index cb,
-                 double* T, Index ldt, std::vector<std::pair<Index, Index>>& redo) {
+// order, no fused multiply-add, so every vector width gives the same bits), clamped at 0 and
+// square rooted, T column-major with leading dimension ldt. Entries whose squared distance falls
+// below kRecompute * (|x|^2 + |y|^2) are listed in `redo` (tile row and column) for the caller,
+// which recomputes them exactly; their T entry is meaningless until then. V is the vector type
+// (four or eight doubles); rows go 2 V at a time, then one V, then four.
+template <typename V>
+[[gnu::always_inline]] inline void tile_body(const double* Xc, const double* sq, Index n, Index d, Index rs, Index rb,
+                                             Index cs, Index cb, double* T, Index ldt,
+                                             std::vector<std::pair<Index, Index>>& redo) {
   using cluster::v4d;
   constexpr Index kCols = 4;
-  Index j0 = 0;
-  for (; j0 < cb; j0 += kCols) {
+  constexpr int kLanes = sizeof(V) / sizeof(double);
+  for (Index j0 = 0; j0 < cb; j0 += kCols) {
     const Index nc = std::min(kCols, cb - j0);
     double ys[kCols * kKernelMaxDim];  // the columns' coordinates, feature by feature
     double ny[kCols];
@@ -120,57 +122,60 @@ void tile_kernel(const double* Xc, const double* sq, Index n, Index d, Index rs,
       for (Index k = 0; k < d; ++k) ys[k * kCols + c] = Xc[k * n + col];
       ny[c] = sq[col];
     }
-    // Eight rows at a time (two vectors of four: eight independent sums per column), then the
-    // last four when rb is not a multiple of 8.
-    const auto finish = [&](Index row, const v4d* acc) {
-      v4d nx;
+    const auto finish = [&]<typename W>(Index row, const W* acc) {
+      constexpr int lanes = sizeof(W) / sizeof(double);
+      W nx;
       std::memcpy(&nx, sq + rs + row, sizeof nx);
       for (Index c = 0; c < nc; ++c) {
-        const v4d norms = nx + v4d{ny[c], ny[c], ny[c], ny[c]};
-        v4d d2 = norms - 2.0 * acc[c];
+        const W norms = nx + ny[c];
+        W d2 = norms - 2.0 * acc[c];
         const auto cancels = d2 < kRecompute * norms;
-        if ((cancels[0] | cancels[1] | cancels[2] | cancels[3]) != 0)
-          for (int r = 0; r < 4; ++r)
+        bool any = false;
+        for (int r = 0; r < lanes; ++r) any |= cancels[r] != 0;
+        if (any)
+          for (int r = 0; r < lanes; ++r)
             if (cancels[r]) redo.emplace_back(row + r, j0 + c);
-        d2 = d2 < 0.0 ? v4d{} : d2;
+        d2 = d2 < 0.0 ? W{} : d2;
         std::memcpy(T + (j0 + c) * ldt + row, &d2, sizeof d2);
       }
     };
+    const auto block = [&]<typename W, int kVecs>(Index i) {
+      constexpr int lanes = sizeof(W) / sizeof(double);
+      W acc[kVecs][kCols] = {};
+      for (Index k = 0; k < d; ++k) {
+        W p[kVecs];
+        for (int v = 0; v < kVecs; ++v) std::memcpy(&p[v], Xc + k * n + rs + i + v * lanes, sizeof(W));
+        for (Index c = 0; c < kCols; ++c) {
+          const double yv = ys[k * kCols + c];
+          for (int v = 0; v < kVecs; ++v) acc[v][c] += p[v] * yv;
+        }
+      }
+      for (int v = 0; v < kVecs; ++v) finish(i + v * lanes, acc[v]);
+    };
     Index i = 0;
-    for (; i + 8 <= rb; i += 8) {
-      v4d lo[kCols] = {};
-      v4d hi[kCols] = {};
-      for (Index k = 0; k < d; ++k) {
-        v4d p, q;
-        std::memcpy(&p, Xc + k * n + rs + i, sizeof p);
-        std::memcpy(&q, Xc + k * n + rs + i + 4, sizeof q);
-        for (Index c = 0; c < kCols; ++c) {
-          const double yv = ys[k * kCols + c];
-          const v4d y = {yv, yv, yv, yv};
-          lo[c] += p * y;
-          hi[c] += q * y;
-        }
-      }
-      finish(i, lo);
-      finish(i + 4, hi);
-    }
-    for (; i < rb; i += 4) {
-      v4d acc[kCols] = {};
-      for (Index k = 0; k < d; ++k) {
-        v4d p;
-        std::memcpy(&p, Xc + k * n + rs + i, sizeof p);
-        for (Index c = 0; c < kCols; ++c) {
-          const double yv = ys[k * kCols + c];
-          acc[c] += p * v4d{yv, yv, yv, yv};
-        }
-      }
-      finish(i, acc);
-    }
+    for (; i + 2 * kLanes <= rb; i += 2 * kLanes) block.template operator()<V, 2>(i);
+    if constexpr (kLanes > 4)
+      for (; i + kLanes <= rb; i += kLanes) block.template operator()<V, 1>(i);
+    for (; i < rb; i += 4) block.template operator()<v4d, 1>(i);
     for (Index c = 0; c < nc; ++c) {
       double* t = T + (j0 + c) * ldt;
       for (Index r = 0; r < rb; ++r) t[r] = std::sqrt(t[r]);
     }
   }
+}
+
+// tile_body with four doubles a vector (an AVX2 clone and the baseline), and with eight (the
+// AVX-512 body, where use_avx512()): the same bits.
+VAESWEEP_AVX2_CLONES
+void tile_kernel(const double* Xc, const double* sq, Index n, Index d, Index rs, Index rb, Index cs, Index cb,
+                 double* T, Index ldt, std::vector<std::pair<Index, Index>>& redo) {
+  tile_body<cluster::v4d>(Xc, sq, n, d, rs, rb, cs, cb, T, ldt, redo);
+}
+
+VAESWEEP_AVX512
+void tile_kernel_avx512(const double* Xc, const double* sq, Index n, Index d, Index rs, Index rb, Index cs, Index cb,
+                        double* T, Index ldt, std::vector<std::pair<Index, Index>>& redo) {
+  tile_body<cluster::v8d>(Xc, sq, n, d, rs, rb, cs, cb, T, ldt, redo);
 }
 
 // sum[i] += add[i] for i < len (the AVX2 clone adds four at a time; the same sums).
@@ -187,7 +192,8 @@ void distance_tile(const Centred& c, Index rs, Index rb, Index cs, Index cb, Eig
   if (rb % 4 == 0 && d <= kKernelMaxDim) {
     thread_local std::vector<std::pair<Index, Index>> redo;
     redo.clear();
-    tile_kernel(c.Xc.data(), c.sq.data(), c.XT.cols(), d, rs, rb, cs, cb, T.data(), T.rows(), redo);
+    (cluster::use_avx512() ? tile_kernel_avx512 : tile_kernel)(c.Xc.data(), c.sq.data(), c.XT.cols(), d, rs, rb, cs,
+                                                                cb, T.data(), T.rows(), redo);
     for (const auto& [i, j] : redo) {
       const double d2 = (c.XT.col(rs + i) - c.XT.col(cs + j)).squaredNorm();
       T(i, j) = std::sqrt(std::max(d2, 0.0));
