@@ -5,10 +5,17 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <cerrno>
 #include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <functional>
+#include <random>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "util/atomic_write.hpp"
 #include "util/decimal.hpp"
@@ -80,6 +87,53 @@ TEST(Decimal, ReadsDecimalNumbersOnly) {
   EXPECT_TRUE(std::isnan(x));
   for (const std::string& bad : std::vector<std::string>{"0x1p3", "-0X10", "+0x8", "1e999", "", "  ", "1.5abc",
                                                          std::string("1\0abc", 5)})
+    EXPECT_FALSE(parse_decimal(bad, x)) << "accepted \"" << bad << "\"";
+}
+
+// The fast path (std::from_chars) against strtod, the reference: the same value, bit for bit,
+// for numbers written the ways tables write them (pandas' repr, %g, %e, fixed, integers), and
+// the same verdict on text at the edges of both syntaxes.
+TEST(Decimal, GivesStrtodsValueForEveryNumber) {
+  std::mt19937_64 rng(425);
+  std::uniform_int_distribution<std::uint64_t> bits;
+  const char* formats[] = {"%.17g", "%.6g", "%.3e", "%.10f", "%.0f", "%a"};
+  int fast_values = 0;
+  for (int i = 0; i < 60000; ++i) {
+    double v;
+    const std::uint64_t b = bits(rng);
+    if (i % 3 == 0) {
+      std::memcpy(&v, &b, sizeof v);  // any finite double, the ends of the range included
+      if (!std::isfinite(v)) continue;
+    } else {
+      v = std::ldexp(static_cast<double>(b >> 11) * 0x1p-53 - 0.5, static_cast<int>(b % 41) - 20);
+    }
+    char text[512];
+    std::snprintf(text, sizeof text, formats[i % 6], v);
+    char* end = nullptr;
+    errno = 0;
+    const double expected = std::strtod(text, &end);
+    const bool expected_ok = *end == '\0' && errno != ERANGE && std::string_view(text).find('x') == std::string::npos;
+    double got = 0;
+    ASSERT_EQ(parse_decimal(text, got), expected_ok) << text;
+    if (expected_ok) {
+      ASSERT_EQ(std::memcmp(&got, &expected, sizeof got), 0) << text;
+      fast_values += std::fabs(got) >= 1e-300 && std::fabs(got) <= 1e300;
+    }
+  }
+  EXPECT_GT(fast_values, 30000);  // most went through the fast path
+  double x = 0;
+  for (const std::string& good : std::vector<std::string>{"+1.5", "-0", "0", ".5", "5.", "1E5", "00012", "1e-300",
+                                                          "-1e300", "1e-320", "inf", "-Infinity", "NaN"}) {
+    errno = 0;
+    char* end = nullptr;
+    const double expected = std::strtod(good.c_str(), &end);
+    const bool ok = errno != ERANGE;
+    EXPECT_EQ(parse_decimal(good, x), ok) << good;
+    if (ok && !std::isnan(expected)) {
+      EXPECT_EQ(std::memcmp(&x, &expected, sizeof x), 0) << good;
+    }
+  }
+  for (const std::string& bad : std::vector<std::string>{"1.5e", "1_000", "--1", "+-1", "1.2.3", "e5", ".", "-", "1e400"})
     EXPECT_FALSE(parse_decimal(bad, x)) << "accepted \"" << bad << "\"";
 }
 
