@@ -4,11 +4,14 @@
 # 1.13 + scikit-learn 1.2 from Debian, one thread per process), first on 1 rank / 1 process,
 # then on 2 ranks (mpirun -n 2) / 2 processes (multiprocessing.Pool(2)) on the same cores.
 #
-#   bench/run_unit_bench.sh [VAESWEEP] [UNITS] [EPOCHS] [DATA]
+#   bench/run_unit_bench.sh [VAESWEEP] [UNITS] [EPOCHS] [DATA] [REPEATS]
 #
 # VAESWEEP: default build/vaesweep. UNITS: even, default 8 (beta in {1, 4} x UNITS/2 seeds).
 # EPOCHS: default 50. DATA: default /work/shared/data/features/gtzan_banglabeats_30s.csv.
-# Smoke run: `bench/run_unit_bench.sh build/vaesweep 2 2` (well under a minute).
+# REPEATS: default 3: each side runs REPEATS times at each rank count, the two sides taking
+# turns, and the run of fewest CPU seconds counts for each (a shared virtual machine's noise
+# only adds time: single runs here moved by up to 15%); every run's CPU seconds are printed.
+# Smoke run: `bench/run_unit_bench.sh build/vaesweep 2 2 "" 1` (well under a minute).
 #
 # A unit (bench/unit_bench.toml with the seeds, epochs and data path set by --set; the peer's
 # docstring says how it does the same): the 57 standardised feature columns (never filename or
@@ -20,7 +23,8 @@
 # projection, which the study does not ask for). The study leaves model.engine at its default:
 # the script measures whatever training the binary does (the engine column of /units says which).
 #
-# Prints a table (seconds per unit for the whole run, wall and CPU, and for the work loop, which
+# Prints the OpenBLAS kernels each side ran (OPENBLAS_CORETYPE, when the environment sets it,
+# holds both to one set; unset, each library picks the CPU's own), then a table (seconds per unit for the whole run, wall and CPU, and for the work loop, which
 # leaves out start-up: mpirun, imports, loading the table; the split of a unit into training and
 # clustering + metrics from the results file's /units train_seconds and eval_seconds and the
 # peer's own clocks; the ratio), the targets (>= 10x the peer in CPU seconds per unit, whole run,
@@ -35,6 +39,7 @@ vaesweep="${1:-$root/build/vaesweep}"
 units="${2:-8}"
 epochs="${3:-50}"
 data="${4:-/work/shared/data/features/gtzan_banglabeats_30s.csv}"
+repeats="${5:-3}"
 python=/usr/bin/python3  # Debian's PyTorch 1.13 and scikit-learn 1.2
 peer="$root/bench/unit_python_peer.py"
 
@@ -44,6 +49,7 @@ if ! "$python" -c "import torch, sklearn, h5py" 2>/dev/null; then
   exit 2
 fi
 if ((units < 2 || units % 2)); then echo "run_unit_bench.sh: UNITS must be even and >= 2, got $units" >&2; exit 2; fi
+if ((repeats < 1)); then echo "run_unit_bench.sh: REPEATS must be >= 1, got $repeats" >&2; exit 2; fi
 data="$(realpath "$data")"
 work=$(mktemp -d "${TMPDIR:-/tmp}/vaesweep-unit-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -60,38 +66,76 @@ loop_seconds() {
     awk '$2 > 0 { printf "%.4f\n", $1 / $2 }'
 }
 
-# run_vaesweep RANKS: "wall user sys" of the whole run in $work/vs<RANKS>.time, results in vs<RANKS>.h5.
+# run_vaesweep RANKS REP: "wall user sys" of the whole run in $work/vs<RANKS>_<REP>.time, results
+# in vs<RANKS>_<REP>.h5.
 run_vaesweep() {
-  local ranks=$1
-  /usr/bin/time -f "%e %U %S" -o "$work/vs$ranks.time" mpirun -n "$ranks" "$vaesweep" run "${study[@]}" \
-    --out "$work/vs$ranks.h5" --progress-every 3600 >"$work/vs$ranks.out" 2>"$work/vs$ranks.err" ||
-    { cat "$work/vs$ranks.err" >&2; return 1; }
-  echo "  vaesweep, $ranks rank(s): $(grep 'done:' "$work/vs$ranks.err" | sed 's/.*done:/done:/'), whole run $(cut -d' ' -f1 "$work/vs$ranks.time") s"
+  local ranks=$1 rep=$2
+  local out="$work/vs${ranks}_$rep"
+  rm -f "$out.h5"
+  /usr/bin/time -f "%e %U %S" -o "$out.time" mpirun -n "$ranks" "$vaesweep" run "${study[@]}" \
+    --out "$out.h5" --progress-every 3600 >"$out.out" 2>"$out.err" || { cat "$out.err" >&2; return 1; }
+  echo "  vaesweep, $ranks rank(s), run $rep: $(grep 'done:' "$out.err" | sed 's/.*done:/done:/'), whole run $(cut -d' ' -f1 "$out.time") s, CPU $(cpu_of "$out.time") s"
 }
 
-# run_peer PROCESSES: the same for the Python peer.
+# run_peer PROCESSES REP: the same for the Python peer.
 run_peer() {
-  local processes=$1
-  /usr/bin/time -f "%e %U %S" -o "$work/py$processes.time" "$python" "$peer" run --data "$data" --seeds "$seeds" \
-    --betas 1,4 --epochs "$epochs" --ks 10,18 --processes "$processes" --out "$work/py$processes.json" \
-    >"$work/py$processes.out" 2>"$work/py$processes.err" || { cat "$work/py$processes.err" >&2; return 1; }
-  echo "  python, $processes process(es): $(cat "$work/py$processes.out"), whole run $(cut -d' ' -f1 "$work/py$processes.time") s"
+  local processes=$1 rep=$2
+  local out="$work/py${processes}_$rep"
+  /usr/bin/time -f "%e %U %S" -o "$out.time" "$python" "$peer" run --data "$data" --seeds "$seeds" \
+    --betas 1,4 --epochs "$epochs" --ks 10,18 --processes "$processes" --out "$out.json" \
+    >"$out.out" 2>"$out.err" || { cat "$out.err" >&2; return 1; }
+  echo "  python, $processes process(es), run $rep: $(cat "$out.out"), whole run $(cut -d' ' -f1 "$out.time") s, CPU $(cpu_of "$out.time") s"
+}
+
+# cpu_of TIME_FILE: user + sys seconds of a "wall user sys" line.
+cpu_of() { awk '{ printf "%.2f", $2 + $3 }' "$1"; }
+
+# keep_best SIDE COUNT: copies the run of fewest CPU seconds, <SIDE><COUNT>_<rep>.*, to <SIDE><COUNT>.*.
+keep_best() {
+  local side=$1 count=$2 best="" best_cpu="" rep cpu f
+  for ((rep = 1; rep <= repeats; ++rep)); do
+    cpu=$(cpu_of "$work/${side}${count}_$rep.time")
+    if [[ -z $best ]] || awk -v a="$cpu" -v b="$best_cpu" 'BEGIN { exit !(a < b) }'; then best=$rep best_cpu=$cpu; fi
+  done
+  for f in "$work/${side}${count}_$best".*; do cp "$f" "$work/${side}${count}.${f##*.}"; done
+}
+
+# run_both COUNT: both sides REPEATS times on COUNT ranks / processes, taking turns; the best of each.
+run_both() {
+  local count=$1 rep
+  for ((rep = 1; rep <= repeats; ++rep)); do
+    run_vaesweep "$count" "$rep"
+    run_peer "$count" "$rep"
+  done
+  keep_best vs "$count"
+  keep_best py "$count"
 }
 
 start=$(date +%s)
 echo "host: $(uname -n), $(getconf _NPROCESSORS_ONLN) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'))"
 echo "load before: $(uptime | sed 's/.*load average/load average/')"
 echo "study: $units units (beta 1, 4 x seeds $seeds), $epochs epochs, kmeans + ward at k = 10, 18 and dbscan: 5 evaluations a unit"
-run_vaesweep 1
-run_peer 1
-run_vaesweep 2
-run_peer 2
+echo "each side $repeats time(s) at each rank count, taking turns; the run of fewest CPU seconds counts"
+run_both 1
+run_both 2
 echo "load after: $(uptime | sed 's/.*load average/load average/')"
 engine=$("$python" -c "
 import h5py, sys
 u = h5py.File(sys.argv[1], 'r')['units']
 print(u['engine'][0].decode() if 'engine' in u.dtype.names else 'torch (no engine column)')" "$work/vs1.h5")
 echo "vaesweep's training engine: $engine"
+# The BLAS kernels each side ran (the training's GEMMs; k-means' distances): the same for both
+# when the environment sets OPENBLAS_CORETYPE, else each library's own choice for this CPU.
+vs_blas=$("$python" -c "
+import h5py, re, sys
+text = h5py.File(sys.argv[1], 'r').attrs.get('library_versions', '')
+text = text.decode() if isinstance(text, bytes) else str(text)
+m = re.search(r'openblas kernels ([^;]*)', text)
+print(m.group(1) if m else 'not OpenBLAS')" "$work/vs1.h5")
+py_blas=$("$python" -c "
+import threadpoolctl, numpy, torch
+print(', '.join(sorted({i.get('architecture') or '?' for i in threadpoolctl.threadpool_info() if i['internal_api'] == 'openblas'})) or 'not OpenBLAS')" 2>/dev/null || echo unknown)
+echo "OpenBLAS kernels: vaesweep $vs_blas; python $py_blas (OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-unset})"
 echo
 
 status=0
