@@ -24,13 +24,14 @@
 # the script measures whatever training the binary does (the engine column of /units says which).
 #
 # Prints the OpenBLAS kernels each side ran (OPENBLAS_CORETYPE, when the environment sets it,
-# holds both to one set; unset, each library picks the CPU's own), then a table (seconds per unit for the whole run, wall and CPU, and for the work loop, which
-# leaves out start-up: mpirun, imports, loading the table; the split of a unit into training and
-# clustering + metrics from the results file's /units train_seconds and eval_seconds and the
-# peer's own clocks; the ratio), the targets (>= 10x the peer in CPU seconds per unit, whole run,
-# every rank or process; clustering + metrics <= 0.15 s per unit) met or MISSED at 1 and 2
-# ranks, and a cross-check that both
-# sides did the same task (means of NMI, silhouette and Davies-Bouldin within a stated band).
+# holds both to one set; unset, each library picks the CPU's own), then a table (seconds per
+# unit for the whole run, wall and CPU, and for the work loop, which leaves out start-up:
+# mpirun, imports, loading the table; the split of a unit into training and clustering +
+# metrics from the results file's /units train_seconds and eval_seconds and the peer's own
+# clocks; the ratio), the targets (>= 10x the peer in CPU seconds per unit, whole run, every
+# rank or process; clustering + metrics <= 0.15 s per unit) met or MISSED at 1 and 2 ranks,
+# and a cross-check that both sides did the same task (means of NMI, silhouette and
+# Davies-Bouldin within a stated band).
 # Exit status: 0, or 3 when the cross-check fails, anything else when a run failed. Times are
 # never asserted.
 set -euo pipefail
