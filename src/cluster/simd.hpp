@@ -10,6 +10,8 @@
 // body are compiled with -ffp-contract=off, since AVX-512F implies FMA), so results do not
 // depend on which body ran; only the speed does (on CPUs with full-width AVX-512 units).
 
+#include "util/simd_clones.hpp"
+
 namespace vaesweep::cluster {
 
 // Four and eight doubles.
@@ -25,10 +27,3 @@ void allow_avx512(bool allowed);
 
 }  // namespace vaesweep::cluster
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define VAESWEEP_AVX2_CLONES __attribute__((target_clones("avx2", "default")))
-#define VAESWEEP_AVX512 __attribute__((target("avx512f")))
-#else
-#define VAESWEEP_AVX2_CLONES
-#define VAESWEEP_AVX512
-#endif

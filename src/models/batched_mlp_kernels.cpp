@@ -6,14 +6,7 @@
 
 #include <cmath>
 
-// The clones: GCC emits one body per target and an ifunc resolver that picks the best one the
-// CPU supports when the program starts. Elsewhere (another compiler or architecture) the
-// baseline build is the only one.
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
-#define VAESWEEP_SIMD_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define VAESWEEP_SIMD_CLONES
-#endif
+#include "util/simd_clones.hpp"
 
 namespace vaesweep::models::kernels {
 namespace {
@@ -67,16 +60,16 @@ void gemm(bool ta, bool tb, int m, int n, int k, double alpha, const double* a, 
   cblas_dgemm(CblasRowMajor, op(ta), op(tb), m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
-VAESWEEP_SIMD_CLONES void relu(std::size_t n, float* y) { relu_body(n, y); }
-VAESWEEP_SIMD_CLONES void relu(std::size_t n, double* y) { relu_body(n, y); }
+VAESWEEP_AVX512_CLONES void relu(std::size_t n, float* y) { relu_body(n, y); }
+VAESWEEP_AVX512_CLONES void relu(std::size_t n, double* y) { relu_body(n, y); }
 
-VAESWEEP_SIMD_CLONES void relu_backward(std::size_t n, const float* y, float* d) { relu_backward_body(n, y, d); }
-VAESWEEP_SIMD_CLONES void relu_backward(std::size_t n, const double* y, double* d) { relu_backward_body(n, y, d); }
+VAESWEEP_AVX512_CLONES void relu_backward(std::size_t n, const float* y, float* d) { relu_backward_body(n, y, d); }
+VAESWEEP_AVX512_CLONES void relu_backward(std::size_t n, const double* y, double* d) { relu_backward_body(n, y, d); }
 
-VAESWEEP_SIMD_CLONES void column_sums(int rows, int cols, const float* d, float* out) {
+VAESWEEP_AVX512_CLONES void column_sums(int rows, int cols, const float* d, float* out) {
   column_sums_body(rows, cols, d, out);
 }
-VAESWEEP_SIMD_CLONES void column_sums(int rows, int cols, const double* d, double* out) {
+VAESWEEP_AVX512_CLONES void column_sums(int rows, int cols, const double* d, double* out) {
   column_sums_body(rows, cols, d, out);
 }
 
@@ -96,11 +89,11 @@ AdamStep<Scalar> adam_step_constants(double learning_rate, long long step) {
 template AdamStep<float> adam_step_constants<float>(double, long long);
 template AdamStep<double> adam_step_constants<double>(double, long long);
 
-VAESWEEP_SIMD_CLONES void adam_update(std::size_t n, const AdamStep<float>& c, const float* g, float* m, float* v,
+VAESWEEP_AVX512_CLONES void adam_update(std::size_t n, const AdamStep<float>& c, const float* g, float* m, float* v,
                                       float* p) {
   adam_body(n, c, g, m, v, p);
 }
-VAESWEEP_SIMD_CLONES void adam_update(std::size_t n, const AdamStep<double>& c, const double* g, double* m,
+VAESWEEP_AVX512_CLONES void adam_update(std::size_t n, const AdamStep<double>& c, const double* g, double* m,
                                       double* v, double* p) {
   adam_body(n, c, g, m, v, p);
 }

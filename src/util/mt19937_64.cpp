@@ -2,13 +2,7 @@
 
 #include <cstring>
 
-// The clones: GCC emits one body per target and an ifunc resolver that picks the best one the
-// CPU supports when the program starts. Elsewhere the baseline build is the only one.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define VAESWEEP_MT_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define VAESWEEP_MT_CLONES
-#endif
+#include "util/simd_clones.hpp"
 
 namespace vaesweep {
 
@@ -58,7 +52,7 @@ static_assert(kN % 4 == 0 && kM % 4 == 0 && kN - kM == kM);
 
 namespace detail {
 
-VAESWEEP_MT_CLONES void mt19937_64_refill(std::uint64_t* x, std::uint64_t* out) {
+VAESWEEP_AVX2_CLONES void mt19937_64_refill(std::uint64_t* x, std::uint64_t* out) {
   refill_body(x, out);
 }
 
