@@ -94,7 +94,7 @@ int main(int argc, char** argv) {
     {
       const io::CsvTable y_csv = io::read_csv(o.truth);
       const std::size_t c = y_csv.column_index("label");
-      for (const auto& row : y_csv.rows) y.push_back(std::atoi(row[c].c_str()));
+      for (const auto row : y_csv.rows) y.push_back(std::atoi(std::string(row[c]).c_str()));
     }
 
     std::function<double(std::vector<int>&)> call;  // returns the reported value

@@ -116,7 +116,7 @@ std::vector<int> read_labels(const std::string& path) {
   const std::size_t c = csv.column_index("label");
   std::vector<int> out;
   out.reserve(csv.rows.size());
-  for (const auto& row : csv.rows) out.push_back(std::atoi(row[c].c_str()));
+  for (const auto row : csv.rows) out.push_back(std::atoi(std::string(row[c]).c_str()));
   return out;
 }
 

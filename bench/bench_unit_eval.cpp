@@ -114,7 +114,7 @@ int main(int argc, char** argv) {
       const io::CsvTable t = io::read_csv(o.truth);
       for (std::size_t c = 0; c < t.header.size(); ++c) {
         std::vector<int> col;
-        for (const auto& row : t.rows) col.push_back(std::atoi(row[c].c_str()));
+        for (const auto row : t.rows) col.push_back(std::atoi(std::string(row[c]).c_str()));
         truths.push_back(std::move(col));
       }
     }

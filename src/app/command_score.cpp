@@ -62,7 +62,7 @@ std::vector<std::string> aligned_labels(const std::string& file, const std::stri
   for (std::size_t r = 0; r < csv.rows.size(); ++r) {
     const auto [it, fresh] = row_of.emplace(csv.rows[r][ic], r);
     if (!fresh)
-      throw UserError(csv.where(r) + ": " + id_column + " \"" + csv.rows[r][ic] + "\" appears twice (first at " +
+      throw UserError(csv.where(r) + ": " + id_column + " \"" + std::string(csv.rows[r][ic]) + "\" appears twice (first at " +
                       csv.where(it->second) + ")");
   }
   for (std::size_t i = 0; i < x_ids.size(); ++i) {

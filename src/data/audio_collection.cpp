@@ -94,13 +94,13 @@ AudioCollection read_audio_manifest(const fs::path& manifest, const std::vector<
   std::vector<std::size_t> kept_columns;
   for (const auto& name : keep) kept_columns.push_back(csv.column_index(name));
   for (std::size_t r = 0; r < csv.rows.size(); ++r) {
-    const std::string& rel = csv.rows[r][path_column];
+    const std::string rel(csv.rows[r][path_column]);
     if (rel.empty()) throw UserError(csv.where(r) + ": empty path");
     AudioItem item;
     item.path = resolve_data_path(rel, manifest.parent_path(), data_root, csv.where(r) + ": path");
     item.id = rel;
     for (const auto& set : sets) item.labels.push_back(set.class_of(r));
-    for (std::size_t column : kept_columns) item.kept.push_back(csv.rows[r][column]);
+    for (std::size_t column : kept_columns) item.kept.emplace_back(csv.rows[r][column]);
     c.items.push_back(std::move(item));
   }
   return c;

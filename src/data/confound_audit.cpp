@@ -21,7 +21,7 @@ struct Predictor {
   std::vector<std::string> texts;  // text
 };
 
-bool parse_finite(const std::string& text, double& out) { return parse_decimal(text, out) && std::isfinite(out); }
+bool parse_finite(std::string_view text, double& out) { return parse_decimal(text, out) && std::isfinite(out); }
 
 // "blues.00042.wav" -> "blues", "clips/rock_07.wav" -> "clips": what a name says before its
 // first separator or digit, where collections put the class.
@@ -35,7 +35,7 @@ std::vector<Predictor> predictors_of(const io::CsvTable& csv, std::size_t column
   p.name = csv.header[column];
   bool numeric = true;
   p.numbers.reserve(csv.rows.size());
-  for (const auto& row : csv.rows) {
+  for (const auto row : csv.rows) {
     double v = 0;
     if (!parse_finite(row[column], v)) {
       numeric = false;
@@ -49,7 +49,7 @@ std::vector<Predictor> predictors_of(const io::CsvTable& csv, std::size_t column
   }
   p.kind = "text";
   p.numbers.clear();
-  for (const auto& row : csv.rows) p.texts.push_back(row[column]);
+  for (const auto row : csv.rows) p.texts.emplace_back(row[column]);
   std::vector<Predictor> out = {p};
   Predictor token{p.name + " (leading token)", "text", {}, {}};
   for (const auto& t : p.texts) token.texts.push_back(leading_token(t));

@@ -94,7 +94,7 @@ LabelSet read_label_column(const io::CsvTable& csv, const std::string& name, boo
       throw UserError(csv.where(r) + ": label column \"" + name +
                       "\" is empty in this row (data.require_labels = true; without it the row is unlabelled "
                       "for \"" + name + "\" and left out of its scores only)");
-    values.push_back(csv.rows[r][c]);
+    values.emplace_back(csv.rows[r][c]);
   }
   return encode_labels(name, values);
 }
@@ -134,7 +134,7 @@ FeatureTable table_from_csv(const io::CsvTable& csv, const TableOptions& options
   if (!id_column.empty()) {
     const std::size_t c = csv.column_index(id_column);
     if (not_features.insert(c).second) table.excluded.push_back(id_column);
-    for (const auto& row : csv.rows) table.ids.push_back(row[c]);
+    for (const auto row : csv.rows) table.ids.emplace_back(row[c]);
   } else {
     for (std::size_t r = 0; r < csv.rows.size(); ++r) table.ids.push_back("row" + std::to_string(r + 1));
   }
@@ -154,14 +154,14 @@ FeatureTable table_from_csv(const io::CsvTable& csv, const TableOptions& options
   table.X.resize(static_cast<Eigen::Index>(csv.rows.size()), static_cast<Eigen::Index>(feature_columns.size()));
   for (std::size_t r = 0; r < csv.rows.size(); ++r) {
     for (std::size_t j = 0; j < feature_columns.size(); ++j) {
-      const std::string& cell = csv.rows[r][feature_columns[j]];
+      const std::string_view cell = csv.rows[r][feature_columns[j]];
       double x = 0;
       if (!parse_decimal(cell, x))
-        throw UserError(csv.where(r) + ": column \"" + csv.header[feature_columns[j]] + "\": \"" + cell +
+        throw UserError(csv.where(r) + ": column \"" + csv.header[feature_columns[j]] + "\": \"" + std::string(cell) +
                         "\" is not a number (declare the column in data.labels or data.exclude if it "
                         "is not a feature)");
       if (!std::isfinite(x))
-        throw UserError(csv.where(r) + ": column \"" + csv.header[feature_columns[j]] + "\": " + cell +
+        throw UserError(csv.where(r) + ": column \"" + csv.header[feature_columns[j]] + "\": " + std::string(cell) +
                         " is not a finite number (NaN and Inf are not allowed in features)");
       table.X(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(j)) = x;
     }

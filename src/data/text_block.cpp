@@ -61,7 +61,7 @@ std::vector<std::size_t> join_by_label(const FeatureTable& rows, const io::CsvTa
   const LabelSet& labels = rows.label(spec.join_label);
   const std::size_t column = csv.column_index(spec.join_label);
   std::map<std::string, std::vector<std::size_t>> pools;
-  for (std::size_t r = 0; r < csv.rows.size(); ++r) pools[csv.rows[r][column]].push_back(r);
+  for (std::size_t r = 0; r < csv.rows.size(); ++r) pools[std::string(csv.rows[r][column])].push_back(r);
   const auto mapping = label_map(spec.label_map);
   std::vector<std::vector<std::size_t>> per_class(labels.classes.size());
   for (std::size_t c = 0; c < labels.classes.size(); ++c) {
@@ -106,13 +106,13 @@ TextBlock embed_lyrics(const FeatureTable& rows, const TextSpec& spec, const std
         !spec.id_column.empty() ? spec.id_column : csv.has_column("path") ? std::string("path") : std::string("id");
     const std::size_t column = csv.column_index(id_column);
     std::vector<std::string> ids;
-    for (const auto& row : csv.rows) ids.push_back(row[column]);
+    for (const auto row : csv.rows) ids.emplace_back(row[column]);
     pick = join_by_id(rows, ids, file, id_column);
     block.note = "paired by track id (" + id_column + ")";
   }
   std::vector<std::string> docs;
   docs.reserve(pick.size());
-  for (std::size_t r : pick) docs.push_back(csv.rows[r][text_column]);
+  for (std::size_t r : pick) docs.emplace_back(csv.rows[r][text_column]);
   text::NgramEmbedderParams params;
   params.dimension = spec.dimension;
   params.min_n = spec.min_n;

@@ -3,11 +3,15 @@
 #include <csv.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <istream>
+#include <limits>
 #include <set>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "util/error.hpp"
@@ -18,9 +22,17 @@ namespace vaesweep::io {
 namespace {
 
 struct ParseState {
-  std::vector<std::string> record;
-  std::vector<std::vector<std::string>> records;
-  std::vector<std::size_t> start_lines;
+  std::string record_text;                 // the open record's cells, back to back
+  std::vector<std::uint32_t> record_ends;  // where each of its cells ends in record_text
+  bool record_too_long = false;            // its text passed 4 GiB
+  std::vector<std::string> header;
+  bool have_header = false;
+  CsvRows rows;
+  std::vector<std::size_t> start_lines;  // of the rows
+  // The first row that cannot be kept (another width than the header's, or longer than 4 GiB),
+  // reported once the whole file has parsed, as a malformed record anywhere comes first.
+  std::size_t bad_row_line = 0, bad_row_width = 0;
+  bool bad_row_too_long = false;
   std::size_t line = 1;            // line of the chunk being fed
   std::size_t next_start = 1;      // first line after the previous record
   std::size_t unfinished = 0;      // bytes of lines fed since the last field ended: the open cell
@@ -28,16 +40,34 @@ struct ParseState {
 
 void on_field(void* data, std::size_t length, void* state_ptr) {
   auto* state = static_cast<ParseState*>(state_ptr);
-  state->record.emplace_back(static_cast<const char*>(data), length);
+  if (state->record_text.size() + length > std::numeric_limits<std::uint32_t>::max()) state->record_too_long = true;
+  if (!state->record_too_long) state->record_text.append(static_cast<const char*>(data), length);
+  state->record_ends.push_back(static_cast<std::uint32_t>(state->record_text.size()));
   state->unfinished = 0;
 }
 
 void on_record(int, void* state_ptr) {
   auto* state = static_cast<ParseState*>(state_ptr);
-  state->records.push_back(std::move(state->record));
-  state->start_lines.push_back(state->next_start);
-  state->record.clear();
-  state->record.reserve(state->records.back().size());  // the next record is as wide, usually
+  if (!state->have_header) {
+    std::uint32_t begin = 0;
+    for (const std::uint32_t end : state->record_ends) {
+      state->header.emplace_back(state->record_text, begin, end - begin);
+      begin = end;
+    }
+    state->have_header = true;
+  } else if (state->bad_row_line == 0) {
+    if (state->record_too_long || state->record_ends.size() != state->header.size()) {
+      state->bad_row_line = state->next_start;
+      state->bad_row_width = state->record_ends.size();
+      state->bad_row_too_long = state->record_too_long;
+    } else {
+      state->rows.append(state->record_text, state->record_ends);
+      state->start_lines.push_back(state->next_start);
+    }
+  }
+  state->record_text.clear();
+  state->record_ends.clear();
+  state->record_too_long = false;
   state->next_start = state->line + 1;
   state->unfinished = 0;
 }
@@ -116,6 +146,38 @@ class Parser {  // owns the libcsv parser; never throws from its destructor
 
 }  // namespace
 
+void CsvRows::append(std::string_view text, const std::vector<std::uint32_t>& ends) {
+  if (row_start_.size() == 1) columns_ = ends.size();
+  VAESWEEP_ASSERT(ends.size() == columns_ && (ends.empty() || ends.back() == text.size()), "CsvRows::append row");
+  text_.insert(text_.end(), text.begin(), text.end());
+  row_start_.push_back(text_.size());
+  cell_end_.insert(cell_end_.end(), ends.begin(), ends.end());
+}
+
+void CsvRows::push_back(const std::vector<std::string>& cells) {
+  std::string text;
+  std::vector<std::uint32_t> ends;
+  for (const auto& cell : cells) {
+    text += cell;
+    VAESWEEP_ASSERT(text.size() <= std::numeric_limits<std::uint32_t>::max(), "CsvRows::push_back row length");
+    ends.push_back(static_cast<std::uint32_t>(text.size()));
+  }
+  append(text, ends);
+}
+
+void CsvRows::reserve(std::size_t rows, std::size_t text_bytes) {
+  text_.reserve(text_bytes);
+  row_start_.reserve(rows + 1);
+  cell_end_.reserve(rows * columns_);
+}
+
+void CsvRows::truncate(std::size_t rows) {
+  if (rows >= size()) return;
+  row_start_.resize(rows + 1);
+  text_.resize(row_start_.back());
+  cell_end_.resize(rows * columns_);
+}
+
 std::size_t CsvTable::column_index(const std::string& name) const {
   auto it = std::find(header.begin(), header.end(), name);
   if (it == header.end()) {
@@ -136,6 +198,9 @@ CsvTable read_csv(const std::filesystem::path& file) {
   if (!in) throw UserError(file.string() + ": cannot open the CSV file");
   Parser parser;
   ParseState state;
+  std::error_code size_error;  // the cells' text is at most the file's size: one allocation
+  const std::uintmax_t bytes = std::filesystem::file_size(file, size_error);
+  if (!size_error) state.rows.reserve(0, static_cast<std::size_t>(bytes));
   LineReader lines(in, file);
   std::string line;
   bool first = true;
@@ -156,26 +221,23 @@ CsvTable read_csv(const std::filesystem::path& file) {
   if (csv_fini(parser.get(), on_field, on_record, &state) != 0)
     throw UserError(file.string() + ":" + std::to_string(state.line) +
                     ": malformed CSV (unterminated quoted field?): " + csv_strerror(csv_error(parser.get())));
-  if (state.records.empty()) throw UserError(file.string() + ": the CSV file is empty (no header row)");
+  if (!state.have_header) throw UserError(file.string() + ": the CSV file is empty (no header row)");
 
   CsvTable table;
   table.file = file;
-  table.header = std::move(state.records.front());
+  table.header = std::move(state.header);
   std::set<std::string> names;
   for (const auto& h : table.header)
     if (!h.empty() && !names.insert(h).second)
       throw UserError(file.string() + ":1: column \"" + h + "\" appears twice in the header");
-  table.rows.reserve(state.records.size() - 1);
-  table.lines.reserve(state.records.size() - 1);
-  for (std::size_t r = 1; r < state.records.size(); ++r) {
-    auto& rec = state.records[r];
-    if (rec.size() != table.header.size())
-      throw UserError(file.string() + ":" + std::to_string(state.start_lines[r]) + ": row has " +
-                      std::to_string(rec.size()) + " fields, the header has " +
-                      std::to_string(table.header.size()));
-    table.rows.push_back(std::move(rec));
-    table.lines.push_back(state.start_lines[r]);
-  }
+  if (state.bad_row_too_long)
+    throw UserError(file.string() + ":" + std::to_string(state.bad_row_line) + ": the row is longer than 4 GiB");
+  if (state.bad_row_line != 0)
+    throw UserError(file.string() + ":" + std::to_string(state.bad_row_line) + ": row has " +
+                    std::to_string(state.bad_row_width) + " fields, the header has " +
+                    std::to_string(table.header.size()));
+  table.rows = std::move(state.rows);
+  table.lines = std::move(state.start_lines);
   return table;
 }
 

@@ -61,7 +61,7 @@ Embeddings read_embeddings_csv(const std::filesystem::path& file, const std::str
   e.X.resize(static_cast<Eigen::Index>(t.rows.size()), static_cast<Eigen::Index>(t.header.size() - 1));
   check_shape(e.X, file.string());
   for (std::size_t r = 0; r < t.rows.size(); ++r) {
-    e.ids.push_back(t.rows[r][id_col]);
+    e.ids.emplace_back(t.rows[r][id_col]);
     Eigen::Index j = 0;
     for (std::size_t c = 0; c < t.header.size(); ++c) {
       if (c == id_col) continue;
@@ -70,10 +70,10 @@ Embeddings read_embeddings_csv(const std::filesystem::path& file, const std::str
       double v = 0;
       const auto [end, err] = std::from_chars(cell.data(), cell.data() + cell.size(), v);
       if (cell.empty() || err != std::errc() || end != cell.data() + cell.size())
-        throw UserError(t.where(r) + ", column \"" + t.header[c] + "\": \"" + t.rows[r][c] +
+        throw UserError(t.where(r) + ", column \"" + t.header[c] + "\": \"" + std::string(cell) +
                         "\" is not a number; expected a number in every column but \"" + id_column + "\"");
       if (!std::isfinite(v))
-        throw UserError(t.where(r) + ", column \"" + t.header[c] + "\": " + t.rows[r][c] +
+        throw UserError(t.where(r) + ", column \"" + t.header[c] + "\": " + std::string(cell) +
                         "; expected finite numbers");
       e.X(static_cast<Eigen::Index>(r), j++) = v;
     }

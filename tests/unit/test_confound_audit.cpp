@@ -23,8 +23,9 @@ const ColumnAudit& find(const std::vector<ColumnAudit>& audits, const std::strin
   return none;
 }
 
-// 300 rows, classes "a" (100) and "b" (200); columns with a known relation to the class.
-io::CsvTable planted() {
+// 300 rows, classes "a" (100) and "b" (200); columns with a known relation to the class. With
+// `blank_b_labels`, rows 1, 7, 13, ... (50 "b" rows) have an empty label.
+io::CsvTable planted(bool blank_b_labels = false) {
   io::CsvTable csv;
   csv.file = "planted.csv";
   csv.header = {"filename", "length", "noise", "id", "label"};
@@ -36,7 +37,7 @@ io::CsvTable planted() {
     // Class a: one fixed length; class b: lengths spread above it (as GTZAN's above BanglaBeats').
     const double length = a ? 1000.0 : 1001.0 + std::floor(uniform(rng) * 50.0);
     csv.rows.push_back({label + "." + std::to_string(r) + ".wav", std::to_string(length), std::to_string(uniform(rng)),
-                        "row" + std::to_string(r), label});
+                        "row" + std::to_string(r), blank_b_labels && r % 6 == 1 ? "" : label});
     csv.lines.push_back(static_cast<std::size_t>(r) + 2);
   }
   return csv;
@@ -93,7 +94,8 @@ TEST(ConfoundAudit, BadOptionsAndLabelsAreNamed) {
   expect_user_error_naming([&] { audit_columns(planted(), o); }, "threshold");
   o.threshold = 0.5;
   io::CsvTable small = planted();
-  small.rows.resize(3);
+  small.rows.truncate(3);
+  small.lines.resize(3);
   expect_user_error_naming([&] { audit_columns(small, o); }, "fewer than the 5");
 }
 
@@ -104,9 +106,7 @@ TEST(ConfoundAudit, BadOptionsAndLabelsAreNamed) {
 TEST(ConfoundAudit, UnlabelledRowsTakeNoPart) {
   AuditOptions o;
   o.labels = {"label"};
-  io::CsvTable blanks = planted();
-  for (std::size_t r = 1; r < blanks.rows.size(); r += 6) blanks.rows[r][4] = "";  // 50 "b" rows
-  const auto audits = audit_columns(blanks, o);
+  const auto audits = audit_columns(planted(true), o);
   const ColumnAudit& length = find(audits, "length", "label");
   EXPECT_DOUBLE_EQ(length.baseline, 150.0 / 250.0);
   EXPECT_DOUBLE_EQ(length.accuracy, 1.0);

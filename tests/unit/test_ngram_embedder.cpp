@@ -208,7 +208,7 @@ TEST(NgramEmbedder, RowsAreUnitOrZero) {
 TEST(NgramEmbedder, MatchesSklearnTfidfVectorizer) {
   const auto corpus = vaesweep::io::read_csv(vaesweep::test::sklearn_path("text_corpus.csv"));
   Strings docs;
-  for (const auto& row : corpus.rows) docs.push_back(row[corpus.column_index("text")]);
+  for (const auto row : corpus.rows) docs.emplace_back(row[corpus.column_index("text")]);
   ASSERT_EQ(docs.size(), 14u);
   const auto vocab = vaesweep::io::read_csv(vaesweep::test::sklearn_path("text_ngrams.csv"));
   const auto cosine = vaesweep::test::read_csv(vaesweep::test::sklearn_path("text_cosine.csv"));
@@ -219,8 +219,8 @@ TEST(NgramEmbedder, MatchesSklearnTfidfVectorizer) {
     p.punctuation_breaks_words = mode == "char_wb_punct";
 
     std::map<std::string, int> expected_df, df;
-    for (const auto& row : vocab.rows)
-      if (row[0] == mode) expected_df[row[1]] = std::stoi(row[2]);
+    for (const auto row : vocab.rows)
+      if (row[0] == mode) expected_df[std::string(row[1])] = std::stoi(std::string(row[2]));
     for (std::size_t d = 0; d < docs.size(); ++d) {
       const Strings g = vt::char_wb_ngrams(docs[d], p, d);
       for (const auto& s : std::set<std::string>(g.begin(), g.end())) ++df[s];
@@ -271,9 +271,9 @@ TEST(NgramEmbedder, SeparatesLanguagesOfRealLyrics) {
   const auto table = vaesweep::io::read_csv(file);
   const std::size_t text = table.column_index("lyrics"), lang = table.column_index("language");
   Strings lyrics, language;
-  for (const auto& row : table.rows) {
-    lyrics.push_back(row[text]);
-    language.push_back(row[lang]);
+  for (const auto row : table.rows) {
+    lyrics.emplace_back(row[text]);
+    language.emplace_back(row[lang]);
   }
   ASSERT_EQ(lyrics.size(), 2000u);
   vt::NgramEmbedder e(vt::NgramEmbedderParams{});
