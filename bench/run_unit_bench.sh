@@ -125,18 +125,20 @@ import h5py, sys
 u = h5py.File(sys.argv[1], 'r')['units']
 print(u['engine'][0].decode() if 'engine' in u.dtype.names else 'torch (no engine column)')" "$work/vs1.h5")
 echo "vaesweep's training engine: $engine"
-# The BLAS kernels each side ran (the training's GEMMs; k-means' distances): the same for both
-# when the environment sets OPENBLAS_CORETYPE, else each library's own choice for this CPU.
-vs_blas=$("$python" -c "
+# The GEMM kernels each side ran. OpenBLAS's (the peer's training; k-means' distances on both
+# sides) are the same for both when the environment sets OPENBLAS_CORETYPE, else each library's
+# own choice for this CPU. vaesweep's batched engine trains with its own float GEMMs where the CPU
+# has FMA (models/fma_sgemm.hpp: the CPU's widest vectors, whatever OPENBLAS_CORETYPE says).
+vs_kernels=$("$python" -c "
 import h5py, re, sys
 text = h5py.File(sys.argv[1], 'r').attrs.get('library_versions', '')
 text = text.decode() if isinstance(text, bytes) else str(text)
-m = re.search(r'openblas kernels ([^;]*)', text)
-print(m.group(1) if m else 'not OpenBLAS')" "$work/vs1.h5")
-py_blas=$("$python" -c "
-import threadpoolctl, numpy, torch
-print(', '.join(sorted({i.get('architecture') or '?' for i in threadpoolctl.threadpool_info() if i['internal_api'] == 'openblas'})) or 'not OpenBLAS')" 2>/dev/null || echo unknown)
+own = re.search(r'batched float gemm ([^;]*)', text)
+blas = re.search(r'openblas kernels ([^;]*)', text)
+print((own.group(1) if own else 'none') + '|' + (blas.group(1) if blas else 'not OpenBLAS'))" "$work/vs1.h5")
+vs_gemm=${vs_kernels%%|*} vs_blas=${vs_kernels#*|}
 echo "OpenBLAS kernels: vaesweep $vs_blas; python $py_blas (OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-unset})"
+echo "vaesweep's training GEMMs (batched engine, float): $([[ $vs_gemm == none ]] && echo "OpenBLAS's" || echo "its own, $vs_gemm body")"
 echo
 
 status=0

@@ -1,7 +1,8 @@
 #pragma once
 // The batched MLP engine: M networks of one shape (the MLP family of vae.hpp: the beta-VAE,
 // the autoencoder, the conditional VAE) held side by side, each with a hand-written forward
-// and backward pass, GEMMs through CBLAS and Adam in one pass over its flat parameter buffer.
+// and backward pass, its own GEMMs (fma_sgemm.hpp; CBLAS in float64 and on CPUs without FMA) and
+// Adam in one pass over its flat parameter buffer.
 // Torch-free: batched_training.cpp drives it, the tests check it against LibTorch autograd.
 //
 // Members never share arithmetic: each member's GEMMs are calls of their own, on buffers of
@@ -11,11 +12,12 @@
 // members apart.) On the CPU a group is barely faster per model than one member alone
 // (bench/README.md): the speed comes from the hand-written passes, not from batching.
 //
-// Threads: Debian's OpenBLAS (the OpenMP build) splits a GEMM over OMP_NUM_THREADS threads once
-// m * n * k > 262144 (the evaluation on all rows; batches of hundreds of rows). Results are
-// then bit-identical for a given thread count, as the torch engine's, and may differ in the
-// last bits between counts (2.4e-7 in test_batched_mlp.cpp); a member alone and in a group
-// agree at every count. Ranks run one thread by default.
+// Threads: the float engine's GEMMs (fma_sgemm) are single-threaded, so on x86-64 with FMA its
+// results are the same at every OMP_NUM_THREADS. Where OpenBLAS does the GEMMs (float64, other
+// CPUs), Debian's OpenMP build splits one over OMP_NUM_THREADS threads once m * n * k > 262144
+// (the evaluation on all rows; batches of hundreds of rows): results are then bit-identical for
+// a given thread count, as the torch engine's, and may differ in the last bits between counts;
+// a member alone and in a group agree at every count. Ranks run one thread by default.
 //
 // Random laws (platform-independent draws from our Rng, util/rng.hpp):
 //   weights  PyTorch's default torch::nn::Linear init: weight and bias U(-1/sqrt(fan_in),

@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "util/simd_clones.hpp"
+#include "models/fma_sgemm.hpp"
 
 namespace vaesweep::models::kernels {
 namespace {
@@ -53,6 +54,11 @@ template <typename S>
 
 void gemm(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, int lda, const float* b, int ldb,
           float beta, float* c, int ldc) {
+  const FmaSgemmBody body = fma_sgemm_best();
+  if (body != FmaSgemmBody::none && alpha == 1.0f && (beta == 0.0f || beta == 1.0f)) {
+    fma_sgemm(body, ta, tb, m, n, k, a, lda, b, ldb, beta == 1.0f, c, ldc);
+    return;
+  }
   cblas_sgemm(CblasRowMajor, op(ta), op(tb), m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 void gemm(bool ta, bool tb, int m, int n, int k, double alpha, const double* a, int lda, const double* b, int ldb,

@@ -1,6 +1,7 @@
 #pragma once
 // The arithmetic kernels of the batched MLP engine (batched_mlp.cpp), for float and double:
-// row-major GEMM through CBLAS, and the elementwise loops compiled for AVX-512, AVX2 and the
+// row-major GEMM (float: fma_sgemm.hpp where the CPU has FMA, else CBLAS; double: CBLAS), and
+// the elementwise loops compiled for AVX-512, AVX2 and the
 // x86-64 baseline with a dispatch on the CPU at run time (never requiring AVX2 to build).
 //
 // Every clone computes bit-identical results: the loops only use IEEE operations that are
@@ -11,7 +12,8 @@
 
 namespace vaesweep::models::kernels {
 
-// C = alpha * op(A) * op(B) + beta * C, row-major, op(A) is m x k, op(B) is k x n.
+// C = alpha * op(A) * op(B) + beta * C, row-major, op(A) is m x k, op(B) is k x n. In float with
+// alpha 1 and beta 0 or 1 (every call of the engine) fma_sgemm's arithmetic where it runs.
 void gemm(bool transpose_a, bool transpose_b, int m, int n, int k, float alpha, const float* a, int lda,
           const float* b, int ldb, float beta, float* c, int ldc);
 void gemm(bool transpose_a, bool transpose_b, int m, int n, int k, double alpha, const double* a, int lda,

@@ -8,18 +8,22 @@
 
 #include "engine/provenance.hpp"
 #include "models/blas_core.hpp"
+#include "models/fma_sgemm.hpp"
 #include "models/vae.hpp"
 
 namespace vaesweep::sweep {
 namespace {
 
-// The BLAS kernels training ran with: GEMM summation order, and so the last bits of a model,
-// depend on them.
+// The GEMM kernels training ran with: their summation order, and so the last bits of a model,
+// depend on them. The batched engine's float GEMMs are vaesweep's own where the CPU has FMA
+// (their order is fixed: "fma sgemm avx512" and "fma sgemm avx2" give the same bits); the rest
+// (float64, the torch engine, k-means) are OpenBLAS's.
 std::string blas_kernels() {
+  const std::string own = "; batched float gemm " + models::kernels::fma_sgemm_name(models::kernels::fma_sgemm_best());
   const std::string core = models::openblas_core();
-  if (core.empty()) return "";
+  if (core.empty()) return own;
   const std::string forced = engine::env_or_empty("OPENBLAS_CORETYPE");
-  return "; openblas kernels " + core + (forced.empty() ? "" : " (OPENBLAS_CORETYPE=" + forced + ")");
+  return own + "; openblas kernels " + core + (forced.empty() ? "" : " (OPENBLAS_CORETYPE=" + forced + ")");
 }
 
 }  // namespace

@@ -18,6 +18,7 @@
 #include "models/batched_mlp.hpp"
 #include "models/batched_mlp_kernels.hpp"
 #include "models/batched_training.hpp"
+#include "models/fma_sgemm.hpp"
 #include "models/networks.hpp"
 #include "models/training_schedule.hpp"
 #include "models/vae.hpp"
@@ -453,9 +454,10 @@ TEST_F(BatchedMlpTest, TorchMembersOfAGroupTrainAsAlone) {
 
 // Debian's OpenBLAS (the OpenMP build) splits a GEMM between OMP_NUM_THREADS threads once
 // m * n * k exceeds 262144 (0.3.21): the evaluation on all rows, or batches of hundreds of rows.
-// Then, as with the torch engine (vae.hpp, use_threads), results are bit-identical for a given
-// thread count, and 1 and 2 threads may differ in the last bits (they do here). What batching
-// promises holds for every count: a member in a group equals the member alone.
+// Where OpenBLAS does the float GEMMs (a CPU without FMA), results are then bit-identical for a
+// given thread count, as with the torch engine (vae.hpp, use_threads), and 1 and 2 threads may
+// differ in the last bits; with fma_sgemm (single-threaded) the counts agree to the bit. What
+// batching promises holds for every count: a member in a group equals the member alone.
 TEST_F(BatchedMlpTest, WithTwoThreadsAMemberInAGroupStillEqualsItAlone) {
   const int n = 3000;
   const Eigen::MatrixXd X = blobs(n, 121, 57);
@@ -477,6 +479,10 @@ TEST_F(BatchedMlpTest, WithTwoThreadsAMemberInAGroupStillEqualsItAlone) {
   const double difference = (one_thread.latent_mean - alone.latent_mean).cwiseAbs().maxCoeff();
   RecordProperty("latent_difference_1_vs_2_threads", scientific(difference));
   EXPECT_LT(difference, 1e-4 * (1.0 + one_thread.latent_mean.cwiseAbs().maxCoeff()));  // rounding only
+  if (kernels::fma_sgemm_best() != kernels::FmaSgemmBody::none) {
+    EXPECT_TRUE(one_thread.latent_mean == alone.latent_mean);
+    EXPECT_EQ(one_thread.loss_history, alone.loss_history);
+  }
 }
 
 // PyTorch's default Linear init: U(-1/sqrt(fan_in), 1/sqrt(fan_in)), whose variance is

@@ -1,0 +1,76 @@
+#pragma once
+// The body of fma_sgemm (fma_sgemm.hpp) for one instruction set, included by the file compiled
+// for it (fma_sgemm_avx2.cpp, fma_sgemm_avx512.cpp) inside an anonymous namespace, after it has
+// defined `Isa`: the vector type V and its mask M, W floats a vector, MR rows a tile, and the
+// operations below. It includes nothing and uses no inline function of another header, so no
+// code built for a wider instruction set can be shared with (and run by) the rest of the program.
+//
+// B is row-major k x n (fma_sgemm.cpp packs a transposed B first). A tile is MR rows x NV
+// vectors of C, held in registers while p runs over k: each element is one chain of fused
+// multiply-adds from zero in p order, then added to C when accumulating.
+
+// One tile: rows [i0, i0 + MR), columns [j0, j0 + cols), cols in ((NV - 1) W, NV W].
+template <class Isa, int MR, int NV, bool TransposeA>
+[[gnu::always_inline]] inline void fma_tile(int cols, int k, const float* a, int lda, const float* b, int ldb,
+                                            bool accumulate, float* c, int ldc, int i0, int j0) {
+  typename Isa::V sum[MR][NV];
+  for (int r = 0; r < MR; ++r)
+    for (int v = 0; v < NV; ++v) sum[r][v] = Isa::zero();
+  const typename Isa::M last = Isa::mask(cols - (NV - 1) * Isa::W);
+  for (int p = 0; p < k; ++p) {
+    const float* b_row = b + static_cast<long>(p) * ldb + j0;
+    typename Isa::V bv[NV];
+    for (int v = 0; v + 1 < NV; ++v) bv[v] = Isa::load(b_row + v * Isa::W);
+    bv[NV - 1] = Isa::load_masked(b_row + (NV - 1) * Isa::W, last);
+    for (int r = 0; r < MR; ++r) {
+      const float x = TransposeA ? a[static_cast<long>(p) * lda + i0 + r] : a[static_cast<long>(i0 + r) * lda + p];
+      const typename Isa::V xv = Isa::broadcast(x);
+      for (int v = 0; v < NV; ++v) sum[r][v] = Isa::fma(xv, bv[v], sum[r][v]);
+    }
+  }
+  for (int r = 0; r < MR; ++r) {
+    float* c_row = c + static_cast<long>(i0 + r) * ldc + j0;
+    for (int v = 0; v + 1 < NV; ++v)
+      Isa::store(c_row + v * Isa::W, accumulate ? Isa::add(Isa::load(c_row + v * Isa::W), sum[r][v]) : sum[r][v]);
+    float* tail = c_row + (NV - 1) * Isa::W;
+    Isa::store_masked(tail, accumulate ? Isa::add(Isa::load_masked(tail, last), sum[r][NV - 1]) : sum[r][NV - 1],
+                      last);
+  }
+}
+
+// Every row of one column block: MR rows at a time, then one by one.
+template <class Isa, int NV, bool TransposeA>
+void fma_column_block(int m, int cols, int k, const float* a, int lda, const float* b, int ldb, bool accumulate,
+                      float* c, int ldc, int j0) {
+  int i = 0;
+  for (; i + Isa::MR <= m; i += Isa::MR)
+    fma_tile<Isa, Isa::MR, NV, TransposeA>(cols, k, a, lda, b, ldb, accumulate, c, ldc, i, j0);
+  for (; i < m; ++i) fma_tile<Isa, 1, NV, TransposeA>(cols, k, a, lda, b, ldb, accumulate, c, ldc, i, j0);
+}
+
+// Column blocks of four vectors, then the columns left (one to four vectors, the last masked).
+template <class Isa, bool TransposeA>
+void fma_sgemm_blocks(int m, int n, int k, const float* a, int lda, const float* b, int ldb, bool accumulate, float* c,
+                      int ldc) {
+  constexpr int kBlock = 4 * Isa::W;
+  int j = 0;
+  for (; j + kBlock <= n; j += kBlock)
+    fma_column_block<Isa, 4, TransposeA>(m, kBlock, k, a, lda, b, ldb, accumulate, c, ldc, j);
+  const int left = n - j;
+  switch ((left + Isa::W - 1) / Isa::W) {
+    case 0: break;
+    case 1: fma_column_block<Isa, 1, TransposeA>(m, left, k, a, lda, b, ldb, accumulate, c, ldc, j); break;
+    case 2: fma_column_block<Isa, 2, TransposeA>(m, left, k, a, lda, b, ldb, accumulate, c, ldc, j); break;
+    case 3: fma_column_block<Isa, 3, TransposeA>(m, left, k, a, lda, b, ldb, accumulate, c, ldc, j); break;
+    default: fma_column_block<Isa, 4, TransposeA>(m, left, k, a, lda, b, ldb, accumulate, c, ldc, j); break;
+  }
+}
+
+template <class Isa>
+void fma_sgemm_isa(bool transpose_a, int m, int n, int k, const float* a, int lda, const float* b, int ldb,
+                   bool accumulate, float* c, int ldc) {
+  if (transpose_a)
+    fma_sgemm_blocks<Isa, true>(m, n, k, a, lda, b, ldb, accumulate, c, ldc);
+  else
+    fma_sgemm_blocks<Isa, false>(m, n, k, a, lda, b, ldb, accumulate, c, ldc);
+}
