@@ -24,7 +24,8 @@
 # the script measures whatever training the binary does (the engine column of /units says which).
 #
 # Prints the OpenBLAS kernels each side ran (OPENBLAS_CORETYPE, when the environment sets it,
-# holds both to one set; unset, each library picks the CPU's own), then a table (seconds per
+# holds both to one set; unset, each library picks the CPU's own) and the body of vaesweep's own
+# training GEMMs (models/fma_sgemm.hpp, chosen by the CPU, not by OPENBLAS_CORETYPE), then a table (seconds per
 # unit for the whole run, wall and CPU, and for the work loop, which leaves out start-up:
 # mpirun, imports, loading the table; the split of a unit into training and clustering +
 # metrics from the results file's /units train_seconds and eval_seconds and the peer's own
@@ -137,6 +138,9 @@ own = re.search(r'batched float gemm ([^;]*)', text)
 blas = re.search(r'openblas kernels ([^;]*)', text)
 print((own.group(1) if own else 'none') + '|' + (blas.group(1) if blas else 'not OpenBLAS'))" "$work/vs1.h5")
 vs_gemm=${vs_kernels%%|*} vs_blas=${vs_kernels#*|}
+py_blas=$("$python" -c "
+import threadpoolctl, numpy, torch
+print(', '.join(sorted({i.get('architecture') or '?' for i in threadpoolctl.threadpool_info() if i['internal_api'] == 'openblas'})) or 'not OpenBLAS')" 2>/dev/null || echo unknown)
 echo "OpenBLAS kernels: vaesweep $vs_blas; python $py_blas (OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-unset})"
 echo "vaesweep's training GEMMs (batched engine, float): $([[ $vs_gemm == none ]] && echo "OpenBLAS's" || echo "its own, $vs_gemm body")"
 echo

@@ -288,9 +288,9 @@ std::vector<KeySpec> model_section() {
                                                                     : parse_named(kTrainingEngineNames, engine, "engine");
                                       }),
               "auto: stacked when the run's first rank has a GPU, else batched; batched: vae / ae / cvae with a "
-              "hand-written backward and CBLAS, several models at once on the CPU (conv_vae: torch); stacked: many "
-              "models of one architecture (any kind, conv_vae too) as one LibTorch network on the rank's device; "
-              "torch: LibTorch autograd, one model at a time"}
+              "hand-written backward and its own FMA GEMMs, several models at once on the CPU (conv_vae: torch); "
+              "stacked: many models of one architecture (any kind, conv_vae too) as one LibTorch network on the "
+              "rank's device; torch: LibTorch autograd, one model at a time"}
           .names(auto_or(names_of(kTrainingEngineNames)))
           .unused({engine_not_in_identity}),
       KeySpec{bind_key("model.latent_dim", &S::latent_dim), "latent dimension (PCA: components)"}

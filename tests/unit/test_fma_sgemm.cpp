@@ -51,9 +51,9 @@ std::vector<float> reference(const Case& s, const Operands& o) {
     for (int j = 0; j < s.n; ++j) {
       float sum = 0.0f;
       for (int p = 0; p < s.k; ++p) {
-        const float x = s.ta ? o.a[static_cast<std::size_t>(p * o.lda + i)] : o.a[static_cast<std::size_t>(i * o.lda + p)];
-        const float y = s.tb ? o.b[static_cast<std::size_t>(j * o.ldb + p)] : o.b[static_cast<std::size_t>(p * o.ldb + j)];
-        sum = std::fma(x, y, sum);
+        const int at_a = s.ta ? p * o.lda + i : i * o.lda + p;
+        const int at_b = s.tb ? j * o.ldb + p : p * o.ldb + j;
+        sum = std::fma(o.a[static_cast<std::size_t>(at_a)], o.b[static_cast<std::size_t>(at_b)], sum);
       }
       float& out = c[static_cast<std::size_t>(i * s.n + j)];
       out = s.accumulate ? out + sum : sum;
