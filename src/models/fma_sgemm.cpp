@@ -9,11 +9,12 @@ namespace vaesweep::models::kernels {
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #define VAESWEEP_FMA_SGEMM 1
-// The bodies, each in a file built for its instruction set.
-void fma_sgemm_avx512(bool transpose_a, int m, int n, int k, const float* a, int lda, const float* b, int ldb,
-                      bool accumulate, float* c, int ldc);
-void fma_sgemm_avx2(bool transpose_a, int m, int n, int k, const float* a, int lda, const float* b, int ldb,
-                    bool accumulate, float* c, int ldc);
+// The bodies, each in a file built for its instruction set. A transposed B is packed into
+// `scratch` (n x k floats) first.
+void fma_sgemm_avx512(bool transpose_a, bool transpose_b, int m, int n, int k, const float* a, int lda, const float* b,
+                      int ldb, bool accumulate, float* c, int ldc, float* scratch);
+void fma_sgemm_avx2(bool transpose_a, bool transpose_b, int m, int n, int k, const float* a, int lda, const float* b,
+                    int ldb, bool accumulate, float* c, int ldc, float* scratch);
 #endif
 
 namespace {
@@ -50,20 +51,15 @@ void fma_sgemm(FmaSgemmBody body, bool ta, bool tb, int m, int n, int k, const f
   VAESWEEP_ASSERT(body != FmaSgemmBody::none && (body == fma_sgemm_best() || body == FmaSgemmBody::avx2),
                   "fma_sgemm body this CPU runs");
 #ifdef VAESWEEP_FMA_SGEMM
-  if (tb) {  // the bodies read B by rows of n: transpose it once (n x k, at most a layer's weights)
-    thread_local std::vector<float> packed;
-    packed.resize(static_cast<std::size_t>(k) * static_cast<std::size_t>(n));
-    for (int j = 0; j < n; ++j) {
-      const float* from = b + static_cast<std::size_t>(j) * static_cast<std::size_t>(ldb);
-      for (int p = 0; p < k; ++p) packed[static_cast<std::size_t>(p) * static_cast<std::size_t>(n) + j] = from[p];
-    }
-    b = packed.data();
-    ldb = n;
-  }
+  // The bodies read B by rows of n: a transposed B (at most a layer's weights) is packed first,
+  // into a buffer that only grows (a resize down and up again would clear it each call).
+  thread_local std::vector<float> scratch;
+  const std::size_t packed = tb ? static_cast<std::size_t>(k) * static_cast<std::size_t>(n) : 0;
+  if (scratch.size() < packed) scratch.resize(packed);
   if (body == FmaSgemmBody::avx512)
-    fma_sgemm_avx512(ta, m, n, k, a, lda, b, ldb, accumulate, c, ldc);
+    fma_sgemm_avx512(ta, tb, m, n, k, a, lda, b, ldb, accumulate, c, ldc, scratch.data());
   else
-    fma_sgemm_avx2(ta, m, n, k, a, lda, b, ldb, accumulate, c, ldc);
+    fma_sgemm_avx2(ta, tb, m, n, k, a, lda, b, ldb, accumulate, c, ldc, scratch.data());
 #else
   (void)ta, (void)tb, (void)a, (void)lda, (void)b, (void)ldb, (void)accumulate, (void)c, (void)ldc;
 #endif

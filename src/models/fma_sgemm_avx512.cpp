@@ -25,9 +25,9 @@ struct Avx512 {
 
 }  // namespace
 
-void fma_sgemm_avx512(bool transpose_a, int m, int n, int k, const float* a, int lda, const float* b, int ldb,
-                      bool accumulate, float* c, int ldc) {
-  fma_sgemm_isa<Avx512>(transpose_a, m, n, k, a, lda, b, ldb, accumulate, c, ldc);
+void fma_sgemm_avx512(bool transpose_a, bool transpose_b, int m, int n, int k, const float* a, int lda, const float* b,
+                      int ldb, bool accumulate, float* c, int ldc, float* scratch) {
+  fma_sgemm_isa<Avx512>(transpose_a, transpose_b, m, n, k, a, lda, b, ldb, accumulate, c, ldc, scratch);
 }
 
 }  // namespace vaesweep::models::kernels

@@ -1,13 +1,46 @@
 #pragma once
 // The body of fma_sgemm (fma_sgemm.hpp) for one instruction set, included by the file compiled
 // for it (fma_sgemm_avx2.cpp, fma_sgemm_avx512.cpp) inside an anonymous namespace, after it has
-// defined `Isa`: the vector type V and its mask M, W floats a vector, MR rows a tile, and the
-// operations below. It includes nothing and uses no inline function of another header, so no
-// code built for a wider instruction set can be shared with (and run by) the rest of the program.
+// included <immintrin.h> and defined `Isa`: the vector type V and its mask M, W floats a vector,
+// MR rows a tile, and the operations below. It includes nothing and uses no inline function of
+// another header (intrinsics are never emitted as functions), so no code built for a wider
+// instruction set can be shared with (and run by) the rest of the program.
 //
-// B is row-major k x n (fma_sgemm.cpp packs a transposed B first). A tile is MR rows x NV
-// vectors of C, held in registers while p runs over k: each element is one chain of fused
-// multiply-adds from zero in p order, then added to C when accumulating.
+// B is read as row-major k x n (a transposed B is packed so first). A tile is MR rows x NV vectors
+// of C, held in registers while p runs over k: each element is one chain of fused multiply-adds
+// from zero in p order, then added to C when accumulating.
+
+// packed[p * n + j] = b[j * ldb + p] for j < n, p < k: 8 x 8 blocks through AVX registers
+// (both instruction sets have AVX2), the edges one float at a time.
+inline void fma_pack_transposed(int n, int k, const float* b, int ldb, float* packed) {
+  int j = 0;
+  for (; j + 8 <= n; j += 8) {
+    int p = 0;
+    for (; p + 8 <= k; p += 8) {
+      __m256 r[8];
+      for (int q = 0; q < 8; ++q) r[q] = _mm256_loadu_ps(b + static_cast<long>(j + q) * ldb + p);
+      __m256 t[8], s[8];
+      for (int q = 0; q < 8; q += 2) {
+        t[q] = _mm256_unpacklo_ps(r[q], r[q + 1]);
+        t[q + 1] = _mm256_unpackhi_ps(r[q], r[q + 1]);
+      }
+      for (int q = 0; q < 8; q += 4) {
+        s[q] = _mm256_shuffle_ps(t[q], t[q + 2], 0x44);
+        s[q + 1] = _mm256_shuffle_ps(t[q], t[q + 2], 0xEE);
+        s[q + 2] = _mm256_shuffle_ps(t[q + 1], t[q + 3], 0x44);
+        s[q + 3] = _mm256_shuffle_ps(t[q + 1], t[q + 3], 0xEE);
+      }
+      for (int q = 0; q < 4; ++q) {
+        _mm256_storeu_ps(packed + static_cast<long>(p + q) * n + j, _mm256_permute2f128_ps(s[q], s[q + 4], 0x20));
+        _mm256_storeu_ps(packed + static_cast<long>(p + q + 4) * n + j, _mm256_permute2f128_ps(s[q], s[q + 4], 0x31));
+      }
+    }
+    for (; p < k; ++p)
+      for (int q = 0; q < 8; ++q) packed[static_cast<long>(p) * n + j + q] = b[static_cast<long>(j + q) * ldb + p];
+  }
+  for (; j < n; ++j)
+    for (int p = 0; p < k; ++p) packed[static_cast<long>(p) * n + j] = b[static_cast<long>(j) * ldb + p];
+}
 
 // One tile: rows [i0, i0 + MR), columns [j0, j0 + cols), cols in ((NV - 1) W, NV W].
 template <class Isa, int MR, int NV, bool TransposeA>
@@ -66,9 +99,15 @@ void fma_sgemm_blocks(int m, int n, int k, const float* a, int lda, const float*
   }
 }
 
+// The entry of a body: a transposed B is first packed into `scratch` (n x k floats).
 template <class Isa>
-void fma_sgemm_isa(bool transpose_a, int m, int n, int k, const float* a, int lda, const float* b, int ldb,
-                   bool accumulate, float* c, int ldc) {
+void fma_sgemm_isa(bool transpose_a, bool transpose_b, int m, int n, int k, const float* a, int lda, const float* b,
+                   int ldb, bool accumulate, float* c, int ldc, float* scratch) {
+  if (transpose_b) {
+    fma_pack_transposed(n, k, b, ldb, scratch);
+    b = scratch;
+    ldb = n;
+  }
   if (transpose_a)
     fma_sgemm_blocks<Isa, true>(m, n, k, a, lda, b, ldb, accumulate, c, ldc);
   else
