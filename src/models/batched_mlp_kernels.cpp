@@ -4,6 +4,7 @@
 
 #include <cblas.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "util/simd_clones.hpp"
@@ -61,6 +62,28 @@ void gemm(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, in
   }
   cblas_sgemm(CblasRowMajor, op(ta), op(tb), m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
+namespace {
+
+template <typename S>
+void linear_rows_blas(int rows, int out, int in, const S* x, int ldx, const S* w, const S* bias, S* y) {
+  for (int i = 0; i < rows; ++i)
+    std::copy(bias, bias + out, y + static_cast<std::size_t>(i) * static_cast<std::size_t>(out));
+  gemm(false, true, rows, out, in, S(1), x, ldx, w, in, S(1), y, out);
+}
+
+}  // namespace
+
+void linear_rows(int rows, int out, int in, const float* x, int ldx, const float* w, const float* bias, float* y) {
+  const FmaSgemmBody body = fma_sgemm_best();
+  if (body == FmaSgemmBody::none)
+    linear_rows_blas(rows, out, in, x, ldx, w, bias, y);
+  else
+    fma_sgemm(body, false, true, rows, out, in, x, ldx, w, in, false, y, out, bias);
+}
+void linear_rows(int rows, int out, int in, const double* x, int ldx, const double* w, const double* bias, double* y) {
+  linear_rows_blas(rows, out, in, x, ldx, w, bias, y);
+}
+
 void gemm(bool ta, bool tb, int m, int n, int k, double alpha, const double* a, int lda, const double* b, int ldb,
           double beta, double* c, int ldc) {
   cblas_dgemm(CblasRowMajor, op(ta), op(tb), m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);

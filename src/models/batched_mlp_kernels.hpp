@@ -19,6 +19,12 @@ void gemm(bool transpose_a, bool transpose_b, int m, int n, int k, float alpha, 
 void gemm(bool transpose_a, bool transpose_b, int m, int n, int k, double alpha, const double* a, int lda,
           const double* b, int ldb, double beta, double* c, int ldc);
 
+// y = x W^T + the row `bias` under every row: a linear layer on `rows` rows, x rows x in (leading
+// dimension ldx), W out x in, y rows x out. The same numbers as a GEMM with beta 1 on y filled
+// with the bias rows (ATen's addmm); the FMA bodies add the bias in registers.
+void linear_rows(int rows, int out, int in, const float* x, int ldx, const float* w, const float* bias, float* y);
+void linear_rows(int rows, int out, int in, const double* x, int ldx, const double* w, const double* bias, double* y);
+
 // y[i] = max(y[i], 0), NaN kept (torch's relu keeps it, so a diverging model shows in the loss).
 void relu(std::size_t n, float* y);
 void relu(std::size_t n, double* y);

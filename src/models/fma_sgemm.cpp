@@ -10,11 +10,11 @@ namespace vaesweep::models::kernels {
 #if defined(__x86_64__) && defined(__GNUC__)
 #define VAESWEEP_FMA_SGEMM 1
 // The bodies, each in a file built for its instruction set. A transposed B is packed into
-// `scratch` (n x k floats) first.
+// `scratch` (n x k floats) first; `bias` (or null) is added under every row instead of C.
 void fma_sgemm_avx512(bool transpose_a, bool transpose_b, int m, int n, int k, const float* a, int lda, const float* b,
-                      int ldb, bool accumulate, float* c, int ldc, float* scratch);
+                      int ldb, bool accumulate, const float* bias, float* c, int ldc, float* scratch);
 void fma_sgemm_avx2(bool transpose_a, bool transpose_b, int m, int n, int k, const float* a, int lda, const float* b,
-                    int ldb, bool accumulate, float* c, int ldc, float* scratch);
+                    int ldb, bool accumulate, const float* bias, float* c, int ldc, float* scratch);
 #endif
 
 namespace {
@@ -46,8 +46,8 @@ std::string fma_sgemm_name(FmaSgemmBody body) {
 }
 
 void fma_sgemm(FmaSgemmBody body, bool ta, bool tb, int m, int n, int k, const float* a, int lda, const float* b,
-               int ldb, bool accumulate, float* c, int ldc) {
-  VAESWEEP_ASSERT(m >= 0 && n >= 0 && k >= 0, "fma_sgemm sizes");
+               int ldb, bool accumulate, float* c, int ldc, const float* bias) {
+  VAESWEEP_ASSERT(m >= 0 && n >= 0 && k >= 0 && !(accumulate && bias), "fma_sgemm sizes");
   VAESWEEP_ASSERT(body != FmaSgemmBody::none && (body == fma_sgemm_best() || body == FmaSgemmBody::avx2),
                   "fma_sgemm body this CPU runs");
 #ifdef VAESWEEP_FMA_SGEMM
@@ -57,11 +57,11 @@ void fma_sgemm(FmaSgemmBody body, bool ta, bool tb, int m, int n, int k, const f
   const std::size_t packed = tb ? static_cast<std::size_t>(k) * static_cast<std::size_t>(n) : 0;
   if (scratch.size() < packed) scratch.resize(packed);
   if (body == FmaSgemmBody::avx512)
-    fma_sgemm_avx512(ta, tb, m, n, k, a, lda, b, ldb, accumulate, c, ldc, scratch.data());
+    fma_sgemm_avx512(ta, tb, m, n, k, a, lda, b, ldb, accumulate, bias, c, ldc, scratch.data());
   else
-    fma_sgemm_avx2(ta, tb, m, n, k, a, lda, b, ldb, accumulate, c, ldc, scratch.data());
+    fma_sgemm_avx2(ta, tb, m, n, k, a, lda, b, ldb, accumulate, bias, c, ldc, scratch.data());
 #else
-  (void)ta, (void)tb, (void)a, (void)lda, (void)b, (void)ldb, (void)accumulate, (void)c, (void)ldc;
+  (void)ta, (void)tb, (void)a, (void)lda, (void)b, (void)ldb, (void)accumulate, (void)c, (void)ldc, (void)bias;
 #endif
 }
 

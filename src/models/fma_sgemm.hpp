@@ -25,9 +25,10 @@ FmaSgemmBody fma_sgemm_best();
 // "avx512", "avx2" or "none", for provenance.
 std::string fma_sgemm_name(FmaSgemmBody body);
 
-// C = op(A) op(B), or C + op(A) op(B) when `accumulate`, row-major; op(A) is m x k, op(B) k x n.
-// `body` must be one this CPU runs (fma_sgemm_best() or, on an AVX-512 CPU, avx2 too).
+// C = op(A) op(B), or C + op(A) op(B) when `accumulate`, or bias + op(A) op(B) with the row
+// `bias` (n floats) under every row of C; row-major, op(A) is m x k, op(B) k x n. `body` must be
+// one this CPU runs (fma_sgemm_best() or, on an AVX-512 CPU, avx2 too).
 void fma_sgemm(FmaSgemmBody body, bool transpose_a, bool transpose_b, int m, int n, int k, const float* a, int lda,
-               const float* b, int ldb, bool accumulate, float* c, int ldc);
+               const float* b, int ldb, bool accumulate, float* c, int ldc, const float* bias = nullptr);
 
 }  // namespace vaesweep::models::kernels

@@ -26,8 +26,8 @@ struct Avx512 {
 }  // namespace
 
 void fma_sgemm_avx512(bool transpose_a, bool transpose_b, int m, int n, int k, const float* a, int lda, const float* b,
-                      int ldb, bool accumulate, float* c, int ldc, float* scratch) {
-  fma_sgemm_isa<Avx512>(transpose_a, transpose_b, m, n, k, a, lda, b, ldb, accumulate, c, ldc, scratch);
+                      int ldb, bool accumulate, const float* bias, float* c, int ldc, float* scratch) {
+  fma_sgemm_isa<Avx512>(transpose_a, transpose_b, m, n, k, a, lda, b, ldb, accumulate, bias, c, ldc, scratch);
 }
 
 }  // namespace vaesweep::models::kernels

@@ -8,7 +8,8 @@
 //
 // B is read as row-major k x n (a transposed B is packed so first). A tile is MR rows x NV vectors
 // of C, held in registers while p runs over k: each element is one chain of fused multiply-adds
-// from zero in p order, then added to C when accumulating.
+// from zero in p order, then added to its addend when there is one: C itself (accumulating) or a
+// bias row (addend_ld 0: the same row for every row of C).
 
 // packed[p * n + j] = b[j * ldb + p] for j < n, p < k: 8 x 8 blocks through AVX registers
 // (both instruction sets have AVX2), the edges one float at a time.
@@ -45,7 +46,8 @@ inline void fma_pack_transposed(int n, int k, const float* b, int ldb, float* pa
 // One tile: rows [i0, i0 + MR), columns [j0, j0 + cols), cols in ((NV - 1) W, NV W].
 template <class Isa, int MR, int NV, bool TransposeA>
 [[gnu::always_inline]] inline void fma_tile(int cols, int k, const float* a, int lda, const float* b, int ldb,
-                                            bool accumulate, float* c, int ldc, int i0, int j0) {
+                                            const float* addend, long addend_ld, float* c, int ldc, int i0,
+                                            int j0) {
   typename Isa::V sum[MR][NV];
   for (int r = 0; r < MR; ++r)
     for (int v = 0; v < NV; ++v) sum[r][v] = Isa::zero();
@@ -63,53 +65,58 @@ template <class Isa, int MR, int NV, bool TransposeA>
   }
   for (int r = 0; r < MR; ++r) {
     float* c_row = c + static_cast<long>(i0 + r) * ldc + j0;
+    const float* add_row = addend ? addend + (i0 + r) * addend_ld + j0 : nullptr;
     for (int v = 0; v + 1 < NV; ++v)
-      Isa::store(c_row + v * Isa::W, accumulate ? Isa::add(Isa::load(c_row + v * Isa::W), sum[r][v]) : sum[r][v]);
-    float* tail = c_row + (NV - 1) * Isa::W;
-    Isa::store_masked(tail, accumulate ? Isa::add(Isa::load_masked(tail, last), sum[r][NV - 1]) : sum[r][NV - 1],
+      Isa::store(c_row + v * Isa::W, add_row ? Isa::add(Isa::load(add_row + v * Isa::W), sum[r][v]) : sum[r][v]);
+    const int tail = (NV - 1) * Isa::W;
+    Isa::store_masked(c_row + tail,
+                      add_row ? Isa::add(Isa::load_masked(add_row + tail, last), sum[r][NV - 1]) : sum[r][NV - 1],
                       last);
   }
 }
 
 // Every row of one column block: MR rows at a time, then one by one.
 template <class Isa, int NV, bool TransposeA>
-void fma_column_block(int m, int cols, int k, const float* a, int lda, const float* b, int ldb, bool accumulate,
-                      float* c, int ldc, int j0) {
+void fma_column_block(int m, int cols, int k, const float* a, int lda, const float* b, int ldb, const float* addend,
+                      long addend_ld, float* c, int ldc, int j0) {
   int i = 0;
   for (; i + Isa::MR <= m; i += Isa::MR)
-    fma_tile<Isa, Isa::MR, NV, TransposeA>(cols, k, a, lda, b, ldb, accumulate, c, ldc, i, j0);
-  for (; i < m; ++i) fma_tile<Isa, 1, NV, TransposeA>(cols, k, a, lda, b, ldb, accumulate, c, ldc, i, j0);
+    fma_tile<Isa, Isa::MR, NV, TransposeA>(cols, k, a, lda, b, ldb, addend, addend_ld, c, ldc, i, j0);
+  for (; i < m; ++i) fma_tile<Isa, 1, NV, TransposeA>(cols, k, a, lda, b, ldb, addend, addend_ld, c, ldc, i, j0);
 }
 
 // Column blocks of four vectors, then the columns left (one to four vectors, the last masked).
 template <class Isa, bool TransposeA>
-void fma_sgemm_blocks(int m, int n, int k, const float* a, int lda, const float* b, int ldb, bool accumulate, float* c,
-                      int ldc) {
+void fma_sgemm_blocks(int m, int n, int k, const float* a, int lda, const float* b, int ldb, const float* addend,
+                      long addend_ld, float* c, int ldc) {
   constexpr int kBlock = 4 * Isa::W;
   int j = 0;
   for (; j + kBlock <= n; j += kBlock)
-    fma_column_block<Isa, 4, TransposeA>(m, kBlock, k, a, lda, b, ldb, accumulate, c, ldc, j);
+    fma_column_block<Isa, 4, TransposeA>(m, kBlock, k, a, lda, b, ldb, addend, addend_ld, c, ldc, j);
   const int left = n - j;
   switch ((left + Isa::W - 1) / Isa::W) {
     case 0: break;
-    case 1: fma_column_block<Isa, 1, TransposeA>(m, left, k, a, lda, b, ldb, accumulate, c, ldc, j); break;
-    case 2: fma_column_block<Isa, 2, TransposeA>(m, left, k, a, lda, b, ldb, accumulate, c, ldc, j); break;
-    case 3: fma_column_block<Isa, 3, TransposeA>(m, left, k, a, lda, b, ldb, accumulate, c, ldc, j); break;
-    default: fma_column_block<Isa, 4, TransposeA>(m, left, k, a, lda, b, ldb, accumulate, c, ldc, j); break;
+    case 1: fma_column_block<Isa, 1, TransposeA>(m, left, k, a, lda, b, ldb, addend, addend_ld, c, ldc, j); break;
+    case 2: fma_column_block<Isa, 2, TransposeA>(m, left, k, a, lda, b, ldb, addend, addend_ld, c, ldc, j); break;
+    case 3: fma_column_block<Isa, 3, TransposeA>(m, left, k, a, lda, b, ldb, addend, addend_ld, c, ldc, j); break;
+    default: fma_column_block<Isa, 4, TransposeA>(m, left, k, a, lda, b, ldb, addend, addend_ld, c, ldc, j); break;
   }
 }
 
-// The entry of a body: a transposed B is first packed into `scratch` (n x k floats).
+// The entry of a body: a transposed B is first packed into `scratch` (n x k floats). The addend:
+// none, C (accumulate), or the row `bias` under every row.
 template <class Isa>
 void fma_sgemm_isa(bool transpose_a, bool transpose_b, int m, int n, int k, const float* a, int lda, const float* b,
-                   int ldb, bool accumulate, float* c, int ldc, float* scratch) {
+                   int ldb, bool accumulate, const float* bias, float* c, int ldc, float* scratch) {
+  const float* addend = bias ? bias : accumulate ? c : nullptr;
+  const long addend_ld = bias ? 0 : ldc;
   if (transpose_b) {
     fma_pack_transposed(n, k, b, ldb, scratch);
     b = scratch;
     ldb = n;
   }
   if (transpose_a)
-    fma_sgemm_blocks<Isa, true>(m, n, k, a, lda, b, ldb, accumulate, c, ldc);
+    fma_sgemm_blocks<Isa, true>(m, n, k, a, lda, b, ldb, addend, addend_ld, c, ldc);
   else
-    fma_sgemm_blocks<Isa, false>(m, n, k, a, lda, b, ldb, accumulate, c, ldc);
+    fma_sgemm_blocks<Isa, false>(m, n, k, a, lda, b, ldb, addend, addend_ld, c, ldc);
 }

@@ -6,6 +6,7 @@
 
 #include <cblas.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstddef>
@@ -120,7 +121,8 @@ TEST(FmaSgemm, AgreesWithOpenBlasToRounding) {
   }
 }
 
-// The engine's gemm() takes the FMA bodies for alpha 1 and beta 0 or 1, and OpenBLAS otherwise.
+// The engine's gemm() takes the FMA bodies for alpha 1 and beta 0 or 1 (OpenBLAS otherwise), and
+// its linear layers too.
 TEST(FmaSgemm, TheEnginesGemmRunsItForItsCalls) {
   if (bodies_here().empty()) GTEST_SKIP() << "this CPU has no AVX2 with FMA";
   std::mt19937_64 rng(29);
@@ -130,6 +132,22 @@ TEST(FmaSgemm, TheEnginesGemmRunsItForItsCalls) {
   gemm(false, true, s.m, s.n, s.k, 1.0f, o.a.data(), o.lda, o.b.data(), o.ldb, 1.0f, engine.data(), s.n);
   const std::vector<float> want = reference(s, o);
   EXPECT_EQ(std::memcmp(engine.data(), want.data(), want.size() * sizeof(float)), 0);
+
+  // A linear layer: the bias added in registers gives what C filled with bias rows and
+  // accumulated gives.
+  Operands with_bias = o;  // with W's rows packed (a layer's weights have leading dimension k)
+  with_bias.ldb = s.k;
+  with_bias.b.assign(static_cast<std::size_t>(s.n) * static_cast<std::size_t>(s.k), 0.0f);
+  for (int j = 0; j < s.n; ++j)
+    for (int p = 0; p < s.k; ++p)
+      with_bias.b[static_cast<std::size_t>(j * s.k + p)] = o.b[static_cast<std::size_t>(j * o.ldb + p)];
+  const std::vector<float> bias(o.c.begin(), o.c.begin() + s.n);
+  for (int i = 0; i < s.m; ++i)
+    std::copy(bias.begin(), bias.end(), with_bias.c.begin() + static_cast<std::ptrdiff_t>(i) * s.n);
+  const std::vector<float> layer_want = reference(s, with_bias);
+  std::vector<float> layer(o.c.size(), -1.0f);
+  linear_rows(s.m, s.n, s.k, o.a.data(), o.lda, with_bias.b.data(), bias.data(), layer.data());
+  EXPECT_EQ(std::memcmp(layer.data(), layer_want.data(), layer_want.size() * sizeof(float)), 0);
 }
 
 }  // namespace
