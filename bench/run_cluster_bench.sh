@@ -121,7 +121,8 @@ echo
 
 sorted_sizes=($(tr ',' '\n' <<<"$sizes" | sort -n))
 nmax=${sorted_sizes[-1]}
-nprev=${sorted_sizes[-2]:-${sorted_sizes[-1]}}
+nprev=$nmax  # one size: no growth to show
+((${#sorted_sizes[@]} > 1)) && nprev=${sorted_sizes[-2]}
 status=0
 awk -v ari_file="$work/ari" -v nmax="$nmax" -v nprev="$nprev" '
   BEGIN { while ((getline line < ari_file) > 0) { split(line, f, " "); ari[f[1] " " f[2] " " f[3]] = f[4] } }
