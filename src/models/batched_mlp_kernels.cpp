@@ -62,6 +62,7 @@ void gemm(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, in
   }
   cblas_sgemm(CblasRowMajor, op(ta), op(tb), m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
+
 namespace {
 
 template <typename S>
