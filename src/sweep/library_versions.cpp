@@ -16,7 +16,7 @@ namespace {
 
 // The GEMM kernels training ran with: their summation order, and so the last bits of a model,
 // depend on them. The batched engine's float GEMMs are vaesweep's own where the CPU has FMA
-// (their order is fixed: "fma sgemm avx512" and "fma sgemm avx2" give the same bits); the rest
+// (their order is fixed: the avx512 and avx2 bodies give the same bits); the rest
 // (float64, the torch engine, k-means) are OpenBLAS's.
 std::string blas_kernels() {
   const std::string own = "; batched float gemm " + models::kernels::fma_sgemm_name(models::kernels::fma_sgemm_best());
